@@ -1,0 +1,11 @@
+/**
+ * The profile registry: one import line per file in devices/ (test/devices.test.ts fails when a
+ * profile file is missing here). To add a device, see devices/README.md.
+ */
+import type { Profile } from '../src/decode/profile.js';
+import acmeGd4 from './acme-gd4.js';
+import genericJson from './generic-json.js';
+
+export const PROFILES: readonly Profile[] = [genericJson, acmeGd4];
+
+export const profileById: ReadonlyMap<string, Profile> = new Map(PROFILES.map((p) => [p.id, p]));

@@ -1,0 +1,68 @@
+/**
+ * buildApp(deps): the HTTP API (CONTRACT §4) as a fastify instance that does not listen, so tests
+ * can use inject() and the pipeline decides where it listens. Validation errors, auth errors and
+ * unknown routes all answer `{"error", "message", "details"?}`.
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { SiteIndex } from '../ingest/site-index.js';
+import type { DeviceStatusBoard } from '../ingest/device-status.js';
+import type { LatestValues } from '../ingest/latest.js';
+import type { AckResult } from '../pipeline.js';
+import type { AlarmHub } from '../sinks/alarm-hub.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
+import type { Logger } from '../util/log.js';
+import type { Metrics } from '../util/metrics.js';
+import { TokenAuth } from './auth.js';
+import { ApiError, errorBody } from './errors.js';
+import { alarmRoutes } from './routes/alarms.js';
+import { healthRoutes } from './routes/health.js';
+import { siteRoutes } from './routes/sites.js';
+
+export interface ApiDeps {
+  index: SiteIndex;
+  store: SqliteStore;
+  latest: LatestValues;
+  status: DeviceStatusBoard;
+  hub: AlarmHub;
+  metrics: Metrics;
+  acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult;
+  readiness(): Record<string, 'ok' | 'failing'>;
+  mqttClients(): number;
+  log: Logger;
+}
+
+export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, disableRequestLogging: true, forceCloseConnections: true, bodyLimit: 64 * 1024 });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof ApiError) return reply.code(err.status).send(errorBody(err));
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const details = err.validation.map((v) => ({ param: `${err.validationContext}${v.instancePath.replaceAll('/', '.')}`, message: v.message }));
+      const message = details.map((d) => `${d.param}: ${d.message}`).join('; ');
+      return reply.code(400).send({ error: 'bad_request', message, details });
+    }
+    if (err.statusCode && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ error: err.statusCode === 413 ? 'payload_too_large' : 'bad_request', message: err.message });
+    }
+    req.log.error({ err, url: req.url }, 'request failed');
+    return reply.code(500).send({ error: 'internal', message: 'internal error; see the gateway log' });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'anjian gateway API', version: '1', description: 'Telemetry, alarms and regulator queries of the anjian safety-monitoring gateway' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  const auth = new TokenAuth(deps.index.config.gateway.tokens);
+  await app.register(healthRoutes(deps));
+  await app.register(siteRoutes(deps, auth), { prefix: '/api/v1' });
+  await app.register(alarmRoutes(deps, auth), { prefix: '/api/v1' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,57 @@
+/** zod schemas of the API's query parameters: one definition gives validation, types and OpenAPI. */
+import { z } from 'zod';
+import { parseTimestamp } from '../decode/timestamp.js';
+import { parseDuration } from '../util/time.js';
+
+const timestamp = z
+  .string()
+  .transform((v, ctx) => {
+    const ms = parseTimestamp(/^\d+$/.test(v) ? Number(v) : v);
+    if (ms === null) ctx.addIssue({ code: 'custom', message: `"${v}" is not an ISO-8601 timestamp or epoch milliseconds` });
+    return ms ?? 0;
+  })
+  .describe('ISO-8601 (e.g. 2025-11-22T08:00:00+08:00) or epoch milliseconds');
+
+const intIn = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? fallback);
+
+export const SiteParams = z.object({ site_id: z.string() });
+export const PointParams = z.object({ site_id: z.string(), point_id: z.string() });
+export const AlarmParams = z.object({ alarm_id: z.string() });
+
+export const ReadingsQuery = z
+  .object({
+    from: timestamp.optional(),
+    to: timestamp.optional(),
+    every: z
+      .string()
+      .refine((v) => parseDuration(v) !== null, 'must be a duration such as 30s, 5m, 1h or 1d')
+      .optional(),
+    fn: z.enum(['mean', 'min', 'max', 'last', 'count']).optional(),
+    limit: intIn(1, 100_000, 10_000),
+  })
+  .strict()
+  .refine((q) => q.fn === undefined || q.every !== undefined, { message: 'fn needs every (e.g. every=5m&fn=max)', path: ['fn'] })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: 'from must be before to', path: ['from'] });
+
+export const AlarmsQuery = z
+  .object({
+    site_id: z.string().optional(),
+    state: z.enum(['active', 'cleared', 'all']).default('all'),
+    from: timestamp.optional(),
+    to: timestamp.optional(),
+    limit: intIn(1, 10_000, 100),
+  })
+  .strict();
+
+export const StreamQuery = z.object({ site_id: z.string().optional(), access_token: z.string().optional(), last_event_id: z.string().regex(/^\d+$/).optional() }).strict();
+
+export const AckBody = z.object({ note: z.string().max(2000).optional() }).strict().nullish();
+
+export const LimitQuery = z.object({ limit: intIn(1, 1000, 100) }).strict();

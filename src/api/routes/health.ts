@@ -1,0 +1,16 @@
+/** /healthz, /readyz and /metrics: for load balancers, orchestrators and Prometheus. No token. */
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../app.js';
+
+export const healthRoutes = (deps: ApiDeps) => async (app: FastifyInstance) => {
+  app.get('/healthz', { schema: { summary: 'process liveness', security: [] } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { summary: 'readiness of broker, store and sinks', security: [] } }, async (_req, reply) => {
+    const components = deps.readiness();
+    const ready = Object.values(components).every((s) => s === 'ok');
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', components });
+  });
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', security: [] } }, async (_req, reply) => {
+    deps.metrics.mqttClients.set(deps.mqttClients());
+    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+};

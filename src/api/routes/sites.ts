@@ -1,0 +1,104 @@
+/** Sites, their devices and points, and point readings (CONTRACT §4). */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { SiteConfig } from '../../config/schema.js';
+import type { WindowFn } from '../../store/sqlite-store.js';
+import { isoInZone, offsetMinutes, parseDuration } from '../../util/time.js';
+import type { ApiDeps } from '../app.js';
+import { canSee, requireRole, requireSite, type TokenAuth } from '../auth.js';
+import { ApiError } from '../errors.js';
+import { LimitQuery, PointParams, ReadingsQuery, SiteParams } from '../params.js';
+
+const DAY = 86_400_000;
+
+export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: FastifyInstance) => {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const site = (principal: ReturnType<TokenAuth['authenticate']>, site_id: string): SiteConfig => {
+    requireSite(principal, site_id);
+    const found = deps.index.sites.get(site_id);
+    if (!found) throw new ApiError('not_found', `no site ${site_id}`);
+    return found;
+  };
+
+  app.get('/sites', { schema: { summary: 'sites the token may see' } }, async (req) => {
+    const p = auth.authenticate(req);
+    return deps.index.config.sites
+      .filter((s) => canSee(p, s.site_id))
+      .map((s) => ({ site_id: s.site_id, name: s.name, kind: s.kind, time_zone: s.time_zone, devices: s.devices.length, points: s.points.length }));
+  });
+
+  app.get('/sites/:site_id/devices', { schema: { summary: 'devices of a site with their health', params: SiteParams } }, async (req) => {
+    const s = site(auth.authenticate(req), req.params.site_id);
+    const iso = (ms: number | null) => (ms === null ? null : isoInZone(ms, s.time_zone));
+    return s.devices.map((d) => {
+      const st = deps.status.get(s.site_id, d.device_id);
+      return {
+        device_id: d.device_id,
+        name: d.name ?? null,
+        location: d.location ?? null,
+        profile: d.profile,
+        transport: d.transport,
+        online: st?.online ?? false,
+        last_seen: iso(st?.last_seen ?? null),
+        last_error: st?.last_error ?? null,
+        last_error_at: iso(st?.last_error_at ?? null),
+        frames: st?.frames ?? 0,
+        decode_errors: st?.decode_errors ?? 0,
+        dead_letters: st?.dead_letters ?? 0,
+        refused: st?.refused ?? 0,
+        simulated: st?.simulated ?? false,
+      };
+    });
+  });
+
+  app.get('/sites/:site_id/points', { schema: { summary: 'points of a site with their last reading', params: SiteParams } }, async (req) => {
+    const s = site(auth.authenticate(req), req.params.site_id);
+    return s.points.map((pt) => {
+      const last = deps.latest.get(s.site_id, pt.point_id);
+      return {
+        point_id: pt.point_id,
+        name: pt.name ?? null,
+        device_id: pt.device_id,
+        channel: pt.channel,
+        quantity: pt.quantity,
+        unit: pt.unit,
+        kind: pt.kind,
+        location: pt.location,
+        range: pt.range ?? null,
+        limits: pt.limits,
+        last: last ? { ts: isoInZone(last.ts, s.time_zone), value: last.value, status: last.status } : null,
+      };
+    });
+  });
+
+  app.get(
+    '/sites/:site_id/points/:point_id/readings',
+    { schema: { summary: 'readings of a point: raw, or one row per window', params: PointParams, querystring: ReadingsQuery } },
+    async (req) => {
+      const s = site(auth.authenticate(req), req.params.site_id);
+      const point = deps.index.point(s.site_id, req.params.point_id);
+      if (!point) throw new ApiError('not_found', `no point ${req.params.point_id} in site ${s.site_id}`);
+      const q = req.query;
+      const to = q.to ?? Date.now();
+      const from = q.from ?? to - DAY;
+      const base = { site_id: s.site_id, point_id: point.point_id, from, to, limit: q.limit };
+      const rows = q.every
+        ? deps.store.windowReadings({ ...base, every_ms: parseDuration(q.every) as number, fn: (q.fn ?? 'mean') as WindowFn, origin_ms: -offsetMinutes(s.time_zone, from) * 60_000 })
+        : deps.store.rawReadings(base);
+      return {
+        point_id: point.point_id,
+        unit: point.unit,
+        ...(q.every ? { every: q.every, fn: q.fn ?? 'mean' } : {}),
+        readings: rows.map((r) => ({ ts: isoInZone(r.ts, s.time_zone), value: r.value, status: r.status })),
+        truncated: rows.length === q.limit,
+      };
+    },
+  );
+
+  app.get('/sites/:site_id/dead-letters', { schema: { summary: 'payloads the gateway could not use, with the reason', params: SiteParams, querystring: LimitQuery } }, async (req) => {
+    const p = auth.authenticate(req);
+    requireRole(p, ['operator', 'admin']);
+    const s = site(p, req.params.site_id);
+    return deps.store.listDeadLetters(s.site_id, req.query.limit).map((d) => ({ ...d, received_at: isoInZone(d.received_at, s.time_zone) }));
+  });
+};

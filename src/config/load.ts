@@ -1,0 +1,80 @@
+/**
+ * load → parse (zod) → cross-check → fill defaults → deep-freeze. Called once by the CLI before
+ * anything starts; the frozen Config is passed down (no settings singleton).
+ */
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { profileById } from '../../devices/index.js';
+import { QUANTITIES } from '../domain/quantities.js';
+import { type Config, ConfigSchema } from './schema.js';
+import { crossCheck, type Problem } from './cross-check.js';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: Problem[],
+  ) {
+    super(`${file}: ${problems.length} problem(s) in config:\n${problems.map(formatProblem).join('\n')}`);
+  }
+}
+
+export const formatProblem = (p: Problem): string => `${p.path}: ${p.message}`;
+
+/** Reads and validates a config file; throws ConfigError listing every problem. */
+export function loadConfig(file: string, override?: (c: Config) => void): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(file, [{ path: '(file)', message: (err as Error).message }]);
+  }
+  return parseConfig(text, file, override);
+}
+
+/** Parses config text; `override` (command-line flags) is applied before the result is frozen. */
+export function parseConfig(text: string, file = '(config)', override?: (c: Config) => void): Config {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length) {
+    throw new ConfigError(file, doc.errors.map((e) => ({ path: `(yaml) line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'}`, message: e.message })));
+  }
+  const parsed = ConfigSchema.safeParse(doc.toJS());
+  if (!parsed.success) throw new ConfigError(file, zodProblems(parsed.error));
+  const problems = crossCheck(parsed.data, profileById);
+  if (problems.length) throw new ConfigError(file, problems);
+  const config = fillDefaults(parsed.data);
+  override?.(config);
+  return deepFreeze(config);
+}
+
+export function zodProblems(error: z.ZodError): Problem[] {
+  return error.issues.flatMap((issue) => {
+    const base = formatPath(issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((k) => ({ path: base ? `${base}.${k}` : k, message: 'unknown key' }));
+    }
+    return [{ path: base || '(root)', message: issue.message }];
+  });
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), '');
+}
+
+function fillDefaults(config: Config): Config {
+  for (const site of config.sites) {
+    for (const point of site.points) {
+      point.unit ??= QUANTITIES[point.quantity].unit;
+      point.kind ??= QUANTITIES[point.quantity].kind;
+    }
+  }
+  return config;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,124 @@
+/**
+ * The config file's schema (zod). One YAML file holds the gateway settings and every site with
+ * its devices and points. `anjian schema` prints the JSON Schema generated from these schemas
+ * (config/anjian.schema.json) so editors can complete and check the YAML.
+ */
+import { z } from 'zod';
+import { QUANTITIES, type QuantityId } from '../domain/quantities.js';
+
+const id = (what: string) =>
+  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, `${what} must be 1-64 of A-Z a-z 0-9 _ . - (not starting with _ . -)`);
+
+export const LimitSchema = z
+  .object({
+    direction: z.enum(['high', 'low']),
+    set: z.number().describe('alarm when the value reaches this (≥ for high, ≤ for low)'),
+    clear: z.number().describe('clear only once the value is back beyond this (< for high, > for low)'),
+    level: z.enum(['blue', 'yellow', 'orange', 'red']),
+    action: z.literal('power_off').optional(),
+    delay_s: z.number().min(0).max(86400).optional().describe('the value must stay over the limit this long'),
+  })
+  .strict();
+
+const quantityIds = Object.keys(QUANTITIES) as [QuantityId, ...QuantityId[]];
+
+export const PointSchema = z
+  .object({
+    point_id: id('point_id'),
+    device_id: id('device_id'),
+    channel: z.string().min(1),
+    quantity: z.enum(quantityIds),
+    unit: z.string().optional().describe('defaults to the quantity catalogue unit'),
+    kind: z.enum(['analog', 'switch', 'cumulative']).optional().describe('defaults to the quantity kind'),
+    location: z.string().min(1).describe('安装地点'),
+    name: z.string().optional(),
+    range: z.object({ min: z.number(), max: z.number() }).strict().optional().describe('measuring range (量程)'),
+    limits: z.array(LimitSchema).default([]),
+  })
+  .strict();
+
+export const CredentialsSchema = z
+  .object({
+    username: z.string().min(1),
+    password: z.string().min(8).optional().describe('plain secret; prefer password_sha256'),
+    password_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('hex SHA-256 of the password'),
+  })
+  .strict()
+  .refine((c) => (c.password === undefined) !== (c.password_sha256 === undefined), 'give exactly one of password, password_sha256');
+
+export const DeviceSchema = z
+  .object({
+    device_id: id('device_id'),
+    profile: z.string().min(1),
+    transport: z.literal('mqtt').default('mqtt'),
+    name: z.string().optional(),
+    location: z.string().optional(),
+    credentials: CredentialsSchema.optional(),
+  })
+  .strict();
+
+export const SiteSchema = z
+  .object({
+    site_id: id('site_id').describe("the regulator's code, e.g. a 12-digit mine code"),
+    name: z.string().min(1),
+    kind: z.enum(['coal_mine', 'noncoal_mine', 'tailings_pond', 'hazchem']),
+    time_zone: z.string().default('Asia/Shanghai'),
+    devices: z.array(DeviceSchema).default([]),
+    points: z.array(PointSchema).default([]),
+  })
+  .strict();
+
+export const TokenSchema = z
+  .object({
+    name: z.string().min(1),
+    token: z.string().min(8).optional(),
+    token_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    role: z.enum(['viewer', 'operator', 'regulator', 'admin']),
+    sites: z.union([z.literal('*'), z.array(z.string()).min(1)]),
+  })
+  .strict()
+  .refine((t) => (t.token === undefined) !== (t.token_sha256 === undefined), 'give exactly one of token, token_sha256');
+
+export const GatewaySchema = z
+  .object({
+    data_dir: z.string().default('./data'),
+    http: z.object({ host: z.string().default('0.0.0.0'), port: z.number().int().min(0).max(65535).default(8080) }).strict().prefault({}),
+    mqtt: z
+      .object({
+        host: z.string().default('0.0.0.0'),
+        port: z.number().int().min(0).max(65535).default(1883),
+        max_payload_bytes: z.number().int().min(256).max(1 << 24).default(65536).describe('larger payloads become dead letters'),
+        max_packet_bytes: z.number().int().min(1024).max(1 << 28).default(1 << 20).describe('larger packets close the connection'),
+      })
+      .strict()
+      .prefault({}),
+    allow_anonymous: z.boolean().default(false).describe('only for demos: anyone may publish as any device'),
+    tokens: z.array(TokenSchema).default([]),
+    max_clock_skew_s: z.number().min(0).default(300).describe('readings stamped further in the future are refused'),
+    log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+    simulators: z
+      .object({
+        enabled: z.boolean().default(false),
+        scenario: z.enum(['steady', 'methane-leak']).default('steady'),
+        interval_ms: z.number().int().min(100).default(2000),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    schema_version: z.literal(1),
+    gateway: GatewaySchema.prefault({}),
+    sites: z.array(SiteSchema).min(1),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type Config = z.output<typeof ConfigSchema>;
+export type SiteConfig = Config['sites'][number];
+export type DeviceConfig = SiteConfig['devices'][number];
+export type PointConfig = SiteConfig['points'][number];
+export type TokenConfig = Config['gateway']['tokens'][number];

@@ -1,0 +1,67 @@
+/**
+ * The shape every device profile in devices/ has. A profile is data: the channels the device
+ * reports, a zod schema of its payload, a pure `decode`, the inverse `encode` used by the
+ * simulators, and worked examples (golden tests, run by test/devices.test.ts over every profile).
+ */
+import { z } from 'zod';
+import type { ChannelReading, PointKind } from '../domain/types.js';
+import type { QuantityId } from '../domain/quantities.js';
+
+export interface ChannelSpec {
+  quantity: QuantityId;
+  unit: string;
+  kind: PointKind;
+  description?: string;
+}
+
+/** What a simulator hands to `encode`: one sample of each channel it simulates. */
+export interface DeviceSample {
+  ts: number;
+  values: Record<string, number>;
+  /** Status bits per channel, when not 0. */
+  status?: Record<string, number>;
+}
+
+export interface ProfileExample {
+  description: string;
+  payload: unknown;
+  /** Receive time of the frame, epoch ms. */
+  at: number;
+  readings: ChannelReading[];
+}
+
+export interface MqttProfile<P = unknown> {
+  id: string;
+  vendor: string;
+  model: string;
+  description: string;
+  /** The datasheet or specification section this profile follows. */
+  datasheet: string;
+  transport: 'mqtt';
+  /** The channels the device reports, or 'any' for a generic profile mapped entirely by config. */
+  channels: Readonly<Record<string, ChannelSpec>> | 'any';
+  payload: z.ZodType<P>;
+  /** Pure: a validated payload and its receive time → channel readings. */
+  decode(payload: P, at: number): ChannelReading[];
+  /** Pure inverse of decode, for simulators: a sample → the payload the device would send. */
+  encode(sample: DeviceSample, simulated: boolean): unknown;
+  examples: ProfileExample[];
+}
+
+export type Profile = MqttProfile<any>;
+
+/** Identity function that gives a profile literal its type (and checks it at compile time). */
+export function defineProfile<P>(profile: MqttProfile<P>): MqttProfile<P> {
+  return profile;
+}
+
+/** The zod schema every profile object must satisfy at load time (test/devices.test.ts). */
+export const ProfileShape = z.object({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'profile id must be kebab-case'),
+  vendor: z.string().min(1),
+  model: z.string().min(1),
+  description: z.string().min(1),
+  datasheet: z.string().min(1),
+  transport: z.literal('mqtt'),
+  examples: z.array(z.any()).min(1, 'a profile needs at least one worked example'),
+});

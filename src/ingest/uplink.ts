@@ -1,0 +1,99 @@
+/**
+ * One device message → the batch it produces: decoded readings mapped to points, status bits
+ * (over-range, alarm, power-off), alarm events, and dead letters for whatever cannot be used.
+ * Nothing is dropped silently: every refusal is kept with its reason and counted on the device.
+ */
+import type { AlarmEngine } from '../alarms/engine.js';
+import { decodeFrame } from '../decode/decode.js';
+import type { Profile } from '../decode/profile.js';
+import { STATUS } from '../domain/status.js';
+import type { ChannelReading, Reading } from '../domain/types.js';
+import type { Batch, DeadLetter } from '../store/sqlite-store.js';
+import type { UplinkMessage } from '../transport/mqtt/broker.js';
+import type { Metrics } from '../util/metrics.js';
+import type { DeviceStatusBoard } from './device-status.js';
+import type { LatestValues } from './latest.js';
+import type { SiteIndex } from './site-index.js';
+
+export interface UplinkDeps {
+  index: SiteIndex;
+  profiles: ReadonlyMap<string, Profile>;
+  engine: AlarmEngine;
+  status: DeviceStatusBoard;
+  latest: LatestValues;
+  metrics: Metrics;
+  maxPayloadBytes: number;
+  maxClockSkewMs: number;
+}
+
+export function processUplink(deps: UplinkDeps, msg: UplinkMessage): Batch {
+  const { site_id, device_id } = msg.topic;
+  const batch: Batch = { readings: [], alarms: [], events: [], deadLetters: [] };
+  const reject = (code: string, reason: string, kind: 'decode' | 'dead_letter' = 'dead_letter'): void => {
+    batch.deadLetters.push(deadLetter(msg, code, reason));
+    deps.metrics.deadLetters.inc({ code });
+    deps.status.error(site_id, device_id, msg.at, reason, kind);
+  };
+  deps.metrics.frames.inc();
+  const device = deps.index.device(site_id, device_id);
+  if (!device) {
+    reject('unknown_device', `no device ${device_id} in site ${site_id} in the config`);
+    return batch;
+  }
+  if (msg.payload.length > deps.maxPayloadBytes) {
+    reject('payload_too_large', `payload of ${msg.payload.length} bytes exceeds gateway.mqtt.max_payload_bytes (${deps.maxPayloadBytes})`);
+    return batch;
+  }
+  const profile = deps.profiles.get(device.profile) as Profile;
+  const decoded = decodeFrame(profile, { site_id, device_id, at: msg.at, payload: msg.payload });
+  if (!decoded.ok) {
+    reject(decoded.code, decoded.message, 'decode');
+    return batch;
+  }
+  deps.status.seen(site_id, device_id, msg.at, decoded.simulated);
+  const refused: string[] = [];
+  for (const cr of decoded.readings) {
+    const problem = checkReading(deps, msg, cr);
+    if (problem) refused.push(problem);
+    else addReading(deps, batch, site_id, device_id, cr);
+  }
+  if (refused.length) reject(refused[0]?.startsWith('timestamp') ? 'timestamp_in_future' : 'unmapped_channel', refused.join('; '));
+  return batch;
+}
+
+function checkReading(deps: UplinkDeps, msg: UplinkMessage, cr: ChannelReading): string | null {
+  const { site_id, device_id } = msg.topic;
+  if (cr.ts > msg.at + deps.maxClockSkewMs) {
+    return `timestamp of channel ${cr.channel} is ${Math.round((cr.ts - msg.at) / 1000)} s ahead of the gateway clock (gateway.max_clock_skew_s = ${deps.maxClockSkewMs / 1000})`;
+  }
+  if (!deps.index.pointOfChannel(site_id, device_id, cr.channel)) return `channel ${cr.channel} of device ${device_id} is not mapped to a point`;
+  return null;
+}
+
+function addReading(deps: UplinkDeps, batch: Batch, site_id: string, device_id: string, cr: ChannelReading): void {
+  const point = deps.index.pointOfChannel(site_id, device_id, cr.channel);
+  if (!point) return;
+  let status = cr.status;
+  if (point.range && (cr.value < point.range.min || cr.value > point.range.max)) status |= STATUS.OVER_RANGE;
+  const reading: Reading = { site_id, point_id: point.point_id, ts: cr.ts, value: cr.value, status };
+  const evaluation = deps.engine.evaluate({ site_id, point_id: point.point_id, device_id, limits: point.limits }, reading);
+  reading.status = evaluation.status;
+  batch.readings.push(reading);
+  batch.alarms.push(...evaluation.updated);
+  batch.events.push(...evaluation.events);
+  deps.latest.update(reading);
+  deps.metrics.readings.inc();
+}
+
+function deadLetter(msg: UplinkMessage, code: string, reason: string): DeadLetter {
+  return {
+    received_at: msg.at,
+    site_id: msg.topic.site_id,
+    device_id: msg.topic.device_id,
+    topic: msg.topicName,
+    client_id: msg.client_id,
+    code,
+    reason,
+    payload: msg.payload,
+  };
+}

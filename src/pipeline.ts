@@ -1,0 +1,136 @@
+/**
+ * The one file that shows the whole flow (DESIGN rule 2):
+ *
+ *   MQTT broker ─▶ processUplink (decode → points → alarm engine) ─▶ WriteBatcher ─▶ SQLite store
+ *                                                                         │ committed alarm events
+ *                                                                         ▼
+ *                                     AlarmHub ─▶ MQTT site/{id}/alarms, SSE ─▶ HTTP API (fastify)
+ *
+ * Start order: store → alarm engine (restored) → broker → HTTP; stop runs in reverse and flushes.
+ */
+import { randomUUID } from 'node:crypto';
+import { profileById } from '../devices/index.js';
+import { ackAlarm, isAcked } from './alarms/alarm-record.js';
+import { AlarmEngine } from './alarms/engine.js';
+import { buildApp } from './api/app.js';
+import type { Config } from './config/schema.js';
+import type { Alarm } from './domain/types.js';
+import { DeviceStatusBoard } from './ingest/device-status.js';
+import { LatestValues } from './ingest/latest.js';
+import { SiteIndex } from './ingest/site-index.js';
+import { processUplink } from './ingest/uplink.js';
+import { AlarmHub } from './sinks/alarm-hub.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import { WriteBatcher } from './store/write-batcher.js';
+import { MqttAccess } from './transport/mqtt/access.js';
+import { MqttBroker, type RefusalEvent, type UplinkMessage } from './transport/mqtt/broker.js';
+import type { Logger } from './util/log.js';
+import { createMetrics } from './util/metrics.js';
+
+export interface RunningGateway {
+  httpPort: number;
+  mqttPort: number;
+  stop(): Promise<void>;
+}
+
+export type AckResult = { ok: true; alarm: Alarm } | { ok: false; code: 'not_found' | 'already_acknowledged' };
+
+export async function startGateway(config: Config, log: Logger): Promise<RunningGateway> {
+  const index = new SiteIndex(config);
+  const metrics = createMetrics();
+  const store = new SqliteStore(config.gateway.data_dir);
+  const engine = new AlarmEngine(randomUUID);
+  engine.restore(store.activeAlarms(), index.allPoints());
+  const status = new DeviceStatusBoard(index.allDevices(), store.deadLetterCounts());
+  const latest = new LatestValues(store);
+  let storeOk = true;
+
+  let broker: MqttBroker | undefined;
+  const hub = new AlarmHub((site, json) => broker?.publishAlarm(site, json) ?? Promise.resolve(), (s) => index.timeZone(s), log.child({ component: 'alarms' }));
+  const batcher = new WriteBatcher(
+    store,
+    (events) => {
+      for (const e of events) metrics.alarmEvents.inc({ event: e.event });
+      metrics.activeAlarms.set(engine.activeAlarms().length);
+      hub.dispatch(events);
+    },
+    (err) => {
+      storeOk = false;
+      metrics.storeErrors.inc();
+      log.error({ component: 'store', err: err.message }, 'store commit failed: readiness is now failing');
+    },
+  );
+  const uplinkDeps = {
+    index,
+    profiles: profileById,
+    engine,
+    status,
+    latest,
+    metrics,
+    maxPayloadBytes: config.gateway.mqtt.max_payload_bytes,
+    maxClockSkewMs: config.gateway.max_clock_skew_s * 1000,
+  };
+  const mqttLog = log.child({ component: 'mqtt' });
+  broker = new MqttBroker(config.gateway.mqtt, new MqttAccess(config), {
+    onUplink: (msg, done) => handleUplink(msg, done),
+    onRefused: (e) => onRefused(e),
+  }, mqttLog);
+
+  function handleUplink(msg: UplinkMessage, done: (err?: Error) => void): void {
+    const { site_id, device_id, kind } = msg.topic;
+    if (kind === 'state') {
+      const online = msg.payload.toString('utf8').trim() === 'online';
+      if (status.setOnline(site_id, device_id, online, msg.at)) mqttLog.info({ site_id, device_id }, online ? 'device online' : 'device offline');
+      return done();
+    }
+    batcher.add(processUplink(uplinkDeps, msg), done);
+  }
+
+  function onRefused(e: RefusalEvent): void {
+    metrics.refused.inc({ what: e.what });
+    if (e.device) status.error(e.device.site_id, e.device.device_id, Date.now(), `${e.what} refused: ${e.reason}`, 'refused');
+    mqttLog.warn({ client_id: e.client_id, ...e.device }, `mqtt ${e.what} refused: ${e.reason}`);
+  }
+
+  function acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult {
+    batcher.flush();
+    const now = Date.now();
+    const current = engine.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
+    if (!current) return { ok: false, code: 'not_found' };
+    if (isAcked(current)) return { ok: false, code: 'already_acknowledged' };
+    const acked = engine.acknowledge(alarm_id, actor, note, now) ?? ackAlarm(current, actor, note, now);
+    const stored = store.appendEvent({ event: 'acknowledged', at: now, alarm: acked }, { actor, action: 'alarm.acknowledge', details: { note } });
+    metrics.alarmEvents.inc({ event: 'acknowledged' });
+    hub.dispatch([stored]);
+    return { ok: true, alarm: acked };
+  }
+
+  const mqttPort = await broker.start();
+  log.info(`mqtt listening on ${mqttPort}`);
+  const app = await buildApp({
+    index,
+    store,
+    latest,
+    status,
+    hub,
+    metrics,
+    acknowledge,
+    log: log.child({ component: 'http' }),
+    readiness: () => ({ store: storeOk && store.healthy() ? 'ok' : 'failing', broker: broker ? 'ok' : 'failing' }),
+    mqttClients: () => broker?.connectedClients ?? 0,
+  });
+  await app.listen({ port: config.gateway.http.port, host: config.gateway.http.host });
+  const httpPort = (app.server.address() as { port: number }).port;
+  log.info(`http listening on ${httpPort}`);
+
+  return {
+    httpPort,
+    mqttPort,
+    async stop() {
+      await app.close();
+      await broker?.stop();
+      batcher.flush();
+      store.close();
+    },
+  };
+}

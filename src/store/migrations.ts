@@ -1,0 +1,90 @@
+/**
+ * Versioned schema migrations of the embedded store. Append only: a released migration is never
+ * edited; a change of schema is a new entry. `schema_migrations` records what ran and when.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'readings, alarms, alarm events, dead letters, audit',
+    sql: `
+      CREATE TABLE points (
+        point_key INTEGER PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        point_id TEXT NOT NULL,
+        UNIQUE (site_id, point_id)
+      );
+      CREATE TABLE readings (
+        point_key INTEGER NOT NULL,
+        ts INTEGER NOT NULL,
+        value REAL NOT NULL,
+        status INTEGER NOT NULL,
+        PRIMARY KEY (point_key, ts)
+      ) WITHOUT ROWID;
+      CREATE TABLE alarms (
+        alarm_id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        raised_at INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX alarms_site_raised ON alarms (site_id, raised_at);
+      CREATE INDEX alarms_state ON alarms (state);
+      CREATE TABLE alarm_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        alarm_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX alarm_events_alarm ON alarm_events (alarm_id);
+      CREATE TABLE dead_letters (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at INTEGER NOT NULL,
+        site_id TEXT,
+        device_id TEXT,
+        topic TEXT NOT NULL,
+        client_id TEXT,
+        code TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        payload BLOB NOT NULL
+      );
+      CREATE INDEX dead_letters_device ON dead_letters (site_id, device_id);
+      CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        details TEXT
+      );
+    `,
+  },
+];
+
+/** Applies every migration newer than the database, each in its own transaction. */
+export function migrate(db: Database.Database, now: () => number = Date.now): number[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  const newest = MIGRATIONS.at(-1)?.version ?? 0;
+  if (current > newest) {
+    throw new Error(`store schema version ${current} is newer than this gateway knows (${newest}): upgrade the gateway, or restore a backup`);
+  }
+  const applied: number[] = [];
+  for (const m of MIGRATIONS.filter((x) => x.version > current)) {
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now());
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}

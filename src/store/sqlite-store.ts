@@ -1,0 +1,239 @@
+/**
+ * The embedded store: SQLite (better-sqlite3) in WAL mode with synchronous=FULL, so a committed
+ * batch survives a power cut. The pipeline calls `commit` with everything one group of messages
+ * produced (readings, alarm changes, dead letters) and acknowledges QoS 1 publishes only after it
+ * returns. Calls are synchronous; batches keep the number of fsyncs low.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
+import { migrate } from './migrations.js';
+
+export interface DeadLetter {
+  received_at: number;
+  site_id?: string;
+  device_id?: string;
+  topic: string;
+  client_id?: string;
+  code: string;
+  reason: string;
+  payload: Buffer;
+}
+
+export interface Batch {
+  readings: Reading[];
+  /** Alarms whose current record changed (upserted). */
+  alarms: Alarm[];
+  /** Alarm events to append; each gets its sequence number (SSE event id). */
+  events: AlarmEvent[];
+  deadLetters: DeadLetter[];
+}
+
+export interface StoredEvent extends AlarmEvent {
+  seq: number;
+}
+
+export interface AlarmQuery {
+  site_ids: readonly string[] | '*';
+  state: 'active' | 'cleared' | 'all';
+  from?: number;
+  to?: number;
+  limit: number;
+}
+
+export interface RawQuery {
+  site_id: string;
+  point_id: string;
+  from: number;
+  to: number;
+  limit: number;
+}
+
+export type WindowFn = 'mean' | 'min' | 'max' | 'last' | 'count';
+
+export interface WindowQuery extends RawQuery {
+  every_ms: number;
+  fn: WindowFn;
+  /** Offset of the windows' origin from the epoch, so that days start at local midnight. */
+  origin_ms: number;
+}
+
+export type ReadingRow = { ts: number; value: number; status: number };
+
+const AGGREGATE_SQL: Record<WindowFn, string> = {
+  mean: 'AVG(value)',
+  min: 'MIN(value)',
+  max: 'MAX(value)',
+  count: 'COUNT(*)',
+  last: 'value', // SQLite returns the bare column of the row holding MAX(ts) (see the query)
+};
+
+export class SqliteStore {
+  readonly db: Database.Database;
+  private readonly pointKeys = new Map<string, number>();
+  private readonly stmt;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(join(dataDir, 'anjian.db'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    this.db.aggregate('bit_or', { start: 0, step: (acc: number, v: number) => acc | v });
+    this.stmt = {
+      pointKey: this.db.prepare('SELECT point_key FROM points WHERE site_id = ? AND point_id = ?').pluck(),
+      addPoint: this.db.prepare('INSERT INTO points (site_id, point_id) VALUES (?, ?)'),
+      reading: this.db.prepare('INSERT OR REPLACE INTO readings (point_key, ts, value, status) VALUES (?, ?, ?, ?)'),
+      alarm: this.db.prepare('INSERT OR REPLACE INTO alarms (alarm_id, site_id, state, raised_at, body) VALUES (?, ?, ?, ?, ?)'),
+      event: this.db.prepare('INSERT INTO alarm_events (alarm_id, site_id, event, at, body) VALUES (?, ?, ?, ?, ?)'),
+      deadLetter: this.db.prepare(
+        'INSERT INTO dead_letters (received_at, site_id, device_id, topic, client_id, code, reason, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      last: this.db.prepare('SELECT ts, value, status FROM readings WHERE point_key = ? ORDER BY ts DESC LIMIT 1'),
+      getAlarm: this.db.prepare('SELECT body FROM alarms WHERE alarm_id = ?').pluck(),
+      audit: this.db.prepare('INSERT INTO audit (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)'),
+    };
+  }
+
+  /** Stores one batch atomically; returns the stored alarm events with their sequence numbers. */
+  commit(batch: Batch): StoredEvent[] {
+    return this.db.transaction(() => {
+      for (const r of batch.readings) this.stmt.reading.run(this.pointKey(r.site_id, r.point_id), r.ts, r.value, r.status);
+      for (const a of batch.alarms) this.putAlarm(a);
+      for (const d of batch.deadLetters) {
+        this.stmt.deadLetter.run(d.received_at, d.site_id ?? null, d.device_id ?? null, d.topic, d.client_id ?? null, d.code, d.reason, d.payload);
+      }
+      return batch.events.map((e) => {
+        this.putAlarm(e.alarm);
+        const info = this.stmt.event.run(e.alarm.alarm_id, e.alarm.site_id, e.event, e.at, JSON.stringify(e.alarm));
+        return { ...e, seq: Number(info.lastInsertRowid) };
+      });
+    })();
+  }
+
+  lastReading(site_id: string, point_id: string): ReadingRow | undefined {
+    const key = this.findPointKey(site_id, point_id);
+    return key === undefined ? undefined : (this.stmt.last.get(key) as ReadingRow | undefined);
+  }
+
+  rawReadings(q: RawQuery): ReadingRow[] {
+    const key = this.findPointKey(q.site_id, q.point_id);
+    if (key === undefined) return [];
+    return this.db
+      .prepare('SELECT ts, value, status FROM readings WHERE point_key = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?')
+      .all(key, q.from, q.to, q.limit) as ReadingRow[];
+  }
+
+  windowReadings(q: WindowQuery): ReadingRow[] {
+    const key = this.findPointKey(q.site_id, q.point_id);
+    if (key === undefined) return [];
+    const bucket = '((ts - @origin) - (((ts - @origin) % @every) + @every) % @every + @origin)';
+    const lastTs = q.fn === 'last' ? ', MAX(ts) AS _last_ts' : '';
+    const sql = `SELECT ${bucket} AS ts, ${AGGREGATE_SQL[q.fn]} AS value, bit_or(status) AS status${lastTs}
+      FROM readings WHERE point_key = @key AND ts >= @from AND ts < @to GROUP BY 1 ORDER BY 1 LIMIT @limit`;
+    const rows = this.db.prepare(sql).all({ key, origin: q.origin_ms, every: q.every_ms, from: q.from, to: q.to, limit: q.limit }) as (ReadingRow & { _last_ts?: number })[];
+    return rows.map(({ ts, value, status }) => ({ ts, value, status }));
+  }
+
+  getAlarm(alarm_id: string): Alarm | undefined {
+    const body = this.stmt.getAlarm.get(alarm_id) as string | undefined;
+    return body === undefined ? undefined : (JSON.parse(body) as Alarm);
+  }
+
+  /** Stores an alarm change made outside a reading batch (an acknowledgement) with its event. */
+  appendEvent(event: AlarmEvent, audit: { actor: string; action: string; details?: unknown }): StoredEvent {
+    return this.db.transaction(() => {
+      this.audit(audit.actor, audit.action, event.alarm.alarm_id, audit.details, event.at);
+      return this.commit({ readings: [], alarms: [], deadLetters: [], events: [event] })[0] as StoredEvent;
+    })();
+  }
+
+  listAlarms(q: AlarmQuery): Alarm[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: q.limit };
+    if (q.site_ids !== '*') {
+      where.push(`site_id IN (${q.site_ids.map((_, i) => `@s${i}`).join(', ') || "''"})`);
+      q.site_ids.forEach((s, i) => (params[`s${i}`] = s));
+    }
+    if (q.state !== 'all') where.push(q.state === 'active' ? "state LIKE 'active%'" : "state LIKE 'cleared%'");
+    if (q.from !== undefined) (where.push('raised_at >= @from'), (params.from = q.from));
+    if (q.to !== undefined) (where.push('raised_at < @to'), (params.to = q.to));
+    const sql = `SELECT body FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC, rowid DESC LIMIT @limit`;
+    return (this.db.prepare(sql).pluck().all(params) as string[]).map((b) => JSON.parse(b) as Alarm);
+  }
+
+  activeAlarms(): Alarm[] {
+    return this.listAlarms({ site_ids: '*', state: 'active', limit: 1e9 });
+  }
+
+  /** Alarm events after `seq` (SSE resume with Last-Event-ID), oldest first. */
+  eventsSince(seq: number, limit = 10000): StoredEvent[] {
+    const rows = this.db.prepare('SELECT seq, event, at, body FROM alarm_events WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, limit) as {
+      seq: number;
+      event: AlarmEvent['event'];
+      at: number;
+      body: string;
+    }[];
+    return rows.map((r) => ({ seq: r.seq, event: r.event, at: r.at, alarm: JSON.parse(r.body) as Alarm }));
+  }
+
+  lastEventSeq(): number {
+    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) FROM alarm_events').pluck().get() as number) ?? 0;
+  }
+
+  deadLetterCounts(): Map<string, number> {
+    const rows = this.db.prepare('SELECT site_id, device_id, COUNT(*) AS n FROM dead_letters GROUP BY site_id, device_id').all() as {
+      site_id: string | null;
+      device_id: string | null;
+      n: number;
+    }[];
+    return new Map(rows.map((r) => [`${r.site_id ?? ''}\u0000${r.device_id ?? ''}`, r.n]));
+  }
+
+  listDeadLetters(site_id: string, limit: number): (Omit<DeadLetter, 'payload'> & { id: number; payload: string })[] {
+    const rows = this.db
+      .prepare('SELECT id, received_at, site_id, device_id, topic, client_id, code, reason, payload FROM dead_letters WHERE site_id = ? ORDER BY id DESC LIMIT ?')
+      .all(site_id, limit) as (DeadLetter & { id: number })[];
+    return rows.map((r) => ({ ...r, payload: r.payload.toString('utf8') }));
+  }
+
+  audit(actor: string, action: string, target: string, details?: unknown, at = Date.now()): void {
+    this.stmt.audit.run(at, actor, action, target, details === undefined ? null : JSON.stringify(details));
+  }
+
+  /** True when the database answers a query (readiness). */
+  healthy(): boolean {
+    try {
+      return this.db.prepare('SELECT 1').pluck().get() === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private putAlarm(a: Alarm): void {
+    this.stmt.alarm.run(a.alarm_id, a.site_id, a.state, a.raised_at, JSON.stringify(a));
+  }
+
+  private findPointKey(site_id: string, point_id: string): number | undefined {
+    const cacheKey = `${site_id}\u0000${point_id}`;
+    const cached = this.pointKeys.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const key = this.stmt.pointKey.get(site_id, point_id) as number | undefined;
+    if (key !== undefined) this.pointKeys.set(cacheKey, key);
+    return key;
+  }
+
+  private pointKey(site_id: string, point_id: string): number {
+    const found = this.findPointKey(site_id, point_id);
+    if (found !== undefined) return found;
+    const key = Number(this.stmt.addPoint.run(site_id, point_id).lastInsertRowid);
+    this.pointKeys.set(`${site_id}\u0000${point_id}`, key);
+    return key;
+  }
+}

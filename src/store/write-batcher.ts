@@ -1,0 +1,55 @@
+/**
+ * Group commit: the work of every message that arrives within one turn of the event loop is
+ * stored in one SQLite transaction (one fsync), then each message's callback runs. This is what
+ * lets a QoS 1 PUBACK wait for durable storage without one fsync per message.
+ */
+import type { Batch, SqliteStore, StoredEvent } from './sqlite-store.js';
+
+type Done = (err?: Error) => void;
+
+export class WriteBatcher {
+  private pending: { batch: Batch; done: Done }[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly store: SqliteStore,
+    /** Receives the stored alarm events after each successful commit (fan-out to MQTT and SSE). */
+    private readonly onCommitted: (events: StoredEvent[]) => void,
+    private readonly onError: (err: Error) => void,
+    private readonly maxItems = 5000,
+  ) {}
+
+  add(batch: Batch, done: Done): void {
+    this.pending.push({ batch, done });
+    if (this.pending.length >= this.maxItems) return this.flush();
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Commits everything pending now (before an acknowledgement, and at shutdown). */
+  flush(): void {
+    this.scheduled = false;
+    const items = this.pending;
+    if (items.length === 0) return;
+    this.pending = [];
+    const merged: Batch = { readings: [], alarms: [], events: [], deadLetters: [] };
+    for (const { batch } of items) {
+      merged.readings.push(...batch.readings);
+      merged.alarms.push(...batch.alarms);
+      merged.events.push(...batch.events);
+      merged.deadLetters.push(...batch.deadLetters);
+    }
+    let stored: StoredEvent[];
+    try {
+      stored = this.store.commit(merged);
+    } catch (err) {
+      this.onError(err as Error);
+      for (const item of items) item.done(err as Error);
+      return;
+    }
+    for (const item of items) item.done();
+    if (stored.length) this.onCommitted(stored);
+  }
+}

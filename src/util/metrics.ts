@@ -1,0 +1,21 @@
+/** Prometheus metrics of one gateway instance (GET /metrics). One registry per instance. */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'anjian_process_' });
+  const m = {
+    registry,
+    frames: new Counter({ name: 'anjian_frames_total', help: 'device uplink messages received', registers: [registry] }),
+    readings: new Counter({ name: 'anjian_readings_total', help: 'readings stored', registers: [registry] }),
+    deadLetters: new Counter({ name: 'anjian_dead_letters_total', help: 'payloads kept as dead letters, by reason code', labelNames: ['code'], registers: [registry] }),
+    refused: new Counter({ name: 'anjian_mqtt_refused_total', help: 'MQTT logins, publishes and subscriptions refused', labelNames: ['what'], registers: [registry] }),
+    alarmEvents: new Counter({ name: 'anjian_alarm_events_total', help: 'alarm events, by event kind', labelNames: ['event'], registers: [registry] }),
+    storeErrors: new Counter({ name: 'anjian_store_errors_total', help: 'failed store commits', registers: [registry] }),
+    activeAlarms: new Gauge({ name: 'anjian_active_alarms', help: 'alarms currently active', registers: [registry] }),
+    mqttClients: new Gauge({ name: 'anjian_mqtt_clients', help: 'connected MQTT clients', registers: [registry] }),
+  };
+  return m;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
