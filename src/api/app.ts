@@ -4,7 +4,7 @@
  * unknown routes all answer `{"error", "message", "details"?}`.
  */
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { SiteIndex } from '../ingest/site-index.js';
 import type { DeviceStatusBoard } from '../ingest/device-status.js';
@@ -34,13 +34,13 @@ export interface ApiDeps {
 }
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, disableRequestLogging: true, forceCloseConnections: true, bodyLimit: 64 * 1024 });
+  const app: FastifyInstance = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), forceCloseConnections: true, bodyLimit: 64 * 1024 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof ApiError) return reply.code(err.status).send(errorBody(err));
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const details = err.validation.map((v) => ({ param: `${err.validationContext}${v.instancePath.replaceAll('/', '.')}`, message: v.message }));
+      const details = err.validation.map((v) => ({ param: `${err.validationContext}${v.instancePath.replaceAll('/', '.')}`.replace(/\.$/, ''), message: v.message }));
       const message = details.map((d) => `${d.param}: ${d.message}`).join('; ');
       return reply.code(400).send({ error: 'bad_request', message, details });
     }

@@ -34,9 +34,9 @@ export function loadConfig(file: string, override?: (c: Config) => void): Config
 
 /** Parses config text; `override` (command-line flags) is applied before the result is frozen. */
 export function parseConfig(text: string, file = '(config)', override?: (c: Config) => void): Config {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   if (doc.errors.length) {
-    throw new ConfigError(file, doc.errors.map((e) => ({ path: `(yaml) line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'}`, message: e.message })));
+    throw new ConfigError(file, doc.errors.map((e) => ({ path: `(yaml) line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'}`, message: e.message.split('\n')[0] as string })));
   }
   const parsed = ConfigSchema.safeParse(doc.toJS());
   if (!parsed.success) throw new ConfigError(file, zodProblems(parsed.error));

@@ -1,0 +1,101 @@
+/** Starts a real gateway in-process on free ports with a temporary data dir, and real clients for it. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { type RunningGateway, startGateway } from '../../src/pipeline.js';
+import { createLogger } from '../../src/util/log.js';
+
+export const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+
+export interface TestGateway extends RunningGateway {
+  dataDir: string;
+  config: Config;
+  api(path: string, init?: { token?: string; method?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  connect(opts?: IClientOptions): Promise<MqttClient>;
+  restart(): Promise<TestGateway>;
+  cleanup(): Promise<void>;
+}
+
+export async function startTestGateway(yaml: string, dataDir = mkdtempSync(join(tmpdir(), 'anjian-test-'))): Promise<TestGateway> {
+  const config = parseConfig(yaml, 'test', (c) => {
+    c.gateway.data_dir = dataDir;
+    c.gateway.http = { host: '127.0.0.1', port: 0 };
+    c.gateway.mqtt.host = '127.0.0.1';
+    c.gateway.mqtt.port = 0;
+    c.gateway.simulators.enabled = false;
+  });
+  const gw = await startGateway(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const t: TestGateway = {
+    ...gw,
+    dataDir,
+    config,
+    async api(path, init = {}) {
+      const headers: Record<string, string> = { ...(init.headers ?? {}) };
+      if (init.token) headers.authorization = `Bearer ${init.token}`;
+      if (init.body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`http://127.0.0.1:${gw.httpPort}${path}`, { method: init.method ?? 'GET', headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        /* not JSON: keep the text */
+      }
+      return { status: res.status, body };
+    },
+    connect: (opts = {}) => connectMqtt(gw.mqttPort, opts),
+    async restart() {
+      await gw.stop();
+      return startTestGateway(yaml, dataDir);
+    },
+    async cleanup() {
+      await gw.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
+
+/** Connects a real MQTT client; rejects with the broker's refusal when the login fails. */
+export function connectMqtt(port: number, opts: IClientOptions = {}): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 5000, ...opts });
+    client.once('connect', () => resolve(client));
+    client.once('error', (err) => {
+      client.end(true);
+      reject(err);
+    });
+  });
+}
+
+/** Resolves with the first `n` messages on a topic filter (after subscribing). */
+export async function collect(client: MqttClient, filter: string, n: number, timeoutMs = 5000): Promise<{ topic: string; json: any }[]> {
+  const got: { topic: string; json: any }[] = [];
+  await client.subscribeAsync(filter, { qos: 1 });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`only ${got.length} of ${n} messages on ${filter} within ${timeoutMs} ms`)), timeoutMs);
+    client.on('message', (topic, payload) => {
+      got.push({ topic, json: JSON.parse(payload.toString()) });
+      if (got.length === n) {
+        clearTimeout(timer);
+        resolve(got);
+      }
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value or the time runs out. */
+export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/config/load.js';
+
+const secure = readFileSync(new URL('../fixtures/secure.yaml', import.meta.url), 'utf8');
+
+function problems(text: string): string[] {
+  try {
+    parseConfig(text);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
+    throw err;
+  }
+  return [];
+}
+
+describe('config', () => {
+  it('loads a valid config, fills unit and kind from the quantity catalogue, and freezes it', () => {
+    const config = parseConfig(secure);
+    const point = config.sites[0]!.points[0]!;
+    expect(point.unit).toBe('%CH4');
+    expect(point.kind).toBe('analog');
+    expect(config.gateway.mqtt.max_payload_bytes).toBe(4096);
+    expect(Object.isFrozen(point.limits[0])).toBe(true);
+  });
+
+  it('names the path of every problem at once', () => {
+    const bad = secure
+      .replace('profile: acme-gd4', 'profile: acme-ch4-m10')
+      .replace('device_id: tank-01\n        channel: lel', 'device_id: tank-99\n        channel: lel')
+      .replace('{ direction: high, set: 24, clear: 24, level: orange }', '{ direction: high, set: 24, clear: 30, level: orange }')
+      .replace("kind: hazchem", 'kind: hazchem\n    colour: red')
+      .replace('point_id: co-heading', 'point_id: ch4-face');
+    expect(problems(bad)).toEqual(['sites[1].colour: unknown key']);
+    const bad2 = bad.replace('\n    colour: red', '');
+    expect(problems(bad2)).toEqual([
+      'sites[0].points[2].point_id: duplicate point_id "ch4-face" in site 140100000001',
+      'sites[0].devices[1].profile: unknown profile "acme-ch4-m10" (known: generic-json, acme-gd4)',
+      'sites[0].points[2].limits[0].clear: clear (30) above set (24) on a high limit: it could never clear once raised',
+      'sites[1].points[0].device_id: unknown device "tank-99" in site 320000000002',
+    ]);
+  });
+
+  it('rejects an unknown channel of a profile, a missing credential and an unknown token site', () => {
+    const bad = secure
+      .replace('channel: co\n', 'channel: nh3\n')
+      .replace("        credentials: { username: tank-01, password: tank01-secret-pw }\n", '')
+      .replace("sites: ['320000000002']", "sites: ['999']");
+    expect(problems(bad)).toEqual([
+      'sites[0].points[2].channel: unknown channel "nh3" of profile acme-gd4 (channels: ch4, co, o2, h2s)',
+      'sites[1].devices[0].credentials: required: devices must authenticate unless gateway.allow_anonymous is true',
+      'gateway.tokens[3].sites[0]: unknown site "999"',
+    ]);
+  });
+
+  it('reports YAML syntax errors with line and column', () => {
+    expect(problems('schema_version: 1\nsites: [\n')[0]).toMatch(/^\(yaml\) line \d+, column \d+: /);
+  });
+
+  it('reports wrong types and values with their path', () => {
+    const bad = secure.replace('port: 0, max_payload_bytes', 'port: 70000, max_payload_bytes').replace('level: yellow', 'level: purple');
+    const found = problems(bad);
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/^gateway\.mqtt\.port: /);
+    expect(found[1]).toMatch(/^sites\[0\]\.points\[0\]\.limits\[0\]\.level: /);
+  });
+});
