@@ -93,7 +93,7 @@ describe('MQTT refusals', () => {
 
   it("a device publishing on another device's topic is disconnected and nothing is stored", async () => {
     const rogue = await gw.connect({ username: 'mine1-gd-01', password: 'gd01-secret-pw', clientId: 'rogue' });
-    const closed = new Promise((r) => rogue.once('close', r));
+    const closed = new Promise<void>((r) => rogue.once('close', () => r()));
     rogue.publish(`site/${MINE}/dev/gd4-02/up`, JSON.stringify({ values: { co: 99 } }), { qos: 1 });
     await closed;
     rogue.end(true);
