@@ -87,6 +87,16 @@ describe('MQTT refusals', () => {
     expect((await deviceInfo()).last_error).toMatch(/login refused: wrong password for device user "mine1-gd-01"/);
   });
 
+  it('a packet over max_packet_bytes closes the connection before it is buffered whole', async () => {
+    const big = await gw.connect({ username: 'mine1-gd-01', password: 'gd01-secret-pw', clientId: 'big' });
+    const closed = new Promise<void>((r) => big.once('close', () => r()));
+    big.publish(UP, Buffer.alloc(2 * 1024 * 1024, 0x20), { qos: 0 });
+    await closed;
+    big.end(true);
+    const metrics = await gw.api('/metrics');
+    expect(metrics.body).toMatch(/anjian_mqtt_refused_total\{what="packet"\} 1/);
+  });
+
   it('anonymous clients are refused when the config does not allow them', async () => {
     await expect(gw.connect({})).rejects.toThrow(/Bad username or password/);
   });

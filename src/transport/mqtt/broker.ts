@@ -4,10 +4,11 @@
  * aedes 1.x writes PUBACK only after that hook calls back, so a QoS 1 publish is acknowledged
  * once the pipeline has durably stored it (CONTRACT §3).
  */
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
 import type { Logger } from '../../util/log.js';
 import type { Identity, MqttAccess } from './access.js';
+import { FrameSizeMeter } from './packet-guard.js';
 import { type DeviceTopic, alarmTopic, downlinkTopic, parseAlarmTopic, parseDeviceTopic } from './topics.js';
 
 export interface UplinkMessage {
@@ -19,7 +20,7 @@ export interface UplinkMessage {
 }
 
 export interface RefusalEvent {
-  what: 'login' | 'publish' | 'subscribe';
+  what: 'login' | 'publish' | 'subscribe' | 'packet';
   reason: string;
   client_id: string;
   /** The device the refusal is counted on, when one is known. */
@@ -35,6 +36,7 @@ export interface BrokerHooks {
 export interface BrokerOptions {
   host: string;
   port: number;
+  max_packet_bytes: number;
 }
 
 export class MqttBroker {
@@ -60,7 +62,7 @@ export class MqttBroker {
   /** Starts listening; resolves with the bound port (useful when the configured port is 0). */
   async start(): Promise<number> {
     await this.aedes.listen();
-    const server = createServer((socket) => this.aedes.handle(socket));
+    const server = createServer((socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -85,6 +87,21 @@ export class MqttBroker {
     const server = this.server;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
+  }
+
+  /**
+   * Hands a connection to aedes, then meters its bytes: a 'data' listener added after aedes'
+   * 'readable' listener sees each chunk aedes reads (Node streams: 'readable' keeps control).
+   */
+  private accept(socket: Socket): void {
+    this.aedes.handle(socket);
+    const meter = new FrameSizeMeter(this.opts.max_packet_bytes);
+    socket.on('data', (chunk: Buffer) => {
+      const problem = meter.feed(chunk);
+      if (!problem) return;
+      this.hooks.onRefused({ what: 'packet', reason: problem, client_id: socket.remoteAddress ?? '?' });
+      socket.destroy();
+    });
   }
 
   private publish(topic: string, payload: string, qos: 0 | 1): Promise<void> {
