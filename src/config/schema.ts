@@ -3,6 +3,7 @@
  * its devices and points. `anjian schema` prints the JSON Schema generated from these schemas
  * (config/anjian.schema.json) so editors can complete and check the YAML.
  */
+import cron from 'node-cron';
 import { z } from 'zod';
 import { QUANTITIES, type QuantityId } from '../domain/quantities.js';
 
@@ -121,7 +122,7 @@ export const GatewaySchema = z
       .object({
         readings_days: z.number().int().min(7).default(93).describe('raw readings: ≥ 3 months (standards.md §1.5, 2016 proposal; AQ 6201 minimum 7 d)'),
         alarms_days: z.number().int().min(365).default(730).describe('alarms and their events: ≥ 2 years (standards.md §1.5)'),
-        schedule: z.string().default('17 3 * * *').describe('cron schedule of the embedded-store retention job'),
+        schedule: z.string().refine((v) => cron.validate(v), 'not a valid cron expression (minute hour day month weekday)').default('17 3 * * *').describe('cron schedule of the embedded-store retention job'),
       })
       .strict()
       .prefault({}),
