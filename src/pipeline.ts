@@ -112,8 +112,10 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     return { ok: true, alarm: acked };
   }
 
+  // The ports are printed whatever the log level (CONTRACT §1: scripts read them).
+  const startup = log.level === 'silent' ? log : log.child({ component: 'startup' }, { level: 'info' });
   const mqttPort = await broker.start();
-  log.info(`mqtt listening on ${mqttPort}`);
+  startup.info(`mqtt listening on ${mqttPort}`);
   const app = await buildApp({
     index,
     store,
@@ -134,7 +136,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   });
   await app.listen({ port: config.gateway.http.port, host: config.gateway.http.host });
   const httpPort = (app.server.address() as { port: number }).port;
-  log.info(`http listening on ${httpPort}`);
+  startup.info(`http listening on ${httpPort}`);
 
   return {
     httpPort,

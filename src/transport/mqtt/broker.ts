@@ -83,10 +83,12 @@ export class MqttBroker {
     return this.publish(downlinkTopic(site_id, device_id), json, 1);
   }
 
+  /** Stops taking connections, closes every client (their connections end), then the listener. */
   async stop(): Promise<void> {
     const server = this.server;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
+    await closed;
   }
 
   /**

@@ -1,0 +1,49 @@
+/**
+ * Starts one simulated MQTT device per configured device of every site. Called by src/main.ts
+ * (`npm start`, in-process, when gateway.simulators.enabled) and by `anjian simulate` (against a
+ * running gateway). Devices without mapped points are skipped. Their data is marked simulated.
+ */
+import { profileById } from '../devices/index.js';
+import type { Config } from '../src/config/schema.js';
+import { createSampler, devicePoints, SimulatedDevice } from './mqtt-device.js';
+import { createScenario, type ScenarioName } from './scenarios.js';
+
+export { isScenarioName, SCENARIO_NAMES, type ScenarioName } from './scenarios.js';
+
+export interface SimulatorOptions {
+  config: Config;
+  /** Broker URL, e.g. mqtt://127.0.0.1:1883. */
+  url: string;
+  scenario: ScenarioName;
+  interval_ms: number;
+  log?: (msg: string) => void;
+}
+
+export interface Simulators {
+  /** Announces every device offline, ends its client; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export async function startSimulators(opts: SimulatorOptions): Promise<Simulators> {
+  const log = opts.log ?? (() => undefined);
+  const scenario = createScenario(opts.scenario, opts.config);
+  const started_at = Date.now();
+  const devices: SimulatedDevice[] = [];
+  for (const site of opts.config.sites) {
+    for (const device of site.devices) {
+      const profile = profileById.get(device.profile);
+      if (!profile || devicePoints(site, device).length === 0) {
+        log(`sim ${site.site_id}/${device.device_id}: ${profile ? 'no points mapped' : `unknown profile "${device.profile}"`}, not simulated`);
+        continue;
+      }
+      const sampler = createSampler({ site, device, scenario, started_at });
+      devices.push(new SimulatedDevice({ url: opts.url, site_id: site.site_id, device, profile, sampler, interval_ms: opts.interval_ms, log }));
+    }
+  }
+  log(`simulating ${devices.length} devices every ${opts.interval_ms} ms; ${scenario.description}`);
+  await Promise.all(devices.map((d) => d.start()));
+  let stopped: Promise<void> | undefined;
+  return {
+    stop: () => (stopped ??= Promise.all(devices.map((d) => d.stop())).then(() => undefined)),
+  };
+}
