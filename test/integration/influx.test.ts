@@ -71,7 +71,7 @@ describe('InfluxDB 1.x', () => {
     await influxd.start();
     for (let i = 250; i < 300; i++) await send(i);
     await eventually(outboxEmpty, 20_000, 'the outbox to drain after the outage');
-    const [[, count, total]] = (await q(`SELECT count("value"), sum("value") FROM "anjian_readings"."ch4" WHERE time >= ${base}ms AND time < ${base + 300_000}ms`)) as [number, number, number][];
+    const [[, count, total]] = (await q(`SELECT count("value"), sum("value") FROM "anjian_readings"."ch4" WHERE time >= ${base}ms AND time < ${base + 300_000}ms`)) as [[number, number, number]];
     expect(count).toBe(300);
     expect(total).toBeCloseTo(sum, 6);
     expect((await gw.api('/metrics')).body).toMatch(/anjian_influx_write_failures_total\{kind="unavailable"\} [1-9]/);

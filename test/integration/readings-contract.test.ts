@@ -54,9 +54,9 @@ afterAll(async () => {
 });
 
 async function both(query: (s: ReadingsSource) => Promise<ReadingRow[]>): Promise<ReadingRow[]> {
-  const [embedded, influx] = await Promise.all(sources.map(query));
+  const [embedded, influx] = (await Promise.all(sources.map(query))) as [ReadingRow[], ReadingRow[]];
   expect(influx.length).toBe(embedded!.length);
-  influx!.forEach((row, i) => {
+  influx!.forEach((row: ReadingRow, i: number) => {
     const e = embedded![i]!;
     expect([row.ts, row.status]).toEqual([e.ts, e.status]);
     expect(row.value).toBeCloseTo(e.value, 9);
