@@ -9,7 +9,7 @@ import { ConfigSchema } from './config/schema.js';
 import { runGateway } from './main.js';
 
 const USAGE = `usage:
-  anjian start --config FILE [--http-port N] [--mqtt-port N] [--data-dir DIR] [--no-simulators]
+  anjian start --config FILE [--http-port N] [--mqtt-port N] [--data-dir DIR] [--influx-url URL] [--no-simulators]
   anjian check-config FILE
   anjian simulate --config FILE [--url mqtt://HOST:PORT] [--scenario steady|methane-leak] [--interval-ms N]
   anjian schema            print the JSON Schema of config files`;
@@ -36,6 +36,7 @@ async function main(argv: string[]): Promise<void> {
       'http-port': { type: 'string' },
       'mqtt-port': { type: 'string' },
       'data-dir': { type: 'string' },
+      'influx-url': { type: 'string' },
       'no-simulators': { type: 'boolean' },
       url: { type: 'string' },
       scenario: { type: 'string' },
@@ -46,7 +47,7 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start': {
       if (!configFile) fail(USAGE);
-      const flags = { config: configFile, httpPort: port(values['http-port'], '--http-port'), mqttPort: port(values['mqtt-port'], '--mqtt-port'), dataDir: values['data-dir'], simulators: !values['no-simulators'] };
+      const flags = { config: configFile, httpPort: port(values['http-port'], '--http-port'), mqttPort: port(values['mqtt-port'], '--mqtt-port'), dataDir: values['data-dir'], influxUrl: values['influx-url'], simulators: !values['no-simulators'] };
       return runGateway(Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as typeof flags);
     }
     case 'check-config': {

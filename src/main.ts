@@ -3,6 +3,7 @@
  * config enables them), stopped cleanly on SIGINT/SIGTERM (CONTRACT §1).
  */
 import { startSimulators } from '../simulators/run.js';
+import { influxFromUrl } from './config/influx-url.js';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { startGateway } from './pipeline.js';
@@ -13,6 +14,7 @@ export interface StartFlags {
   httpPort?: number;
   mqttPort?: number;
   dataDir?: string;
+  influxUrl?: string;
   simulators?: boolean;
 }
 
@@ -22,6 +24,7 @@ export function applyFlags(flags: StartFlags) {
     if (flags.mqttPort !== undefined) c.gateway.mqtt.port = flags.mqttPort;
     if (flags.dataDir !== undefined) c.gateway.data_dir = flags.dataDir;
     if (flags.simulators === false) c.gateway.simulators.enabled = false;
+    if (flags.influxUrl !== undefined) c.gateway.influx = influxFromUrl(flags.influxUrl);
   };
 }
 

@@ -20,6 +20,9 @@ import { LatestValues } from './ingest/latest.js';
 import { SiteIndex } from './ingest/site-index.js';
 import { processUplink } from './ingest/uplink.js';
 import { AlarmHub } from './sinks/alarm-hub.js';
+import { type InfluxSink, startInfluxSink } from './sinks/influx-sink.js';
+import { EmbeddedReadings } from './store/readings-source.js';
+import { startRetention } from './store/retention.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { WriteBatcher } from './store/write-batcher.js';
 import { MqttAccess } from './transport/mqtt/access.js';
@@ -70,6 +73,10 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     maxPayloadBytes: config.gateway.mqtt.max_payload_bytes,
     maxClockSkewMs: config.gateway.max_clock_skew_s * 1000,
   };
+  const influx: InfluxSink | undefined = config.gateway.influx
+    ? startInfluxSink(config, store, index, metrics, log.child({ component: 'influx' }), (events) => batcher.add({ readings: [], alarms: [], deadLetters: [], events }, () => {}))
+    : undefined;
+  const retention = startRetention(store, config.gateway.retention, log.child({ component: 'retention' }));
   const mqttLog = log.child({ component: 'mqtt' });
   broker = new MqttBroker(config.gateway.mqtt, new MqttAccess(config), {
     onUplink: (msg, done) => handleUplink(msg, done),
@@ -118,7 +125,13 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     metrics,
     acknowledge,
     log: log.child({ component: 'http' }),
-    readiness: () => ({ store: storeOk && store.healthy() ? 'ok' : 'failing', broker: broker ? 'ok' : 'failing' }),
+    readings: influx?.readings ?? new EmbeddedReadings(store),
+    readiness: () => ({
+      store: storeOk && store.healthy() ? 'ok' : 'failing',
+      broker: broker ? 'ok' : 'failing',
+      ...(influx ? { influxdb: influx.readiness() } : {}),
+    }),
+    refreshMetrics: () => influx?.refreshMetrics(),
     mqttClients: () => broker?.connectedClients ?? 0,
   });
   await app.listen({ port: config.gateway.http.port, host: config.gateway.http.host });
@@ -132,6 +145,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       await app.close();
       await broker?.stop();
       batcher.flush();
+      retention.stop();
+      await influx?.stop();
       store.close();
     },
   };

@@ -11,6 +11,7 @@ import type { DeviceStatusBoard } from '../ingest/device-status.js';
 import type { LatestValues } from '../ingest/latest.js';
 import type { AckResult } from '../pipeline.js';
 import type { AlarmHub } from '../sinks/alarm-hub.js';
+import type { ReadingsSource } from '../store/readings-source.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
@@ -29,6 +30,9 @@ export interface ApiDeps {
   metrics: Metrics;
   acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult;
   readiness(): Record<string, 'ok' | 'failing'>;
+  /** Where readings queries go: InfluxDB when configured, else the embedded store. */
+  readings: ReadingsSource;
+  refreshMetrics(): void;
   mqttClients(): number;
   log: Logger;
 }

@@ -3,6 +3,7 @@
  * its devices and points. `anjian schema` prints the JSON Schema generated from these schemas
  * (config/anjian.schema.json) so editors can complete and check the YAML.
  */
+import cron from 'node-cron';
 import { z } from 'zod';
 import { QUANTITIES, type QuantityId } from '../domain/quantities.js';
 
@@ -79,6 +80,26 @@ export const TokenSchema = z
   .strict()
   .refine((t) => (t.token === undefined) !== (t.token_sha256 === undefined), 'give exactly one of token, token_sha256');
 
+export const InfluxSchema = z
+  .object({
+    url: z.url().describe('http://HOST:PORT of InfluxDB'),
+    api: z.enum(['v1', 'v2']).default('v1').describe('v1: /write with database + retention policy (InfluxDB 1.x); v2: org + bucket + token (2.x, 3.x)'),
+    database: z.string().min(1).default('anjian').describe('v1 database (created if missing)'),
+    retention_policy: z.string().min(1).optional().describe('v1: write all data to this existing policy instead of the gateway-managed ones'),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    org: z.string().optional(),
+    bucket: z.string().optional(),
+    token: z.string().optional(),
+    batch_size: z.number().int().min(1).max(100_000).default(5000),
+    flush_interval_ms: z.number().int().min(10).max(60_000).default(1000),
+    max_outbox_bytes: z.number().int().min(1 << 20).default(2 * 1024 ** 3).describe('outbox bound; past 90 % an alarm is raised and /readyz fails; nothing is dropped'),
+    gzip: z.boolean().default(true),
+    timeout_ms: z.number().int().min(100).default(10_000),
+  })
+  .strict()
+  .refine((c) => c.api === 'v1' || (c.org && c.bucket && c.token), 'the v2 API needs org, bucket and token');
+
 export const GatewaySchema = z
   .object({
     data_dir: z.string().default('./data'),
@@ -96,6 +117,15 @@ export const GatewaySchema = z
     tokens: z.array(TokenSchema).default([]),
     max_clock_skew_s: z.number().min(0).default(300).describe('readings stamped further in the future are refused'),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+    influx: InfluxSchema.optional().describe('InfluxDB to write every reading to; without it the embedded store answers queries'),
+    retention: z
+      .object({
+        readings_days: z.number().int().min(7).default(93).describe('raw readings: ≥ 3 months (standards.md §1.5, 2016 proposal; AQ 6201 minimum 7 d)'),
+        alarms_days: z.number().int().min(365).default(730).describe('alarms and their events: ≥ 2 years (standards.md §1.5)'),
+        schedule: z.string().refine((v) => cron.validate(v), 'not a valid cron expression (minute hour day month weekday)').default('17 3 * * *').describe('cron schedule of the embedded-store retention job'),
+      })
+      .strict()
+      .prefault({}),
     simulators: z
       .object({
         enabled: z.boolean().default(false),
@@ -122,3 +152,4 @@ export type SiteConfig = Config['sites'][number];
 export type DeviceConfig = SiteConfig['devices'][number];
 export type PointConfig = SiteConfig['points'][number];
 export type TokenConfig = Config['gateway']['tokens'][number];
+export type InfluxConfig = z.output<typeof InfluxSchema>;

@@ -56,7 +56,8 @@ export type AlarmType =
   | 'overcrowding'
   | 'overtime'
   | 'restricted_area'
-  | 'sos';
+  | 'sos'
+  | 'sink_backlog';
 
 export type AlarmState = 'active_unacked' | 'active_acked' | 'cleared_unacked' | 'cleared_acked';
 

@@ -30,6 +30,20 @@ export interface Batch {
   deadLetters: DeadLetter[];
 }
 
+/** A line waiting in the outbox for InfluxDB; `target` picks the retention class. */
+export interface OutboxLine {
+  target: 'readings' | 'alarms';
+  line: string;
+}
+
+export interface OutboxRow extends OutboxLine {
+  seq: number;
+  at: number;
+}
+
+/** Turns a batch into outbox lines, inside the transaction that stores it (set when InfluxDB is configured). */
+export type OutboxEncoder = (batch: Batch) => OutboxLine[];
+
 export interface StoredEvent extends AlarmEvent {
   seq: number;
 }
@@ -73,6 +87,8 @@ export class SqliteStore {
   readonly db: Database.Database;
   private readonly pointKeys = new Map<string, number>();
   private readonly stmt;
+  private encoder?: OutboxEncoder;
+  private outboxBytesNow = 0;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -94,23 +110,53 @@ export class SqliteStore {
       last: this.db.prepare('SELECT ts, value, status FROM readings WHERE point_key = ? ORDER BY ts DESC LIMIT 1'),
       getAlarm: this.db.prepare('SELECT body FROM alarms WHERE alarm_id = ?').pluck(),
       audit: this.db.prepare('INSERT INTO audit (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)'),
+      outboxAdd: this.db.prepare('INSERT INTO outbox (target, at, line) VALUES (?, ?, ?)'),
+      outboxPeek: this.db.prepare('SELECT seq, target, at, line FROM outbox ORDER BY seq LIMIT ?'),
+      outboxDelete: this.db.prepare('DELETE FROM outbox WHERE seq = ?'),
     };
+    this.outboxBytesNow = (this.db.prepare('SELECT COALESCE(SUM(LENGTH(CAST(line AS BLOB))), 0) FROM outbox').pluck().get() as number) ?? 0;
+  }
+
+  /** From now on every committed batch also enters the outbox (same transaction). */
+  setOutboxEncoder(encoder: OutboxEncoder): void {
+    this.encoder = encoder;
+  }
+
+  /** The oldest outbox lines, in commit order. */
+  outboxPeek(limit: number): OutboxRow[] {
+    return this.stmt.outboxPeek.all(limit) as OutboxRow[];
+  }
+
+  /** Removes lines InfluxDB accepted (or that became dead letters). */
+  outboxRemove(rows: readonly OutboxRow[], deadLetters: DeadLetter[] = []): void {
+    this.db.transaction(() => {
+      for (const r of rows) this.stmt.outboxDelete.run(r.seq);
+      for (const d of deadLetters) this.insertDeadLetter(d);
+    })();
+    for (const r of rows) this.outboxBytesNow -= Buffer.byteLength(r.line);
+  }
+
+  outboxStats(): { rows: number; bytes: number; oldest_at: number | null } {
+    const row = this.db.prepare('SELECT COUNT(*) AS rows, MIN(at) AS oldest_at FROM outbox').get() as { rows: number; oldest_at: number | null };
+    return { ...row, bytes: this.outboxBytesNow };
   }
 
   /** Stores one batch atomically; returns the stored alarm events with their sequence numbers. */
   commit(batch: Batch): StoredEvent[] {
-    return this.db.transaction(() => {
+    let outboxBytes = 0;
+    const stored = this.db.transaction(() => {
       for (const r of batch.readings) this.stmt.reading.run(this.pointKey(r.site_id, r.point_id), r.ts, r.value, r.status);
       for (const a of batch.alarms) this.putAlarm(a);
-      for (const d of batch.deadLetters) {
-        this.stmt.deadLetter.run(d.received_at, d.site_id ?? null, d.device_id ?? null, d.topic, d.client_id ?? null, d.code, d.reason, d.payload);
-      }
+      for (const d of batch.deadLetters) this.insertDeadLetter(d);
+      if (this.encoder) outboxBytes = this.addToOutbox(this.encoder(batch));
       return batch.events.map((e) => {
         this.putAlarm(e.alarm);
         const info = this.stmt.event.run(e.alarm.alarm_id, e.alarm.site_id, e.event, e.at, JSON.stringify(e.alarm));
         return { ...e, seq: Number(info.lastInsertRowid) };
       });
     })();
+    this.outboxBytesNow += outboxBytes;
+    return stored;
   }
 
   lastReading(site_id: string, point_id: string): ReadingRow | undefined {
@@ -214,6 +260,20 @@ export class SqliteStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  private insertDeadLetter(d: DeadLetter): void {
+    this.stmt.deadLetter.run(d.received_at, d.site_id ?? null, d.device_id ?? null, d.topic, d.client_id ?? null, d.code, d.reason, d.payload);
+  }
+
+  private addToOutbox(lines: OutboxLine[]): number {
+    const at = Date.now();
+    let bytes = 0;
+    for (const l of lines) {
+      this.stmt.outboxAdd.run(l.target, at, l.line);
+      bytes += Buffer.byteLength(l.line);
+    }
+    return bytes;
   }
 
   private putAlarm(a: Alarm): void {

@@ -13,6 +13,11 @@ export function createMetrics() {
     alarmEvents: new Counter({ name: 'anjian_alarm_events_total', help: 'alarm events, by event kind', labelNames: ['event'], registers: [registry] }),
     storeErrors: new Counter({ name: 'anjian_store_errors_total', help: 'failed store commits', registers: [registry] }),
     activeAlarms: new Gauge({ name: 'anjian_active_alarms', help: 'alarms currently active', registers: [registry] }),
+    influxLines: new Counter({ name: 'anjian_influx_lines_written_total', help: 'lines InfluxDB accepted', registers: [registry] }),
+    influxFailures: new Counter({ name: 'anjian_influx_write_failures_total', help: 'failed InfluxDB writes, by kind (unavailable, auth, rejected)', labelNames: ['kind'], registers: [registry] }),
+    outboxRows: new Gauge({ name: 'anjian_outbox_rows', help: 'lines waiting in the outbox for InfluxDB', registers: [registry] }),
+    outboxBytes: new Gauge({ name: 'anjian_outbox_bytes', help: 'bytes waiting in the outbox', registers: [registry] }),
+    outboxOldestAge: new Gauge({ name: 'anjian_outbox_oldest_age_seconds', help: 'age of the oldest line in the outbox', registers: [registry] }),
     mqttClients: new Gauge({ name: 'anjian_mqtt_clients', help: 'connected MQTT clients', registers: [registry] }),
   };
   return m;

@@ -11,6 +11,7 @@ export const healthRoutes = (deps: ApiDeps) => async (app: FastifyInstance) => {
   });
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', security: [] } }, async (_req, reply) => {
     deps.metrics.mqttClients.set(deps.mqttClients());
+    deps.refreshMetrics();
     return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 };

@@ -83,8 +83,8 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
       const from = q.from ?? to - DAY;
       const base = { site_id: s.site_id, point_id: point.point_id, from, to, limit: q.limit };
       const rows = q.every
-        ? deps.store.windowReadings({ ...base, every_ms: parseDuration(q.every) as number, fn: (q.fn ?? 'mean') as WindowFn, origin_ms: -offsetMinutes(s.time_zone, from) * 60_000 })
-        : deps.store.rawReadings(base);
+        ? await deps.readings.windows({ ...base, every_ms: parseDuration(q.every) as number, fn: (q.fn ?? 'mean') as WindowFn, origin_ms: -offsetMinutes(s.time_zone, from) * 60_000 }, point.quantity)
+        : await deps.readings.raw(base, point.quantity);
       return {
         point_id: point.point_id,
         unit: point.unit,

@@ -1,0 +1,65 @@
+/**
+ * Everything InfluxDB takes, in one place for the pipeline: the outbox encoder (readings and alarm
+ * events become line protocol in the transaction that stores them), the writer draining it, the
+ * InfluxQL readings source, readiness, metrics and the backlog alarm.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import type { AlarmEvent } from '../domain/types.js';
+import type { SiteIndex } from '../ingest/site-index.js';
+import { InfluxReadings, type ReadingsSource } from '../store/readings-source.js';
+import type { Batch, OutboxLine, SqliteStore } from '../store/sqlite-store.js';
+import type { Logger } from '../util/log.js';
+import type { Metrics } from '../util/metrics.js';
+import { BACKLOG_SET, BacklogAlarm } from './backlog-alarm.js';
+import { InfluxClient } from './influx-client.js';
+import { InfluxWriter } from './influx-writer.js';
+import { alarmLine, readingLine } from './line-protocol.js';
+
+const CHECK_MS = 5000;
+
+export interface InfluxSink {
+  readings: ReadingsSource;
+  readiness(): 'ok' | 'failing';
+  refreshMetrics(): void;
+  stop(): Promise<void>;
+}
+
+export function startInfluxSink(config: Config, store: SqliteStore, index: SiteIndex, metrics: Metrics, log: Logger, raise: (events: AlarmEvent[]) => void): InfluxSink {
+  const influx = config.gateway.influx;
+  if (!influx) throw new Error('startInfluxSink without gateway.influx');
+  const { readings_days, alarms_days } = config.gateway.retention;
+  const client = new InfluxClient(influx, { readings: readings_days, alarms: alarms_days });
+  store.setOutboxEncoder((batch) => encode(batch, index));
+  const writer = new InfluxWriter(store, client, influx, metrics, log);
+  const backlog = new BacklogAlarm(config.sites.map((s) => s.site_id), randomUUID);
+  writer.start();
+  const timer = setInterval(() => {
+    const events = backlog.step(writer.fill(), Date.now());
+    if (events.length) raise(events);
+  }, CHECK_MS);
+  return {
+    readings: new InfluxReadings(client),
+    readiness: () => (writer.state.connected && writer.fill() < BACKLOG_SET ? 'ok' : 'failing'),
+    refreshMetrics() {
+      const s = store.outboxStats();
+      metrics.outboxRows.set(s.rows);
+      metrics.outboxBytes.set(s.bytes);
+      metrics.outboxOldestAge.set(s.oldest_at === null ? 0 : (Date.now() - s.oldest_at) / 1000);
+    },
+    async stop() {
+      clearInterval(timer);
+      await writer.stop();
+    },
+  };
+}
+
+function encode(batch: Batch, index: SiteIndex): OutboxLine[] {
+  const lines: OutboxLine[] = [];
+  for (const r of batch.readings) {
+    const point = index.point(r.site_id, r.point_id);
+    if (point) lines.push({ target: 'readings', line: readingLine(r, point.quantity, point.device_id) });
+  }
+  for (const e of batch.events) lines.push({ target: 'alarms', line: alarmLine(e) });
+  return lines;
+}

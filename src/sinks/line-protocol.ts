@@ -1,0 +1,25 @@
+/**
+ * InfluxDB line protocol for readings and alarm events, in the schema of CONTRACT §5:
+ *   <quantity>,site_id=…,device_id=…,point_id=… value=<float>,status=<int>i <epoch ms>
+ *   alarm,site_id=…,point_id=…,type=…,level=… alarm_id="…",state="…",event="…",value=<float> <epoch ms>
+ * Escaping per the line-protocol reference: measurement , and space; tag keys/values , = space;
+ * string field values " and \.
+ */
+import type { AlarmEvent, Reading } from '../domain/types.js';
+
+const escMeasurement = (s: string): string => s.replace(/[, \\]/g, (c) => `\\${c}`);
+const escTag = (s: string): string => s.replace(/[,= \\]/g, (c) => `\\${c}`).replace(/\n/g, '\\n');
+const escString = (s: string): string => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+
+/** A float field: always written with a decimal form InfluxDB parses as float (never as 1i). */
+const float = (v: number): string => `${v}`; // no "i" suffix: a float field (1 → 1.0)
+
+export function readingLine(r: Reading, quantity: string, device_id: string): string {
+  return `${escMeasurement(quantity)},device_id=${escTag(device_id)},point_id=${escTag(r.point_id)},site_id=${escTag(r.site_id)} value=${float(r.value)},status=${r.status}i ${r.ts}`;
+}
+
+export function alarmLine(e: AlarmEvent): string {
+  const a = e.alarm;
+  const tags = [`level=${escTag(a.level)}`, ...(a.point_id ? [`point_id=${escTag(a.point_id)}`] : []), `site_id=${escTag(a.site_id)}`, `type=${escTag(a.type)}`];
+  return `alarm,${tags.join(',')} alarm_id=${escString(a.alarm_id)},event=${escString(e.event)},state=${escString(a.state)},value=${float(a.value)} ${e.at}`;
+}
