@@ -1,0 +1,70 @@
+/** Shared parts of the benchmarks: generated configs, a child-process publisher, timing, machine facts. */
+import { spawn } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+export interface BenchDevice {
+  username: string;
+  password: string;
+  topic: string;
+  channels: string[];
+}
+
+/** A config with one coal-mine site, `devices` generic-json devices of `points` points each. */
+export function benchConfig(devices: number, points: number, extraGateway = ''): { yaml: string; devices: BenchDevice[] } {
+  const site = '140100009999';
+  const list: BenchDevice[] = [];
+  const lines = ['schema_version: 1', 'gateway:', '  log_level: warn', "  tokens: [{ name: bench, token: bench-token-1, role: admin, sites: '*' }]", extraGateway, 'sites:', `  - site_id: '${site}'`, '    name: bench', '    kind: coal_mine', '    devices:'];
+  for (let d = 0; d < devices; d++) lines.push(`      - { device_id: d${d}, profile: generic-json, credentials: { username: bench-d${d}, password: bench-pass-${d} } }`);
+  lines.push('    points:');
+  for (let d = 0; d < devices; d++) {
+    const channels: string[] = [];
+    for (let p = 0; p < points; p++) {
+      channels.push(`c${p}`);
+      lines.push(`      - { point_id: d${d}-p${p}, device_id: d${d}, channel: c${p}, quantity: ch4, location: bench, range: { min: 0, max: 4 }, limits: [{ direction: high, set: 1.0, clear: 1.0, level: yellow }] }`);
+    }
+    list.push({ username: `bench-d${d}`, password: `bench-pass-${d}`, topic: `site/${site}/dev/d${d}/up`, channels });
+  }
+  return { yaml: lines.filter(Boolean).join('\n'), devices: list };
+}
+
+export interface PublishResult {
+  sent: number;
+  acked: number;
+  seconds: number;
+}
+
+/** Runs test/bench/publisher.ts (compiled) in its own process. */
+export function publish(spec: { url: string; devices: BenchDevice[]; rate: number; per_message: number; seconds: number; t0: number; qos?: 0 | 1 }): Promise<PublishResult> {
+  const script = join(import.meta.dirname, 'publisher.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as PublishResult) : reject(new Error(`publisher exited with ${code}`))));
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function until(fn: () => Promise<boolean> | boolean, timeoutMs: number, what: string, stepMs = 100): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(stepMs);
+  }
+}
+
+export function machine() {
+  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` };
+}
+
+export interface Figure {
+  leg: string;
+  name: string;
+  value: number;
+  unit: string;
+  /** Ratio against the leg's baseline measured in the same run, where there is one. */
+  ratio?: number;
+  target?: string;
+}

@@ -1,0 +1,59 @@
+/**
+ * A load generator in its own process (so it does not share the gateway's CPU time): devices that
+ * publish generic-json messages of `per_message` readings at a fixed total reading rate, QoS 1
+ * with a bounded window of unacknowledged messages. Prints one JSON line when done:
+ * {"sent": readings, "acked": readings, "seconds": s}.
+ *
+ *   node publisher.js '{"url":…,"devices":[{"username","password","topic","channels":[…]}],"rate":5000,"per_message":20,"seconds":60,"t0":…}'
+ */
+import mqtt from 'mqtt';
+
+interface Spec {
+  url: string;
+  devices: { username: string; password: string; topic: string; channels: string[] }[];
+  rate: number;
+  per_message: number;
+  seconds: number;
+  /** Timestamp of the first reading; each message of a device advances its time by 10 ms. */
+  t0: number;
+  window?: number;
+  qos?: 0 | 1;
+}
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(process.argv[2] as string) as Spec;
+  const clients = await Promise.all(spec.devices.map((d) => mqtt.connectAsync(spec.url, { username: d.username, password: d.password, reconnectPeriod: 0 })));
+  const messagesPerSecond = spec.rate / spec.per_message;
+  const tickMs = 20;
+  const start = Date.now();
+  let sent = 0;
+  let acked = 0;
+  let inFlight = 0;
+  let owed = 0;
+  const seq = spec.devices.map(() => 0);
+  const window = spec.window ?? 200;
+  while (Date.now() - start < spec.seconds * 1000) {
+    owed += (messagesPerSecond * tickMs) / 1000;
+    for (let i = 0; owed >= 1 && inFlight < window; i++, owed--) {
+      const d = i % spec.devices.length;
+      const device = spec.devices[d]!;
+      const n = seq[d]!++;
+      const values = Object.fromEntries(device.channels.slice(0, spec.per_message).map((c, k) => [c, 0.1 + ((n + k) % 50) / 100]));
+      inFlight++;
+      sent += spec.per_message;
+      clients[d]!.publishAsync(device.topic, JSON.stringify({ ts: spec.t0 + n * 10, values }), { qos: spec.qos ?? 1 }).then(
+        () => {
+          inFlight--;
+          acked += spec.per_message;
+        },
+        () => inFlight--,
+      );
+    }
+    await new Promise((r) => setTimeout(r, tickMs));
+  }
+  while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
+  await Promise.all(clients.map((c) => c.endAsync()));
+  process.stdout.write(`${JSON.stringify({ sent, acked, seconds: (Date.now() - start) / 1000 })}\n`);
+}
+
+void main();
