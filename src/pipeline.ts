@@ -132,6 +132,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       ...(influx ? { influxdb: influx.readiness() } : {}),
     }),
     refreshMetrics: () => influx?.refreshMetrics(),
+    readinessDetails: () => (influx ? { influxdb: influx.details() } : {}),
     mqttClients: () => broker?.connectedClients ?? 0,
   });
   await app.listen({ port: config.gateway.http.port, host: config.gateway.http.host });

@@ -33,6 +33,8 @@ export interface ApiDeps {
   /** Where readings queries go: InfluxDB when configured, else the embedded store. */
   readings: ReadingsSource;
   refreshMetrics(): void;
+  /** Per-component details shown by /readyz (outbox depth and age, last error…). */
+  readinessDetails(): Record<string, unknown>;
   mqttClients(): number;
   log: Logger;
 }

@@ -21,6 +21,8 @@ const CHECK_MS = 5000;
 export interface InfluxSink {
   readings: ReadingsSource;
   readiness(): 'ok' | 'failing';
+  /** What /readyz shows about the outbox and the writer. */
+  details(): Record<string, unknown>;
   refreshMetrics(): void;
   stop(): Promise<void>;
 }
@@ -41,6 +43,20 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
   return {
     readings: new InfluxReadings(client),
     readiness: () => (writer.state.connected && writer.fill() < BACKLOG_SET ? 'ok' : 'failing'),
+    details() {
+      const o = store.outboxStats();
+      return {
+        target: client.description,
+        connected: writer.state.connected,
+        outbox_rows: o.rows,
+        outbox_bytes: o.bytes,
+        outbox_fill: Math.round(writer.fill() * 1e4) / 1e4,
+        oldest_age_s: o.oldest_at === null ? 0 : Math.round((Date.now() - o.oldest_at) / 100) / 10,
+        last_write_at: writer.state.last_write_at === null ? null : new Date(writer.state.last_write_at).toISOString(),
+        last_error: writer.state.last_error,
+        last_error_at: writer.state.last_error_at === null ? null : new Date(writer.state.last_error_at).toISOString(),
+      };
+    },
     refreshMetrics() {
       const s = store.outboxStats();
       metrics.outboxRows.set(s.rows);

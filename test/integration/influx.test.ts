@@ -53,7 +53,9 @@ describe('InfluxDB 1.x', () => {
     await eventually(outboxEmpty, 10_000, 'the outbox to drain');
     const res = await gw.api(`/api/v1/sites/${MINE}/points/ch4-face/readings?from=${ts}&to=${ts + 1}`, { token: 'test-viewer-token' });
     expect(res.body.readings).toEqual([{ ts: expect.stringMatching(/\+08:00$/), value: 0.44, status: 0 }]);
-    expect((await gw.api('/readyz')).body.components).toEqual({ store: 'ok', broker: 'ok', influxdb: 'ok' });
+    const ready = (await gw.api('/readyz')).body;
+    expect(ready.components).toEqual({ store: 'ok', broker: 'ok', influxdb: 'ok' });
+    expect(ready.details.influxdb).toMatchObject({ connected: true, outbox_rows: 0, last_error: null, target: `InfluxDB v1 ${influxd.url} db=anjian_test` });
   });
 
   it('keeps every reading through an InfluxDB outage and writes each exactly once', async () => {
@@ -68,6 +70,10 @@ describe('InfluxDB 1.x', () => {
     await influxd.stop();
     for (let i = 100; i < 250; i++) await send(i);
     await eventually(async () => (await gw.api('/readyz')).status === 503, 10_000, 'readiness to fail while InfluxDB is down');
+    const down = (await gw.api('/readyz')).body.details.influxdb;
+    expect(down.connected).toBe(false);
+    expect(down.outbox_rows).toBeGreaterThan(0);
+    expect(down.last_error).toMatch(/127\.0\.0\.1/);
     await influxd.start();
     for (let i = 250; i < 300; i++) await send(i);
     await eventually(outboxEmpty, 20_000, 'the outbox to drain after the outage');
@@ -94,6 +100,33 @@ describe('InfluxDB 1.x', () => {
     expect(dead).toHaveLength(3); // all three CO lines: a float never overwrites the string field
     expect(dead[0].reason).toMatch(/field type conflict/);
     expect(dead[0].payload).toMatch(/^co,device_id=gd4-02,point_id=co-heading/);
+  });
+});
+
+describe('outbox bound', () => {
+  it('raises sink_backlog alarms and fails readiness near the bound, and drops nothing', async () => {
+    const influxd = await startInfluxd();
+    await influxd.stop();
+    const gw = await startTestGateway(withInflux(`{ url: '${influxd.url}', database: bound, max_outbox_bytes: 1048576 }`));
+    try {
+      const device = await gw.connect({ username: 'mine1-gd-01', password: 'gd01-secret-pw' });
+      const t0 = Date.now() - 3_600_000;
+      for (let i = 0; i < 9000; i += 100) {
+        await Promise.all(Array.from({ length: 100 }, (_, k) => device.publishAsync(UP, JSON.stringify({ ts: t0 + i + k, values: { ch4: 0.2, feed: true } }), { qos: 1 })));
+      }
+      device.end(true);
+      const alarms = await eventually(async () => {
+        const list = (await gw.api('/api/v1/alarms?state=active', { token: 'test-viewer-token' })).body as { type: string; site_id: string }[];
+        return list.filter((a) => a.type === 'sink_backlog').length === 2 ? list : null;
+      }, 15_000, 'sink_backlog alarms');
+      expect(alarms.filter((a) => a.type === 'sink_backlog').map((a) => a.site_id).sort()).toEqual([MINE, '320000000002']);
+      const ready = await gw.api('/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body.details.influxdb.outbox_rows).toBe(18000 + 2); // every reading, plus the two alarm events
+    } finally {
+      await gw.cleanup();
+      await influxd.destroy();
+    }
   });
 });
 

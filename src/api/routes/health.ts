@@ -7,7 +7,7 @@ export const healthRoutes = (deps: ApiDeps) => async (app: FastifyInstance) => {
   app.get('/readyz', { schema: { summary: 'readiness of broker, store and sinks', security: [] } }, async (_req, reply) => {
     const components = deps.readiness();
     const ready = Object.values(components).every((s) => s === 'ok');
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', components });
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', components, details: deps.readinessDetails() });
   });
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', security: [] } }, async (_req, reply) => {
     deps.metrics.mqttClients.set(deps.mqttClients());

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { BacklogAlarm } from '../../src/sinks/backlog-alarm.js';
+
+describe('outbox backlog alarm', () => {
+  it('raises one alarm per site at 90 % and clears them below 80 %', () => {
+    let n = 0;
+    const b = new BacklogAlarm(['a', 'b'], () => `id${++n}`);
+    expect(b.step(0.89, 1)).toEqual([]);
+    const raised = b.step(0.9, 2);
+    expect(raised.map((e) => [e.event, e.alarm.site_id, e.alarm.type, e.alarm.level, e.alarm.value])).toEqual([
+      ['raised', 'a', 'sink_backlog', 'orange', 90],
+      ['raised', 'b', 'sink_backlog', 'orange', 90],
+    ]);
+    expect(b.step(0.95, 3)).toEqual([]);
+    expect(b.step(0.85, 4)).toEqual([]); // hysteresis: still above 80 %
+    const cleared = b.step(0.5, 5);
+    expect(cleared.map((e) => [e.event, e.alarm.alarm_id, e.alarm.state, e.alarm.cleared_at])).toEqual([
+      ['cleared', 'id1', 'cleared_unacked', 5],
+      ['cleared', 'id2', 'cleared_unacked', 5],
+    ]);
+  });
+});
