@@ -48,7 +48,7 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
       return {
         target: client.description,
         connected: writer.state.connected,
-        outbox_rows: o.rows,
+        outbox_lines: o.lines,
         outbox_bytes: o.bytes,
         outbox_fill: Math.round(writer.fill() * 1e4) / 1e4,
         oldest_age_s: o.oldest_at === null ? 0 : Math.round((Date.now() - o.oldest_at) / 100) / 10,
@@ -59,7 +59,7 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
     },
     refreshMetrics() {
       const s = store.outboxStats();
-      metrics.outboxRows.set(s.rows);
+      metrics.outboxLines.set(s.lines);
       metrics.outboxBytes.set(s.bytes);
       metrics.outboxOldestAge.set(s.oldest_at === null ? 0 : (Date.now() - s.oldest_at) / 1000);
     },
@@ -70,12 +70,11 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
   };
 }
 
-function encode(batch: Batch, index: SiteIndex): OutboxLine[] {
-  const lines: OutboxLine[] = [];
+function encode(batch: Batch, index: SiteIndex): Record<OutboxLine['target'], string[]> {
+  const readings: string[] = [];
   for (const r of batch.readings) {
     const point = index.point(r.site_id, r.point_id);
-    if (point) lines.push({ target: 'readings', line: readingLine(r, point.quantity, point.device_id) });
+    if (point) readings.push(readingLine(r, point.quantity, point.device_id));
   }
-  for (const e of batch.events) lines.push({ target: 'alarms', line: alarmLine(e) });
-  return lines;
+  return { readings, alarms: batch.events.map(alarmLine) };
 }

@@ -57,12 +57,19 @@ export class InfluxWriter {
     return this.store.outboxStats().bytes / this.opts.max_outbox_bytes;
   }
 
-  /** Writes one batch; returns how many outbox rows it settled (0 when the outbox was empty). */
+  /**
+   * Writes about one batch of lines; returns how many it settled (0 when the outbox was empty).
+   * The chunks leave the outbox only after every line in them was accepted or dead-lettered.
+   */
   async drainOnce(): Promise<number> {
     const rows = this.store.outboxPeek(this.opts.batch_size);
     if (rows.length === 0) return 0;
-    for (const [target, group] of groupByTarget(rows)) await this.writeOrSplit(target, group);
-    return rows.length;
+    const dead: DeadLetter[] = [];
+    for (const [target, items] of linesByTarget(rows)) await this.writeOrSplit(target, items, dead);
+    this.store.outboxRemove(rows, dead);
+    for (const d of dead) this.log.warn({ line: d.payload.toString().slice(0, 200), err: d.reason }, 'InfluxDB rejected a line: kept as a dead letter');
+    this.metrics.deadLetters.inc({ code: 'influx_rejected' }, dead.length);
+    return rows.reduce((n, r) => n + r.count, 0);
   }
 
   private async run(): Promise<void> {
@@ -83,33 +90,21 @@ export class InfluxWriter {
     }
   }
 
-  private async writeOrSplit(target: WriteTarget, rows: OutboxRow[]): Promise<void> {
+  private async writeOrSplit(target: WriteTarget, lines: string[], dead: DeadLetter[]): Promise<void> {
     try {
-      await this.client.write(target, rows.map((r) => r.line));
-      this.store.outboxRemove(rows);
-      this.metrics.influxLines.inc(rows.length);
+      await this.client.write(target, lines);
+      this.metrics.influxLines.inc(lines.length);
       return;
     } catch (err) {
       if (!(err instanceof InfluxWriteError) || err.kind !== 'rejected') throw err;
-      if (rows.length === 1) return this.deadLetter(rows[0] as OutboxRow, err);
+      if (lines.length === 1) {
+        dead.push(deadLetter(target, lines[0] as string, err));
+        return;
+      }
     }
-    const half = Math.ceil(rows.length / 2);
-    await this.writeOrSplit(target, rows.slice(0, half));
-    await this.writeOrSplit(target, rows.slice(half));
-  }
-
-  private deadLetter(row: OutboxRow, err: InfluxWriteError): void {
-    const dl: DeadLetter = {
-      received_at: Date.now(),
-      ...siteOf(row.line),
-      topic: `influx/${row.target}`,
-      code: 'influx_rejected',
-      reason: `InfluxDB rejected the line: ${err.message}`,
-      payload: Buffer.from(row.line),
-    };
-    this.store.outboxRemove([row], [dl]);
-    this.metrics.deadLetters.inc({ code: 'influx_rejected' });
-    this.log.warn({ seq: row.seq, err: err.message }, 'InfluxDB rejected a line: kept as a dead letter');
+    const half = Math.ceil(lines.length / 2);
+    await this.writeOrSplit(target, lines.slice(0, half), dead);
+    await this.writeOrSplit(target, lines.slice(half), dead);
   }
 
   private succeeded(): void {
@@ -140,10 +135,25 @@ export class InfluxWriter {
   }
 }
 
-function groupByTarget(rows: OutboxRow[]): [WriteTarget, OutboxRow[]][] {
-  const groups = new Map<WriteTarget, OutboxRow[]>();
-  for (const r of rows) groups.set(r.target, [...(groups.get(r.target) ?? []), r]);
+function linesByTarget(rows: OutboxRow[]): [WriteTarget, string[]][] {
+  const groups = new Map<WriteTarget, string[]>();
+  for (const r of rows) {
+    const list = groups.get(r.target) ?? [];
+    for (const line of r.lines.split('\n')) list.push(line);
+    groups.set(r.target, list);
+  }
   return [...groups];
+}
+
+function deadLetter(target: WriteTarget, line: string, err: InfluxWriteError): DeadLetter {
+  return {
+    received_at: Date.now(),
+    ...siteOf(line),
+    topic: `influx/${target}`,
+    code: 'influx_rejected',
+    reason: `InfluxDB rejected the line: ${err.message}`,
+    payload: Buffer.from(line),
+  };
 }
 
 function siteOf(line: string): { site_id?: string } {

@@ -70,13 +70,14 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'outbox: line-protocol lines waiting for InfluxDB',
+    name: 'outbox: line-protocol lines waiting for InfluxDB, one chunk per commit and target',
     sql: `
       CREATE TABLE outbox (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        seq INTEGER PRIMARY KEY,
         target TEXT NOT NULL,
         at INTEGER NOT NULL,
-        line TEXT NOT NULL
+        count INTEGER NOT NULL,
+        lines TEXT NOT NULL
       );
     `,
   },

@@ -36,13 +36,17 @@ export interface OutboxLine {
   line: string;
 }
 
-export interface OutboxRow extends OutboxLine {
+/** One chunk of the outbox: the lines of one target from one commit, newline-separated. */
+export interface OutboxRow {
   seq: number;
+  target: OutboxLine['target'];
   at: number;
+  count: number;
+  lines: string;
 }
 
-/** Turns a batch into outbox lines, inside the transaction that stores it (set when InfluxDB is configured). */
-export type OutboxEncoder = (batch: Batch) => OutboxLine[];
+/** Turns a batch into outbox lines per target, inside the transaction that stores it (set when InfluxDB is configured). */
+export type OutboxEncoder = (batch: Batch) => Record<OutboxLine['target'], string[]>;
 
 export interface StoredEvent extends AlarmEvent {
   seq: number;
@@ -89,6 +93,7 @@ export class SqliteStore {
   private readonly stmt;
   private encoder?: OutboxEncoder;
   private outboxBytesNow = 0;
+  private outboxLinesNow = 0;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -110,11 +115,13 @@ export class SqliteStore {
       last: this.db.prepare('SELECT ts, value, status FROM readings WHERE point_key = ? ORDER BY ts DESC LIMIT 1'),
       getAlarm: this.db.prepare('SELECT body FROM alarms WHERE alarm_id = ?').pluck(),
       audit: this.db.prepare('INSERT INTO audit (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)'),
-      outboxAdd: this.db.prepare('INSERT INTO outbox (target, at, line) VALUES (?, ?, ?)'),
-      outboxPeek: this.db.prepare('SELECT seq, target, at, line FROM outbox ORDER BY seq LIMIT ?'),
+      outboxAdd: this.db.prepare('INSERT INTO outbox (target, at, count, lines) VALUES (?, ?, ?, ?)'),
+      outboxPeek: this.db.prepare('SELECT seq, target, at, count, lines FROM outbox WHERE seq > ? ORDER BY seq LIMIT 64'),
       outboxDelete: this.db.prepare('DELETE FROM outbox WHERE seq = ?'),
     };
-    this.outboxBytesNow = (this.db.prepare('SELECT COALESCE(SUM(LENGTH(CAST(line AS BLOB))), 0) FROM outbox').pluck().get() as number) ?? 0;
+    const totals = this.db.prepare('SELECT COALESCE(SUM(LENGTH(CAST(lines AS BLOB))), 0) AS bytes, COALESCE(SUM(count), 0) AS lines FROM outbox').get() as { bytes: number; lines: number };
+    this.outboxBytesNow = totals.bytes;
+    this.outboxLinesNow = totals.lines;
   }
 
   /** From now on every committed batch also enters the outbox (same transaction). */
@@ -122,40 +129,57 @@ export class SqliteStore {
     this.encoder = encoder;
   }
 
-  /** The oldest outbox lines, in commit order. */
-  outboxPeek(limit: number): OutboxRow[] {
-    return this.stmt.outboxPeek.all(limit) as OutboxRow[];
+  /** The oldest outbox chunks, in commit order, holding at least `maxLines` lines when there are that many. */
+  outboxPeek(maxLines: number): OutboxRow[] {
+    const out: OutboxRow[] = [];
+    let lines = 0;
+    let after = 0;
+    while (lines < maxLines) {
+      const rows = this.stmt.outboxPeek.all(after) as OutboxRow[];
+      for (const r of rows) {
+        if (lines >= maxLines) break;
+        out.push(r);
+        lines += r.count;
+      }
+      if (rows.length < 64) break;
+      after = (rows.at(-1) as OutboxRow).seq;
+    }
+    return out;
   }
 
-  /** Removes lines InfluxDB accepted (or that became dead letters). */
+  /** Removes chunks whose every line InfluxDB accepted or that became a dead letter (one transaction). */
   outboxRemove(rows: readonly OutboxRow[], deadLetters: DeadLetter[] = []): void {
     this.db.transaction(() => {
       for (const r of rows) this.stmt.outboxDelete.run(r.seq);
       for (const d of deadLetters) this.insertDeadLetter(d);
     })();
-    for (const r of rows) this.outboxBytesNow -= Buffer.byteLength(r.line);
+    for (const r of rows) {
+      this.outboxBytesNow -= Buffer.byteLength(r.lines);
+      this.outboxLinesNow -= r.count;
+    }
   }
 
-  outboxStats(): { rows: number; bytes: number; oldest_at: number | null } {
-    const row = this.db.prepare('SELECT COUNT(*) AS rows, MIN(at) AS oldest_at FROM outbox').get() as { rows: number; oldest_at: number | null };
-    return { ...row, bytes: this.outboxBytesNow };
+  outboxStats(): { lines: number; bytes: number; oldest_at: number | null } {
+    const oldest = this.db.prepare('SELECT at FROM outbox ORDER BY seq LIMIT 1').pluck().get() as number | undefined;
+    return { lines: this.outboxLinesNow, bytes: this.outboxBytesNow, oldest_at: oldest ?? null };
   }
 
   /** Stores one batch atomically; returns the stored alarm events with their sequence numbers. */
   commit(batch: Batch): StoredEvent[] {
-    let outboxBytes = 0;
+    let outbox = { bytes: 0, lines: 0 };
     const stored = this.db.transaction(() => {
       for (const r of batch.readings) this.stmt.reading.run(this.pointKey(r.site_id, r.point_id), r.ts, r.value, r.status);
       for (const a of batch.alarms) this.putAlarm(a);
       for (const d of batch.deadLetters) this.insertDeadLetter(d);
-      if (this.encoder) outboxBytes = this.addToOutbox(this.encoder(batch));
+      if (this.encoder) outbox = this.addToOutbox(this.encoder(batch));
       return batch.events.map((e) => {
         this.putAlarm(e.alarm);
         const info = this.stmt.event.run(e.alarm.alarm_id, e.alarm.site_id, e.event, e.at, JSON.stringify(e.alarm));
         return { ...e, seq: Number(info.lastInsertRowid) };
       });
     })();
-    this.outboxBytesNow += outboxBytes;
+    this.outboxBytesNow += outbox.bytes;
+    this.outboxLinesNow += outbox.lines;
     return stored;
   }
 
@@ -266,14 +290,20 @@ export class SqliteStore {
     this.stmt.deadLetter.run(d.received_at, d.site_id ?? null, d.device_id ?? null, d.topic, d.client_id ?? null, d.code, d.reason, d.payload);
   }
 
-  private addToOutbox(lines: OutboxLine[]): number {
+  /** One chunk per target: one row insert per commit instead of one per reading. */
+  private addToOutbox(byTarget: Record<OutboxLine['target'], string[]>): { bytes: number; lines: number } {
     const at = Date.now();
     let bytes = 0;
-    for (const l of lines) {
-      this.stmt.outboxAdd.run(l.target, at, l.line);
-      bytes += Buffer.byteLength(l.line);
+    let lines = 0;
+    for (const target of ['readings', 'alarms'] as const) {
+      const chunk = byTarget[target];
+      if (chunk.length === 0) continue;
+      const text = chunk.join('\n');
+      this.stmt.outboxAdd.run(target, at, chunk.length, text);
+      bytes += Buffer.byteLength(text);
+      lines += chunk.length;
     }
-    return bytes;
+    return { bytes, lines };
   }
 
   private putAlarm(a: Alarm): void {

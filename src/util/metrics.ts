@@ -15,7 +15,7 @@ export function createMetrics() {
     activeAlarms: new Gauge({ name: 'anjian_active_alarms', help: 'alarms currently active', registers: [registry] }),
     influxLines: new Counter({ name: 'anjian_influx_lines_written_total', help: 'lines InfluxDB accepted', registers: [registry] }),
     influxFailures: new Counter({ name: 'anjian_influx_write_failures_total', help: 'failed InfluxDB writes, by kind (unavailable, auth, rejected)', labelNames: ['kind'], registers: [registry] }),
-    outboxRows: new Gauge({ name: 'anjian_outbox_rows', help: 'lines waiting in the outbox for InfluxDB', registers: [registry] }),
+    outboxLines: new Gauge({ name: 'anjian_outbox_lines', help: 'lines waiting in the outbox for InfluxDB', registers: [registry] }),
     outboxBytes: new Gauge({ name: 'anjian_outbox_bytes', help: 'bytes waiting in the outbox', registers: [registry] }),
     outboxOldestAge: new Gauge({ name: 'anjian_outbox_oldest_age_seconds', help: 'age of the oldest line in the outbox', registers: [registry] }),
     mqttClients: new Gauge({ name: 'anjian_mqtt_clients', help: 'connected MQTT clients', registers: [registry] }),

@@ -24,7 +24,7 @@ const POINTS = 20;
 
 async function outboxRows(gw: RunningGateway): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${gw.httpPort}/metrics`)).text();
-  return Number(/^anjian_outbox_rows (\d+)/m.exec(text)?.[1] ?? NaN);
+  return Number(/^anjian_outbox_lines (\d+)/m.exec(text)?.[1] ?? NaN);
 }
 
 async function gatewayWithInflux(influxUrl: string, db: string, dir: string) {

@@ -35,13 +35,32 @@ export interface PublishResult {
 }
 
 /** Runs test/bench/publisher.ts (compiled) in its own process. */
-export function publish(spec: { url: string; devices: BenchDevice[]; rate: number; per_message: number; seconds: number; t0: number; qos?: 0 | 1 }): Promise<PublishResult> {
-  const script = join(import.meta.dirname, 'publisher.js');
+export interface PublishSpec {
+  url: string;
+  devices: BenchDevice[];
+  rate: number;
+  per_message: number;
+  seconds: number;
+  t0: number;
+  qos?: 0 | 1;
+  window?: number;
+}
+
+export function publish(spec: PublishSpec): Promise<PublishResult> {
+  return runChild<PublishResult>('publisher.js', spec);
+}
+
+/** Runs a compiled bench script in its own process; resolves with the JSON of its last line. */
+export function runChild<T>(name: string, spec: unknown, onLine?: (line: string) => void): Promise<T> {
+  const script = join(import.meta.dirname, name);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as PublishResult) : reject(new Error(`publisher exited with ${code}`))));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (const line of d.toString().split('\n').filter(Boolean)) onLine?.(line);
+    });
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1) as string) as T) : reject(new Error(`${name} exited with ${code}`))));
   });
 }
 

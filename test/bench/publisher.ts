@@ -17,6 +17,8 @@ interface Spec {
   /** Timestamp of the first reading; each message of a device advances its time by 10 ms. */
   t0: number;
   window?: number;
+  /** Reading time step per message of a device (default 10 ms). */
+  step_ms?: number;
   qos?: 0 | 1;
 }
 
@@ -38,10 +40,11 @@ async function main(): Promise<void> {
       const d = i % spec.devices.length;
       const device = spec.devices[d]!;
       const n = seq[d]!++;
-      const values = Object.fromEntries(device.channels.slice(0, spec.per_message).map((c, k) => [c, 0.1 + ((n + k) % 50) / 100]));
+      const first = (n * spec.per_message) % device.channels.length;
+      const values = Object.fromEntries(device.channels.slice(first, first + spec.per_message).map((c, k) => [c, 0.1 + ((n + k) % 50) / 100]));
       inFlight++;
       sent += spec.per_message;
-      clients[d]!.publishAsync(device.topic, JSON.stringify({ ts: spec.t0 + n * 10, values }), { qos: spec.qos ?? 1 }).then(
+      clients[d]!.publishAsync(device.topic, JSON.stringify({ ts: spec.t0 + n * (spec.step_ms ?? 10), values }), { qos: spec.qos ?? 1 }).then(
         () => {
           inFlight--;
           acked += spec.per_message;
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, tickMs));
   }
   while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
+  await Promise.all(clients.map((c) => new Promise<void>((r) => (c.stream.writableLength === 0 ? r() : c.stream.once('drain', () => r())))));
   await Promise.all(clients.map((c) => c.endAsync()));
   process.stdout.write(`${JSON.stringify({ sent, acked, seconds: (Date.now() - start) / 1000 })}\n`);
 }

@@ -31,7 +31,7 @@ describe('InfluxDB 1.x', () => {
     await influxd?.destroy();
   });
 
-  const outboxEmpty = async () => /anjian_outbox_rows 0\b/.test((await gw.api('/metrics')).body);
+  const outboxEmpty = async () => /anjian_outbox_lines 0\b/.test((await gw.api('/metrics')).body);
 
   it('creates the database and retention policies, and writes readings and alarms in the contract schema', async () => {
     const ts = Date.now() - 10_000;
@@ -55,7 +55,7 @@ describe('InfluxDB 1.x', () => {
     expect(res.body.readings).toEqual([{ ts: expect.stringMatching(/\+08:00$/), value: 0.44, status: 0 }]);
     const ready = (await gw.api('/readyz')).body;
     expect(ready.components).toEqual({ store: 'ok', broker: 'ok', influxdb: 'ok' });
-    expect(ready.details.influxdb).toMatchObject({ connected: true, outbox_rows: 0, last_error: null, target: `InfluxDB v1 ${influxd.url} db=anjian_test` });
+    expect(ready.details.influxdb).toMatchObject({ connected: true, outbox_lines: 0, last_error: null, target: `InfluxDB v1 ${influxd.url} db=anjian_test` });
   });
 
   it('keeps every reading through an InfluxDB outage and writes each exactly once', async () => {
@@ -72,7 +72,7 @@ describe('InfluxDB 1.x', () => {
     await eventually(async () => (await gw.api('/readyz')).status === 503, 10_000, 'readiness to fail while InfluxDB is down');
     const down = (await gw.api('/readyz')).body.details.influxdb;
     expect(down.connected).toBe(false);
-    expect(down.outbox_rows).toBeGreaterThan(0);
+    expect(down.outbox_lines).toBeGreaterThan(0);
     expect(down.last_error).toMatch(/127\.0\.0\.1/);
     await influxd.start();
     for (let i = 250; i < 300; i++) await send(i);
@@ -122,7 +122,7 @@ describe('outbox bound', () => {
       expect(alarms.filter((a) => a.type === 'sink_backlog').map((a) => a.site_id).sort()).toEqual([MINE, '320000000002']);
       const ready = await gw.api('/readyz');
       expect(ready.status).toBe(503);
-      expect(ready.body.details.influxdb.outbox_rows).toBe(18000 + 2); // every reading, plus the two alarm events
+      expect(ready.body.details.influxdb.outbox_lines).toBe(18000 + 2); // every reading, plus the two alarm events
     } finally {
       await gw.cleanup();
       await influxd.destroy();
@@ -149,7 +149,7 @@ describe('InfluxDB v2 write API (VictoriaMetrics)', () => {
     const ts = Date.now() - 60_000;
     for (let i = 0; i < 5; i++) await device.publishAsync(UP, JSON.stringify({ ts: ts + i * 1000, values: { ch4: 0.1 * (i + 1) } }), { qos: 1 });
     device.end(true);
-    await eventually(async () => /anjian_outbox_rows 0\b/.test((await gw.api('/metrics')).body), 10_000, 'the outbox to drain');
+    await eventually(async () => /anjian_outbox_lines 0\b/.test((await gw.api('/metrics')).body), 10_000, 'the outbox to drain');
     await fetch(`${vm.url}/internal/force_flush`);
     const exported = await eventually(async () => {
       const text = await (await fetch(`${vm.url}/api/v1/export?${new URLSearchParams({ 'match[]': '{__name__="ch4_value"}' })}`)).text();

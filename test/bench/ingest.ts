@@ -1,0 +1,113 @@
+/**
+ * Ingest throughput (issue #7): publisher processes flood the embedded broker with readings for
+ * 100,000 configured points (100 devices × 1,000 points): decode, limits, store, outbox, InfluxDB.
+ * Single-reading and 20-reading messages, QoS 0 and 1. Baseline in the same run: a bare aedes
+ * broker relaying the same messages to one subscriber process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Aedes } from 'aedes';
+import { parseConfig } from '../../src/config/load.js';
+import { startGateway } from '../../src/pipeline.js';
+import { createLogger } from '../../src/util/log.js';
+import { type Server, startInfluxd } from '../helpers/servers.js';
+import { type BenchDevice, benchConfig, type Figure, publish, type PublishSpec, runChild, until } from './lib.js';
+
+const DEVICES = 100;
+const POINTS = 1000;
+const SECONDS = Number(process.env.BENCH_INGEST_S ?? 10);
+const MODES = [
+  { per_message: 1, qos: 0 as const },
+  { per_message: 20, qos: 0 as const },
+  { per_message: 1, qos: 1 as const },
+  { per_message: 20, qos: 1 as const },
+];
+
+/** Two publisher processes, each with half of the devices, as fast as the broker takes them. */
+async function flood(url: string, devices: BenchDevice[], mode: (typeof MODES)[number], t0: number) {
+  const half = Math.ceil(devices.length / 2);
+  const spec = (ds: BenchDevice[]): PublishSpec => ({ url, devices: ds, rate: 1e9, per_message: mode.per_message, seconds: SECONDS, t0, qos: mode.qos, window: mode.qos === 0 ? 2000 : 500 });
+  const results = await Promise.all([publish(spec(devices.slice(0, half))), publish(spec(devices.slice(half)))]);
+  return { sent: results.reduce((n, r) => n + r.sent, 0), acked: results.reduce((n, r) => n + r.acked, 0) };
+}
+
+async function metric(httpPort: number, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+}
+
+async function throughGateway(influxd: Server, mode: (typeof MODES)[number], t0: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'anjian-bench-'));
+  const { yaml, devices } = benchConfig(DEVICES, POINTS, `  influx: { url: '${influxd.url}', database: bench_ingest, batch_size: 10000, flush_interval_ms: 200 }`);
+  const loadStart = performance.now();
+  const config = parseConfig(yaml, 'bench', (c) => {
+    c.gateway.data_dir = dir;
+    c.gateway.http = { host: '127.0.0.1', port: 0 };
+    c.gateway.mqtt = { ...c.gateway.mqtt, host: '127.0.0.1', port: 0 };
+  });
+  const gw = await startGateway(config, createLogger('error'));
+  const startupSeconds = (performance.now() - loadStart) / 1000;
+  try {
+    const start = performance.now();
+    const { sent } = await flood(`mqtt://127.0.0.1:${gw.mqttPort}`, devices, mode, t0);
+    await until(async () => (await metric(gw.httpPort, 'anjian_readings_total')) >= sent, 300_000, 'every reading to be stored', 50);
+    const stored = performance.now();
+    await until(async () => (await metric(gw.httpPort, 'anjian_outbox_lines')) === 0, 600_000, 'the outbox to drain', 100);
+    const inInflux = performance.now();
+    const count = await metric(gw.httpPort, 'anjian_readings_total');
+    return { sent, stored: count, rate: sent / ((stored - start) / 1000), influxLagSeconds: (inInflux - stored) / 1000, startupSeconds };
+  } finally {
+    await gw.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function throughBareBroker(mode: (typeof MODES)[number], t0: number) {
+  const broker = new Aedes();
+  await broker.listen();
+  const server = createServer((s) => broker.handle(s));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const { devices } = benchConfig(DEVICES, POINTS);
+    let ready: () => void = () => {};
+    const subscribed = new Promise<void>((r) => (ready = r));
+    const sub = runChild<{ received: number; first_ms: number; last_ms: number }>('subscriber.js', { url, filter: 'site/#', expect: Number.MAX_SAFE_INTEGER, idle_ms: 3000, qos: mode.qos }, (l) => l === 'ready' && ready());
+    await subscribed;
+    const start = Date.now();
+    const { sent } = await flood(url, devices, mode, t0);
+    const got = await sub;
+    return { sent, received: got.received * mode.per_message, rate: (got.received * mode.per_message) / ((got.last_ms - start) / 1000) };
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+    await new Promise<void>((r) => broker.close(() => r()));
+  }
+}
+
+export async function ingestLeg(log: (s: string) => void): Promise<Figure[]> {
+  const influxd = await startInfluxd();
+  const figures: Figure[] = [];
+  try {
+    for (const [i, mode] of MODES.entries()) {
+      const label = `${mode.per_message === 1 ? 'single-reading' : '20-reading'} messages, QoS ${mode.qos}`;
+      const t0 = Date.now() - 3_600_000 + i * 600_000;
+      log(`ingest: bare aedes baseline, ${label}, ${SECONDS} s`);
+      const base = await throughBareBroker(mode, t0);
+      log(`ingest: gateway, ${label}, ${SECONDS} s`);
+      const gw = await throughGateway(influxd, mode, t0);
+      const lost = gw.sent - gw.stored;
+      figures.push(
+        { leg: 'ingest', name: `baseline bare aedes → 1 subscriber, ${label}`, value: Math.round(base.rate), unit: 'readings/s' },
+        { leg: 'ingest', name: `gateway, ${label} (lost ${lost})`, value: Math.round(gw.rate), unit: 'readings/s', ratio: gw.rate / base.rate, target: mode.per_message === 20 ? '≥ 100,000/s, ≥ 0.5×' : '≥ 40,000 msg/s, ≥ 0.5×' },
+        { leg: 'ingest', name: `gateway, ${label}: last reading in InfluxDB after it was stored`, value: Math.round(gw.influxLagSeconds * 100) / 100, unit: 's' },
+      );
+      if (i === 0) figures.push({ leg: 'ingest', name: 'gateway start-up with 100,000 points (config parse → listening)', value: Math.round(gw.startupSeconds * 100) / 100, unit: 's' });
+    }
+    return figures;
+  } finally {
+    await influxd.destroy();
+  }
+}
