@@ -3,7 +3,7 @@
  * anything starts; the frozen Config is passed down (no settings singleton).
  */
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import yaml from 'js-yaml';
 import type { z } from 'zod';
 import { profileById } from '../../devices/index.js';
 import { QUANTITIES } from '../domain/quantities.js';
@@ -34,11 +34,15 @@ export function loadConfig(file: string, override?: (c: Config) => void): Config
 
 /** Parses config text; `override` (command-line flags) is applied before the result is frozen. */
 export function parseConfig(text: string, file = '(config)', override?: (c: Config) => void): Config {
-  const doc = parseDocument(text);
-  if (doc.errors.length) {
-    throw new ConfigError(file, doc.errors.map((e) => ({ path: `(yaml) line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'}`, message: e.message.split('\n')[0] as string })));
+  let raw: unknown;
+  try {
+    // js-yaml: ~15× faster and ~6× leaner than a document-model parser on a 440,000-point config (issue #7)
+    raw = yaml.load(text, { filename: file });
+  } catch (err) {
+    const e = err as { mark?: { line: number; column: number }; reason?: string; message: string };
+    throw new ConfigError(file, [{ path: `(yaml) line ${(e.mark?.line ?? -1) + 1}, column ${(e.mark?.column ?? -1) + 1}`, message: e.reason ?? e.message }]);
   }
-  const parsed = ConfigSchema.safeParse(doc.toJS());
+  const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(file, zodProblems(parsed.error));
   const problems = crossCheck(parsed.data, profileById);
   if (problems.length) throw new ConfigError(file, problems);

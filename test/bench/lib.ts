@@ -1,6 +1,7 @@
 /** Shared parts of the benchmarks: generated configs, a child-process publisher, timing, machine facts. */
 import { spawn } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 export interface BenchDevice {
@@ -53,8 +54,10 @@ export function publish(spec: PublishSpec): Promise<PublishResult> {
 /** Runs a compiled bench script in its own process; resolves with the JSON of its last line. */
 export function runChild<T>(name: string, spec: unknown, onLine?: (line: string) => void): Promise<T> {
   const script = join(import.meta.dirname, name);
+  const specFile = join(mkdtempSync(join(tmpdir(), 'anjian-spec-')), 'spec.json');
+  writeFileSync(specFile, JSON.stringify(spec));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [script, specFile], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
@@ -63,6 +66,9 @@ export function runChild<T>(name: string, spec: unknown, onLine?: (line: string)
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1) as string) as T) : reject(new Error(`${name} exited with ${code}`))));
   });
 }
+
+/** The spec a bench child process was started with (runChild passes it in a file). */
+export const childSpec = <T>(): T => JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as T;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -7,6 +7,7 @@
  *   node publisher.js '{"url":…,"devices":[{"username","password","topic","channels":[…]}],"rate":5000,"per_message":20,"seconds":60,"t0":…}'
  */
 import mqtt from 'mqtt';
+import { childSpec } from './lib.js';
 
 interface Spec {
   url: string;
@@ -23,7 +24,7 @@ interface Spec {
 }
 
 async function main(): Promise<void> {
-  const spec = JSON.parse(process.argv[2] as string) as Spec;
+  const spec = childSpec<Spec>();
   const clients = await Promise.all(spec.devices.map((d) => mqtt.connectAsync(spec.url, { username: d.username, password: d.password, reconnectPeriod: 0 })));
   const messagesPerSecond = spec.rate / spec.per_message;
   const tickMs = 20;

@@ -4,9 +4,10 @@
  * {"received": n, "first_ms": epoch, "last_ms": epoch}.
  */
 import mqtt from 'mqtt';
+import { childSpec } from './lib.js';
 
 async function main(): Promise<void> {
-  const spec = JSON.parse(process.argv[2] as string) as { url: string; filter: string; expect: number; idle_ms: number; qos: 0 | 1 };
+  const spec = childSpec<{ url: string; filter: string; expect: number; idle_ms: number; qos: 0 | 1 }>();
   const client = await mqtt.connectAsync(spec.url, { reconnectPeriod: 0 });
   let received = 0;
   let first = 0;
