@@ -6,6 +6,7 @@
 import { STATUS } from '../domain/status.js';
 import type { Alarm, AlarmEvent, Limit, Reading } from '../domain/types.js';
 import { ackAlarm, clearAlarm, openAlarm, trackValue } from './alarm-record.js';
+import { PairMap } from '../util/pair-map.js';
 import { type LimitPhase, stepLimit } from './limit-state.js';
 
 export interface AlarmPoint {
@@ -29,7 +30,7 @@ const NO_EVALUATION = STATUS.CALIBRATION | STATUS.SENSOR_FAULT | STATUS.STATION_
 const pointKey = (site_id: string, point_id: string): string => `${site_id}\u0000${point_id}`;
 
 export class AlarmEngine {
-  private readonly phases = new Map<string, LimitPhase[]>();
+  private readonly phases = new PairMap<LimitPhase[]>();
   private readonly active = new Map<string, Alarm>();
 
   constructor(private readonly newId: () => string) {}
@@ -103,7 +104,7 @@ export class AlarmEngine {
 
   private alarmBits(point: AlarmPoint): number {
     let bits = 0;
-    for (const phase of this.phases.get(pointKey(point.site_id, point.point_id)) ?? []) {
+    for (const phase of this.phases.get(point.site_id, point.point_id) ?? []) {
       if (phase?.phase !== 'active') continue;
       const alarm = this.active.get(phase.alarm_id);
       bits |= STATUS.ALARM | (alarm?.type === 'power_off' ? STATUS.POWER_OFF : 0);
@@ -112,11 +113,10 @@ export class AlarmEngine {
   }
 
   private phasesOf(point: AlarmPoint): LimitPhase[] {
-    const key = pointKey(point.site_id, point.point_id);
-    let phases = this.phases.get(key);
+    let phases = this.phases.get(point.site_id, point.point_id);
     if (!phases) {
       phases = point.limits.map(() => ({ phase: 'normal' }));
-      this.phases.set(key, phases);
+      this.phases.set(point.site_id, point.point_id, phases);
     }
     return phases;
   }

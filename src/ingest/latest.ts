@@ -1,21 +1,20 @@
 /** The last reading of every point (GET …/points `last`), kept in memory, read from the store once. */
 import type { Reading } from '../domain/types.js';
 import type { ReadingRow, SqliteStore } from '../store/sqlite-store.js';
+import { PairMap } from '../util/pair-map.js';
 
 export class LatestValues {
-  private readonly values = new Map<string, ReadingRow | null>();
+  private readonly values = new PairMap<ReadingRow | null>();
 
   constructor(private readonly store: SqliteStore) {}
 
   update(r: Reading): void {
-    const key = `${r.site_id}\u0000${r.point_id}`;
-    const prev = this.values.get(key);
-    if (!prev || prev.ts <= r.ts) this.values.set(key, { ts: r.ts, value: r.value, status: r.status });
+    const prev = this.values.get(r.site_id, r.point_id);
+    if (!prev || prev.ts <= r.ts) this.values.set(r.site_id, r.point_id, { ts: r.ts, value: r.value, status: r.status });
   }
 
   get(site_id: string, point_id: string): ReadingRow | null {
-    const key = `${site_id}\u0000${point_id}`;
-    if (!this.values.has(key)) this.values.set(key, this.store.lastReading(site_id, point_id) ?? null);
-    return this.values.get(key) ?? null;
+    if (!this.values.has(site_id, point_id)) this.values.set(site_id, point_id, this.store.lastReading(site_id, point_id) ?? null);
+    return this.values.get(site_id, point_id) ?? null;
   }
 }

@@ -7,6 +7,7 @@ import type { AlarmEngine } from '../alarms/engine.js';
 import { decodeFrame } from '../decode/decode.js';
 import type { Profile } from '../decode/profile.js';
 import { STATUS } from '../domain/status.js';
+import type { PointConfig } from '../config/schema.js';
 import type { ChannelReading, Reading } from '../domain/types.js';
 import type { Batch, DeadLetter } from '../store/sqlite-store.js';
 import type { UplinkMessage } from '../transport/mqtt/broker.js';
@@ -53,36 +54,34 @@ export function processUplink(deps: UplinkDeps, msg: UplinkMessage): Batch {
   deps.status.seen(site_id, device_id, msg.at, decoded.simulated);
   const refused: string[] = [];
   for (const cr of decoded.readings) {
-    const problem = checkReading(deps, msg, cr);
+    const point = deps.index.pointOfChannel(site_id, device_id, cr.channel);
+    const problem = checkReading(deps, msg, cr, point);
     if (problem) refused.push(problem);
-    else addReading(deps, batch, site_id, device_id, cr);
+    else addReading(deps, batch, site_id, device_id, cr, point as PointConfig);
   }
+  deps.metrics.readings.inc(batch.readings.length);
   if (refused.length) reject(refused[0]?.startsWith('timestamp') ? 'timestamp_in_future' : 'unmapped_channel', refused.join('; '));
   return batch;
 }
 
-function checkReading(deps: UplinkDeps, msg: UplinkMessage, cr: ChannelReading): string | null {
-  const { site_id, device_id } = msg.topic;
+function checkReading(deps: UplinkDeps, msg: UplinkMessage, cr: ChannelReading, point: PointConfig | undefined): string | null {
   if (cr.ts > msg.at + deps.maxClockSkewMs) {
     return `timestamp of channel ${cr.channel} is ${Math.round((cr.ts - msg.at) / 1000)} s ahead of the gateway clock (gateway.max_clock_skew_s = ${deps.maxClockSkewMs / 1000})`;
   }
-  if (!deps.index.pointOfChannel(site_id, device_id, cr.channel)) return `channel ${cr.channel} of device ${device_id} is not mapped to a point`;
+  if (!point) return `channel ${cr.channel} of device ${msg.topic.device_id} is not mapped to a point`;
   return null;
 }
 
-function addReading(deps: UplinkDeps, batch: Batch, site_id: string, device_id: string, cr: ChannelReading): void {
-  const point = deps.index.pointOfChannel(site_id, device_id, cr.channel);
-  if (!point) return;
+function addReading(deps: UplinkDeps, batch: Batch, site_id: string, device_id: string, cr: ChannelReading, point: PointConfig): void {
   let status = cr.status;
   if (point.range && (cr.value < point.range.min || cr.value > point.range.max)) status |= STATUS.OVER_RANGE;
   const reading: Reading = { site_id, point_id: point.point_id, ts: cr.ts, value: cr.value, status };
   const evaluation = deps.engine.evaluate({ site_id, point_id: point.point_id, device_id, limits: point.limits }, reading);
   reading.status = evaluation.status;
   batch.readings.push(reading);
-  batch.alarms.push(...evaluation.updated);
-  batch.events.push(...evaluation.events);
+  if (evaluation.updated.length) batch.alarms.push(...evaluation.updated);
+  if (evaluation.events.length) batch.events.push(...evaluation.events);
   deps.latest.update(reading);
-  deps.metrics.readings.inc();
 }
 
 function deadLetter(msg: UplinkMessage, code: string, reason: string): DeadLetter {

@@ -14,7 +14,8 @@ import type { Metrics } from '../util/metrics.js';
 import { BACKLOG_SET, BacklogAlarm } from './backlog-alarm.js';
 import { InfluxClient } from './influx-client.js';
 import { InfluxWriter } from './influx-writer.js';
-import { alarmLine, readingLine } from './line-protocol.js';
+import { PairMap } from '../util/pair-map.js';
+import { alarmLine, readingSeries, seriesLine } from './line-protocol.js';
 
 const CHECK_MS = 5000;
 
@@ -32,7 +33,8 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
   if (!influx) throw new Error('startInfluxSink without gateway.influx');
   const { readings_days, alarms_days } = config.gateway.retention;
   const client = new InfluxClient(influx, { readings: readings_days, alarms: alarms_days });
-  store.setOutboxEncoder((batch) => encode(batch, index));
+  const series = new PairMap<string>();
+  store.setOutboxEncoder((batch) => encode(batch, index, series));
   const writer = new InfluxWriter(store, client, influx, metrics, log);
   const backlog = new BacklogAlarm(config.sites.map((s) => s.site_id), randomUUID);
   writer.start();
@@ -70,11 +72,17 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
   };
 }
 
-function encode(batch: Batch, index: SiteIndex): Record<OutboxLine['target'], string[]> {
+function encode(batch: Batch, index: SiteIndex, series: PairMap<string>): Record<OutboxLine['target'], string[]> {
   const readings: string[] = [];
   for (const r of batch.readings) {
-    const point = index.point(r.site_id, r.point_id);
-    if (point) readings.push(readingLine(r, point.quantity, point.device_id));
+    let s = series.get(r.site_id, r.point_id);
+    if (s === undefined) {
+      const point = index.point(r.site_id, r.point_id);
+      if (!point) continue;
+      s = readingSeries(point.quantity, point.device_id, r.site_id, r.point_id);
+      series.set(r.site_id, r.point_id, s);
+    }
+    readings.push(seriesLine(s, r));
   }
   return { readings, alarms: batch.events.map(alarmLine) };
 }

@@ -14,8 +14,16 @@ const escString = (s: string): string => `"${s.replace(/["\\]/g, (c) => `\\${c}`
 /** A float field: always written with a decimal form InfluxDB parses as float (never as 1i). */
 const float = (v: number): string => `${v}`; // no "i" suffix: a float field (1 → 1.0)
 
+/** Measurement and tag set of a point's readings: the same for every reading, so callers cache it. */
+export function readingSeries(quantity: string, device_id: string, site_id: string, point_id: string): string {
+  return `${escMeasurement(quantity)},device_id=${escTag(device_id)},point_id=${escTag(point_id)},site_id=${escTag(site_id)}`;
+}
+
+/** A reading's line, given its point's series (see readingSeries). */
+export const seriesLine = (series: string, r: Reading): string => `${series} value=${float(r.value)},status=${r.status}i ${r.ts}`;
+
 export function readingLine(r: Reading, quantity: string, device_id: string): string {
-  return `${escMeasurement(quantity)},device_id=${escTag(device_id)},point_id=${escTag(r.point_id)},site_id=${escTag(r.site_id)} value=${float(r.value)},status=${r.status}i ${r.ts}`;
+  return seriesLine(readingSeries(quantity, device_id, r.site_id, r.point_id), r);
 }
 
 export function alarmLine(e: AlarmEvent): string {

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
+import { PairMap } from '../util/pair-map.js';
 import { migrate } from './migrations.js';
 
 export interface DeadLetter {
@@ -89,7 +90,7 @@ const AGGREGATE_SQL: Record<WindowFn, string> = {
 
 export class SqliteStore {
   readonly db: Database.Database;
-  private readonly pointKeys = new Map<string, number>();
+  private readonly pointKeys = new PairMap<number>();
   private readonly stmt;
   private encoder?: OutboxEncoder;
   private outboxBytesNow = 0;
@@ -116,7 +117,8 @@ export class SqliteStore {
       getAlarm: this.db.prepare('SELECT body FROM alarms WHERE alarm_id = ?').pluck(),
       audit: this.db.prepare('INSERT INTO audit (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)'),
       outboxAdd: this.db.prepare('INSERT INTO outbox (target, at, count, lines) VALUES (?, ?, ?, ?)'),
-      outboxPeek: this.db.prepare('SELECT seq, target, at, count, lines FROM outbox WHERE seq > ? ORDER BY seq LIMIT 64'),
+      outboxPeek: this.db.prepare('SELECT seq, target, at, count FROM outbox WHERE seq > ? ORDER BY seq LIMIT 64'),
+      outboxLines: this.db.prepare('SELECT lines FROM outbox WHERE seq = ?').pluck(),
       outboxDelete: this.db.prepare('DELETE FROM outbox WHERE seq = ?'),
     };
     const totals = this.db.prepare('SELECT COALESCE(SUM(LENGTH(CAST(lines AS BLOB))), 0) AS bytes, COALESCE(SUM(count), 0) AS lines FROM outbox').get() as { bytes: number; lines: number };
@@ -135,10 +137,10 @@ export class SqliteStore {
     let lines = 0;
     let after = 0;
     while (lines < maxLines) {
-      const rows = this.stmt.outboxPeek.all(after) as OutboxRow[];
+      const rows = this.stmt.outboxPeek.all(after) as Omit<OutboxRow, 'lines'>[];
       for (const r of rows) {
         if (lines >= maxLines) break;
-        out.push(r);
+        out.push({ ...r, lines: this.stmt.outboxLines.get(r.seq) as string });
         lines += r.count;
       }
       if (rows.length < 64) break;
@@ -311,11 +313,10 @@ export class SqliteStore {
   }
 
   private findPointKey(site_id: string, point_id: string): number | undefined {
-    const cacheKey = `${site_id}\u0000${point_id}`;
-    const cached = this.pointKeys.get(cacheKey);
+    const cached = this.pointKeys.get(site_id, point_id);
     if (cached !== undefined) return cached;
     const key = this.stmt.pointKey.get(site_id, point_id) as number | undefined;
-    if (key !== undefined) this.pointKeys.set(cacheKey, key);
+    if (key !== undefined) this.pointKeys.set(site_id, point_id, key);
     return key;
   }
 
@@ -323,7 +324,7 @@ export class SqliteStore {
     const found = this.findPointKey(site_id, point_id);
     if (found !== undefined) return found;
     const key = Number(this.stmt.addPoint.run(site_id, point_id).lastInsertRowid);
-    this.pointKeys.set(`${site_id}\u0000${point_id}`, key);
+    this.pointKeys.set(site_id, point_id, key);
     return key;
   }
 }

@@ -19,15 +19,18 @@ import { type BenchDevice, benchConfig, type Figure, publish, type PublishSpec, 
 const DEVICES = 100;
 const POINTS = 1000;
 const SECONDS = Number(process.env.BENCH_INGEST_S ?? 10);
-const MODES = [
+const ALL_MODES = [
   { per_message: 1, qos: 0 as const },
   { per_message: 20, qos: 0 as const },
   { per_message: 1, qos: 1 as const },
   { per_message: 20, qos: 1 as const },
 ];
+/** BENCH_INGEST_MODES=1,3 runs only those (0-based) modes, e.g. for profiling. */
+const MODES = process.env.BENCH_INGEST_MODES ? process.env.BENCH_INGEST_MODES.split(',').map((i) => ALL_MODES[Number(i)] as (typeof ALL_MODES)[number]) : ALL_MODES;
+const SKIP_BASELINE = process.env.BENCH_SKIP_BASELINE === '1';
 
 /** Two publisher processes, each with half of the devices, as fast as the broker takes them. */
-async function flood(url: string, devices: BenchDevice[], mode: (typeof MODES)[number], t0: number) {
+async function flood(url: string, devices: BenchDevice[], mode: (typeof ALL_MODES)[number], t0: number) {
   const half = Math.ceil(devices.length / 2);
   const spec = (ds: BenchDevice[]): PublishSpec => ({ url, devices: ds, rate: 1e9, per_message: mode.per_message, seconds: SECONDS, t0, qos: mode.qos, window: mode.qos === 0 ? 2000 : 500 });
   const results = await Promise.all([publish(spec(devices.slice(0, half))), publish(spec(devices.slice(half)))]);
@@ -39,7 +42,7 @@ async function metric(httpPort: number, name: string): Promise<number> {
   return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
 }
 
-async function throughGateway(influxd: Server, mode: (typeof MODES)[number], t0: number) {
+async function throughGateway(influxd: Server, mode: (typeof ALL_MODES)[number], t0: number) {
   const dir = mkdtempSync(join(tmpdir(), 'anjian-bench-'));
   const { yaml, devices } = benchConfig(DEVICES, POINTS, `  influx: { url: '${influxd.url}', database: bench_ingest, batch_size: 10000, flush_interval_ms: 200 }`);
   const loadStart = performance.now();
@@ -65,7 +68,7 @@ async function throughGateway(influxd: Server, mode: (typeof MODES)[number], t0:
   }
 }
 
-async function throughBareBroker(mode: (typeof MODES)[number], t0: number) {
+async function throughBareBroker(mode: (typeof ALL_MODES)[number], t0: number) {
   const broker = new Aedes();
   await broker.listen();
   const server = createServer((s) => broker.handle(s));
@@ -95,7 +98,7 @@ export async function ingestLeg(log: (s: string) => void): Promise<Figure[]> {
       const label = `${mode.per_message === 1 ? 'single-reading' : '20-reading'} messages, QoS ${mode.qos}`;
       const t0 = Date.now() - 3_600_000 + i * 600_000;
       log(`ingest: bare aedes baseline, ${label}, ${SECONDS} s`);
-      const base = await throughBareBroker(mode, t0);
+      const base = SKIP_BASELINE ? { rate: Number.NaN } : await throughBareBroker(mode, t0);
       log(`ingest: gateway, ${label}, ${SECONDS} s`);
       const gw = await throughGateway(influxd, mode, t0);
       const lost = gw.sent - gw.stored;
