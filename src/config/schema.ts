@@ -35,6 +35,8 @@ export const PointSchema = z
     name: z.string().optional(),
     range: z.object({ min: z.number(), max: z.number() }).strict().optional().describe('measuring range (量程)'),
     limits: z.array(LimitSchema).default([]),
+    preset: z.string().optional().describe('a standards preset, e.g. aq1029/coal-face (src/alarms/presets); its limits come before `limits`'),
+    preset_values: z.record(z.string(), z.number()).optional().describe('overrides of the preset values, e.g. {power_off: 1.2}'),
   })
   .strict();
 
