@@ -11,7 +11,10 @@
 import { randomUUID } from 'node:crypto';
 import { profileById } from '../devices/index.js';
 import { ackAlarm, isAcked } from './alarms/alarm-record.js';
+import { CalibrationBoard } from './alarms/calibration.js';
 import { AlarmEngine } from './alarms/engine.js';
+import { PointWatchdog } from './alarms/watchdog.js';
+import { startAlarmTimers } from './jobs/alarm-timers.js';
 import { buildApp } from './api/app.js';
 import type { Config } from './config/schema.js';
 import type { Alarm } from './domain/types.js';
@@ -44,6 +47,9 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   const store = new SqliteStore(config.gateway.data_dir);
   const engine = new AlarmEngine(randomUUID);
   engine.restore(store.activeAlarms(), index.allPoints());
+  const watchdog = new PointWatchdog(index.allPoints(), Date.now(), randomUUID);
+  watchdog.restore(store.activeAlarms());
+  const calibration = new CalibrationBoard();
   const status = new DeviceStatusBoard(index.allDevices(), store.deadLetterCounts());
   const latest = new LatestValues(store);
   let storeOk = true;
@@ -72,6 +78,32 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     metrics,
     maxPayloadBytes: config.gateway.mqtt.max_payload_bytes,
     maxClockSkewMs: config.gateway.max_clock_skew_s * 1000,
+    calibration,
+    watchdog,
+  };
+  const timers = startAlarmTimers(
+    [
+      (now) => watchdog.check(now),
+      (now) => {
+        for (const w of calibration.expire(now)) store.audit('gateway', 'calibration.end', `${w.site_id}/${w.point_id}`, { reason: 'expired', started_at: w.started_at, by: w.by }, now);
+        return [];
+      },
+    ],
+    (events) => batcher.add({ readings: [], alarms: [], deadLetters: [], events }, () => {}),
+    (err) => log.error({ component: 'alarm-timers', err: err.message }, 'alarm timer check failed'),
+  );
+  const calibrationApi = {
+    start(site_id: string, point_id: string, duration_s: number, actor: string, note?: string) {
+      const w = calibration.start(site_id, point_id, Date.now(), duration_s, actor, note);
+      store.audit(actor, 'calibration.start', `${site_id}/${point_id}`, { duration_s, note, until: w.until }, w.started_at);
+      return w;
+    },
+    stop(site_id: string, point_id: string, actor: string) {
+      const w = calibration.stop(site_id, point_id);
+      if (w) store.audit(actor, 'calibration.end', `${site_id}/${point_id}`, { reason: 'ended by operator', started_at: w.started_at });
+      return w;
+    },
+    get: (site_id: string, point_id: string) => calibration.get(site_id, point_id),
   };
   const influx: InfluxSink | undefined = config.gateway.influx
     ? startInfluxSink(config, store, index, metrics, log.child({ component: 'influx' }), (events) => batcher.add({ readings: [], alarms: [], deadLetters: [], events }, () => {}))
@@ -102,10 +134,11 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   function acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult {
     batcher.flush();
     const now = Date.now();
-    const current = engine.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
+    const current = engine.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? watchdog.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
     if (!current) return { ok: false, code: 'not_found' };
     if (isAcked(current)) return { ok: false, code: 'already_acknowledged' };
     const acked = engine.acknowledge(alarm_id, actor, note, now) ?? ackAlarm(current, actor, note, now);
+    watchdog.replace(acked);
     const stored = store.appendEvent({ event: 'acknowledged', at: now, alarm: acked }, { actor, action: 'alarm.acknowledge', details: { note } });
     metrics.alarmEvents.inc({ event: 'acknowledged' });
     hub.dispatch([stored]);
@@ -124,6 +157,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     hub,
     metrics,
     acknowledge,
+    calibration: calibrationApi,
     log: log.child({ component: 'http' }),
     readings: influx?.readings ?? new EmbeddedReadings(store),
     readiness: () => ({
@@ -143,6 +177,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     httpPort,
     mqttPort,
     async stop() {
+      timers.stop();
       await app.close();
       await broker?.stop();
       batcher.flush();
