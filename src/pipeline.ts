@@ -14,10 +14,13 @@ import { ackAlarm, isAcked } from './alarms/alarm-record.js';
 import { CalibrationBoard } from './alarms/calibration.js';
 import { AlarmEngine } from './alarms/engine.js';
 import { PointWatchdog } from './alarms/watchdog.js';
+import { PowerLinkage } from './alarms/linkage.js';
+import { Actuators, MqttDownlinkActuator } from './actions/actuator.js';
 import { startAlarmTimers } from './jobs/alarm-timers.js';
 import { buildApp } from './api/app.js';
 import type { Config } from './config/schema.js';
 import type { Alarm } from './domain/types.js';
+import type { OutputCommand } from './alarms/linkage.js';
 import { DeviceStatusBoard } from './ingest/device-status.js';
 import { LatestValues } from './ingest/latest.js';
 import { SiteIndex } from './ingest/site-index.js';
@@ -50,6 +53,29 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   const watchdog = new PointWatchdog(index.allPoints(), Date.now(), randomUUID);
   watchdog.restore(store.activeAlarms());
   const calibration = new CalibrationBoard();
+  const linkage = new PowerLinkage(
+    index.allPoints().flatMap((p) =>
+      p.linkage
+        ? [{ site_id: p.site_id, point_id: p.point_id, outputs: p.linkage.outputs, feed_confirm_s: p.linkage.feed_confirm_s, ...(p.linkage.feed_point ? { feed_point: p.linkage.feed_point, feed_device_id: index.point(p.site_id, p.linkage.feed_point)?.device_id } : {}) }]
+        : [],
+    ),
+    randomUUID,
+  );
+  linkage.restore(store.activeAlarms());
+  const actuators = new Actuators((s, d) => index.device(s, d)?.transport).register(
+    'mqtt',
+    new MqttDownlinkActuator((s, d, json) => broker?.publishDownlink(s, d, json) ?? Promise.reject(new Error('broker not started'))),
+  );
+  const actuate = (commands: OutputCommand[]): void => {
+    for (const c of commands) {
+      const target = `${c.site_id}/${c.device_id}${c.output ? `/${c.output}` : ''}`;
+      store.audit('gateway', `linkage.${c.cmd}`, target, { point_id: c.point_id, alarm_id: c.alarm_id }, c.at);
+      actuators.execute(c).catch((err: Error) => {
+        store.audit('gateway', `linkage.${c.cmd}.failed`, target, { point_id: c.point_id, alarm_id: c.alarm_id, error: err.message });
+        log.error({ component: 'linkage', ...c, err: err.message }, `${c.cmd} command not delivered`);
+      });
+    }
+  };
   const status = new DeviceStatusBoard(index.allDevices(), store.deadLetterCounts());
   const latest = new LatestValues(store);
   let storeOk = true;
@@ -84,6 +110,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   const timers = startAlarmTimers(
     [
       (now) => watchdog.check(now),
+      (now) => linkage.check(now),
       (now) => {
         for (const w of calibration.expire(now)) store.audit('gateway', 'calibration.end', `${w.site_id}/${w.point_id}`, { reason: 'expired', started_at: w.started_at, by: w.by }, now);
         return [];
@@ -122,7 +149,11 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       if (status.setOnline(site_id, device_id, online, msg.at)) mqttLog.info({ site_id, device_id }, online ? 'device online' : 'device offline');
       return done();
     }
-    batcher.add(processUplink(uplinkDeps, msg), done);
+    const batch = processUplink(uplinkDeps, msg);
+    const linked = linkage.step(batch.readings, batch.events, msg.at);
+    batch.events.push(...linked.events);
+    actuate(linked.commands); // at once, before the store commit (AQ 6201: cut-off ≤2 s)
+    batcher.add(batch, done);
   }
 
   function onRefused(e: RefusalEvent): void {
@@ -134,11 +165,12 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   function acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult {
     batcher.flush();
     const now = Date.now();
-    const current = engine.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? watchdog.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
+    const current = engine.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? watchdog.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? linkage.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
     if (!current) return { ok: false, code: 'not_found' };
     if (isAcked(current)) return { ok: false, code: 'already_acknowledged' };
     const acked = engine.acknowledge(alarm_id, actor, note, now) ?? ackAlarm(current, actor, note, now);
     watchdog.replace(acked);
+    linkage.replace(acked);
     const stored = store.appendEvent({ event: 'acknowledged', at: now, alarm: acked }, { actor, action: 'alarm.acknowledge', details: { note } });
     metrics.alarmEvents.inc({ event: 'acknowledged' });
     hub.dispatch([stored]);
