@@ -81,6 +81,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'alarm log: hash chain (prev_hash, hash) and no UPDATE of chained rows',
+    sql: `
+      ALTER TABLE alarm_events ADD COLUMN prev_hash TEXT;
+      ALTER TABLE alarm_events ADD COLUMN hash TEXT;
+      CREATE TRIGGER alarm_events_append_only BEFORE UPDATE ON alarm_events WHEN OLD.hash IS NOT NULL
+      BEGIN SELECT RAISE(ABORT, 'the alarm log is append-only'); END;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. */
