@@ -15,6 +15,7 @@ import { CalibrationBoard } from './alarms/calibration.js';
 import { AlarmEngine } from './alarms/engine.js';
 import { PointWatchdog } from './alarms/watchdog.js';
 import { PowerLinkage } from './alarms/linkage.js';
+import { TailingsEscalation } from './alarms/tailings-escalation.js';
 import { Actuators, MqttDownlinkActuator } from './actions/actuator.js';
 import { startAlarmTimers } from './jobs/alarm-timers.js';
 import { buildApp } from './api/app.js';
@@ -62,6 +63,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     randomUUID,
   );
   linkage.restore(store.activeAlarms());
+  const escalation = new TailingsEscalation(index.allPoints(), randomUUID);
+  escalation.restore(store.activeAlarms());
   const actuators = new Actuators((s, d) => index.device(s, d)?.transport).register(
     'mqtt',
     new MqttDownlinkActuator((s, d, json) => broker?.publishDownlink(s, d, json) ?? Promise.reject(new Error('broker not started'))),
@@ -151,7 +154,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     }
     const batch = processUplink(uplinkDeps, msg);
     const linked = linkage.step(batch.readings, batch.events, msg.at);
-    batch.events.push(...linked.events);
+    batch.events.push(...linked.events, ...escalation.step(batch.events, msg.at));
     actuate(linked.commands); // at once, before the store commit (AQ 6201: cut-off ≤2 s)
     batcher.add(batch, done);
   }
@@ -165,12 +168,13 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   function acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult {
     batcher.flush();
     const now = Date.now();
-    const current = engine.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? watchdog.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? linkage.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
+    const current = engine.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? watchdog.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? linkage.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? escalation.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
     if (!current) return { ok: false, code: 'not_found' };
     if (isAcked(current)) return { ok: false, code: 'already_acknowledged' };
     const acked = engine.acknowledge(alarm_id, actor, note, now) ?? ackAlarm(current, actor, note, now);
     watchdog.replace(acked);
     linkage.replace(acked);
+    escalation.replace(acked);
     const stored = store.appendEvent({ event: 'acknowledged', at: now, alarm: acked }, { actor, action: 'alarm.acknowledge', details: { note } });
     metrics.alarmEvents.inc({ event: 'acknowledged' });
     hub.dispatch([stored]);

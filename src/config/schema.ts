@@ -47,6 +47,7 @@ export const PointSchema = z
       .strict()
       .optional()
       .describe('power-off linkage (断电控制): commands sent when a power_off limit is reached, power_on once restored'),
+    monitored_item: z.string().min(1).optional().describe('tailings monitored item (监测项目) this point belongs to: GB 39496 escalation (4 blue → yellow, 3 yellow → orange, 2 orange → red)'),
     preset: z.string().optional().describe('a standards preset, e.g. aq1029/coal-face (src/alarms/presets); its limits come before `limits`'),
     preset_values: z.record(z.string(), z.number()).optional().describe('overrides of the preset values, e.g. {power_off: 1.2}'),
   })
