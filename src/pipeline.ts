@@ -16,6 +16,7 @@ import { AlarmEngine } from './alarms/engine.js';
 import { PointWatchdog } from './alarms/watchdog.js';
 import { PowerLinkage } from './alarms/linkage.js';
 import { TailingsEscalation } from './alarms/tailings-escalation.js';
+import { PersonnelService } from './personnel/service.js';
 import { Actuators, MqttDownlinkActuator } from './actions/actuator.js';
 import { startAlarmTimers } from './jobs/alarm-timers.js';
 import { buildApp } from './api/app.js';
@@ -65,6 +66,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   linkage.restore(store.activeAlarms());
   const escalation = new TailingsEscalation(index.allPoints(), randomUUID);
   escalation.restore(store.activeAlarms());
+  const personnel = new PersonnelService(config, store.db, randomUUID);
+  personnel.restore(store.activeAlarms());
   const actuators = new Actuators((s, d) => index.device(s, d)?.transport).register(
     'mqtt',
     new MqttDownlinkActuator((s, d, json) => broker?.publishDownlink(s, d, json) ?? Promise.reject(new Error('broker not started'))),
@@ -114,6 +117,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     [
       (now) => watchdog.check(now),
       (now) => linkage.check(now),
+      (now) => personnel.check(now),
       (now) => {
         for (const w of calibration.expire(now)) store.audit('gateway', 'calibration.end', `${w.site_id}/${w.point_id}`, { reason: 'expired', started_at: w.started_at, by: w.by }, now);
         return [];
@@ -155,6 +159,10 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     const batch = processUplink(uplinkDeps, msg);
     const linked = linkage.step(batch.readings, batch.events, msg.at);
     batch.events.push(...linked.events, ...escalation.step(batch.events, msg.at));
+    const device = index.device(site_id, device_id);
+    const decoded = batch.deadLetters.every((d) => d.code === 'unmapped_channel'); // refused payloads carry no sightings
+    const sightings = decoded ? PersonnelService.sightings(device ? profileById.get(device.profile) : undefined, msg.payload, msg.at) : [];
+    if (sightings.length) batch.events.push(...personnel.see(site_id, sightings));
     actuate(linked.commands); // at once, before the store commit (AQ 6201: cut-off ≤2 s)
     batcher.add(batch, done);
   }
@@ -168,13 +176,14 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   function acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult {
     batcher.flush();
     const now = Date.now();
-    const current = engine.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? watchdog.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? linkage.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? escalation.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
+    const current = engine.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? watchdog.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? linkage.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? escalation.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? personnel.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
     if (!current) return { ok: false, code: 'not_found' };
     if (isAcked(current)) return { ok: false, code: 'already_acknowledged' };
     const acked = engine.acknowledge(alarm_id, actor, note, now) ?? ackAlarm(current, actor, note, now);
     watchdog.replace(acked);
     linkage.replace(acked);
     escalation.replace(acked);
+    personnel.replace(acked);
     const stored = store.appendEvent({ event: 'acknowledged', at: now, alarm: acked }, { actor, action: 'alarm.acknowledge', details: { note } });
     metrics.alarmEvents.inc({ event: 'acknowledged' });
     hub.dispatch([stored]);
@@ -194,6 +203,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     metrics,
     acknowledge,
     calibration: calibrationApi,
+    personnel,
     log: log.child({ component: 'http' }),
     readings: influx?.readings ?? new EmbeddedReadings(store),
     readiness: () => ({

@@ -73,6 +73,28 @@ export const DeviceSchema = z
   })
   .strict();
 
+export const PersonnelSchema = z
+  .object({
+    surface_stations: z.array(z.string().min(1)).min(1).describe('stations at the shaft head: a card seen there is out of the shaft (出井)'),
+    shift_limit_h: z.number().positive().max(24).default(8).describe('underground longer than this raises overtime (超时)'),
+    areas: z
+      .array(
+        z
+          .object({
+            area_id: id('area_id'),
+            name: z.string().min(1),
+            type: z.enum(['key', 'restricted', 'permitted']).describe('重点区域 / 限制区域 / 准入区域'),
+            capacity: z.number().int().positive().optional().describe('more cards than this raise overcrowding (超员)'),
+            stations: z.array(z.string().min(1)).min(1),
+            permitted_cards: z.array(z.string()).optional().describe('cards allowed in a restricted or permitted area'),
+          })
+          .strict(),
+      )
+      .default([]),
+    cards: z.array(z.object({ card_id: z.string().min(1), name: z.string().min(1) }).strict()).default([]),
+  })
+  .strict();
+
 export const SiteSchema = z
   .object({
     site_id: id('site_id').describe("the regulator's code, e.g. a 12-digit mine code"),
@@ -81,6 +103,7 @@ export const SiteSchema = z
     time_zone: z.string().default('Asia/Shanghai'),
     devices: z.array(DeviceSchema).default([]),
     points: z.array(PointSchema).default([]),
+    personnel: PersonnelSchema.optional().describe('personnel positioning (人员定位): areas, cards, shaft-head stations'),
   })
   .strict();
 

@@ -60,6 +60,15 @@ export type AlarmType =
   | 'sink_backlog'
   | 'item_warning';
 
+/** A positioning card seen by a base station (分站/读卡器), with its SOS button state. */
+export interface CardSighting {
+  card_id: string;
+  station_id: string;
+  /** Epoch ms. */
+  ts: number;
+  sos?: boolean;
+}
+
 export type AlarmState = 'active_unacked' | 'active_acked' | 'cleared_unacked' | 'cleared_acked';
 
 /** What happened to an alarm in one event. */

@@ -11,15 +11,11 @@
  *   (进入限制区域 without permission; cleared when the card leaves the area), `sos` (求救, cleared
  *   when the card is out of the shaft).
  */
-import type { Alarm, AlarmEvent, AlarmType, Level } from '../domain/types.js';
+import type { Alarm, AlarmEvent, AlarmType, CardSighting, Level } from '../domain/types.js';
+
+export type { CardSighting };
 import { clearAlarm, openAlarm } from '../alarms/alarm-record.js';
 
-export interface CardSighting {
-  card_id: string;
-  station_id: string;
-  ts: number;
-  sos?: boolean;
-}
 
 export interface AreaSpec {
   area_id: string;

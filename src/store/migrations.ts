@@ -91,6 +91,20 @@ export const MIGRATIONS: readonly Migration[] = [
       BEGIN SELECT RAISE(ABORT, 'the alarm log is append-only'); END;
     `,
   },
+  {
+    version: 4,
+    name: 'personnel trajectories (人员轨迹)',
+    sql: `
+      CREATE TABLE personnel_tracks (
+        site_id TEXT NOT NULL,
+        card_id TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        station_id TEXT NOT NULL,
+        area_id TEXT,
+        PRIMARY KEY (site_id, card_id, ts, station_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. */
