@@ -73,3 +73,20 @@ describe('personnel positioning engine (fake clock)', () => {
     expect(brief(e.see({ card_id: 'c3', station_id: 'st-shaft-top', ts: 3 }).events)).toEqual(['cleared:sos:c3']);
   });
 });
+
+describe('personnel simulator routes (demo mine)', () => {
+  it('one worker overstays, one enters the restricted area and leaves it, the others go home', async () => {
+    const { demoRoutes, stationsAt } = await import('../../simulators/personnel.js');
+    const { loadConfig } = await import('../../src/config/load.js');
+    const coal = loadConfig(new URL('../../config/demo.yaml', import.meta.url).pathname).sites[0]!;
+    const routes = demoRoutes(coal);
+    const e = new PersonnelEngine({ site_id: coal.site_id, ...coal.personnel! }, (() => { let n = 0; return () => `s${++n}`; })());
+    const types = new Set<string>();
+    for (let t = 0; t <= 30 * 60_000; t += 2000) {
+      for (const [station, cards] of stationsAt(routes, t)) for (const card of cards) e.see({ card_id: card, station_id: station, ts: t }).events.forEach((ev) => types.add(`${ev.event}:${ev.alarm.type}`));
+      e.check(t).forEach((ev) => types.add(`${ev.event}:${ev.alarm.type}`));
+    }
+    expect([...types].sort()).toEqual(['cleared:restricted_area', 'raised:overtime', 'raised:restricted_area']);
+    expect(e.underground().map((c) => c.card_id)).toEqual(['K0001']);
+  });
+});
