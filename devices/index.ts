@@ -4,8 +4,9 @@
  */
 import type { Profile } from '../src/decode/profile.js';
 import acmeGd4 from './acme-gd4.js';
+import anjianPositionReader from './anjian-position-reader.js';
 import genericJson from './generic-json.js';
 
-export const PROFILES: readonly Profile[] = [genericJson, acmeGd4];
+export const PROFILES: readonly Profile[] = [genericJson, acmeGd4, anjianPositionReader];
 
 export const profileById: ReadonlyMap<string, Profile> = new Map(PROFILES.map((p) => [p.id, p]));

@@ -6,6 +6,7 @@
 import { profileById } from '../devices/index.js';
 import type { Config } from '../src/config/schema.js';
 import { createSampler, devicePoints, SimulatedDevice } from './mqtt-device.js';
+import { SimulatedReader } from './personnel.js';
 import { createScenario, type ScenarioName } from './scenarios.js';
 
 export { isScenarioName, SCENARIO_NAMES, type ScenarioName } from './scenarios.js';
@@ -28,10 +29,15 @@ export async function startSimulators(opts: SimulatorOptions): Promise<Simulator
   const log = opts.log ?? (() => undefined);
   const scenario = createScenario(opts.scenario, opts.config);
   const started_at = Date.now();
-  const devices: SimulatedDevice[] = [];
+  const devices: (SimulatedDevice | SimulatedReader)[] = [];
   for (const site of opts.config.sites) {
     for (const device of site.devices) {
       const profile = profileById.get(device.profile);
+      if (profile?.sightings) {
+        // a positioning reader: workers walking the site's personnel areas (simulators/personnel.ts)
+        if (site.personnel) devices.push(new SimulatedReader({ url: opts.url, site, device_id: device.device_id, interval_ms: opts.interval_ms, started_at }));
+        continue;
+      }
       if (!profile || devicePoints(site, device).length === 0) {
         log(`sim ${site.site_id}/${device.device_id}: ${profile ? 'no points mapped' : `unknown profile "${device.profile}"`}, not simulated`);
         continue;

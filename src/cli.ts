@@ -1,7 +1,11 @@
 /**
  * The `anjian` command: start, check-config, simulate, schema (CONTRACT §1).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { verifyAlarmLog } from './store/alarm-log.js';
 import { z } from 'zod';
 import { startSimulators } from '../simulators/run.js';
 import { ConfigError, formatProblem, loadConfig } from './config/load.js';
@@ -12,7 +16,8 @@ const USAGE = `usage:
   anjian start --config FILE [--http-port N] [--mqtt-port N] [--data-dir DIR] [--influx-url URL] [--no-simulators]
   anjian check-config FILE
   anjian simulate --config FILE [--url mqtt://HOST:PORT] [--scenario steady|methane-leak] [--interval-ms N]
-  anjian schema            print the JSON Schema of config files`;
+  anjian schema            print the JSON Schema of config files
+  anjian verify-log (--config FILE | --data-dir DIR)   prove the alarm log's hash chain is intact`;
 
 function port(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
@@ -59,11 +64,29 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'simulate':
       return simulate(configFile, values);
+    case 'verify-log':
+      return verifyLog(configFile, values['data-dir']);
     case 'schema':
       process.stdout.write(`${JSON.stringify(z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' }), null, 2)}\n`);
       return;
     default:
       fail(USAGE);
+  }
+}
+
+/** Exit 0 when every alarm_events row matches its hash and links to the one before; else 1, one line per broken row. */
+function verifyLog(configFile: string | undefined, dataDir: string | undefined): void {
+  const dir = dataDir ?? (configFile ? loadConfig(configFile).gateway.data_dir : fail(USAGE));
+  const file = join(dir, 'anjian.db');
+  if (!existsSync(file)) fail(`${file}: no store here`);
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const result = verifyAlarmLog(db);
+    for (const p of result.problems) process.stdout.write(`alarm_events seq ${p.seq}: ${p.message}\n`);
+    process.stdout.write(result.ok ? `${file}: alarm log intact (${result.checked} events, head ${result.head})\n` : `${file}: alarm log ALTERED (${result.problems.length} problem(s) in ${result.checked} events)\n`);
+    process.exitCode = result.ok ? 0 : 1;
+  } finally {
+    db.close();
   }
 }
 

@@ -11,10 +11,18 @@
 import { randomUUID } from 'node:crypto';
 import { profileById } from '../devices/index.js';
 import { ackAlarm, isAcked } from './alarms/alarm-record.js';
+import { CalibrationBoard } from './alarms/calibration.js';
 import { AlarmEngine } from './alarms/engine.js';
+import { PointWatchdog } from './alarms/watchdog.js';
+import { PowerLinkage } from './alarms/linkage.js';
+import { TailingsEscalation } from './alarms/tailings-escalation.js';
+import { PersonnelService } from './personnel/service.js';
+import { Actuators, MqttDownlinkActuator } from './actions/actuator.js';
+import { startAlarmTimers } from './jobs/alarm-timers.js';
 import { buildApp } from './api/app.js';
 import type { Config } from './config/schema.js';
 import type { Alarm } from './domain/types.js';
+import type { OutputCommand } from './alarms/linkage.js';
 import { DeviceStatusBoard } from './ingest/device-status.js';
 import { LatestValues } from './ingest/latest.js';
 import { SiteIndex } from './ingest/site-index.js';
@@ -44,6 +52,36 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   const store = new SqliteStore(config.gateway.data_dir);
   const engine = new AlarmEngine(randomUUID);
   engine.restore(store.activeAlarms(), index.allPoints());
+  const watchdog = new PointWatchdog(index.allPoints(), Date.now(), randomUUID);
+  watchdog.restore(store.activeAlarms());
+  const calibration = new CalibrationBoard();
+  const linkage = new PowerLinkage(
+    index.allPoints().flatMap((p) =>
+      p.linkage
+        ? [{ site_id: p.site_id, point_id: p.point_id, outputs: p.linkage.outputs, feed_confirm_s: p.linkage.feed_confirm_s, ...(p.linkage.feed_point ? { feed_point: p.linkage.feed_point, feed_device_id: index.point(p.site_id, p.linkage.feed_point)?.device_id } : {}) }]
+        : [],
+    ),
+    randomUUID,
+  );
+  linkage.restore(store.activeAlarms());
+  const escalation = new TailingsEscalation(index.allPoints(), randomUUID);
+  escalation.restore(store.activeAlarms());
+  const personnel = new PersonnelService(config, store.db, randomUUID);
+  personnel.restore(store.activeAlarms());
+  const actuators = new Actuators((s, d) => index.device(s, d)?.transport).register(
+    'mqtt',
+    new MqttDownlinkActuator((s, d, json) => broker?.publishDownlink(s, d, json) ?? Promise.reject(new Error('broker not started'))),
+  );
+  const actuate = (commands: OutputCommand[]): void => {
+    for (const c of commands) {
+      const target = `${c.site_id}/${c.device_id}${c.output ? `/${c.output}` : ''}`;
+      store.audit('gateway', `linkage.${c.cmd}`, target, { point_id: c.point_id, alarm_id: c.alarm_id }, c.at);
+      actuators.execute(c).catch((err: Error) => {
+        store.audit('gateway', `linkage.${c.cmd}.failed`, target, { point_id: c.point_id, alarm_id: c.alarm_id, error: err.message });
+        log.error({ component: 'linkage', ...c, err: err.message }, `${c.cmd} command not delivered`);
+      });
+    }
+  };
   const status = new DeviceStatusBoard(index.allDevices(), store.deadLetterCounts());
   const latest = new LatestValues(store);
   let storeOk = true;
@@ -72,6 +110,34 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     metrics,
     maxPayloadBytes: config.gateway.mqtt.max_payload_bytes,
     maxClockSkewMs: config.gateway.max_clock_skew_s * 1000,
+    calibration,
+    watchdog,
+  };
+  const timers = startAlarmTimers(
+    [
+      (now) => watchdog.check(now),
+      (now) => linkage.check(now),
+      (now) => personnel.check(now),
+      (now) => {
+        for (const w of calibration.expire(now)) store.audit('gateway', 'calibration.end', `${w.site_id}/${w.point_id}`, { reason: 'expired', started_at: w.started_at, by: w.by }, now);
+        return [];
+      },
+    ],
+    (events) => batcher.add({ readings: [], alarms: [], deadLetters: [], events }, () => {}),
+    (err) => log.error({ component: 'alarm-timers', err: err.message }, 'alarm timer check failed'),
+  );
+  const calibrationApi = {
+    start(site_id: string, point_id: string, duration_s: number, actor: string, note?: string) {
+      const w = calibration.start(site_id, point_id, Date.now(), duration_s, actor, note);
+      store.audit(actor, 'calibration.start', `${site_id}/${point_id}`, { duration_s, note, until: w.until }, w.started_at);
+      return w;
+    },
+    stop(site_id: string, point_id: string, actor: string) {
+      const w = calibration.stop(site_id, point_id);
+      if (w) store.audit(actor, 'calibration.end', `${site_id}/${point_id}`, { reason: 'ended by operator', started_at: w.started_at });
+      return w;
+    },
+    get: (site_id: string, point_id: string) => calibration.get(site_id, point_id),
   };
   const influx: InfluxSink | undefined = config.gateway.influx
     ? startInfluxSink(config, store, index, metrics, log.child({ component: 'influx' }), (events) => batcher.add({ readings: [], alarms: [], deadLetters: [], events }, () => {}))
@@ -90,7 +156,15 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       if (status.setOnline(site_id, device_id, online, msg.at)) mqttLog.info({ site_id, device_id }, online ? 'device online' : 'device offline');
       return done();
     }
-    batcher.add(processUplink(uplinkDeps, msg), done);
+    const batch = processUplink(uplinkDeps, msg);
+    const linked = linkage.step(batch.readings, batch.events, msg.at);
+    batch.events.push(...linked.events, ...escalation.step(batch.events, msg.at));
+    const device = index.device(site_id, device_id);
+    const decoded = batch.deadLetters.every((d) => d.code === 'unmapped_channel'); // refused payloads carry no sightings
+    const sightings = decoded ? PersonnelService.sightings(device ? profileById.get(device.profile) : undefined, msg.payload, msg.at) : [];
+    if (sightings.length) batch.events.push(...personnel.see(site_id, sightings));
+    actuate(linked.commands); // at once, before the store commit (AQ 6201: cut-off ≤2 s)
+    batcher.add(batch, done);
   }
 
   function onRefused(e: RefusalEvent): void {
@@ -102,10 +176,14 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   function acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult {
     batcher.flush();
     const now = Date.now();
-    const current = engine.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
+    const current = engine.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? watchdog.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? linkage.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? escalation.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? personnel.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
     if (!current) return { ok: false, code: 'not_found' };
     if (isAcked(current)) return { ok: false, code: 'already_acknowledged' };
     const acked = engine.acknowledge(alarm_id, actor, note, now) ?? ackAlarm(current, actor, note, now);
+    watchdog.replace(acked);
+    linkage.replace(acked);
+    escalation.replace(acked);
+    personnel.replace(acked);
     const stored = store.appendEvent({ event: 'acknowledged', at: now, alarm: acked }, { actor, action: 'alarm.acknowledge', details: { note } });
     metrics.alarmEvents.inc({ event: 'acknowledged' });
     hub.dispatch([stored]);
@@ -124,6 +202,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     hub,
     metrics,
     acknowledge,
+    calibration: calibrationApi,
+    personnel,
     log: log.child({ component: 'http' }),
     readings: influx?.readings ?? new EmbeddedReadings(store),
     readiness: () => ({
@@ -143,6 +223,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     httpPort,
     mqttPort,
     async stop() {
+      timers.stop();
       await app.close();
       await broker?.stop();
       batcher.flush();

@@ -18,6 +18,9 @@ import type { Metrics } from '../util/metrics.js';
 import { TokenAuth } from './auth.js';
 import { ApiError, errorBody } from './errors.js';
 import { alarmRoutes } from './routes/alarms.js';
+import { type CalibrationApi, calibrationRoutes } from './routes/calibration.js';
+import { personnelRoutes } from './routes/personnel.js';
+import type { PersonnelService } from '../personnel/service.js';
 import { healthRoutes } from './routes/health.js';
 import { siteRoutes } from './routes/sites.js';
 
@@ -37,6 +40,10 @@ export interface ApiDeps {
   readinessDetails(): Record<string, unknown>;
   mqttClients(): number;
   log: Logger;
+  /** Calibration (标校) windows; the routes exist when given. */
+  calibration?: CalibrationApi;
+  /** Personnel positioning; the /personnel routes exist when given. */
+  personnel?: PersonnelService;
 }
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
@@ -69,6 +76,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps));
   await app.register(siteRoutes(deps, auth), { prefix: '/api/v1' });
   await app.register(alarmRoutes(deps, auth), { prefix: '/api/v1' });
+  if (deps.personnel) await app.register(personnelRoutes(deps, deps.personnel, auth), { prefix: '/api/v1' });
+  if (deps.calibration) await app.register(calibrationRoutes(deps, deps.calibration, auth), { prefix: '/api/v1' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

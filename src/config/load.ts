@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import type { z } from 'zod';
 import { profileById } from '../../devices/index.js';
+import { buildPresetLimits, presetById } from '../alarms/presets/index.js';
 import { QUANTITIES } from '../domain/quantities.js';
 import { type Config, ConfigSchema } from './schema.js';
 import { crossCheck, type Problem } from './cross-check.js';
@@ -44,7 +45,7 @@ export function parseConfig(text: string, file = '(config)', override?: (c: Conf
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(file, zodProblems(parsed.error));
-  const problems = crossCheck(parsed.data, profileById);
+  const problems = [...resolvePresets(parsed.data), ...crossCheck(parsed.data, profileById), ...checkLinkage(parsed.data)];
   if (problems.length) throw new ConfigError(file, problems);
   const config = fillDefaults(parsed.data);
   override?.(config);
@@ -63,6 +64,54 @@ export function zodProblems(error: z.ZodError): Problem[] {
 
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), '');
+}
+
+/** Replaces each point's `preset` by plain limits (preset limits first, then the point's own). */
+export function resolvePresets(config: Config): Problem[] {
+  const problems: Problem[] = [];
+  config.sites.forEach((site, i) =>
+    site.points.forEach((point, j) => {
+      if (point.preset === undefined) {
+        if (point.preset_values) problems.push({ path: `sites[${i}].points[${j}].preset_values`, message: 'preset_values needs a preset' });
+        return;
+      }
+      const at = `sites[${i}].points[${j}]`;
+      const preset = presetById.get(point.preset);
+      if (!preset) {
+        problems.push({ path: `${at}.preset`, message: `unknown preset "${point.preset}" (known: ${[...presetById.keys()].join(', ')})` });
+        return;
+      }
+      const built = buildPresetLimits(preset, point.preset_values);
+      if (!built.ok) {
+        for (const p of built.problems) problems.push({ path: p.key ? `${at}.preset_values.${p.key}` : `${at}.preset`, message: p.message });
+        return;
+      }
+      point.limits = [...built.limits, ...point.limits];
+    }),
+  );
+  return problems;
+}
+
+/** Linked outputs must be devices of the site; a feed point must be a feed_state point of the site. */
+export function checkLinkage(config: Config): Problem[] {
+  const problems: Problem[] = [];
+  config.sites.forEach((site, i) =>
+    site.points.forEach((point, j) => {
+      const link = point.linkage;
+      if (!link) return;
+      const at = `sites[${i}].points[${j}].linkage`;
+      link.outputs.forEach((o, k) => {
+        if (!site.devices.some((d) => d.device_id === o.device_id)) problems.push({ path: `${at}.outputs[${k}].device_id`, message: `unknown device "${o.device_id}" in site ${site.site_id}` });
+      });
+      if (link.feed_point !== undefined) {
+        const feed = site.points.find((p) => p.point_id === link.feed_point);
+        if (!feed) problems.push({ path: `${at}.feed_point`, message: `unknown point "${link.feed_point}" in site ${site.site_id}` });
+        else if (feed.quantity !== 'feed_state') problems.push({ path: `${at}.feed_point`, message: `point "${link.feed_point}" measures ${feed.quantity}, not feed_state` });
+      }
+      if (!point.limits.some((l) => l.action === 'power_off')) problems.push({ path: at, message: 'the point has no power_off limit, so the linkage would never act' });
+    }),
+  );
+  return problems;
 }
 
 function fillDefaults(config: Config): Config {

@@ -35,6 +35,21 @@ export const PointSchema = z
     name: z.string().optional(),
     range: z.object({ min: z.number(), max: z.number() }).strict().optional().describe('measuring range (量程)'),
     limits: z.array(LimitSchema).default([]),
+    cycle_s: z.number().positive().max(86400).optional().describe('expected reading interval (巡检周期): no reading within cycle_s + tolerance_s raises offline'),
+    tolerance_s: z.number().min(0).max(86400).optional().describe('extra silence allowed before offline; default one cycle'),
+    stuck_s: z.number().positive().optional().describe('a value that does not change at all for this long raises sensor_fault (stuck sensor)'),
+    linkage: z
+      .object({
+        outputs: z.array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict()).min(1).describe('devices (and their outputs) that a power_off limit of this point switches off'),
+        feed_point: id('point_id').optional().describe('feed sensor point (feed_state, 1 = power present) that must confirm the cut'),
+        feed_confirm_s: z.number().positive().max(3600).default(10).describe('the feed must read 0 this long after the command, else feed_abnormal'),
+      })
+      .strict()
+      .optional()
+      .describe('power-off linkage (断电控制): commands sent when a power_off limit is reached, power_on once restored'),
+    monitored_item: z.string().min(1).optional().describe('tailings monitored item (监测项目) this point belongs to: GB 39496 escalation (4 blue → yellow, 3 yellow → orange, 2 orange → red)'),
+    preset: z.string().optional().describe('a standards preset, e.g. aq1029/coal-face (src/alarms/presets); its limits come before `limits`'),
+    preset_values: z.record(z.string(), z.number()).optional().describe('overrides of the preset values, e.g. {power_off: 1.2}'),
   })
   .strict();
 
@@ -58,6 +73,28 @@ export const DeviceSchema = z
   })
   .strict();
 
+export const PersonnelSchema = z
+  .object({
+    surface_stations: z.array(z.string().min(1)).min(1).describe('stations at the shaft head: a card seen there is out of the shaft (出井)'),
+    shift_limit_h: z.number().positive().max(24).default(8).describe('underground longer than this raises overtime (超时)'),
+    areas: z
+      .array(
+        z
+          .object({
+            area_id: id('area_id'),
+            name: z.string().min(1),
+            type: z.enum(['key', 'restricted', 'permitted']).describe('重点区域 / 限制区域 / 准入区域'),
+            capacity: z.number().int().positive().optional().describe('more cards than this raise overcrowding (超员)'),
+            stations: z.array(z.string().min(1)).min(1),
+            permitted_cards: z.array(z.string()).optional().describe('cards allowed in a restricted or permitted area'),
+          })
+          .strict(),
+      )
+      .default([]),
+    cards: z.array(z.object({ card_id: z.string().min(1), name: z.string().min(1) }).strict()).default([]),
+  })
+  .strict();
+
 export const SiteSchema = z
   .object({
     site_id: id('site_id').describe("the regulator's code, e.g. a 12-digit mine code"),
@@ -66,6 +103,7 @@ export const SiteSchema = z
     time_zone: z.string().default('Asia/Shanghai'),
     devices: z.array(DeviceSchema).default([]),
     points: z.array(PointSchema).default([]),
+    personnel: PersonnelSchema.optional().describe('personnel positioning (人员定位): areas, cards, shaft-head stations'),
   })
   .strict();
 

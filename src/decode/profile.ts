@@ -4,7 +4,7 @@
  * simulators, and worked examples (golden tests, run by test/devices.test.ts over every profile).
  */
 import { z } from 'zod';
-import type { ChannelReading, PointKind } from '../domain/types.js';
+import type { CardSighting, ChannelReading, PointKind } from '../domain/types.js';
 import type { QuantityId } from '../domain/quantities.js';
 
 export interface ChannelSpec {
@@ -46,6 +46,8 @@ export interface MqttProfile<P = unknown> {
   /** Pure inverse of decode, for simulators: a sample → the payload the device would send. */
   encode(sample: DeviceSample, simulated: boolean): unknown;
   examples: ProfileExample[];
+  /** Positioning readers only: pure, the cards a validated payload reports (src/personnel). */
+  sightings?(payload: P, at: number): CardSighting[];
 }
 
 export type Profile = MqttProfile<any>;

@@ -37,6 +37,7 @@ export const QUANTITIES = {
   combustible_lel: { unit: '%LEL', kind: 'analog', zh: '可燃气体' },
   toxic_ppm: { unit: 'ppm', kind: 'analog', zh: '有毒气体' },
   valve_state: { unit: '', kind: 'switch', zh: '紧急切断阀' },
+  headcount: { unit: 'persons', kind: 'analog', zh: '人数' },
 } as const satisfies Record<string, QuantityInfo>;
 
 export type QuantityId = keyof typeof QUANTITIES;

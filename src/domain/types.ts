@@ -57,7 +57,17 @@ export type AlarmType =
   | 'overtime'
   | 'restricted_area'
   | 'sos'
-  | 'sink_backlog';
+  | 'sink_backlog'
+  | 'item_warning';
+
+/** A positioning card seen by a base station (分站/读卡器), with its SOS button state. */
+export interface CardSighting {
+  card_id: string;
+  station_id: string;
+  /** Epoch ms. */
+  ts: number;
+  sos?: boolean;
+}
 
 export type AlarmState = 'active_unacked' | 'active_acked' | 'cleared_unacked' | 'cleared_acked';
 
@@ -70,6 +80,8 @@ export interface Alarm {
   site_id: string;
   point_id?: string;
   device_id?: string;
+  /** The tailings monitored item (监测项目) of an `item_warning` (GB 39496 escalation). */
+  item_id?: string;
   type: AlarmType;
   level: Level;
   state: AlarmState;

@@ -3,7 +3,9 @@
  * (over-range, alarm, power-off), alarm events, and dead letters for whatever cannot be used.
  * Nothing is dropped silently: every refusal is kept with its reason and counted on the device.
  */
+import type { CalibrationBoard } from '../alarms/calibration.js';
 import type { AlarmEngine } from '../alarms/engine.js';
+import type { PointWatchdog } from '../alarms/watchdog.js';
 import { decodeFrame } from '../decode/decode.js';
 import type { Profile } from '../decode/profile.js';
 import { STATUS } from '../domain/status.js';
@@ -25,6 +27,10 @@ export interface UplinkDeps {
   metrics: Metrics;
   maxPayloadBytes: number;
   maxClockSkewMs: number;
+  /** Points in calibration (标校): their readings get bit 4. */
+  calibration?: CalibrationBoard;
+  /** Offline and stuck-sensor watch: sees every stored reading. */
+  watchdog?: PointWatchdog;
 }
 
 export function processUplink(deps: UplinkDeps, msg: UplinkMessage): Batch {
@@ -57,7 +63,7 @@ export function processUplink(deps: UplinkDeps, msg: UplinkMessage): Batch {
     const point = deps.index.pointOfChannel(site_id, device_id, cr.channel);
     const problem = checkReading(deps, msg, cr, point);
     if (problem) refused.push(problem);
-    else addReading(deps, batch, site_id, device_id, cr, point as PointConfig);
+    else addReading(deps, batch, site_id, device_id, cr, point as PointConfig, msg.at);
   }
   deps.metrics.readings.inc(batch.readings.length);
   if (refused.length) reject(refused[0]?.startsWith('timestamp') ? 'timestamp_in_future' : 'unmapped_channel', refused.join('; '));
@@ -72,8 +78,9 @@ function checkReading(deps: UplinkDeps, msg: UplinkMessage, cr: ChannelReading, 
   return null;
 }
 
-function addReading(deps: UplinkDeps, batch: Batch, site_id: string, device_id: string, cr: ChannelReading, point: PointConfig): void {
+function addReading(deps: UplinkDeps, batch: Batch, site_id: string, device_id: string, cr: ChannelReading, point: PointConfig, at: number): void {
   let status = cr.status;
+  if (deps.calibration?.active(site_id, point.point_id, at)) status |= STATUS.CALIBRATION;
   if (point.range && (cr.value < point.range.min || cr.value > point.range.max)) status |= STATUS.OVER_RANGE;
   const reading: Reading = { site_id, point_id: point.point_id, ts: cr.ts, value: cr.value, status };
   const evaluation = deps.engine.evaluate({ site_id, point_id: point.point_id, device_id, limits: point.limits }, reading);
@@ -81,6 +88,7 @@ function addReading(deps: UplinkDeps, batch: Batch, site_id: string, device_id: 
   batch.readings.push(reading);
   if (evaluation.updated.length) batch.alarms.push(...evaluation.updated);
   if (evaluation.events.length) batch.events.push(...evaluation.events);
+  if (deps.watchdog) batch.events.push(...deps.watchdog.observe(reading, at));
   deps.latest.update(reading);
 }
 

@@ -81,6 +81,30 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'alarm log: hash chain (prev_hash, hash) and no UPDATE of chained rows',
+    sql: `
+      ALTER TABLE alarm_events ADD COLUMN prev_hash TEXT;
+      ALTER TABLE alarm_events ADD COLUMN hash TEXT;
+      CREATE TRIGGER alarm_events_append_only BEFORE UPDATE ON alarm_events WHEN OLD.hash IS NOT NULL
+      BEGIN SELECT RAISE(ABORT, 'the alarm log is append-only'); END;
+    `,
+  },
+  {
+    version: 4,
+    name: 'personnel trajectories (人员轨迹)',
+    sql: `
+      CREATE TABLE personnel_tracks (
+        site_id TEXT NOT NULL,
+        card_id TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        station_id TEXT NOT NULL,
+        area_id TEXT,
+        PRIMARY KEY (site_id, card_id, ts, station_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
 import { PairMap } from '../util/pair-map.js';
+import { chainHead, chainUnhashed, rowHash } from './alarm-log.js';
 import { migrate } from './migrations.js';
 
 export interface DeadLetter {
@@ -91,6 +92,8 @@ const AGGREGATE_SQL: Record<WindowFn, string> = {
 export class SqliteStore {
   readonly db: Database.Database;
   private readonly pointKeys = new PairMap<number>();
+  /** Hash of the newest alarm_events row (alarm-log.ts). */
+  private logHead: string;
   private readonly stmt;
   private encoder?: OutboxEncoder;
   private outboxBytesNow = 0;
@@ -103,13 +106,15 @@ export class SqliteStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
+    chainUnhashed(this.db);
+    this.logHead = chainHead(this.db);
     this.db.aggregate('bit_or', { start: 0, step: (acc: number, v: number) => acc | v });
     this.stmt = {
       pointKey: this.db.prepare('SELECT point_key FROM points WHERE site_id = ? AND point_id = ?').pluck(),
       addPoint: this.db.prepare('INSERT INTO points (site_id, point_id) VALUES (?, ?)'),
       reading: this.db.prepare('INSERT OR REPLACE INTO readings (point_key, ts, value, status) VALUES (?, ?, ?, ?)'),
       alarm: this.db.prepare('INSERT OR REPLACE INTO alarms (alarm_id, site_id, state, raised_at, body) VALUES (?, ?, ?, ?, ?)'),
-      event: this.db.prepare('INSERT INTO alarm_events (alarm_id, site_id, event, at, body) VALUES (?, ?, ?, ?, ?)'),
+      event: this.db.prepare('INSERT INTO alarm_events (alarm_id, site_id, event, at, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       deadLetter: this.db.prepare(
         'INSERT INTO dead_letters (received_at, site_id, device_id, topic, client_id, code, reason, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -169,6 +174,7 @@ export class SqliteStore {
   /** Stores one batch atomically; returns the stored alarm events with their sequence numbers. */
   commit(batch: Batch): StoredEvent[] {
     let outbox = { bytes: 0, lines: 0 };
+    let head = this.logHead; // the alarm log's hash chain (alarm-log.ts); kept only if the commit succeeds
     const stored = this.db.transaction(() => {
       for (const r of batch.readings) this.stmt.reading.run(this.pointKey(r.site_id, r.point_id), r.ts, r.value, r.status);
       for (const a of batch.alarms) this.putAlarm(a);
@@ -176,10 +182,14 @@ export class SqliteStore {
       if (this.encoder) outbox = this.addToOutbox(this.encoder(batch));
       return batch.events.map((e) => {
         this.putAlarm(e.alarm);
-        const info = this.stmt.event.run(e.alarm.alarm_id, e.alarm.site_id, e.event, e.at, JSON.stringify(e.alarm));
+        const row = { alarm_id: e.alarm.alarm_id, site_id: e.alarm.site_id, event: e.event, at: e.at, body: JSON.stringify(e.alarm) };
+        const hash = rowHash(head, row);
+        const info = this.stmt.event.run(row.alarm_id, row.site_id, row.event, row.at, row.body, head, hash);
+        head = hash;
         return { ...e, seq: Number(info.lastInsertRowid) };
       });
     })();
+    this.logHead = head;
     this.outboxBytesNow += outbox.bytes;
     this.outboxLinesNow += outbox.lines;
     return stored;

@@ -1,0 +1,80 @@
+/**
+ * Simulated personnel-positioning reader (profile anjian-position-reader): workers walk a demo
+ * mine, modelled as routes of (station, minutes) legs that start when the simulators start. Every
+ * interval the reader publishes, per station, the cards it sees now; payloads carry
+ * "simulated": true. Built in: one worker overstays underground (never comes back up, so `overtime`
+ * fires once the site's shift_limit_h passes) and one walks into a restricted area for a minute
+ * (`restricted_area`). Station ids are taken from the site's personnel config.
+ */
+import { connect, type MqttClient } from 'mqtt';
+import type { SiteConfig } from '../src/config/schema.js';
+import { uplinkTopic } from '../src/transport/mqtt/topics.js';
+
+export interface Leg {
+  station: string;
+  minutes: number;
+}
+
+/** Routes per card; the last leg lasts forever. Pure data built from the site's personnel config. */
+export function demoRoutes(site: SiteConfig): Map<string, Leg[]> {
+  const p = site.personnel;
+  const routes = new Map<string, Leg[]>();
+  if (!p) return routes;
+  const top = p.surface_stations[0] as string;
+  const of = (type: string) => p.areas.filter((a) => a.type === type).flatMap((a) => a.stations);
+  const work = of('key');
+  const restricted = of('restricted')[0];
+  p.cards.forEach((card, i) => {
+    const place = work[i % Math.max(1, work.length)] ?? top;
+    const via = work[0] ?? top;
+    if (i === 0) routes.set(card.card_id, [{ station: top, minutes: 1 }, { station: via, minutes: 1 }, { station: place, minutes: 1 }]); // overstays: never leaves
+    else if (i === 1 && restricted) routes.set(card.card_id, [{ station: top, minutes: 1 }, { station: via, minutes: 1 }, { station: restricted, minutes: 1 }, { station: place, minutes: 2 }, { station: top, minutes: 1 }]);
+    else routes.set(card.card_id, [{ station: top, minutes: 1 + (i % 3) }, { station: via, minutes: 1 }, { station: place, minutes: 1 + (i % 3) }, { station: via, minutes: 1 }, { station: top, minutes: 1 }]);
+  });
+  return routes;
+}
+
+/** Where each card is `t_ms` after the start: station → cards. Pure. */
+export function stationsAt(routes: Map<string, Leg[]>, t_ms: number): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [card, legs] of routes) {
+    let left = t_ms / 60_000;
+    let station = legs.at(-1)?.station as string;
+    for (const leg of legs) {
+      if (left < leg.minutes) {
+        station = leg.station;
+        break;
+      }
+      left -= leg.minutes;
+    }
+    out.set(station, [...(out.get(station) ?? []), card]);
+  }
+  return out;
+}
+
+export class SimulatedReader {
+  private client?: MqttClient;
+  private timer?: NodeJS.Timeout;
+  private readonly routes: Map<string, Leg[]>;
+
+  constructor(private readonly opts: { url: string; site: SiteConfig; device_id: string; interval_ms: number; started_at: number }) {
+    this.routes = demoRoutes(opts.site);
+  }
+
+  async start(): Promise<void> {
+    this.client = connect(this.opts.url, { clientId: `sim-${this.opts.site.site_id}-${this.opts.device_id}`, reconnectPeriod: 1000 });
+    const topic = uplinkTopic(this.opts.site.site_id, this.opts.device_id);
+    this.timer = setInterval(() => {
+      if (!this.client?.connected) return;
+      const now = Date.now();
+      for (const [station, cards] of stationsAt(this.routes, now - this.opts.started_at)) {
+        this.client.publish(topic, JSON.stringify({ station, ts: now, cards: cards.map((card) => ({ card })), simulated: true }), { qos: 1 });
+      }
+    }, this.opts.interval_ms);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.client?.endAsync();
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Calibration (标校) windows: an operator puts a point into calibration for a bounded time through
+ * the API. While it lasts the point's readings carry status bit 4 (CONTRACT §2), so they neither
+ * raise nor clear alarms and are left out of statistics; the window ends by itself. Pure: the
+ * pipeline passes the time in and audits each start and end (SqliteStore.audit).
+ * AQ 1029 revision: catalytic methane sensors are calibrated every 15 d at the installation point
+ * (standards.md §1.5), which takes minutes, hence the bound.
+ */
+export const MAX_CALIBRATION_S = 4 * 3600;
+
+export interface CalibrationWindow {
+  site_id: string;
+  point_id: string;
+  started_at: number;
+  until: number;
+  by: string;
+  note?: string;
+}
+
+const key = (site_id: string, point_id: string): string => `${site_id}\u0000${point_id}`;
+
+export class CalibrationBoard {
+  private readonly windows = new Map<string, CalibrationWindow>();
+
+  /** Starts (or extends) a window; throws RangeError for a duration outside 1 s … MAX_CALIBRATION_S. */
+  start(site_id: string, point_id: string, now: number, duration_s: number, by: string, note?: string): CalibrationWindow {
+    if (!(duration_s >= 1 && duration_s <= MAX_CALIBRATION_S)) throw new RangeError(`duration_s must be 1-${MAX_CALIBRATION_S} s`);
+    const w: CalibrationWindow = { site_id, point_id, started_at: now, until: now + duration_s * 1000, by, ...(note !== undefined ? { note } : {}) };
+    this.windows.set(key(site_id, point_id), w);
+    return w;
+  }
+
+  /** Ends a window early; returns it, or undefined when the point was not in calibration. */
+  stop(site_id: string, point_id: string): CalibrationWindow | undefined {
+    const w = this.windows.get(key(site_id, point_id));
+    this.windows.delete(key(site_id, point_id));
+    return w;
+  }
+
+  /** True while the point is in calibration at `at` (a reading's arrival time). */
+  active(site_id: string, point_id: string, at: number): boolean {
+    const w = this.windows.get(key(site_id, point_id));
+    return w !== undefined && at < w.until;
+  }
+
+  get(site_id: string, point_id: string): CalibrationWindow | undefined {
+    return this.windows.get(key(site_id, point_id));
+  }
+
+  /** Removes and returns the windows that ended by `now` (the scheduler audits them). */
+  expire(now: number): CalibrationWindow[] {
+    const ended = [...this.windows.values()].filter((w) => w.until <= now);
+    for (const w of ended) this.windows.delete(key(w.site_id, w.point_id));
+    return ended;
+  }
+}
