@@ -39,6 +39,7 @@ export class CalibrationBoard {
 
   /** True while the point is in calibration at `at` (a reading's arrival time). */
   active(site_id: string, point_id: string, at: number): boolean {
+    if (this.windows.size === 0) return false; // the usual case: no key to build on the ingest path
     const w = this.windows.get(key(site_id, point_id));
     return w !== undefined && at < w.until;
   }

@@ -52,14 +52,17 @@ const key = (site_id: string, point_id: string): string => `${site_id}\u0000${po
 
 export class PowerLinkage {
   private readonly links = new Map<string, LinkState>();
-  /** Last feed reading per feed point. */
-  private readonly feeds = new Map<string, { value: number; ts: number }>();
+  /** Last feed reading per feed point; only the points some link names as its feed are kept. */
+  private readonly feeds = new Map<string, { value: number; ts: number } | null>();
 
   constructor(
     points: readonly LinkedPoint[],
     private readonly newId: () => string,
   ) {
-    for (const p of points) this.links.set(key(p.site_id, p.point_id), { point: p, off: new Set() });
+    for (const p of points) {
+      this.links.set(key(p.site_id, p.point_id), { point: p, off: new Set() });
+      if (p.feed_point !== undefined) this.feeds.set(key(p.site_id, p.feed_point), null);
+    }
   }
 
   /** Takes over the active power_off and feed_abnormal alarms after a restart (no repeated command). */
@@ -78,7 +81,7 @@ export class PowerLinkage {
   /** One batch of readings and the alarm events they produced, at `now`. */
   step(readings: readonly Reading[], events: readonly AlarmEvent[], now: number): { commands: OutputCommand[]; events: AlarmEvent[] } {
     const out = { commands: [] as OutputCommand[], events: [] as AlarmEvent[] };
-    for (const r of readings) this.observeFeed(r, out.events);
+    if (this.feeds.size > 0) for (const r of readings) this.observeFeed(r, out.events);
     for (const e of events) {
       if (e.alarm.type !== 'power_off' || e.alarm.point_id === undefined) continue;
       const s = this.links.get(key(e.alarm.site_id, e.alarm.point_id));
@@ -134,7 +137,9 @@ export class PowerLinkage {
   }
 
   private observeFeed(r: Reading, events: AlarmEvent[]): void {
-    this.feeds.set(key(r.site_id, r.point_id), { value: r.value, ts: r.ts });
+    const k = key(r.site_id, r.point_id);
+    if (!this.feeds.has(k)) return; // not a feed point
+    this.feeds.set(k, { value: r.value, ts: r.ts });
     for (const s of this.links.values()) {
       if (!s.feed_abnormal || s.point.site_id !== r.site_id || s.point.feed_point !== r.point_id) continue;
       s.feed_abnormal = trackValue(s.feed_abnormal, r.value, r.ts);

@@ -36,6 +36,9 @@ interface PointState {
 /** Readings with these bits tell nothing about whether the sensor is frozen. */
 const NOT_A_SAMPLE = STATUS.CALIBRATION | STATUS.SENSOR_FAULT | STATUS.NOT_POLLED | STATUS.PAUSED | STATUS.STATION_FAULT;
 
+const NO_EVENTS: AlarmEvent[] = [];
+Object.freeze(NO_EVENTS);
+
 const key = (site_id: string, point_id: string): string => `${site_id}\u0000${point_id}`;
 
 export class PointWatchdog {
@@ -64,8 +67,9 @@ export class PointWatchdog {
 
   /** One stored reading of a point, arrived at `at`: clears `offline`, tracks value changes. */
   observe(reading: Reading, at: number): AlarmEvent[] {
+    if (this.states.size === 0) return NO_EVENTS;
     const s = this.states.get(key(reading.site_id, reading.point_id));
-    if (!s) return [];
+    if (!s) return NO_EVENTS;
     const events: AlarmEvent[] = [];
     s.last_at = at;
     if (s.offline) events.push(this.end(s, 'offline', at));
