@@ -23,6 +23,8 @@ export class EmbeddedReadings implements ReadingsSource {
   }
 }
 
+import { STATUS } from '../domain/status.js';
+
 const INFLUXQL_FN: Record<WindowFn, string> = { mean: 'mean', min: 'min', max: 'max', last: 'last', count: 'count' };
 
 export class InfluxReadings implements ReadingsSource {
@@ -36,12 +38,13 @@ export class InfluxReadings implements ReadingsSource {
 
   /**
    * One row per window. InfluxQL has no bitwise-OR aggregate, so the window's status is the OR of
-   * the distinct statuses in it, from a second query over the same windows.
+   * the distinct statuses in it, from a second query over the same windows. Readings taken in
+   * calibration (标校, bit 4) are left out of window statistics, as in the embedded store.
    */
   async windows(q: WindowQuery, quantity: string): Promise<ReadingRow[]> {
     const offset = ((q.origin_ms % q.every_ms) + q.every_ms) % q.every_ms;
     const group = `GROUP BY time(${q.every_ms}ms, ${offset}ms) fill(none)`;
-    const base = `FROM ${this.from(quantity)} WHERE ${this.where(q)} ${group}`;
+    const base = `FROM ${this.from(quantity)} WHERE ${this.where(q)} AND "status" & ${STATUS.CALIBRATION} = 0 ${group}`;
     const [values, statuses] = await Promise.all([
       this.client.query(`SELECT ${INFLUXQL_FN[q.fn]}("value") ${base} LIMIT ${q.limit}`),
       this.client.query(`SELECT distinct("status") ${base}`),

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
+import { STATUS } from '../domain/status.js';
 import { PairMap } from '../util/pair-map.js';
 import { chainHead, chainUnhashed, rowHash } from './alarm-log.js';
 import { migrate } from './migrations.js';
@@ -213,13 +214,15 @@ export class SqliteStore {
       .all(key, q.from, q.to, q.limit) as ReadingRow[];
   }
 
+  /** Window statistics leave out readings taken in calibration (标校, bit 4); raw readings keep them. */
   windowReadings(q: WindowQuery): ReadingRow[] {
     const key = this.findPointKey(q.site_id, q.point_id);
     if (key === undefined) return [];
     const bucket = '((ts - @origin) - (((ts - @origin) % @every) + @every) % @every + @origin)';
     const lastTs = q.fn === 'last' ? ', MAX(ts) AS _last_ts' : '';
     const sql = `SELECT ${bucket} AS ts, ${AGGREGATE_SQL[q.fn]} AS value, bit_or(status) AS status${lastTs}
-      FROM readings WHERE point_key = @key AND ts >= @from AND ts < @to GROUP BY 1 ORDER BY 1 LIMIT @limit`;
+      FROM readings WHERE point_key = @key AND ts >= @from AND ts < @to AND (status & ${STATUS.CALIBRATION}) = 0
+      GROUP BY 1 ORDER BY 1 LIMIT @limit`;
     const rows = this.db.prepare(sql).all({ key, origin: q.origin_ms, every: q.every_ms, from: q.from, to: q.to, limit: q.limit }) as (ReadingRow & { _last_ts?: number })[];
     return rows.map(({ ts, value, status }) => ({ ts, value, status }));
   }

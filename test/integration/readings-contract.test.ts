@@ -19,12 +19,16 @@ const POINT = 'ch4-face';
 const HOUR = 3_600_000;
 const START = Math.floor(Date.now() / HOUR) * HOUR - 48 * HOUR;
 
+const CALIBRATION_GAS = 2;
+
 /** Two days of readings at irregular intervals, some with status bits: a deterministic model. */
 function dataset() {
   const out: { site_id: string; point_id: string; ts: number; value: number; status: number }[] = [];
   let ts = START + 1234;
   for (let i = 0; ts < START + 47 * HOUR; i++) {
-    out.push({ site_id: SITE, point_id: POINT, ts, value: Math.round((0.3 + 0.2 * Math.sin(i / 17) + (i % 5) * 0.01) * 1000) / 1000, status: i % 97 === 0 ? 4 : i % 89 === 0 ? 1 : 0 });
+    const calibrating = i % 97 === 0; // 标校 with 2.00 %CH4 test gas: bit 4, and no part of any statistic
+    const value = calibrating ? CALIBRATION_GAS : Math.round((0.3 + 0.2 * Math.sin(i / 17) + (i % 5) * 0.01) * 1000) / 1000;
+    out.push({ site_id: SITE, point_id: POINT, ts, value, status: calibrating ? 4 : i % 89 === 0 ? 1 : 0 });
     ts += 37_000 + ((i * 7919) % 50_000);
   }
   return out;
@@ -95,10 +99,22 @@ describe('readings contract: embedded store and InfluxDB agree', () => {
 
   it('windows: status is the OR of the readings in the window; no rows for empty windows', async () => {
     const rows = await both((s) => s.windows({ ...base, every_ms: HOUR, fn: 'max', origin_ms: 0 }, 'ch4'));
-    expect(rows.some((r) => r.status === 5 || r.status === 4 || r.status === 1)).toBe(true);
+    expect(rows.some((r) => r.status === 1)).toBe(true);
     expect(rows.length).toBeLessThanOrEqual(48);
     const empty = await both((s) => s.windows({ ...base, from: START - 10 * HOUR, to: START - HOUR, every_ms: HOUR, fn: 'mean', origin_ms: 0 }, 'ch4'));
     expect(empty).toEqual([]);
+  });
+
+  it('windows leave out readings taken in calibration (bit 4); raw readings keep them', async () => {
+    const raw = await both((s) => s.raw(base, 'ch4'));
+    const calibrating = raw.filter((r) => r.status & 4);
+    expect(calibrating.length).toBeGreaterThan(10);
+    expect(Math.max(...raw.map((r) => r.value))).toBe(CALIBRATION_GAS);
+    const max = await both((s) => s.windows({ ...base, every_ms: 24 * HOUR, fn: 'max', origin_ms: 0 }, 'ch4'));
+    const count = await both((s) => s.windows({ ...base, every_ms: 24 * HOUR, fn: 'count', origin_ms: 0 }, 'ch4'));
+    for (const r of max) expect(r.value).toBeLessThan(CALIBRATION_GAS);
+    for (const r of [...max, ...count]) expect(r.status & 4).toBe(0);
+    expect(count.reduce((n, r) => n + r.value, 0)).toBe(raw.length - calibrating.length);
   });
 
   it('windows with a limit', async () => {

@@ -43,14 +43,14 @@ describe('SQLite store', () => {
     store.close();
   });
 
-  it('ORs the status bits of a window and aligns windows to the origin', () => {
+  it('ORs the status bits of a window, leaves out calibration readings and aligns windows to the origin', () => {
     const store = new SqliteStore(tempDir());
     const at = (ts: number, value: number, status: number) => ({ site_id: 's', point_id: 'p', ts, value, status });
-    store.commit({ readings: [at(0, 1, 0), at(30_000, 3, 4), at(60_000, 2, 8), at(119_999, 5, 0)], alarms: [], events: [], deadLetters: [] });
+    store.commit({ readings: [at(0, 1, 0), at(30_000, 3, 1), at(45_000, 9, 4), at(60_000, 2, 8), at(119_999, 5, 0)], alarms: [], events: [], deadLetters: [] });
     const rows = store.windowReadings({ site_id: 's', point_id: 'p', from: 0, to: 200_000, limit: 10, every_ms: 60_000, fn: 'max', origin_ms: 0 });
-    expect(rows).toEqual([{ ts: 0, value: 3, status: 4 }, { ts: 60_000, value: 5, status: 8 }]);
+    expect(rows).toEqual([{ ts: 0, value: 3, status: 1 }, { ts: 60_000, value: 5, status: 8 }]);
     const shifted = store.windowReadings({ site_id: 's', point_id: 'p', from: 0, to: 200_000, limit: 10, every_ms: 60_000, fn: 'count', origin_ms: 30_000 });
-    expect(shifted).toEqual([{ ts: -30_000, value: 1, status: 0 }, { ts: 30_000, value: 2, status: 12 }, { ts: 90_000, value: 1, status: 0 }]);
+    expect(shifted).toEqual([{ ts: -30_000, value: 1, status: 0 }, { ts: 30_000, value: 2, status: 9 }, { ts: 90_000, value: 1, status: 0 }]);
     store.close();
   });
 });
