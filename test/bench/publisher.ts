@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   let inFlight = 0;
   let owed = 0;
   const seq = spec.devices.map(() => 0);
+  let closed = 0;
+  for (const c of clients) c.on('close', () => closed++);
   const window = spec.window ?? 200;
   while (Date.now() - start < spec.seconds * 1000) {
     owed += (messagesPerSecond * tickMs) / 1000;
@@ -56,9 +58,12 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, tickMs));
   }
   while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
-  await Promise.all(clients.map((c) => new Promise<void>((r) => (c.stream.writableLength === 0 ? r() : c.stream.once('drain', () => r())))));
-  await Promise.all(clients.map((c) => c.endAsync()));
-  process.stdout.write(`${JSON.stringify({ sent, acked, seconds: (Date.now() - start) / 1000 })}\n`);
+  // The figures are known now: print them before closing, since a client whose socket the broker
+  // closed never settles endAsync() and would leave nothing to report.
+  process.stdout.write(`${JSON.stringify({ sent, acked, seconds: (Date.now() - start) / 1000, closed })}\n`);
+  const settled = (c: mqtt.MqttClient) => new Promise<void>((r) => (c.stream.writableLength === 0 || c.stream.destroyed ? r() : (c.stream.once('drain', () => r()), c.stream.once('close', () => r()))));
+  await Promise.race([Promise.all(clients.map(async (c) => (await settled(c), await c.endAsync()))), new Promise((r) => setTimeout(r, 10_000))]);
+  process.exit(0);
 }
 
 void main();
