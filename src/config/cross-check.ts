@@ -4,6 +4,7 @@
  * `path: message`, with the path pointing at the offending key.
  */
 import type { Profile } from '../decode/profile.js';
+import { checkModbus } from './modbus-check.js';
 import type { Config, SiteConfig } from './schema.js';
 
 export interface Problem {
@@ -20,6 +21,7 @@ export function crossCheck(config: Config, profiles: ReadonlyMap<string, Profile
   config.sites.forEach((site, i) => checkSite(site, `sites[${i}]`, profiles, config.gateway.allow_anonymous, report));
   checkUsernames(config, report);
   checkTokens(config, report);
+  problems.push(...checkModbus(config, (id) => (profiles.get(id) as { transport?: string } | undefined)?.transport));
   return problems;
 }
 
@@ -38,7 +40,7 @@ function checkSite(site: SiteConfig, path: string, profiles: ReadonlyMap<string,
   duplicates(site.points.map((p) => p.point_id), (i, v) => report(`${path}.points[${i}].point_id`, `duplicate point_id "${v}" in site ${site.site_id}`));
   site.devices.forEach((d, i) => {
     if (!profiles.has(d.profile)) report(`${path}.devices[${i}].profile`, `unknown profile "${d.profile}" (known: ${[...profiles.keys()].join(', ')})`);
-    if (!anonymous && !d.credentials) report(`${path}.devices[${i}].credentials`, 'required: devices must authenticate unless gateway.allow_anonymous is true');
+    if (d.transport === 'mqtt' && !anonymous && !d.credentials) report(`${path}.devices[${i}].credentials`, 'required: devices must authenticate unless gateway.allow_anonymous is true');
   });
   const devices = new Map(site.devices.map((d) => [d.device_id, d]));
   const mapped = new Set<string>();

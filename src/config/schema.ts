@@ -62,16 +62,52 @@ export const CredentialsSchema = z
   .strict()
   .refine((c) => (c.password === undefined) !== (c.password_sha256 === undefined), 'give exactly one of password, password_sha256');
 
+/**
+ * How the gateway polls one Modbus device (src/transport/modbus). Devices whose `host`+`port` (TCP,
+ * RTU over TCP) or `path` (a serial line) are the same share one bus: one request in flight at a
+ * time, so their bus settings must agree and their unit ids differ.
+ */
+export const ModbusSchema = z
+  .object({
+    mode: z.enum(['tcp', 'rtu', 'rtu_over_tcp']).describe('tcp: Modbus TCP (MBAP); rtu: RTU frames on a serial line (RS-485/RS-232); rtu_over_tcp: RTU frames through a serial server / DTU'),
+    host: z.string().min(1).optional().describe('tcp, rtu_over_tcp: host name or address of the slave or serial server'),
+    port: z.number().int().min(1).max(65535).optional().describe('tcp, rtu_over_tcp: TCP port; default 502'),
+    path: z.string().min(1).optional().describe('rtu: serial device, e.g. /dev/ttyS1 or /dev/ttyUSB0'),
+    baud_rate: z.number().int().positive().default(9600).describe('rtu: bits per second'),
+    parity: z.enum(['none', 'even', 'odd']).default('none').describe('rtu'),
+    data_bits: z.union([z.literal(7), z.literal(8)]).default(8).describe('rtu'),
+    stop_bits: z.union([z.literal(1), z.literal(2)]).default(1).describe('rtu'),
+    unit_id: z.number().int().min(0).max(255).default(1).describe('slave address (unit identifier); unique per bus'),
+    poll_interval_ms: z.number().int().min(100).max(3_600_000).default(5000).describe('poll cycle; on coal mines at most 30000 (AQ 6201-2019 §4.7.4: inspection cycle ≤ 30 s)'),
+    timeout_ms: z.number().int().min(10).max(60_000).default(1000).describe('every request is given up after this long'),
+    retries: z.number().int().min(0).max(5).default(1).describe('repeats of a request that timed out or came back corrupt (not of Modbus exceptions)'),
+    offline_after_cycles: z.number().int().min(1).max(1000).default(3).describe('this many missed cycles in a row raise an offline alarm for the device'),
+    max_block_gap: z.number().int().min(0).max(100).default(10).describe('registers (or bits) between two spans that one read may include to merge them into one block'),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    const need = (key: 'host' | 'path', why: string) => m[key] === undefined && ctx.addIssue({ code: 'custom', path: [key], message: `required: ${why}` });
+    const not = (key: 'host' | 'port' | 'path', why: string) => m[key] !== undefined && ctx.addIssue({ code: 'custom', path: [key], message: `not used: ${why}` });
+    if (m.mode === 'rtu') (need('path', 'mode rtu reads a serial line'), not('host', 'mode rtu reads a serial line (path)'), not('port', 'mode rtu reads a serial line (path)'));
+    else (need('host', `mode ${m.mode} connects to host:port`), not('path', `mode ${m.mode} connects to host:port`));
+  });
+
 export const DeviceSchema = z
   .object({
     device_id: id('device_id'),
     profile: z.string().min(1),
-    transport: z.literal('mqtt').default('mqtt'),
+    transport: z.enum(['mqtt', 'modbus']).default('mqtt').describe('mqtt: the device publishes to the embedded broker; modbus: the gateway polls it (needs `modbus`)'),
     name: z.string().optional(),
     location: z.string().optional(),
-    credentials: CredentialsSchema.optional(),
+    credentials: CredentialsSchema.optional().describe('mqtt: the login of the device'),
+    modbus: ModbusSchema.optional().describe('transport modbus: where and how to poll the device'),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.transport === 'modbus' && !d.modbus) ctx.addIssue({ code: 'custom', path: ['modbus'], message: 'required: transport modbus needs a modbus block (mode, host/port or path, unit_id…)' });
+    if (d.transport === 'mqtt' && d.modbus) ctx.addIssue({ code: 'custom', path: ['modbus'], message: 'a modbus block needs transport: modbus' });
+    if (d.transport === 'modbus' && d.credentials) ctx.addIssue({ code: 'custom', path: ['credentials'], message: 'not used: a Modbus device does not log in to MQTT' });
+  });
 
 export const PersonnelSchema = z
   .object({
@@ -188,6 +224,7 @@ export type ConfigInput = z.input<typeof ConfigSchema>;
 export type Config = z.output<typeof ConfigSchema>;
 export type SiteConfig = Config['sites'][number];
 export type DeviceConfig = SiteConfig['devices'][number];
+export type ModbusConfig = z.output<typeof ModbusSchema>;
 export type PointConfig = SiteConfig['points'][number];
 export type TokenConfig = Config['gateway']['tokens'][number];
 export type InfluxConfig = z.output<typeof InfluxSchema>;

@@ -1,0 +1,57 @@
+/**
+ * Cross-checks of Modbus devices that a per-device schema cannot express: the profile speaks
+ * Modbus, devices on one bus agree on its settings and have distinct unit ids, and coal-mine
+ * devices are polled within the inspection cycle (AQ 6201-2019 §4.7.4: ≤ 30 s, standards.md §1.5).
+ */
+import type { Config, ModbusConfig } from './schema.js';
+
+export interface BusProblem {
+  path: string;
+  message: string;
+}
+
+/** The settings every device of one bus must share (a serial line or one TCP endpoint). */
+const BUS_SETTINGS = ['mode', 'baud_rate', 'parity', 'data_bits', 'stop_bits'] as const;
+
+/** Max inspection cycle of a coal-mine monitoring system (AQ 6201-2019 §4.7.4). */
+export const COAL_MAX_CYCLE_MS = 30_000;
+
+/** One name per bus: `tcp://host:port`, `rtu_over_tcp://host:port` or `rtu:/dev/ttyS1`. */
+export function busKeyOf(m: Pick<ModbusConfig, 'mode' | 'host' | 'port' | 'path'>): string {
+  return m.mode === 'rtu' ? `rtu:${m.path}` : `${m.mode}://${m.host}:${m.port ?? 502}`;
+}
+
+/** The endpoint part alone: two modes on one endpoint are a conflict, not two buses. */
+const endpointOf = (m: ModbusConfig): string => (m.mode === 'rtu' ? `serial:${m.path}` : `tcp:${m.host}:${m.port ?? 502}`);
+
+export function checkModbus(config: Config, transportOfProfile: (id: string) => string | undefined): BusProblem[] {
+  const problems: BusProblem[] = [];
+  const buses = new Map<string, { path: string; modbus: ModbusConfig; units: Map<number, string> }>();
+  config.sites.forEach((site, i) =>
+    site.devices.forEach((d, j) => {
+      const at = `sites[${i}].devices[${j}]`;
+      const profileTransport = transportOfProfile(d.profile);
+      if (profileTransport !== undefined && profileTransport !== d.transport) {
+        problems.push({ path: `${at}.transport`, message: `profile ${d.profile} speaks ${profileTransport}, but the device says transport ${d.transport}` });
+      }
+      const m = d.modbus;
+      if (d.transport !== 'modbus' || !m) return;
+      if (site.kind === 'coal_mine' && m.poll_interval_ms > COAL_MAX_CYCLE_MS) {
+        problems.push({ path: `${at}.modbus.poll_interval_ms`, message: `${m.poll_interval_ms} ms is longer than the 30 s inspection cycle of a coal-mine monitoring system (AQ 6201-2019 §4.7.4)` });
+      }
+      const endpoint = endpointOf(m);
+      const bus = buses.get(endpoint);
+      if (!bus) {
+        buses.set(endpoint, { path: at, modbus: m, units: new Map([[m.unit_id, at]]) });
+        return;
+      }
+      for (const key of BUS_SETTINGS) {
+        if (bus.modbus[key] !== m[key]) problems.push({ path: `${at}.modbus.${key}`, message: `${String(m[key])} differs from ${String(bus.modbus[key])} of ${bus.path} on the same bus ${busKeyOf(bus.modbus)}` });
+      }
+      const other = bus.units.get(m.unit_id);
+      if (other) problems.push({ path: `${at}.modbus.unit_id`, message: `unit id ${m.unit_id} is already used on bus ${busKeyOf(m)} by ${other}` });
+      else bus.units.set(m.unit_id, at);
+    }),
+  );
+  return problems;
+}
