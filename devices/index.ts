@@ -2,11 +2,11 @@
  * The profile registry: one import line per file in devices/ (test/devices.test.ts fails when a
  * profile file is missing here). To add a device, see devices/README.md.
  */
-import type { Profile } from '../src/decode/profile.js';
+import type { DeviceProfile } from '../src/decode/profile.js';
 import acmeGd4 from './acme-gd4.js';
 import anjianPositionReader from './anjian-position-reader.js';
 import genericJson from './generic-json.js';
 
-export const PROFILES: readonly Profile[] = [genericJson, acmeGd4, anjianPositionReader];
+export const PROFILES: readonly DeviceProfile[] = [genericJson, acmeGd4, anjianPositionReader];
 
-export const profileById: ReadonlyMap<string, Profile> = new Map(PROFILES.map((p) => [p.id, p]));
+export const profileById: ReadonlyMap<string, DeviceProfile> = new Map(PROFILES.map((p) => [p.id, p]));

@@ -4,6 +4,7 @@
  * running gateway). Devices without mapped points are skipped. Their data is marked simulated.
  */
 import { profileById } from '../devices/index.js';
+import { isModbusProfile } from '../src/decode/profile.js';
 import type { Config } from '../src/config/schema.js';
 import { createSampler, devicePoints, SimulatedDevice } from './mqtt-device.js';
 import { SimulatedReader } from './personnel.js';
@@ -33,6 +34,7 @@ export async function startSimulators(opts: SimulatorOptions): Promise<Simulator
   for (const site of opts.config.sites) {
     for (const device of site.devices) {
       const profile = profileById.get(device.profile);
+      if (isModbusProfile(profile)) continue; // polled by the gateway: served by simulated Modbus slaves (simulators/modbus-slave.ts)
       if (profile?.sightings) {
         // a positioning reader: workers walking the site's personnel areas (simulators/personnel.ts)
         if (site.personnel) devices.push(new SimulatedReader({ url: opts.url, site, device_id: device.device_id, interval_ms: opts.interval_ms, started_at }));

@@ -1,9 +1,13 @@
-/** One test over every device profile: valid, registered, and its worked examples decode exactly. */
+/**
+ * One test over every device profile, MQTT and Modbus: valid shape, registered, its worked examples
+ * decode exactly, and encode is the inverse of decode on them.
+ */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PROFILES, profileById } from '../devices/index.js';
 import { decodeFrame } from '../src/decode/decode.js';
-import { ProfileShape } from '../src/decode/profile.js';
+import type { ModbusProfile } from '../src/decode/modbus-profile.js';
+import { isModbusProfile, type Profile, ProfileShape } from '../src/decode/profile.js';
 import { isQuantity } from '../src/domain/quantities.js';
 
 const files = readdirSync(new URL('../devices/', import.meta.url)).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && !f.startsWith('_'));
@@ -22,27 +26,68 @@ describe('device profiles', () => {
           for (const [channel, spec] of Object.entries(profile.channels)) expect(isQuantity(spec.quantity), `${channel}: ${spec.quantity}`).toBe(true);
         }
       });
-
-      profile.examples.forEach((ex, i) => {
-        it(`example ${i + 1} decodes: ${ex.description}`, () => {
-          const result = decodeFrame(profile, { site_id: 's', device_id: 'd', at: ex.at, payload: Buffer.from(JSON.stringify(ex.payload)) });
-          expect(result).toMatchObject({ ok: true, readings: ex.readings });
-        });
-      });
-
-      it('encode is the inverse of decode for its examples', () => {
-        const ex = profile.examples[0]!;
-        const ts = ex.readings[0]!.ts;
-        const sample = { ts, values: Object.fromEntries(ex.readings.map((r) => [r.channel, r.value])), status: Object.fromEntries(ex.readings.map((r) => [r.channel, r.status])) };
-        const payload = Buffer.from(JSON.stringify(profile.encode(sample, true)));
-        const result = decodeFrame(profile, { site_id: 's', device_id: 'd', at: ts, payload });
-        expect(result).toMatchObject({ ok: true, simulated: true, readings: ex.readings.map((r) => ({ ...r, ts })) });
-      });
-
-      it('rejects a payload of the wrong shape with a reason', () => {
-        const result = decodeFrame(profile, { site_id: 's', device_id: 'd', at: 0, payload: Buffer.from('{"nothing":1}') });
-        expect(result).toMatchObject({ ok: false, code: 'payload_rejected' });
-      });
+      if (isModbusProfile(profile)) modbusProfileCases(profile);
+      else mqttProfileCases(profile);
     });
   }
+});
+
+function mqttProfileCases(profile: Profile): void {
+  profile.examples.forEach((ex, i) => {
+    it(`example ${i + 1} decodes: ${ex.description}`, () => {
+      const result = decodeFrame(profile, { site_id: 's', device_id: 'd', at: ex.at, payload: Buffer.from(JSON.stringify(ex.payload)) });
+      expect(result).toMatchObject({ ok: true, readings: ex.readings });
+    });
+  });
+
+  it('encode is the inverse of decode for its examples', () => {
+    const ex = profile.examples[0]!;
+    const ts = ex.readings[0]!.ts;
+    const sample = { ts, values: Object.fromEntries(ex.readings.map((r) => [r.channel, r.value])), status: Object.fromEntries(ex.readings.map((r) => [r.channel, r.status])) };
+    const payload = Buffer.from(JSON.stringify(profile.encode(sample, true)));
+    const result = decodeFrame(profile, { site_id: 's', device_id: 'd', at: ts, payload });
+    expect(result).toMatchObject({ ok: true, simulated: true, readings: ex.readings.map((r) => ({ ...r, ts })) });
+  });
+
+  it('rejects a payload of the wrong shape with a reason', () => {
+    const result = decodeFrame(profile, { site_id: 's', device_id: 'd', at: 0, payload: Buffer.from('{"nothing":1}') });
+    expect(result).toMatchObject({ ok: false, code: 'payload_rejected' });
+  });
+}
+
+function modbusProfileCases(_profile: ModbusProfile): void {
+  // register examples decode and round-trip: added with src/decode/registers.ts
+}
+
+describe('the Modbus profile shape', () => {
+  const base = {
+    id: 'x-y',
+    vendor: 'X',
+    model: 'Y',
+    description: 'test',
+    datasheet: '§1',
+    transport: 'modbus',
+    channels: { level: { quantity: 'tank_level', unit: 'm', kind: 'analog', table: 'input_register', address: 0, type: 'float32', order: 'CDAB' } },
+    examples: [{ description: 'e', registers: { input_register: { 0: 0, 1: 0 } }, at: 0, readings: [{ channel: 'level', ts: 0, value: 0, status: 0 }] }],
+  };
+  const issues = (patch: Record<string, unknown>): string[] =>
+    ProfileShape.safeParse({ ...base, ...patch }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+  const channel = (spec: Record<string, unknown>) => ({ channels: { c: { quantity: 'ch4', unit: '%CH4', kind: 'analog', ...spec } } });
+
+  it('accepts a valid register map', () => expect(issues({})).toEqual([]));
+  it('refuses an address beyond 65535 and a float32 running past the end', () => {
+    expect(issues(channel({ table: 'holding_register', address: 65536 })).join()).toMatch(/channels\.c\.address/);
+    expect(issues(channel({ table: 'holding_register', address: 65535, type: 'float32' })).join()).toMatch(/runs past register 65535/);
+  });
+  it('refuses bit on a 32-bit value and type on a coil', () => {
+    expect(issues(channel({ table: 'input_register', address: 0, type: 'uint32', bit: 3 })).join()).toMatch(/only allowed on a 16-bit register/);
+    expect(issues(channel({ table: 'coil', address: 0, type: 'uint16' })).join()).toMatch(/channels\.c\.type: not allowed on a coil/);
+  });
+  it('refuses an output on an input table and an unknown quantity', () => {
+    expect(issues({ outputs: { trip: { table: 'input_register', address: 0, power_off: 1, power_on: 0 } } }).join()).toMatch(/outputs\.trip\.table/);
+    expect(issues(channel({ table: 'input_register', address: 0, quantity: 'methane' })).join()).toMatch(/unknown quantity/);
+  });
+  it('refuses a bit value other than 0/1 in an example', () => {
+    expect(issues({ examples: [{ ...base.examples[0], registers: { coil: { 0: 2 } } }] }).join()).toMatch(/a bit is 0 or 1/);
+  });
 });

@@ -3,7 +3,7 @@
  * exist, limits consistent, credentials present where anonymous access is off. Each problem is
  * `path: message`, with the path pointing at the offending key.
  */
-import type { Profile } from '../decode/profile.js';
+import type { DeviceProfile } from '../decode/profile.js';
 import { checkModbus } from './modbus-check.js';
 import type { Config, SiteConfig } from './schema.js';
 
@@ -14,14 +14,14 @@ export interface Problem {
 
 type Report = (path: string, message: string) => void;
 
-export function crossCheck(config: Config, profiles: ReadonlyMap<string, Profile>): Problem[] {
+export function crossCheck(config: Config, profiles: ReadonlyMap<string, DeviceProfile>): Problem[] {
   const problems: Problem[] = [];
   const report: Report = (path, message) => problems.push({ path, message });
   duplicates(config.sites.map((s) => s.site_id), (i, v) => report(`sites[${i}].site_id`, `duplicate site_id "${v}"`));
   config.sites.forEach((site, i) => checkSite(site, `sites[${i}]`, profiles, config.gateway.allow_anonymous, report));
   checkUsernames(config, report);
   checkTokens(config, report);
-  problems.push(...checkModbus(config, (id) => (profiles.get(id) as { transport?: string } | undefined)?.transport));
+  problems.push(...checkModbus(config, (id) => profiles.get(id)?.transport));
   return problems;
 }
 
@@ -30,7 +30,7 @@ function duplicates(values: string[], onDuplicate: (index: number, value: string
   values.forEach((v, i) => (seen.has(v) ? onDuplicate(i, v) : seen.add(v)));
 }
 
-function checkSite(site: SiteConfig, path: string, profiles: ReadonlyMap<string, Profile>, anonymous: boolean, report: Report): void {
+function checkSite(site: SiteConfig, path: string, profiles: ReadonlyMap<string, DeviceProfile>, anonymous: boolean, report: Report): void {
   try {
     new Intl.DateTimeFormat('en', { timeZone: site.time_zone });
   } catch {

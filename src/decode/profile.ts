@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import type { CardSighting, ChannelReading, PointKind } from '../domain/types.js';
 import type { QuantityId } from '../domain/quantities.js';
+import type { ModbusProfile } from './modbus-profile.js';
+import { ModbusProfileShape } from './modbus-shape.js';
 
 export interface ChannelSpec {
   quantity: QuantityId;
@@ -50,15 +52,26 @@ export interface MqttProfile<P = unknown> {
   sightings?(payload: P, at: number): CardSighting[];
 }
 
+/** An MQTT profile (the name predates Modbus profiles; kept to limit churn). */
 export type Profile = MqttProfile<any>;
+
+/** Any profile of the registry (devices/index.ts): an MQTT payload profile or a Modbus register map. */
+export type DeviceProfile = Profile | ModbusProfile;
+
+export function isModbusProfile(profile: DeviceProfile | undefined): profile is ModbusProfile {
+  return profile?.transport === 'modbus';
+}
+
+export function isMqttProfile(profile: DeviceProfile | undefined): profile is Profile {
+  return profile?.transport === 'mqtt';
+}
 
 /** Identity function that gives a profile literal its type (and checks it at compile time). */
 export function defineProfile<P>(profile: MqttProfile<P>): MqttProfile<P> {
   return profile;
 }
 
-/** The zod schema every profile object must satisfy at load time (test/devices.test.ts). */
-export const ProfileShape = z.object({
+const MqttProfileShape = z.object({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'profile id must be kebab-case'),
   vendor: z.string().min(1),
   model: z.string().min(1),
@@ -67,3 +80,6 @@ export const ProfileShape = z.object({
   transport: z.literal('mqtt'),
   examples: z.array(z.any()).min(1, 'a profile needs at least one worked example'),
 });
+
+/** The zod schema every profile object must satisfy at load time (test/devices.test.ts). */
+export const ProfileShape = z.discriminatedUnion('transport', [MqttProfileShape, ModbusProfileShape]);

@@ -7,7 +7,7 @@ import type { CalibrationBoard } from '../alarms/calibration.js';
 import type { AlarmEngine } from '../alarms/engine.js';
 import type { PointWatchdog } from '../alarms/watchdog.js';
 import { decodeFrame } from '../decode/decode.js';
-import type { Profile } from '../decode/profile.js';
+import { type DeviceProfile, isMqttProfile } from '../decode/profile.js';
 import { STATUS } from '../domain/status.js';
 import type { PointConfig } from '../config/schema.js';
 import type { ChannelReading, Reading } from '../domain/types.js';
@@ -20,7 +20,7 @@ import type { SiteIndex } from './site-index.js';
 
 export interface UplinkDeps {
   index: SiteIndex;
-  profiles: ReadonlyMap<string, Profile>;
+  profiles: ReadonlyMap<string, DeviceProfile>;
   engine: AlarmEngine;
   status: DeviceStatusBoard;
   latest: LatestValues;
@@ -51,7 +51,11 @@ export function processUplink(deps: UplinkDeps, msg: UplinkMessage): Batch {
     reject('payload_too_large', `payload of ${msg.payload.length} bytes exceeds gateway.mqtt.max_payload_bytes (${deps.maxPayloadBytes})`);
     return batch;
   }
-  const profile = deps.profiles.get(device.profile) as Profile;
+  const profile = deps.profiles.get(device.profile);
+  if (!isMqttProfile(profile)) {
+    reject('wrong_transport', `device ${device_id} uses profile ${device.profile}, which is not an MQTT profile: it is polled over Modbus, not published`);
+    return batch;
+  }
   const decoded = decodeFrame(profile, { site_id, device_id, at: msg.at, payload: msg.payload });
   if (!decoded.ok) {
     reject(decoded.code, decoded.message, 'decode');

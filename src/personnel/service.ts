@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Config } from '../config/schema.js';
-import type { Profile } from '../decode/profile.js';
+import { type DeviceProfile, isMqttProfile } from '../decode/profile.js';
 import type { Alarm, AlarmEvent, CardSighting } from '../domain/types.js';
 import { PersonnelEngine, type TrackPoint } from './engine.js';
 
@@ -29,8 +29,8 @@ export class PersonnelService {
   }
 
   /** The sightings of a reader message (profiles with `sightings`), or [] for other devices. */
-  static sightings(profile: Profile | undefined, payload: Buffer, at: number): CardSighting[] {
-    if (!profile?.sightings) return [];
+  static sightings(profile: DeviceProfile | undefined, payload: Buffer, at: number): CardSighting[] {
+    if (!isMqttProfile(profile) || !profile.sightings) return [];
     try {
       const parsed = profile.payload.safeParse(JSON.parse(payload.toString('utf8')));
       return parsed.success ? profile.sightings(parsed.data, at) : []; // a bad payload is already a dead letter

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { profileById } from '../../devices/index.js';
+import { isMqttProfile } from '../../src/decode/profile.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config, PointConfig, SiteConfig } from '../../src/config/schema.js';
 import type { Limit } from '../../src/domain/types.js';
@@ -10,6 +11,10 @@ import { createScenario, leakTarget, METHANE_LEAK, SCENARIO_NAMES, type Scenario
 
 const demoText = readFileSync(new URL('../../config/demo.yaml', import.meta.url), 'utf8');
 const demo: Config = parseConfig(demoText, 'config/demo.yaml');
+const isReader = (profile_id: string): boolean => {
+  const profile = profileById.get(profile_id);
+  return isMqttProfile(profile) && profile.sightings !== undefined;
+};
 
 /** 2025-07-15 00:00 in Asia/Shanghai. */
 const MIDNIGHT = Date.UTC(2025, 6, 14, 16, 0, 0);
@@ -27,7 +32,7 @@ function site(kind: SiteConfig['kind']): SiteConfig {
 function samplers(scenario: ScenarioName, started_at: number): Array<{ site: SiteConfig; points: PointConfig[]; sample: Sampler }> {
   const sc = createScenario(scenario, demo);
   // positioning readers are simulated by simulators/personnel.ts (workers walking), not by value models
-  return demo.sites.flatMap((s) => s.devices.filter((d) => !profileById.get(d.profile)?.sightings).map((device) => ({ site: s, points: devicePoints(s, device), sample: createSampler({ site: s, device, scenario: sc, started_at }) })));
+  return demo.sites.flatMap((s) => s.devices.filter((d) => !isReader(d.profile)).map((device) => ({ site: s, points: devicePoints(s, device), sample: createSampler({ site: s, device, scenario: sc, started_at }) })));
 }
 
 describe('config/demo.yaml', () => {
@@ -211,7 +216,8 @@ describe('simulated payloads', () => {
     for (const { site: s, points, sample } of samplers('steady', MIDNIGHT)) {
       if (points.length === 0) continue;
       const device = s.devices.find((d) => d.device_id === points[0]!.device_id)!;
-      const profile = profileById.get(device.profile)!;
+      const profile = profileById.get(device.profile);
+      if (!isMqttProfile(profile)) continue; // Modbus devices: test/unit/modbus-slave.test.ts
       const smp = sample(MIDNIGHT + 5 * MINUTE);
       const payload = JSON.parse(JSON.stringify(profile.encode(smp, true)));
       expect(payload.simulated, device.device_id).toBe(true);

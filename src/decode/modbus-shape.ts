@@ -1,0 +1,111 @@
+/**
+ * The zod schema a Modbus profile object (src/decode/modbus-profile.ts) must satisfy; part of
+ * ProfileShape, checked over every profile by test/devices.test.ts. It catches register-map
+ * mistakes a type checker cannot: addresses outside 0…65535, a multi-register value running past
+ * the end of its table, `bit` on a 32-bit value, `type` on a coil, an output on an input table,
+ * an unknown quantity.
+ */
+import { z } from 'zod';
+import { isQuantity } from '../domain/quantities.js';
+import { STATUS_MASK_ALL } from '../domain/status.js';
+import type { RegisterType } from './modbus-profile.js';
+
+const TABLES = ['coil', 'discrete_input', 'input_register', 'holding_register'] as const;
+const TYPES = ['int16', 'uint16', 'int32', 'uint32', 'float32', 'int64', 'uint64', 'float64'] as const;
+const ORDERS = ['ABCD', 'CDAB', 'BADC', 'DCBA'] as const;
+
+/** Registers a value of `type` spans (1, 2 or 4 sixteen-bit words). */
+export function wordsOf(type: RegisterType): number {
+  if (type === 'int16' || type === 'uint16') return 1;
+  if (type === 'int64' || type === 'uint64' || type === 'float64') return 4;
+  return 2;
+}
+
+const address = z.number().int().min(0).max(65535);
+const word = z.number().int().min(0).max(65535);
+const rawCode = z.string().regex(/^-?\d+$/, 'a raw code must be an integer');
+const statusBits = z.number().int().min(0).max(STATUS_MASK_ALL);
+const isBitTable = (table: string): boolean => table === 'coil' || table === 'discrete_input';
+
+const span = z
+  .object({ raw_min: z.number().finite(), raw_max: z.number().finite(), eng_min: z.number().finite(), eng_max: z.number().finite() })
+  .strict()
+  .refine((s) => s.raw_min !== s.raw_max, 'span raw_min and raw_max must differ');
+
+const channel = z
+  .object({
+    quantity: z.string().refine(isQuantity, 'unknown quantity (see src/domain/quantities.ts)'),
+    unit: z.string(),
+    kind: z.enum(['analog', 'switch', 'cumulative']),
+    description: z.string().optional(),
+    table: z.enum(TABLES),
+    address,
+    type: z.enum(TYPES).optional(),
+    order: z.enum(ORDERS).optional(),
+    scale: z.number().finite().refine((v) => v !== 0, 'scale 0 would lose every value').optional(),
+    offset: z.number().finite().optional(),
+    span: span.optional(),
+    bit: z.number().int().min(0).max(15).optional(),
+    enum: z.record(rawCode, z.number().finite()).optional(),
+    fault_codes: z.array(z.number().finite()).optional(),
+    status: z.object({ table: z.enum(TABLES), address, map: z.record(rawCode, statusBits) }).strict().optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const issue = (path: string, message: string): void => void ctx.addIssue({ code: 'custom', path: [path], message });
+    if (isBitTable(c.table)) {
+      for (const key of ['type', 'order', 'bit', 'scale', 'offset', 'span', 'enum', 'fault_codes'] as const) {
+        if (c[key] !== undefined) issue(key, `not allowed on a ${c.table}: it holds one bit (0 or 1)`);
+      }
+      return;
+    }
+    const type = c.type ?? 'uint16';
+    if (c.address + wordsOf(type) - 1 > 65535) issue('address', `a ${type} at ${c.address} runs past register 65535`);
+    if (c.bit !== undefined && wordsOf(type) !== 1) issue('bit', `bit is only allowed on a 16-bit register, not on a ${type}`);
+    if (c.bit !== undefined && (c.scale !== undefined || c.offset !== undefined || c.span !== undefined)) issue('bit', 'a bit channel reads 0 or 1: no scale, offset or span');
+    if (c.span !== undefined && (c.scale !== undefined || c.offset !== undefined)) issue('span', 'give either span or scale/offset, not both');
+    if (c.order !== undefined && wordsOf(type) === 1 && c.order !== 'ABCD' && c.order !== 'BADC') issue('order', `a 16-bit register has only byte orders ABCD or BADC, not ${c.order}`);
+    if (c.status && isBitTable(c.status.table) && Object.keys(c.status.map).some((k) => k !== '0' && k !== '1')) issue('status', 'a status bit has only codes 0 and 1');
+  });
+
+const output = z
+  .object({
+    table: z.enum(['coil', 'holding_register'], { message: 'outputs are coils or holding registers (the writable tables)' }),
+    address,
+    power_off: z.number().int().min(0).max(65535),
+    power_on: z.number().int().min(0).max(65535),
+    description: z.string().optional(),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.table === 'coil' && (o.power_off > 1 || o.power_on > 1)) ctx.addIssue({ code: 'custom', message: 'a coil is written 0 or 1' });
+  });
+
+const registersOfTable = z.record(z.string().regex(/^\d+$/, 'an address must be a non-negative integer'), word);
+
+const example = z
+  .object({
+    description: z.string().min(1),
+    registers: z.object({ coil: registersOfTable, discrete_input: registersOfTable, input_register: registersOfTable, holding_register: registersOfTable }).partial().strict(),
+    at: z.number().int(),
+    readings: z.array(z.object({ channel: z.string(), ts: z.number(), value: z.number(), status: statusBits })).min(1),
+  })
+  .superRefine((ex, ctx) => {
+    for (const table of ['coil', 'discrete_input'] as const) {
+      for (const [a, v] of Object.entries(ex.registers[table] ?? {})) {
+        if (v > 1) ctx.addIssue({ code: 'custom', path: ['registers', table, a], message: 'a bit is 0 or 1' });
+      }
+    }
+  });
+
+export const ModbusProfileShape = z.object({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'profile id must be kebab-case'),
+  vendor: z.string().min(1),
+  model: z.string().min(1),
+  description: z.string().min(1),
+  datasheet: z.string().min(1),
+  transport: z.literal('modbus'),
+  channels: z.record(z.string().regex(/^[a-z0-9_]+$/, 'channel names are snake_case'), channel).refine((c) => Object.keys(c).length > 0, 'a profile needs at least one channel'),
+  outputs: z.record(z.string().regex(/^[a-z0-9_]+$/, 'output names are snake_case'), output).optional(),
+  examples: z.array(example).min(1, 'a profile needs at least one worked example'),
+});
