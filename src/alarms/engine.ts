@@ -49,7 +49,8 @@ export class AlarmEngine {
 
   evaluate(point: AlarmPoint, reading: Reading): Evaluation {
     const out: Evaluation = { status: reading.status, events: [], updated: [] };
-    if (point.limits.length > 0 && (reading.status & NO_EVALUATION) === 0) {
+    // an unknown value (NaN: not polled, station or sensor fault) neither raises nor clears, whatever its bits
+    if (point.limits.length > 0 && (reading.status & NO_EVALUATION) === 0 && !Number.isNaN(reading.value)) {
       const phases = this.phasesOf(point);
       point.limits.forEach((limit, i) => this.stepOne(point, limit, i, phases, reading, out));
     }

@@ -142,6 +142,7 @@ export class PowerLinkage {
     this.feeds.set(k, { value: r.value, ts: r.ts });
     for (const s of this.links.values()) {
       if (!s.feed_abnormal || s.point.site_id !== r.site_id || s.point.feed_point !== r.point_id) continue;
+      if (Number.isNaN(r.value)) continue; // unknown feed: not confirmed off, and nothing to track
       s.feed_abnormal = trackValue(s.feed_abnormal, r.value, r.ts);
       if (r.value === 0) events.push(this.endFeedAbnormal(s, r.ts));
     }

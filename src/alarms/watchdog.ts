@@ -71,6 +71,8 @@ export class PointWatchdog {
     const s = this.states.get(key(reading.site_id, reading.point_id));
     if (!s) return NO_EVENTS;
     const events: AlarmEvent[] = [];
+    // a reading without a value (NaN: the gateway could not poll it) is silence, not an answer
+    if (Number.isNaN(reading.value)) return events;
     s.last_at = at;
     if (s.offline) events.push(this.end(s, 'offline', at));
     if ((reading.status & NOT_A_SAMPLE) !== 0) return events;

@@ -1,6 +1,7 @@
 /**
  * InfluxDB line protocol for readings and alarm events, in the schema of CONTRACT §5:
  *   <quantity>,site_id=…,device_id=…,point_id=… value=<float>,status=<int>i <epoch ms>
+ *   (a reading whose value is unknown, NaN, has only the status field)
  *   alarm,site_id=…,point_id=…,type=…,level=… alarm_id="…",state="…",event="…",value=<float> <epoch ms>
  * Escaping per the line-protocol reference: measurement , and space; tag keys/values , = space;
  * string field values " and \.
@@ -19,8 +20,9 @@ export function readingSeries(quantity: string, device_id: string, site_id: stri
   return `${escMeasurement(quantity)},device_id=${escTag(device_id)},point_id=${escTag(point_id)},site_id=${escTag(site_id)}`;
 }
 
-/** A reading's line, given its point's series (see readingSeries). */
-export const seriesLine = (series: string, r: Reading): string => `${series} value=${float(r.value)},status=${r.status}i ${r.ts}`;
+/** A reading's line, given its point's series (see readingSeries); an unknown value (NaN) writes only `status`. */
+export const seriesLine = (series: string, r: Reading): string =>
+  Number.isNaN(r.value) ? `${series} status=${r.status}i ${r.ts}` : `${series} value=${float(r.value)},status=${r.status}i ${r.ts}`;
 
 export function readingLine(r: Reading, quantity: string, device_id: string): string {
   return seriesLine(readingSeries(quantity, device_id, r.site_id, r.point_id), r);
@@ -29,5 +31,6 @@ export function readingLine(r: Reading, quantity: string, device_id: string): st
 export function alarmLine(e: AlarmEvent): string {
   const a = e.alarm;
   const tags = [`level=${escTag(a.level)}`, ...(a.point_id ? [`point_id=${escTag(a.point_id)}`] : []), `site_id=${escTag(a.site_id)}`, `type=${escTag(a.type)}`];
-  return `alarm,${tags.join(',')} alarm_id=${escString(a.alarm_id)},event=${escString(e.event)},state=${escString(a.state)},value=${float(a.value)} ${e.at}`;
+  const value = Number.isFinite(a.value) ? `,value=${float(a.value)}` : ''; // an offline alarm may have no value: none is invented
+  return `alarm,${tags.join(',')} alarm_id=${escString(a.alarm_id)},event=${escString(e.event)},state=${escString(a.state)}${value} ${e.at}`;
 }

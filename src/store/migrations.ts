@@ -105,6 +105,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    name: 'readings.value may be NULL: a reading whose value is unknown (not polled, station or sensor fault) keeps only its status',
+    sql: `
+      CREATE TABLE readings_v5 (
+        point_key INTEGER NOT NULL,
+        ts INTEGER NOT NULL,
+        value REAL,
+        status INTEGER NOT NULL,
+        PRIMARY KEY (point_key, ts)
+      ) WITHOUT ROWID;
+      INSERT INTO readings_v5 (point_key, ts, value, status) SELECT point_key, ts, value, status FROM readings;
+      DROP TABLE readings;
+      ALTER TABLE readings_v5 RENAME TO readings;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. */

@@ -80,14 +80,15 @@ export interface WindowQuery extends RawQuery {
   origin_ms: number;
 }
 
-export type ReadingRow = { ts: number; value: number; status: number };
+/** `value` is NaN in the gateway and NULL in the store when it is unknown (status says why); rows read back carry null. */
+export type ReadingRow = { ts: number; value: number | null; status: number };
 
 const AGGREGATE_SQL: Record<WindowFn, string> = {
   mean: 'AVG(value)',
   min: 'MIN(value)',
   max: 'MAX(value)',
-  count: 'COUNT(*)',
-  last: 'value', // SQLite returns the bare column of the row holding MAX(ts) (see the query)
+  count: 'COUNT(value)',
+  last: 'last_known(ts, value)',
 };
 
 export class SqliteStore {
@@ -115,6 +116,10 @@ export class SqliteStore {
     chainUnhashed(this.db);
     this.logHead = chainHead(this.db);
     this.db.aggregate('bit_or', { start: 0, step: (acc: number, v: number) => acc | v });
+    // the value of the newest reading whose value is known (unknown values are NULL and never filled in)
+    type Last = [ts: number, value: number | null];
+    const lastKnown = (acc: Last, ts: number, value: number | null): Last => (value !== null && ts >= acc[0] ? [ts, value] : acc);
+    this.db.aggregate('last_known', { start: (): Last => [-Infinity, null], step: lastKnown as (acc: Last, ...args: unknown[]) => Last, result: (acc: Last) => acc[1] });
     this.stmt = {
       pointKey: this.db.prepare('SELECT point_key FROM points WHERE site_id = ? AND point_id = ?').pluck(),
       addPoint: this.db.prepare('INSERT INTO points (site_id, point_id) VALUES (?, ?)'),
@@ -182,7 +187,8 @@ export class SqliteStore {
     let outbox = { bytes: 0, lines: 0 };
     let head = this.logHead; // the alarm log's hash chain (alarm-log.ts); kept only if the commit succeeds
     const stored = this.db.transaction(() => {
-      for (const r of batch.readings) this.stmt.reading.run(this.pointKey(r.site_id, r.point_id), r.ts, r.value, r.status);
+      // an unknown value (NaN) is stored as NULL: never a number that was not measured
+      for (const r of batch.readings) this.stmt.reading.run(this.pointKey(r.site_id, r.point_id), r.ts, Number.isNaN(r.value) ? null : r.value, r.status);
       for (const a of batch.alarms) this.putAlarm(a);
       for (const d of batch.deadLetters) this.insertDeadLetter(d);
       if (this.encoder) outbox = this.addToOutbox(this.encoder(batch));
@@ -214,17 +220,19 @@ export class SqliteStore {
       .all(key, q.from, q.to, q.limit) as ReadingRow[];
   }
 
-  /** Window statistics leave out readings taken in calibration (标校, bit 4); raw readings keep them. */
+  /**
+   * Window statistics leave out readings taken in calibration (标校, bit 4) and unknown values
+   * (NULL); a window without any known value is left out, as InfluxDB's fill(none) does. The
+   * window's status is the OR of all its non-calibration readings, so a gap still shows bit 32.
+   */
   windowReadings(q: WindowQuery): ReadingRow[] {
     const key = this.findPointKey(q.site_id, q.point_id);
     if (key === undefined) return [];
     const bucket = '((ts - @origin) - (((ts - @origin) % @every) + @every) % @every + @origin)';
-    const lastTs = q.fn === 'last' ? ', MAX(ts) AS _last_ts' : '';
-    const sql = `SELECT ${bucket} AS ts, ${AGGREGATE_SQL[q.fn]} AS value, bit_or(status) AS status${lastTs}
+    const sql = `SELECT ${bucket} AS ts, ${AGGREGATE_SQL[q.fn]} AS value, bit_or(status) AS status
       FROM readings WHERE point_key = @key AND ts >= @from AND ts < @to AND (status & ${STATUS.CALIBRATION}) = 0
-      GROUP BY 1 ORDER BY 1 LIMIT @limit`;
-    const rows = this.db.prepare(sql).all({ key, origin: q.origin_ms, every: q.every_ms, from: q.from, to: q.to, limit: q.limit }) as (ReadingRow & { _last_ts?: number })[];
-    return rows.map(({ ts, value, status }) => ({ ts, value, status }));
+      GROUP BY 1 HAVING COUNT(value) > 0 ORDER BY 1 LIMIT @limit`;
+    return this.db.prepare(sql).all({ key, origin: q.origin_ms, every: q.every_ms, from: q.from, to: q.to, limit: q.limit }) as ReadingRow[];
   }
 
   getAlarm(alarm_id: string): Alarm | undefined {

@@ -27,8 +27,10 @@ function dataset() {
   let ts = START + 1234;
   for (let i = 0; ts < START + 47 * HOUR; i++) {
     const calibrating = i % 97 === 0; // 标校 with 2.00 %CH4 test gas: bit 4, and no part of any statistic
-    const value = calibrating ? CALIBRATION_GAS : Math.round((0.3 + 0.2 * Math.sin(i / 17) + (i % 5) * 0.01) * 1000) / 1000;
-    out.push({ site_id: SITE, point_id: POINT, ts, value, status: calibrating ? 4 : i % 89 === 0 ? 1 : 0 });
+    // not polled (bit 32): the value is unknown (NaN → NULL / no InfluxDB field), and the whole 10th hour is a gap
+    const unknown = !calibrating && (i % 211 === 0 || (ts >= START + 10 * HOUR && ts < START + 11 * HOUR));
+    const value = calibrating ? CALIBRATION_GAS : unknown ? Number.NaN : Math.round((0.3 + 0.2 * Math.sin(i / 17) + (i % 5) * 0.01) * 1000) / 1000;
+    out.push({ site_id: SITE, point_id: POINT, ts, value, status: calibrating ? 4 : unknown ? 32 : i % 89 === 0 ? 1 : 0 });
     ts += 37_000 + ((i * 7919) % 50_000);
   }
   return out;
@@ -63,7 +65,8 @@ async function both(query: (s: ReadingsSource) => Promise<ReadingRow[]>): Promis
   influx!.forEach((row: ReadingRow, i: number) => {
     const e = embedded![i]!;
     expect([row.ts, row.status]).toEqual([e.ts, e.status]);
-    expect(row.value).toBeCloseTo(e.value, 9);
+    if (e.value === null) expect(row.value).toBeNull();
+    else expect(row.value).toBeCloseTo(e.value, 9);
   });
   return embedded!;
 }
@@ -109,12 +112,26 @@ describe('readings contract: embedded store and InfluxDB agree', () => {
     const raw = await both((s) => s.raw(base, 'ch4'));
     const calibrating = raw.filter((r) => r.status & 4);
     expect(calibrating.length).toBeGreaterThan(10);
-    expect(Math.max(...raw.map((r) => r.value))).toBe(CALIBRATION_GAS);
+    expect(Math.max(...raw.map((r) => r.value ?? 0))).toBe(CALIBRATION_GAS);
     const max = await both((s) => s.windows({ ...base, every_ms: 24 * HOUR, fn: 'max', origin_ms: 0 }, 'ch4'));
     const count = await both((s) => s.windows({ ...base, every_ms: 24 * HOUR, fn: 'count', origin_ms: 0 }, 'ch4'));
     for (const r of max) expect(r.value).toBeLessThan(CALIBRATION_GAS);
     for (const r of [...max, ...count]) expect(r.status & 4).toBe(0);
-    expect(count.reduce((n, r) => n + r.value, 0)).toBe(raw.length - calibrating.length);
+    const unknown = raw.filter((r) => r.value === null).length;
+    expect(count.reduce((n, r) => n + (r.value as number), 0)).toBe(raw.length - calibrating.length - unknown);
+  });
+
+  it('unknown values (bit 32, NaN) stay unknown: null in raw readings, skipped by every window function, a window of only unknowns is left out', async () => {
+    const raw = await both((s) => s.raw(base, 'ch4'));
+    const unknown = raw.filter((r) => r.value === null);
+    expect(unknown.length).toBeGreaterThan(20);
+    for (const r of unknown) expect(r.status).toBe(32);
+    for (const fn of ['mean', 'min', 'max', 'last', 'count'] as WindowFn[]) {
+      const rows = await both((s) => s.windows({ ...base, every_ms: HOUR, fn, origin_ms: 0 }, 'ch4'));
+      for (const r of rows) expect(r.value).not.toBeNull();
+      expect(rows.some((r) => r.ts === START + 10 * HOUR)).toBe(false);
+      expect(rows.some((r) => r.status & 32)).toBe(true);
+    }
   });
 
   it('windows with a limit', async () => {

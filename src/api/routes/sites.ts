@@ -11,6 +11,9 @@ import { LimitQuery, PointParams, ReadingsQuery, SiteParams } from '../params.js
 
 const DAY = 86_400_000;
 
+/** An unknown value (NaN in memory, NULL in the store) is `null` on the wire, never a number. */
+const knownOrNull = (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : v);
+
 export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: FastifyInstance) => {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const site = (principal: ReturnType<TokenAuth['authenticate']>, site_id: string): SiteConfig => {
@@ -66,7 +69,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
         location: pt.location,
         range: pt.range ?? null,
         limits: pt.limits,
-        last: last ? { ts: isoInZone(last.ts, s.time_zone), value: last.value, status: last.status } : null,
+        last: last ? { ts: isoInZone(last.ts, s.time_zone), value: knownOrNull(last.value), status: last.status } : null,
       };
     });
   });
@@ -89,7 +92,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
         point_id: point.point_id,
         unit: point.unit,
         ...(q.every ? { every: q.every, fn: q.fn ?? 'mean' } : {}),
-        readings: rows.map((r) => ({ ts: isoInZone(r.ts, s.time_zone), value: r.value, status: r.status })),
+        readings: rows.map((r) => ({ ts: isoInZone(r.ts, s.time_zone), value: knownOrNull(r.value), status: r.status })),
         truncated: rows.length === q.limit,
       };
     },
