@@ -8,6 +8,7 @@ import { PROFILES, profileById } from '../devices/index.js';
 import { decodeFrame } from '../src/decode/decode.js';
 import type { ModbusProfile } from '../src/decode/modbus-profile.js';
 import { isModbusProfile, type Profile, ProfileShape } from '../src/decode/profile.js';
+import { decodeImage, encodeImage, imageOf, spansOf } from '../src/decode/registers.js';
 import { isQuantity } from '../src/domain/quantities.js';
 
 const files = readdirSync(new URL('../devices/', import.meta.url)).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && !f.startsWith('_'));
@@ -55,8 +56,28 @@ function mqttProfileCases(profile: Profile): void {
   });
 }
 
-function modbusProfileCases(_profile: ModbusProfile): void {
-  // register examples decode and round-trip: added with src/decode/registers.ts
+function modbusProfileCases(profile: ModbusProfile): void {
+  profile.examples.forEach((ex, i) => {
+    it(`example ${i + 1} decodes: ${ex.description}`, () => {
+      const decoded = decodeImage(profile, imageOf(ex.registers), ex.at);
+      expect(decoded.filter((r) => ex.readings.some((e) => e.channel === r.channel))).toEqual(ex.readings);
+    });
+
+    it(`encodeImage is the inverse of decodeImage on example ${i + 1}`, () => {
+      const sample = { ts: ex.at, values: Object.fromEntries(ex.readings.map((r) => [r.channel, r.value])), status: Object.fromEntries(ex.readings.map((r) => [r.channel, r.status])) };
+      const decoded = decodeImage(profile, encodeImage(profile, sample), ex.at);
+      expect(decoded.filter((r) => ex.readings.some((e) => e.channel === r.channel))).toEqual(ex.readings);
+    });
+  });
+
+  it('every register an example gives is read by the poll (spansOf)', () => {
+    const polled = new Set(spansOf(profile).flatMap((s) => Array.from({ length: s.count }, (_, k) => `${s.table}:${s.address + k}`)));
+    for (const ex of profile.examples) {
+      for (const [table, values] of Object.entries(ex.registers)) {
+        for (const address of Object.keys(values)) expect(polled.has(`${table}:${address}`), `${ex.description}: ${table} ${address}`).toBe(true);
+      }
+    }
+  });
 }
 
 describe('the Modbus profile shape', () => {

@@ -18,7 +18,9 @@ export type RegisterType = 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' |
 /**
  * Byte and word order of a multi-register value, naming the bytes of the big-endian value
  * A (most significant) … D: ABCD big-endian, CDAB word-swapped, BADC byte-swapped, DCBA
- * little-endian. For 64-bit values the same swap applies to each pair of words / each word.
+ * little-endian. For 64-bit values (A … H) CDAB means least significant word first (GH EF CD AB),
+ * BADC bytes swapped in each word (BA DC FE HG), DCBA all reversed (HG FE DC BA), as Modbus Poll
+ * names them; see src/decode/register-numbers.ts.
  */
 export type ByteOrder = 'ABCD' | 'CDAB' | 'BADC' | 'DCBA';
 

@@ -54,11 +54,12 @@ const channel = z
   .superRefine((c, ctx) => {
     const issue = (path: string, message: string): void => void ctx.addIssue({ code: 'custom', path: [path], message });
     if (isBitTable(c.table)) {
-      for (const key of ['type', 'order', 'bit', 'scale', 'offset', 'span', 'enum', 'fault_codes'] as const) {
+      for (const key of ['type', 'order', 'bit', 'scale', 'offset', 'span', 'fault_codes'] as const) {
         if (c[key] !== undefined) issue(key, `not allowed on a ${c.table}: it holds one bit (0 or 1)`);
       }
       return;
     }
+    if (c.enum !== undefined && (c.scale !== undefined || c.offset !== undefined || c.span !== undefined)) issue('enum', 'an enumeration maps raw codes to values: no scale, offset or span');
     const type = c.type ?? 'uint16';
     if (c.address + wordsOf(type) - 1 > 65535) issue('address', `a ${type} at ${c.address} runs past register 65535`);
     if (c.bit !== undefined && wordsOf(type) !== 1) issue('bit', `bit is only allowed on a 16-bit register, not on a ${type}`);
@@ -88,7 +89,7 @@ const example = z
     description: z.string().min(1),
     registers: z.object({ coil: registersOfTable, discrete_input: registersOfTable, input_register: registersOfTable, holding_register: registersOfTable }).partial().strict(),
     at: z.number().int(),
-    readings: z.array(z.object({ channel: z.string(), ts: z.number(), value: z.number(), status: statusBits })).min(1),
+    readings: z.array(z.object({ channel: z.string(), ts: z.number(), value: z.union([z.number(), z.nan()]), status: statusBits })).min(1),
   })
   .superRefine((ex, ctx) => {
     for (const table of ['coil', 'discrete_input'] as const) {
