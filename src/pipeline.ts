@@ -2,11 +2,12 @@
  * The one file that shows the whole flow (DESIGN rule 2):
  *
  *   MQTT broker ─▶ processUplink (decode → points → alarm engine) ─▶ WriteBatcher ─▶ SQLite store
- *                                                                         │ committed alarm events
+ *   Modbus poller ─▶ processPoll (registers → decode → points → …) ─┘        │ committed alarm events
  *                                                                         ▼
  *                                     AlarmHub ─▶ MQTT site/{id}/alarms, SSE ─▶ HTTP API (fastify)
  *
- * Start order: store → alarm engine (restored) → broker → HTTP; stop runs in reverse and flushes.
+ * Start order: store → alarm engine (restored) → broker → HTTP → Modbus poller; stop runs in
+ * reverse and flushes.
  */
 import { randomUUID } from 'node:crypto';
 import { profileById } from '../devices/index.js';
@@ -17,10 +18,15 @@ import { PointWatchdog } from './alarms/watchdog.js';
 import { PowerLinkage } from './alarms/linkage.js';
 import { TailingsEscalation } from './alarms/tailings-escalation.js';
 import { PersonnelService } from './personnel/service.js';
-import { Actuators, MqttDownlinkActuator } from './actions/actuator.js';
+import { Actuators, ModbusActuator, MqttDownlinkActuator, resolveOutput } from './actions/actuator.js';
+import { DeviceOffline } from './alarms/device-offline.js';
+import { isModbusProfile } from './decode/profile.js';
+import { type EndpointOverride, planModbusDevices, processPoll } from './ingest/modbus-poll.js';
+import { ModbusPoller, type PollCycle } from './transport/modbus/poller.js';
+import { ApiError } from './api/errors.js';
 import { startAlarmTimers } from './jobs/alarm-timers.js';
 import { buildApp } from './api/app.js';
-import type { Config } from './config/schema.js';
+import type { Config, ModbusConfig } from './config/schema.js';
 import type { Alarm } from './domain/types.js';
 import type { OutputCommand } from './alarms/linkage.js';
 import { DeviceStatusBoard } from './ingest/device-status.js';
@@ -46,7 +52,24 @@ export interface RunningGateway {
 
 export type AckResult = { ok: true; alarm: Alarm } | { ok: false; code: 'not_found' | 'already_acknowledged' };
 
-export async function startGateway(config: Config, log: Logger): Promise<RunningGateway> {
+export interface GatewayOptions {
+  /** `site_id/device_id` → where to poll a Modbus device instead of its configured endpoint (simulated slaves on free ports). */
+  modbusEndpoints?: ReadonlyMap<string, EndpointOverride>;
+}
+
+/** What one admin output command did (POST …/devices/{device_id}/outputs/{output}). */
+export interface OutputWrite {
+  site_id: string;
+  device_id: string;
+  output: string;
+  cmd: 'power_off' | 'power_on';
+  table: 'coil' | 'holding_register';
+  address: number;
+  value: number;
+  at: number;
+}
+
+export async function startGateway(config: Config, log: Logger, options: GatewayOptions = {}): Promise<RunningGateway> {
   const index = new SiteIndex(config);
   const metrics = createMetrics();
   const store = new SqliteStore(config.gateway.data_dir);
@@ -68,18 +91,29 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   escalation.restore(store.activeAlarms());
   const personnel = new PersonnelService(config, store.db, randomUUID);
   personnel.restore(store.activeAlarms());
-  const actuators = new Actuators((s, d) => index.device(s, d)?.transport).register(
-    'mqtt',
-    new MqttDownlinkActuator((s, d, json) => broker?.publishDownlink(s, d, json) ?? Promise.reject(new Error('broker not started'))),
-  );
+  const deviceOffline = new DeviceOffline(randomUUID);
+  deviceOffline.restore(store.activeAlarms());
+  const modbusLog = log.child({ component: 'modbus' });
+  const modbusPlans = new Map(planModbusDevices(config, profileById, options.modbusEndpoints).map((p) => [`${p.target.site_id}\u0000${p.target.device_id}`, p]));
+  const poller = new ModbusPoller([...modbusPlans.values()].map((p) => p.target), (cycle) => handlePoll(cycle), modbusLog);
+  const modbusOutputs = (s: string, d: string) => {
+    const profile = profileById.get(index.device(s, d)?.profile ?? '');
+    return isModbusProfile(profile) ? profile.outputs : undefined;
+  };
+  const actuators = new Actuators((s, d) => index.device(s, d)?.transport)
+    .register('mqtt', new MqttDownlinkActuator((s, d, json) => broker?.publishDownlink(s, d, json) ?? Promise.reject(new Error('broker not started'))))
+    .register('modbus', new ModbusActuator(modbusOutputs, (s, d, table, address, value) => poller.write(s, d, table, address, value)));
   const actuate = (commands: OutputCommand[]): void => {
     for (const c of commands) {
       const target = `${c.site_id}/${c.device_id}${c.output ? `/${c.output}` : ''}`;
       store.audit('gateway', `linkage.${c.cmd}`, target, { point_id: c.point_id, alarm_id: c.alarm_id }, c.at);
-      actuators.execute(c).catch((err: Error) => {
-        store.audit('gateway', `linkage.${c.cmd}.failed`, target, { point_id: c.point_id, alarm_id: c.alarm_id, error: err.message });
-        log.error({ component: 'linkage', ...c, err: err.message }, `${c.cmd} command not delivered`);
-      });
+      actuators.execute(c).then(
+        () => log.info({ component: 'linkage', ...c }, `${c.cmd} command delivered`),
+        (err: Error) => {
+          store.audit('gateway', `linkage.${c.cmd}.failed`, target, { point_id: c.point_id, alarm_id: c.alarm_id, error: err.message });
+          log.error({ component: 'linkage', ...c, err: err.message }, `${c.cmd} command not delivered`);
+        },
+      );
     }
   };
   const status = new DeviceStatusBoard(index.allDevices(), store.deadLetterCounts());
@@ -167,6 +201,44 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     batcher.add(batch, done);
   }
 
+  /** One Modbus poll cycle: the same stages as an uplink, plus the device's offline alarm. */
+  function handlePoll(cycle: PollCycle): void {
+    const { site_id, device_id, at } = cycle;
+    const device = modbusPlans.get(`${site_id}\u0000${device_id}`);
+    if (!device) return;
+    const batch = processPoll(uplinkDeps, device.plan, cycle, device.simulated);
+    const offlineAfter = device.target.modbus.offline_after_cycles;
+    batch.events.push(...deviceOffline.step(site_id, device_id, cycle.missed_cycles, offlineAfter, at));
+    if (cycle.missed_cycles >= offlineAfter && status.setOnline(site_id, device_id, false, at)) modbusLog.warn({ site_id, device_id, missed_cycles: cycle.missed_cycles }, 'modbus device offline');
+    const linked = linkage.step(batch.readings, batch.events, at);
+    batch.events.push(...linked.events, ...escalation.step(batch.events, at));
+    actuate(linked.commands); // at once, before the store commit (AQ 6201: cut-off ≤2 s)
+    batcher.add(batch, () => {});
+  }
+
+  /** An operator's output command (admin API): written through the bus queue, audited either way. */
+  async function commandOutput(site_id: string, device_id: string, output: string, cmd: OutputWrite['cmd'], actor: string, note?: string): Promise<OutputWrite> {
+    const device = index.device(site_id, device_id);
+    if (!device) throw new ApiError('not_found', `no device ${device_id} in site ${site_id}`);
+    if (device.transport !== 'modbus') throw new ApiError('bad_request', `device ${device_id} is an MQTT device: its outputs are commanded by linkage over site/${site_id}/dev/${device_id}/down, not written by the gateway`);
+    const resolved = resolveOutput(modbusOutputs(site_id, device_id), output);
+    if ('error' in resolved) throw new ApiError('not_found', `device ${device_id}: ${resolved.error}`);
+    const { table, address } = resolved.spec;
+    const result: OutputWrite = { site_id, device_id, output, cmd, table, address, value: resolved.spec[cmd], at: Date.now() };
+    const target = `${site_id}/${device_id}/${output}`;
+    try {
+      await poller.write(site_id, device_id, table, address, result.value);
+    } catch (err) {
+      const message = (err as Error).message;
+      store.audit(actor, `output.${cmd}.failed`, target, { note, table, address, value: result.value, error: message });
+      modbusLog.error({ site_id, device_id, output, cmd, actor, err: message }, 'output write failed');
+      throw new ApiError('write_failed', `writing ${table} ${address} = ${result.value} of device ${device_id} failed: ${message}`);
+    }
+    store.audit(actor, `output.${cmd}`, target, { note, table, address, value: result.value }, result.at);
+    modbusLog.info({ site_id, device_id, output, cmd, actor, table, address, value: result.value }, 'output written');
+    return result;
+  }
+
   function onRefused(e: RefusalEvent): void {
     metrics.refused.inc({ what: e.what });
     if (e.device) status.error(e.device.site_id, e.device.device_id, Date.now(), `${e.what} refused: ${e.reason}`, 'refused');
@@ -176,11 +248,12 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   function acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult {
     batcher.flush();
     const now = Date.now();
-    const current = engine.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? watchdog.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? linkage.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? escalation.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? personnel.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
+    const current = engine.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? deviceOffline.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? watchdog.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? linkage.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? escalation.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? personnel.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
     if (!current) return { ok: false, code: 'not_found' };
     if (isAcked(current)) return { ok: false, code: 'already_acknowledged' };
     const acked = engine.acknowledge(alarm_id, actor, note, now) ?? ackAlarm(current, actor, note, now);
     watchdog.replace(acked);
+    deviceOffline.replace(acked);
     linkage.replace(acked);
     escalation.replace(acked);
     personnel.replace(acked);
@@ -214,15 +287,24 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     refreshMetrics: () => influx?.refreshMetrics(),
     readinessDetails: () => (influx ? { influxdb: influx.details() } : {}),
     mqttClients: () => broker?.connectedClients ?? 0,
+    commandOutput,
+    modbusDevice: (site_id: string, device_id: string) => {
+      const p = modbusPlans.get(`${site_id}\u0000${device_id}`);
+      const counters = poller.counters(site_id, device_id);
+      return p && counters ? { ...pollInfo(p.target), ...counters } : undefined;
+    },
   });
   await app.listen({ port: config.gateway.http.port, host: config.gateway.http.host });
   const httpPort = (app.server.address() as { port: number }).port;
   startup.info(`http listening on ${httpPort}`);
+  poller.start();
+  if (modbusPlans.size) startup.info(`polling ${modbusPlans.size} modbus devices on ${poller.buses.size} buses`);
 
   return {
     httpPort,
     mqttPort,
     async stop() {
+      await poller.stop();
       timers.stop();
       await app.close();
       await broker?.stop();
@@ -232,4 +314,10 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       store.close();
     },
   };
+}
+
+/** Where and how a Modbus device is polled (GET …/devices `modbus`). */
+function pollInfo(t: { modbus: ModbusConfig }) {
+  const m = t.modbus;
+  return { mode: m.mode, endpoint: m.mode === 'rtu' ? (m.path as string) : `${m.host}:${m.port ?? 502}`, unit_id: m.unit_id, poll_interval_ms: m.poll_interval_ms };
 }

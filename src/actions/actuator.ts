@@ -1,10 +1,11 @@
 /**
  * Actuators carry out output commands of the power-off linkage (src/alarms/linkage.ts) on field
- * devices. One implementation per transport: MQTT `down` here; a Modbus coil writer plugs in by
- * implementing `Actuator` and registering for transport 'modbus'. Called by src/pipeline.ts the
- * moment a batch produces a command; failures are reported to the caller (audited and logged).
+ * devices. One implementation per transport: MQTT `down` and Modbus coil / holding-register
+ * writes. Called by src/pipeline.ts the moment a batch produces a command (and by the admin
+ * output API); failures are reported to the caller (audited and logged).
  */
 import type { OutputCommand } from '../alarms/linkage.js';
+import type { ModbusOutputSpec } from '../decode/modbus-profile.js';
 
 export interface Actuator {
   /** Sends one command to its device; resolves once the transport accepted it. */
@@ -18,6 +19,34 @@ export class MqttDownlinkActuator implements Actuator {
   execute(c: OutputCommand): Promise<void> {
     const body = { cmd: c.cmd, point_id: c.point_id, alarm_id: c.alarm_id, ...(c.output ? { output: c.output } : {}), ts: c.at };
     return this.publish(c.site_id, c.device_id, JSON.stringify(body));
+  }
+}
+
+/** The output a command addresses: its name (or the profile's only output), or why there is none. */
+export function resolveOutput(outputs: Readonly<Record<string, ModbusOutputSpec>> | undefined, name: string | undefined): { name: string; spec: ModbusOutputSpec } | { error: string } {
+  const names = Object.keys(outputs ?? {});
+  if (name === undefined) {
+    if (names.length === 1) return { name: names[0] as string, spec: (outputs as Record<string, ModbusOutputSpec>)[names[0] as string] as ModbusOutputSpec };
+    return { error: names.length ? `name the output: the profile has ${names.join(', ')}` : 'the profile has no outputs' };
+  }
+  const spec = outputs?.[name];
+  return spec ? { name, spec } : { error: `unknown output "${name}" (outputs: ${names.join(', ') || 'none'})` };
+}
+
+/**
+ * Modbus: writes the profile output's `power_off` / `power_on` value to its coil (FC 5) or holding
+ * register (FC 6) through the device's bus queue, ahead of the queued reads.
+ */
+export class ModbusActuator implements Actuator {
+  constructor(
+    private readonly outputsOf: (site_id: string, device_id: string) => Readonly<Record<string, ModbusOutputSpec>> | undefined,
+    private readonly write: (site_id: string, device_id: string, table: ModbusOutputSpec['table'], address: number, value: number) => Promise<void>,
+  ) {}
+
+  async execute(c: OutputCommand): Promise<void> {
+    const out = resolveOutput(this.outputsOf(c.site_id, c.device_id), c.output);
+    if ('error' in out) throw new Error(`device ${c.device_id}: ${out.error}`);
+    await this.write(c.site_id, c.device_id, out.spec.table, out.spec.address, out.spec[c.cmd]);
   }
 }
 

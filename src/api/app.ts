@@ -9,7 +9,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import type { SiteIndex } from '../ingest/site-index.js';
 import type { DeviceStatusBoard } from '../ingest/device-status.js';
 import type { LatestValues } from '../ingest/latest.js';
-import type { AckResult } from '../pipeline.js';
+import type { AckResult, OutputWrite } from '../pipeline.js';
 import type { AlarmHub } from '../sinks/alarm-hub.js';
 import type { ReadingsSource } from '../store/readings-source.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
@@ -20,6 +20,7 @@ import { ApiError, errorBody } from './errors.js';
 import { alarmRoutes } from './routes/alarms.js';
 import { type CalibrationApi, calibrationRoutes } from './routes/calibration.js';
 import { personnelRoutes } from './routes/personnel.js';
+import { outputRoutes } from './routes/outputs.js';
 import type { PersonnelService } from '../personnel/service.js';
 import { healthRoutes } from './routes/health.js';
 import { siteRoutes } from './routes/sites.js';
@@ -44,6 +45,10 @@ export interface ApiDeps {
   calibration?: CalibrationApi;
   /** Personnel positioning; the /personnel routes exist when given. */
   personnel?: PersonnelService;
+  /** Writes a Modbus device output (admin); throws ApiError (404, 400, 502). The outputs route exists when given. */
+  commandOutput?(site_id: string, device_id: string, output: string, cmd: OutputWrite['cmd'], actor: string, note?: string): Promise<OutputWrite>;
+  /** Poll settings and counters of a Modbus device, for GET …/devices. */
+  modbusDevice?(site_id: string, device_id: string): Record<string, unknown> | undefined;
 }
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
@@ -78,6 +83,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(alarmRoutes(deps, auth), { prefix: '/api/v1' });
   if (deps.personnel) await app.register(personnelRoutes(deps, deps.personnel, auth), { prefix: '/api/v1' });
   if (deps.calibration) await app.register(calibrationRoutes(deps, deps.calibration, auth), { prefix: '/api/v1' });
+  if (deps.commandOutput) await app.register(outputRoutes(deps, deps.commandOutput, auth), { prefix: '/api/v1' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

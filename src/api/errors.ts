@@ -10,6 +10,8 @@ export const API_ERRORS = {
   conflict: 409,
   payload_too_large: 413,
   internal: 500,
+  /** A field device did not take a command (Modbus write timed out, exception, bus down). */
+  write_failed: 502,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -59,6 +59,14 @@ export class DeviceStatusBoard {
     else d.refused++;
   }
 
+  /** A poll that did not (fully) succeed: the error is shown; nothing is counted as a dead letter. */
+  pollFailed(site_id: string, device_id: string, at: number, message: string): void {
+    const d = this.get(site_id, device_id);
+    if (!d) return;
+    d.last_error = message;
+    d.last_error_at = at;
+  }
+
   /** Returns true when the state changed (a transition worth logging). */
   setOnline(site_id: string, device_id: string, online: boolean, at: number): boolean {
     const d = this.get(site_id, device_id);

@@ -18,19 +18,23 @@ import type { DeviceStatusBoard } from './device-status.js';
 import type { LatestValues } from './latest.js';
 import type { SiteIndex } from './site-index.js';
 
-export interface UplinkDeps {
+/** What turning channel readings into point readings needs (shared by every transport). */
+export interface IngestDeps {
   index: SiteIndex;
   profiles: ReadonlyMap<string, DeviceProfile>;
   engine: AlarmEngine;
   status: DeviceStatusBoard;
   latest: LatestValues;
   metrics: Metrics;
-  maxPayloadBytes: number;
   maxClockSkewMs: number;
   /** Points in calibration (标校): their readings get bit 4. */
   calibration?: CalibrationBoard;
   /** Offline and stuck-sensor watch: sees every stored reading. */
   watchdog?: PointWatchdog;
+}
+
+export interface UplinkDeps extends IngestDeps {
+  maxPayloadBytes: number;
 }
 
 export function processUplink(deps: UplinkDeps, msg: UplinkMessage): Batch {
@@ -62,27 +66,38 @@ export function processUplink(deps: UplinkDeps, msg: UplinkMessage): Batch {
     return batch;
   }
   deps.status.seen(site_id, device_id, msg.at, decoded.simulated);
-  const refused: string[] = [];
-  for (const cr of decoded.readings) {
-    const point = deps.index.pointOfChannel(site_id, device_id, cr.channel);
-    const problem = checkReading(deps, msg, cr, point);
-    if (problem) refused.push(problem);
-    else addReading(deps, batch, site_id, device_id, cr, point as PointConfig, msg.at);
-  }
-  deps.metrics.readings.inc(batch.readings.length);
+  const refused = ingestChannelReadings(deps, batch, site_id, device_id, decoded.readings, msg.at);
   if (refused.length) reject(refused[0]?.startsWith('timestamp') ? 'timestamp_in_future' : 'unmapped_channel', refused.join('; '));
   return batch;
 }
 
-function checkReading(deps: UplinkDeps, msg: UplinkMessage, cr: ChannelReading, point: PointConfig | undefined): string | null {
-  if (cr.ts > msg.at + deps.maxClockSkewMs) {
-    return `timestamp of channel ${cr.channel} is ${Math.round((cr.ts - msg.at) / 1000)} s ahead of the gateway clock (gateway.max_clock_skew_s = ${deps.maxClockSkewMs / 1000})`;
+/**
+ * The part every transport shares (MQTT uplinks and Modbus polls): one device's channel readings,
+ * received at `at`, → readings of its points with calibration, over-range, alarm and power-off bits,
+ * alarm events and the watchdog's, all added to `batch`. Returns why the others could not be used.
+ */
+export function ingestChannelReadings(deps: IngestDeps, batch: Batch, site_id: string, device_id: string, readings: readonly ChannelReading[], at: number): string[] {
+  const refused: string[] = [];
+  const before = batch.readings.length;
+  for (const cr of readings) {
+    const point = deps.index.pointOfChannel(site_id, device_id, cr.channel);
+    const problem = checkReading(deps, device_id, at, cr, point);
+    if (problem) refused.push(problem);
+    else addReading(deps, batch, site_id, device_id, cr, point as PointConfig, at);
   }
-  if (!point) return `channel ${cr.channel} of device ${msg.topic.device_id} is not mapped to a point`;
+  deps.metrics.readings.inc(batch.readings.length - before);
+  return refused;
+}
+
+function checkReading(deps: IngestDeps, device_id: string, at: number, cr: ChannelReading, point: PointConfig | undefined): string | null {
+  if (cr.ts > at + deps.maxClockSkewMs) {
+    return `timestamp of channel ${cr.channel} is ${Math.round((cr.ts - at) / 1000)} s ahead of the gateway clock (gateway.max_clock_skew_s = ${deps.maxClockSkewMs / 1000})`;
+  }
+  if (!point) return `channel ${cr.channel} of device ${device_id} is not mapped to a point`;
   return null;
 }
 
-function addReading(deps: UplinkDeps, batch: Batch, site_id: string, device_id: string, cr: ChannelReading, point: PointConfig, at: number): void {
+function addReading(deps: IngestDeps, batch: Batch, site_id: string, device_id: string, cr: ChannelReading, point: PointConfig, at: number): void {
   let status = cr.status;
   if (deps.calibration?.active(site_id, point.point_id, at)) status |= STATUS.CALIBRATION;
   if (point.range && (cr.value < point.range.min || cr.value > point.range.max)) status |= STATUS.OVER_RANGE;

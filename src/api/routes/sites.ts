@@ -50,6 +50,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
         dead_letters: st?.dead_letters ?? 0,
         refused: st?.refused ?? 0,
         simulated: st?.simulated ?? false,
+        ...(d.transport === 'modbus' ? { modbus: deps.modbusDevice?.(s.site_id, d.device_id) ?? null } : {}),
       };
     });
   });

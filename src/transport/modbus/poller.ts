@@ -9,6 +9,7 @@
 import { busKeyOf } from '../../config/modbus-check.js';
 import type { ModbusConfig } from '../../config/schema.js';
 import type { RegisterImage, RegisterSpan } from '../../decode/modbus-profile.js';
+import { emptyImage } from '../../decode/registers.js';
 import type { Logger } from '../../util/log.js';
 import { ModbusBus } from './bus.js';
 import { ModbusRequestError } from './errors.js';
@@ -64,7 +65,6 @@ interface DeviceState {
 const MAX_BACKOFF_MS = 30_000;
 const MAX_BACKOFF_CYCLES = 8;
 
-export const emptyImage = (): RegisterImage => ({ coil: new Map(), discrete_input: new Map(), input_register: new Map(), holding_register: new Map() });
 
 export class ModbusPoller {
   readonly buses = new Map<string, ModbusBus>();
@@ -95,8 +95,9 @@ export class ModbusPoller {
     }
   }
 
+  /** Starts the cycles; devices without blocks (no mapped channel) are only written to, never polled. */
   start(): void {
-    for (const d of this.devices.values()) this.schedule(d);
+    for (const d of this.devices.values()) if (d.target.blocks.length > 0) this.schedule(d);
   }
 
   async stop(): Promise<void> {

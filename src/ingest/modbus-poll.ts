@@ -1,0 +1,85 @@
+/**
+ * One Modbus poll cycle → the batch it produces, through the same path as MQTT uplinks
+ * (ingestChannelReadings): the registers read are decoded by the device's profile
+ * (src/decode/registers.ts); channels whose registers were not read carry value NaN with
+ * status 32 (no answer: timeout, lost connection, not polled during backoff) or 16 (the slave
+ * answered with a Modbus exception: station fault). Nothing is filled in.
+ */
+import type { Config } from '../config/schema.js';
+import type { ModbusProfile, RegisterSpan } from '../decode/modbus-profile.js';
+import { type DeviceProfile, isModbusProfile } from '../decode/profile.js';
+import { decodeImage, spansOf } from '../decode/registers.js';
+import { STATUS } from '../domain/status.js';
+import type { ChannelReading } from '../domain/types.js';
+import type { Batch } from '../store/sqlite-store.js';
+import { overlaps, planBlocks } from '../transport/modbus/blocks.js';
+import type { PollCycle, PollTarget } from '../transport/modbus/poller.js';
+import { type IngestDeps, ingestChannelReadings } from './uplink.js';
+
+/** What is polled for one device: its mapped channels only, the blocks covering them. */
+export interface ModbusPlan {
+  /** The device's profile narrowed to the channels the config maps to points. */
+  profile: ModbusProfile;
+  blocks: RegisterSpan[];
+  /** Per channel, the spans it reads (value and status registers). */
+  spans: Map<string, RegisterSpan[]>;
+}
+
+export function planDevice(profile: ModbusProfile, mappedChannels: readonly string[], maxGap: number): ModbusPlan {
+  const channels = Object.fromEntries(Object.entries(profile.channels).filter(([c]) => mappedChannels.includes(c)));
+  const narrowed: ModbusProfile = { ...profile, channels };
+  const spans = new Map(Object.entries(channels).map(([c, spec]) => [c, spansOf({ ...profile, channels: { [c]: spec } })]));
+  return { profile: narrowed, blocks: planBlocks(spansOf(narrowed), maxGap), spans };
+}
+
+/** The channel readings of one cycle: decoded where read, NaN with 32 or 16 where not. */
+export function pollReadings(plan: ModbusPlan, cycle: PollCycle): ChannelReading[] {
+  const readings = decodeImage(plan.profile, cycle.image, cycle.at);
+  if (cycle.failures.length === 0) return readings;
+  return readings.map((r) => {
+    const failed = cycle.failures.filter((f) => plan.spans.get(r.channel)?.some((s) => overlaps(s, f.block)));
+    if (failed.length === 0) return r;
+    const stationFault = failed.every((f) => f.error.kind === 'exception');
+    // the codec already marks missing registers 32; an exception answer is a station fault (16) instead
+    return { ...r, value: Number.NaN, status: stationFault ? (r.status & ~STATUS.NOT_POLLED) | STATUS.STATION_FAULT : r.status | STATUS.NOT_POLLED };
+  });
+}
+
+/** The batch of one cycle; device status (online, last seen, last error) is kept up to date. */
+export function processPoll(deps: IngestDeps, plan: ModbusPlan, cycle: PollCycle, simulated: boolean): Batch {
+  const { site_id, device_id, at } = cycle;
+  const batch: Batch = { readings: [], alarms: [], events: [], deadLetters: [] };
+  deps.metrics.frames.inc();
+  const answered = cycle.missed_cycles === 0;
+  if (answered) deps.status.seen(site_id, device_id, at, simulated);
+  const failure = cycle.failures[0];
+  if (failure) deps.status.pollFailed(site_id, device_id, at, `${failure.block.table} ${failure.block.address}+${failure.block.count}: ${failure.error.message}`);
+  ingestChannelReadings(deps, batch, site_id, device_id, pollReadings(plan, cycle), at);
+  return batch;
+}
+
+/** Where a device is actually polled when not where the config says (simulated slaves on free ports). */
+export type EndpointOverride = { host: string; port: number };
+
+export interface ModbusDevicePlan {
+  target: PollTarget;
+  plan: ModbusPlan;
+  simulated: boolean;
+}
+
+/** The poll targets of every Modbus device of the config, with their plans; devices with no mapped channel are not polled. */
+export function planModbusDevices(config: Config, profiles: ReadonlyMap<string, DeviceProfile>, endpoints: ReadonlyMap<string, EndpointOverride> = new Map()): ModbusDevicePlan[] {
+  const out: ModbusDevicePlan[] = [];
+  for (const site of config.sites) {
+    for (const d of site.devices) {
+      const profile = profiles.get(d.profile);
+      if (d.transport !== 'modbus' || !d.modbus || !isModbusProfile(profile)) continue;
+      const mapped = site.points.filter((p) => p.device_id === d.device_id).map((p) => p.channel);
+      const plan = planDevice(profile, mapped, d.modbus.max_block_gap);
+      const override = endpoints.get(`${site.site_id}/${d.device_id}`);
+      const modbus = override ? { ...d.modbus, mode: d.modbus.mode === 'rtu' ? ('rtu_over_tcp' as const) : d.modbus.mode, host: override.host, port: override.port, path: undefined } : d.modbus;
+      out.push({ target: { site_id: site.site_id, device_id: d.device_id, modbus, blocks: plan.blocks }, plan, simulated: override !== undefined });
+    }
+  }
+  return out;
+}
