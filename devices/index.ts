@@ -4,9 +4,10 @@
  */
 import type { DeviceProfile } from '../src/decode/profile.js';
 import acmeGd4 from './acme-gd4.js';
+import anjianKjSubstation from './anjian-kj-substation.js';
 import anjianPositionReader from './anjian-position-reader.js';
 import genericJson from './generic-json.js';
 
-export const PROFILES: readonly DeviceProfile[] = [genericJson, acmeGd4, anjianPositionReader];
+export const PROFILES: readonly DeviceProfile[] = [genericJson, acmeGd4, anjianPositionReader, anjianKjSubstation];
 
 export const profileById: ReadonlyMap<string, DeviceProfile> = new Map(PROFILES.map((p) => [p.id, p]));
