@@ -52,8 +52,11 @@ export interface ModbusChannelSpec extends ChannelSpec {
   enum?: Readonly<Record<number, number>>;
   /** Raw codes the device reports instead of a value when its sensor is faulty → status bit 128. */
   fault_codes?: readonly number[];
-  /** Another register whose raw code maps to status bits of this channel (e.g. a channel state word). */
-  status?: { table: RegisterTable; address: number; map: Readonly<Record<number, number>> };
+  /**
+   * Another register whose raw code maps to status bits of this channel (e.g. a channel state
+   * word); with `bit`, the code is that one bit of the register (0 or 1), for diagnostic bit fields.
+   */
+  status?: { table: RegisterTable; address: number; bit?: number; map: Readonly<Record<number, number>> };
 }
 
 /** A writable output (control relay, valve shut-off) used by power-off linkage and the admin API. */
@@ -95,4 +98,9 @@ export interface ModbusCodec {
   decodeImage(profile: ModbusProfile, image: RegisterImage, at: number): ChannelReading[];
   /** Inverse of decodeImage, for simulated slaves. */
   encodeImage(profile: ModbusProfile, sample: DeviceSample): RegisterImage;
+}
+
+/** Identity function that gives a Modbus profile literal its type (and checks it at compile time). */
+export function defineModbusProfile(profile: ModbusProfile): ModbusProfile {
+  return profile;
 }

@@ -48,7 +48,7 @@ const channel = z
     bit: z.number().int().min(0).max(15).optional(),
     enum: z.record(rawCode, z.number().finite()).optional(),
     fault_codes: z.array(z.number().finite()).optional(),
-    status: z.object({ table: z.enum(TABLES), address, map: z.record(rawCode, statusBits) }).strict().optional(),
+    status: z.object({ table: z.enum(TABLES), address, bit: z.number().int().min(0).max(15).optional(), map: z.record(rawCode, statusBits) }).strict().optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -66,7 +66,9 @@ const channel = z
     if (c.bit !== undefined && (c.scale !== undefined || c.offset !== undefined || c.span !== undefined)) issue('bit', 'a bit channel reads 0 or 1: no scale, offset or span');
     if (c.span !== undefined && (c.scale !== undefined || c.offset !== undefined)) issue('span', 'give either span or scale/offset, not both');
     if (c.order !== undefined && wordsOf(type) === 1 && c.order !== 'ABCD' && c.order !== 'BADC') issue('order', `a 16-bit register has only byte orders ABCD or BADC, not ${c.order}`);
-    if (c.status && isBitTable(c.status.table) && Object.keys(c.status.map).some((k) => k !== '0' && k !== '1')) issue('status', 'a status bit has only codes 0 and 1');
+    const oneBit = c.status && (isBitTable(c.status.table) || c.status.bit !== undefined);
+    if (oneBit && Object.keys(c.status?.map ?? {}).some((k) => k !== '0' && k !== '1')) issue('status', 'a status bit has only codes 0 and 1');
+    if (c.status?.bit !== undefined && isBitTable(c.status.table)) issue('status', 'bit selects a bit of a register, not of a coil or discrete input');
   });
 
 const output = z

@@ -95,8 +95,9 @@ function rawOf(spec: ModbusChannelSpec, words: number[]): number {
 /** Status bits of the channel's state word (0 without one). */
 function statusOf(spec: ModbusChannelSpec, image: RegisterImage): number {
   if (!spec.status) return 0;
-  const code = image[spec.status.table].get(spec.status.address);
-  if (code === undefined) return STATUS.NOT_POLLED;
+  const word = image[spec.status.table].get(spec.status.address);
+  if (word === undefined) return STATUS.NOT_POLLED;
+  const code = spec.status.bit === undefined ? word : (word >> spec.status.bit) & 1;
   return spec.status.map[code] ?? STATUS.SENSOR_FAULT;
 }
 
@@ -136,22 +137,29 @@ function encodeChannel(spec: ModbusChannelSpec, image: RegisterImage, value: num
   if (value === undefined) return encodeAbsent(spec, image);
   let bits = status;
   if (Number.isNaN(value) || (spec.fault_codes?.length && status & STATUS.SENSOR_FAULT)) {
+    if (!(bits & NO_VALUE)) bits |= STATUS.SENSOR_FAULT;
     if (spec.fault_codes?.length) writeRaw(spec, image, spec.fault_codes[0] as number);
-    else if (spec.status && codeFor(spec.status.map, status | STATUS.SENSOR_FAULT) !== undefined) writeRaw(spec, image, 0);
+    else if (spec.status && codeFor(spec.status.map, bits) !== undefined) writeRaw(spec, image, 0);
     else throw new RangeError('an unknown value (NaN) needs a fault code or a state word with a sensor-fault code');
-    bits |= STATUS.SENSOR_FAULT;
   } else {
     const { raw, saturated } = rawFor(spec, value);
     writeRaw(spec, image, raw);
     if (saturated) bits |= STATUS.OVER_RANGE;
   }
-  if (spec.status) image[spec.status.table].set(spec.status.address, codeFor(spec.status.map, bits) ?? codeFor(spec.status.map, 0) ?? 0);
+  if (spec.status) writeStatus(spec.status, image, codeFor(spec.status.map, bits) ?? codeFor(spec.status.map, 0) ?? 0);
+}
+
+function writeStatus(status: NonNullable<ModbusChannelSpec['status']>, image: RegisterImage, code: number): void {
+  const table = image[status.table];
+  if (status.bit === undefined) return void table.set(status.address, code);
+  const word = table.get(status.address) ?? 0;
+  table.set(status.address, code ? word | (1 << status.bit) : word & ~(1 << status.bit) & 0xffff);
 }
 
 function encodeAbsent(spec: ModbusChannelSpec, image: RegisterImage): void {
   if (spec.status) {
     const code = codeFor(spec.status.map, STATUS.NOT_POLLED) ?? codeFor(spec.status.map, STATUS.SENSOR_FAULT);
-    image[spec.status.table].set(spec.status.address, code ?? 0);
+    writeStatus(spec.status, image, code ?? 0);
   }
   const bitTable = BIT_TABLES.has(spec.table);
   if (spec.bit !== undefined || bitTable) return writeRaw(spec, image, 0);

@@ -34,6 +34,7 @@ export const QUANTITIES = {
   tank_level: { unit: 'm', kind: 'analog', zh: '储罐液位' },
   pressure: { unit: 'MPa', kind: 'analog', zh: '压力' },
   flow: { unit: 'm3/h', kind: 'analog', zh: '流量' },
+  flow_total: { unit: 'm3', kind: 'cumulative', zh: '累计流量' },
   combustible_lel: { unit: '%LEL', kind: 'analog', zh: '可燃气体' },
   toxic_ppm: { unit: 'ppm', kind: 'analog', zh: '有毒气体' },
   valve_state: { unit: '', kind: 'switch', zh: '紧急切断阀' },
