@@ -21,7 +21,7 @@ export function crossCheck(config: Config, profiles: ReadonlyMap<string, DeviceP
   config.sites.forEach((site, i) => checkSite(site, `sites[${i}]`, profiles, config.gateway.allow_anonymous, report));
   checkUsernames(config, report);
   checkTokens(config, report);
-  problems.push(...checkModbus(config, (id) => profiles.get(id)?.transport));
+  problems.push(...checkModbus(config, profiles));
   return problems;
 }
 

@@ -3,6 +3,8 @@
  * Modbus, devices on one bus agree on its settings and have distinct unit ids, and coal-mine
  * devices are polled within the inspection cycle (AQ 6201-2019 §4.7.4: ≤ 30 s, standards.md §1.5).
  */
+import { resolveOutput } from '../actions/actuator.js';
+import { type DeviceProfile, isModbusProfile } from '../decode/profile.js';
 import type { Config, ModbusConfig } from './schema.js';
 
 export interface BusProblem {
@@ -24,8 +26,9 @@ export function busKeyOf(m: Pick<ModbusConfig, 'mode' | 'host' | 'port' | 'path'
 /** The endpoint part alone: two modes on one endpoint are a conflict, not two buses. */
 const endpointOf = (m: ModbusConfig): string => (m.mode === 'rtu' ? `serial:${m.path}` : `tcp:${m.host}:${m.port ?? 502}`);
 
-export function checkModbus(config: Config, transportOfProfile: (id: string) => string | undefined): BusProblem[] {
-  const problems: BusProblem[] = [];
+export function checkModbus(config: Config, profiles: ReadonlyMap<string, DeviceProfile>): BusProblem[] {
+  const problems: BusProblem[] = [...checkOutputs(config, profiles)];
+  const transportOfProfile = (id: string) => profiles.get(id)?.transport;
   const buses = new Map<string, { path: string; modbus: ModbusConfig; units: Map<number, string> }>();
   config.sites.forEach((site, i) =>
     site.devices.forEach((d, j) => {
@@ -52,6 +55,23 @@ export function checkModbus(config: Config, transportOfProfile: (id: string) => 
       if (other) problems.push({ path: `${at}.modbus.unit_id`, message: `unit id ${m.unit_id} is already used on bus ${busKeyOf(m)} by ${other}` });
       else bus.units.set(m.unit_id, at);
     }),
+  );
+  return problems;
+}
+
+/** Power-off linkage to a Modbus device must name one of its profile's outputs (or the only one). */
+function checkOutputs(config: Config, profiles: ReadonlyMap<string, DeviceProfile>): BusProblem[] {
+  const problems: BusProblem[] = [];
+  config.sites.forEach((site, i) =>
+    site.points.forEach((point, j) =>
+      point.linkage?.outputs.forEach((o, k) => {
+        const device = site.devices.find((d) => d.device_id === o.device_id);
+        const profile = profiles.get(device?.profile ?? '');
+        if (device?.transport !== 'modbus' || !isModbusProfile(profile)) return;
+        const resolved = resolveOutput(profile.outputs, o.output);
+        if ('error' in resolved) problems.push({ path: `sites[${i}].points[${j}].linkage.outputs[${k}].output`, message: `device ${o.device_id}: ${resolved.error}` });
+      }),
+    ),
   );
   return problems;
 }
