@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { startSimulators } from '../simulators/run.js';
 import { ConfigError, formatProblem, loadConfig } from './config/load.js';
 import { ConfigSchema } from './config/schema.js';
-import { runGateway } from './main.js';
+import { runGateway, startSimulatedSlaves } from './main.js';
 
 const USAGE = `usage:
   anjian start --config FILE [--http-port N] [--mqtt-port N] [--data-dir DIR] [--influx-url URL] [--no-simulators]
@@ -97,10 +97,14 @@ async function simulate(configFile: string | undefined, values: Record<string, s
   if (scenario !== 'steady' && scenario !== 'methane-leak') fail(`--scenario: unknown scenario "${scenario}" (steady, methane-leak)`);
   const url = (values.url as string | undefined) ?? `mqtt://127.0.0.1:${config.gateway.mqtt.port}`;
   const interval_ms = values['interval-ms'] ? Number(values['interval-ms']) : config.gateway.simulators.interval_ms;
-  const sims = await startSimulators({ config, url, scenario, interval_ms, log: (m) => process.stdout.write(`${m}\n`) });
-  process.stdout.write(`simulating ${config.sites.length} sites against ${url} (scenario ${scenario}); Ctrl-C stops\n`);
+  const log = (m: string) => process.stdout.write(`${m}\n`);
+  const sims = await startSimulators({ config, url, scenario, interval_ms, log });
+  // Modbus devices are polled by the gateway: their simulated slaves listen on the configured ports
+  const slaves = await startSimulatedSlaves(config, { scenario, interval_ms, configuredPorts: true, log });
+  process.stdout.write(`simulating ${config.sites.length} sites against ${url} (scenario ${scenario}), ${slaves.endpoints.size} Modbus slaves on their configured ports; Ctrl-C stops\n`);
   const stop = async () => {
     await sims.stop();
+    await slaves.stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -2,10 +2,16 @@
  * Composition root: config file + flags → a running gateway (and the built-in simulators when the
  * config enables them), stopped cleanly on SIGINT/SIGTERM (CONTRACT §1).
  */
+import { profileById } from '../devices/index.js';
+import { startModbusSlaves, type SimulatedModbusDevice } from '../simulators/modbus-run.js';
 import { startSimulators } from '../simulators/run.js';
+import { busKeyOf } from './config/modbus-check.js';
+import { isModbusProfile } from './decode/profile.js';
+import type { EndpointOverride } from './ingest/modbus-poll.js';
 import { influxFromUrl } from './config/influx-url.js';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
+import type { ScenarioName } from '../simulators/run.js';
 import { startGateway } from './pipeline.js';
 import { createLogger } from './util/log.js';
 
@@ -28,11 +34,47 @@ export function applyFlags(flags: StartFlags) {
   };
 }
 
+export interface SimulatedSlaves {
+  /** `site_id/device_id` → where its slave listens. */
+  endpoints: Map<string, EndpointOverride>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Simulated Modbus slaves for the config's Modbus devices (simulators/modbus-run.ts). `npm start`
+ * puts them on free ports and points the poller there (so parallel demo gateways never collide);
+ * `anjian simulate` puts them on the configured ports, for a gateway already running. Serial (rtu)
+ * devices are simulated as RTU over TCP on a free port; `anjian simulate` skips them.
+ */
+export async function startSimulatedSlaves(config: Config, opts: { scenario: ScenarioName; interval_ms: number; configuredPorts: boolean; log: (msg: string) => void }): Promise<SimulatedSlaves> {
+  const devices: SimulatedModbusDevice[] = [];
+  for (const site of config.sites) {
+    for (const device of site.devices) {
+      const profile = profileById.get(device.profile);
+      const m = device.modbus;
+      if (device.transport !== 'modbus' || !m || !isModbusProfile(profile)) continue;
+      if (opts.configuredPorts && m.mode === 'rtu') {
+        opts.log(`sim ${site.site_id}/${device.device_id}: a serial (rtu) device is not simulated by anjian simulate`);
+        continue;
+      }
+      const framing = m.mode === 'tcp' ? 'tcp' : 'rtu-over-tcp';
+      devices.push({ site, device, profile, unit_id: m.unit_id, bus: busKeyOf(m), framing, ...(opts.configuredPorts ? { port: m.port ?? 502 } : {}) });
+    }
+  }
+  const sims = await startModbusSlaves(devices, { config, scenario: opts.scenario, interval_ms: opts.interval_ms, log: opts.log });
+  const endpoints = new Map<string, EndpointOverride>();
+  for (const bus of sims.buses) for (const u of bus.units) if (bus.port !== undefined) endpoints.set(`${u.site_id}/${u.device_id}`, { host: bus.host, port: bus.port });
+  return { endpoints, stop: () => sims.stop() };
+}
+
 export async function runGateway(flags: StartFlags): Promise<void> {
   const config = loadConfig(flags.config, applyFlags(flags));
   const log = createLogger(config.gateway.log_level);
-  const gateway = await startGateway(config, log);
   const sim = config.gateway.simulators;
+  const slaves = sim.enabled
+    ? await startSimulatedSlaves(config, { scenario: sim.scenario, interval_ms: sim.interval_ms, configuredPorts: false, log: (msg) => log.info({ component: 'simulators' }, msg) })
+    : undefined;
+  const gateway = await startGateway(config, log, { modbusEndpoints: slaves?.endpoints });
   const simulators = sim.enabled
     ? await startSimulators({
         config,
@@ -50,6 +92,7 @@ export async function runGateway(flags: StartFlags): Promise<void> {
     log.info(`${signal}: stopping`);
     await simulators?.stop();
     await gateway.stop();
+    await slaves?.stop();
     log.info('stopped');
     log.flush();
     process.exit(0);
