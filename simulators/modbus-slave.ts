@@ -1,0 +1,211 @@
+/**
+ * A simulated Modbus slave: one endpoint (a TCP port, or one end of a serial line) serving one or
+ * more units (slave addresses), each a register image encoded from its device profile
+ * (encodeImage, the inverse of the gateway's decode). Framings: Modbus TCP (MBAP), RTU over TCP,
+ * and RTU on a serial device path (e.g. one end of `socat pty,raw,echo=0 pty,raw,echo=0`).
+ * Started by simulators/modbus-run.ts (`npm start`, `anjian simulate`) and by tests.
+ *
+ * Test knobs: `silent` (accept connections and requests, never answer), `response_delay_ms`,
+ * close() then listen(port) again on the same port, `stats` (requests seen, the most requests
+ * outstanding at once), and `writes` (every write a client made, e.g. a power-off coil).
+ *
+ * A request for a unit id the endpoint does not serve gets exception 11 (gateway target failed to
+ * respond) over MBAP, and no answer on RTU (no device at that address on the line); unit id 0 on
+ * RTU is a broadcast: writes go to every unit, nobody answers (Modbus over Serial Line §2.2).
+ * Its data is simulated: every log line says so, and it must never be wired to a real site.
+ */
+import { openSync, constants as fsConstants } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { ReadStream, WriteStream } from 'node:tty';
+import type { ModbusProfile, RegisterImage } from '../src/decode/modbus-profile.js';
+import type { DeviceSample } from '../src/decode/profile.js';
+import { emptyImage, encodeImage } from '../src/decode/registers.js';
+import { type FrameParser, mbapParser, type Request, rtuParser } from './modbus-frames.js';
+import { type AppliedWrite, handlePdu } from './modbus-pdu.js';
+
+export type SlaveFraming = 'tcp' | 'rtu-over-tcp' | 'rtu';
+
+export interface SlaveUnit {
+  readonly unit_id: number;
+  readonly profile?: ModbusProfile;
+  readonly image: RegisterImage;
+  /** The sample the registers were last encoded from. */
+  sample?: DeviceSample;
+}
+
+export interface WriteRecord extends AppliedWrite {
+  unit_id: number;
+  at: number;
+}
+
+export interface SlaveStats {
+  requests: number;
+  responses: number;
+  exceptions: number;
+  bad_frames: number;
+  /** Requests received and not yet answered (answers wait `response_delay_ms`). */
+  outstanding: number;
+  max_outstanding: number;
+}
+
+export interface ModbusSlaveOptions {
+  framing?: SlaveFraming;
+  /** Interface to listen on (TCP framings); default 127.0.0.1. */
+  host?: string;
+  response_delay_ms?: number;
+  silent?: boolean;
+  /** Silence that ends a partial RTU frame, ms (default 50). */
+  frame_gap_ms?: number;
+  /** Name for log lines, e.g. `site/device`. */
+  name?: string;
+  log?: (msg: string) => void;
+}
+
+interface Link {
+  write(frame: Buffer): void;
+  close(): void;
+}
+
+export class ModbusSlave {
+  silent: boolean;
+  response_delay_ms: number;
+  readonly stats: SlaveStats = { requests: 0, responses: 0, exceptions: 0, bad_frames: 0, outstanding: 0, max_outstanding: 0 };
+  readonly writes: WriteRecord[] = [];
+  readonly units = new Map<number, SlaveUnit>();
+  readonly framing: SlaveFraming;
+  port?: number;
+  private server?: Server;
+  private readonly links = new Set<Link>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly log: (msg: string) => void;
+
+  constructor(private readonly opts: ModbusSlaveOptions = {}) {
+    this.framing = opts.framing ?? 'tcp';
+    this.silent = opts.silent ?? false;
+    this.response_delay_ms = opts.response_delay_ms ?? 0;
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  /** Serves `profile` as unit `unit_id`; its outputs (relays, valves) start in their power_on state. */
+  addUnit(unit_id: number, profile?: ModbusProfile): SlaveUnit {
+    if (!Number.isInteger(unit_id) || unit_id < 1 || unit_id > 247) throw new RangeError(`unit id ${unit_id} is not 1…247`);
+    if (this.units.has(unit_id)) throw new Error(`unit id ${unit_id} is already served by this slave`);
+    const unit: SlaveUnit = { unit_id, profile, image: emptyImage() };
+    for (const out of Object.values(profile?.outputs ?? {})) unit.image[out.table].set(out.address, out.power_on);
+    this.units.set(unit_id, unit);
+    return unit;
+  }
+
+  /** Encodes `sample` into the unit's registers; outputs keep what clients wrote. */
+  update(unit_id: number, sample: DeviceSample): void {
+    const unit = this.units.get(unit_id);
+    if (!unit?.profile) throw new Error(`unit ${unit_id} has no profile to encode a sample with`);
+    const encoded = encodeImage(unit.profile, sample);
+    for (const table of Object.keys(encoded) as (keyof RegisterImage)[]) {
+      for (const [address, value] of encoded[table]) unit.image[table].set(address, value);
+    }
+    unit.sample = sample;
+  }
+
+  /** Listens on a TCP port (0 = a free one); resolves with the port. */
+  async listen(port = 0): Promise<number> {
+    if (this.framing === 'rtu') throw new Error('an RTU serial slave opens a device path: use open(path)');
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.opts.host ?? '127.0.0.1', () => (server.off('error', reject), resolve()));
+    });
+    const address = server.address();
+    this.port = typeof address === 'object' && address ? address.port : port;
+    this.log(`${this.label()}: SIMULATED Modbus slave (${this.framing}) listening on ${this.opts.host ?? '127.0.0.1'}:${this.port}, units ${[...this.units.keys()].join(', ')}`);
+    return this.port;
+  }
+
+  /** Opens a serial device path (a tty, e.g. a socat pty) and serves RTU frames on it. */
+  async open(path: string): Promise<void> {
+    if (this.framing !== 'rtu') throw new Error(`open(path) is for the rtu framing, not ${this.framing}`);
+    const flags = fsConstants.O_RDWR | fsConstants.O_NOCTTY;
+    const input = new ReadStream(openSync(path, flags));
+    const output = new WriteStream(openSync(path, flags));
+    input.setRawMode(true);
+    const link: Link = { write: (frame) => void output.write(frame), close: () => (input.destroy(), output.destroy()) };
+    this.attach(link, input);
+    input.on('error', (err) => this.log(`${this.label()}: ${path}: ${err.message}`));
+    output.on('error', (err) => this.log(`${this.label()}: ${path}: ${err.message}`));
+    this.log(`${this.label()}: SIMULATED Modbus slave (rtu) on ${path}, units ${[...this.units.keys()].join(', ')}`);
+  }
+
+  /** Stops listening, ends every connection, drops pending answers. listen() may be called again. */
+  async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.stats.outstanding = 0;
+    for (const link of this.links) link.close();
+    this.links.clear();
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private label(): string {
+    return `sim modbus ${this.opts.name ?? ''}`.trimEnd();
+  }
+
+  private accept(socket: Socket): void {
+    socket.setNoDelay(true);
+    const link: Link = { write: (frame) => void (socket.writable && socket.write(frame)), close: () => socket.destroy() };
+    socket.on('error', () => undefined); // a client going away mid-answer is not the slave's problem
+    socket.on('close', () => this.links.delete(link));
+    this.attach(link, socket);
+  }
+
+  private attach(link: Link, input: NodeJS.ReadableStream): void {
+    this.links.add(link);
+    const onBad = (reason: string): void => {
+      this.stats.bad_frames++;
+      this.log(`${this.label()}: ${reason}`);
+    };
+    const parser: FrameParser = this.framing === 'tcp' ? mbapParser((r) => this.onRequest(r, link), onBad) : rtuParser((r) => this.onRequest(r, link), onBad);
+    let gap: NodeJS.Timeout | undefined;
+    input.on('data', (chunk: Buffer) => {
+      clearTimeout(gap);
+      parser.push(chunk);
+      gap = setTimeout(() => parser.flush(), this.opts.frame_gap_ms ?? 50);
+    });
+    input.on('close', () => clearTimeout(gap));
+  }
+
+  private onRequest(req: Request, link: Link): void {
+    this.stats.requests++;
+    const rtu = this.framing !== 'tcp';
+    if (rtu && req.unit_id === 0) return void [...this.units.values()].forEach((u) => this.apply(u, req)); // broadcast
+    const unit = this.units.get(req.unit_id);
+    if (!unit) {
+      if (!rtu && !this.silent) this.respond(link, req.frame(Buffer.from([(req.pdu[0] ?? 0) | 0x80, 0x0b])), true);
+      return;
+    }
+    const outcome = this.apply(unit, req);
+    if (!this.silent) this.respond(link, req.frame(outcome.response), outcome.exception !== undefined);
+  }
+
+  private apply(unit: SlaveUnit, req: Request): ReturnType<typeof handlePdu> {
+    const outcome = handlePdu(unit.image, req.pdu);
+    if (outcome.write) this.writes.push({ unit_id: unit.unit_id, at: Date.now(), ...outcome.write });
+    return outcome;
+  }
+
+  private respond(link: Link, frame: Buffer, isException: boolean): void {
+    this.stats.outstanding++;
+    this.stats.max_outstanding = Math.max(this.stats.max_outstanding, this.stats.outstanding);
+    const send = (): void => {
+      this.stats.outstanding--;
+      this.stats.responses++;
+      if (isException) this.stats.exceptions++;
+      link.write(frame);
+    };
+    if (this.response_delay_ms <= 0) return send();
+    const timer = setTimeout(() => (this.timers.delete(timer), send()), this.response_delay_ms);
+    this.timers.add(timer);
+  }
+}
