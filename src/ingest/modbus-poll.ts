@@ -21,6 +21,8 @@ export interface ModbusPlan {
   /** The device's profile narrowed to the channels the config maps to points. */
   profile: ModbusProfile;
   blocks: RegisterSpan[];
+  /** The unmerged spans of all mapped channels. */
+  allSpans: RegisterSpan[];
   /** Per channel, the spans it reads (value and status registers). */
   spans: Map<string, RegisterSpan[]>;
 }
@@ -29,7 +31,8 @@ export function planDevice(profile: ModbusProfile, mappedChannels: readonly stri
   const channels = Object.fromEntries(Object.entries(profile.channels).filter(([c]) => mappedChannels.includes(c)));
   const narrowed: ModbusProfile = { ...profile, channels };
   const spans = new Map(Object.entries(channels).map(([c, spec]) => [c, spansOf({ ...profile, channels: { [c]: spec } })]));
-  return { profile: narrowed, blocks: planBlocks(spansOf(narrowed), maxGap), spans };
+  const allSpans = spansOf(narrowed);
+  return { profile: narrowed, blocks: planBlocks(allSpans, maxGap), allSpans, spans };
 }
 
 /** The channel readings of one cycle: decoded where read, NaN with 32 or 16 where not. */
@@ -78,7 +81,7 @@ export function planModbusDevices(config: Config, profiles: ReadonlyMap<string, 
       const plan = planDevice(profile, mapped, d.modbus.max_block_gap);
       const override = endpoints.get(`${site.site_id}/${d.device_id}`);
       const modbus = override ? { ...d.modbus, mode: d.modbus.mode === 'rtu' ? ('rtu_over_tcp' as const) : d.modbus.mode, host: override.host, port: override.port, path: undefined } : d.modbus;
-      out.push({ target: { site_id: site.site_id, device_id: d.device_id, modbus, blocks: plan.blocks }, plan, simulated: override !== undefined });
+      out.push({ target: { site_id: site.site_id, device_id: d.device_id, modbus, blocks: plan.blocks, spans: plan.allSpans }, plan, simulated: override !== undefined });
     }
   }
   return out;

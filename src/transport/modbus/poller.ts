@@ -11,6 +11,7 @@ import type { ModbusConfig } from '../../config/schema.js';
 import type { RegisterImage, RegisterSpan } from '../../decode/modbus-profile.js';
 import { emptyImage } from '../../decode/registers.js';
 import type { Logger } from '../../util/log.js';
+import { planBlocks } from './blocks.js';
 import { ModbusBus } from './bus.js';
 import { ModbusRequestError } from './errors.js';
 
@@ -20,6 +21,8 @@ export interface PollTarget {
   modbus: ModbusConfig;
   /** The reads of one cycle (src/transport/modbus/blocks.ts planBlocks). */
   blocks: readonly RegisterSpan[];
+  /** The spans the blocks were merged from: a block the slave refuses (exception 2) is split back into them. */
+  spans?: readonly RegisterSpan[];
 }
 
 export interface BlockFailure {
@@ -51,6 +54,8 @@ export interface DeviceCounters {
 
 interface DeviceState {
   target: PollTarget;
+  /** The blocks read each cycle; starts as target.blocks, split where the slave refused a merged block. */
+  blocks: RegisterSpan[];
   bus: ModbusBus;
   next_due: number;
   timer?: NodeJS.Timeout;
@@ -84,6 +89,7 @@ export class ModbusPoller {
       perBus.set(key, nth + 1);
       this.devices.set(deviceKey(t.site_id, t.device_id), {
         target: t,
+        blocks: [...t.blocks],
         bus: this.buses.get(key) as ModbusBus,
         // spread the devices of a bus over the cycle rather than queueing them all at once
         next_due: Date.now() + ((nth * 37) % 100) * (t.modbus.poll_interval_ms / 100),
@@ -97,7 +103,7 @@ export class ModbusPoller {
 
   /** Starts the cycles; devices without blocks (no mapped channel) are only written to, never polled. */
   start(): void {
-    for (const d of this.devices.values()) if (d.target.blocks.length > 0) this.schedule(d);
+    for (const d of this.devices.values()) if (d.blocks.length > 0) this.schedule(d);
   }
 
   async stop(): Promise<void> {
@@ -148,7 +154,7 @@ export class ModbusPoller {
     try {
       const attempted = d.skip === 0;
       const { image, failures } = attempted ? await this.readAll(d) : this.skipped(d);
-      const answered = attempted && (failures.every((f) => f.error.kind === 'exception') || failures.length < d.target.blocks.length);
+      const answered = attempted && (failures.every((f) => f.error.kind === 'exception') || failures.length < d.blocks.length);
       this.account(d, attempted, answered, failures);
       if (Date.now() > nextDue) d.counters.late_cycles++;
       if (!this.stopped) this.onCycle({ site_id: d.target.site_id, device_id: d.target.device_id, at: Date.now(), image, failures, missed_cycles: d.missed });
@@ -162,7 +168,7 @@ export class ModbusPoller {
   private skipped(d: DeviceState): { image: RegisterImage; failures: BlockFailure[] } {
     d.skip--;
     const error = new ModbusRequestError('timeout', `not polled this cycle: the device did not answer the last ${d.missed} cycles (${d.counters.last_error ?? 'no answer'})`);
-    return { image: emptyImage(), failures: d.target.blocks.map((block) => ({ block, error })) };
+    return { image: emptyImage(), failures: d.blocks.map((block) => ({ block, error })) };
   }
 
   /** Reads the blocks in turn; after a timeout or a lost connection the rest of the cycle is given up. */
@@ -171,7 +177,8 @@ export class ModbusPoller {
     const failures: BlockFailure[] = [];
     const m = d.target.modbus;
     let fatal: ModbusRequestError | undefined;
-    for (const block of d.target.blocks) {
+    for (let i = 0; i < d.blocks.length; i++) {
+      const block = d.blocks[i] as RegisterSpan;
       if (fatal || this.stopped) {
         failures.push({ block, error: fatal ?? new ModbusRequestError('disconnected', 'gateway stopping') });
         continue;
@@ -182,12 +189,32 @@ export class ModbusPoller {
         values.forEach((v, i) => table.set(block.address + i, v));
       } catch (err) {
         const error = err instanceof ModbusRequestError ? err : new ModbusRequestError('corrupt', (err as Error).message);
+        if (this.split(d, i, error)) {
+          i--; // read the parts in this cycle
+          continue;
+        }
         failures.push({ block, error });
         d.counters.requests_failed++;
         if (error.kind === 'timeout' || error.kind === 'disconnected') fatal = error;
       }
     }
     return { image, failures };
+  }
+
+  /**
+   * A merged block refused with exception 2 (illegal data address) probably spans registers the
+   * device does not implement (gap merging): it is replaced by its spans, merged only where they
+   * touch, from now on. Returns true when it split the block.
+   */
+  private split(d: DeviceState, i: number, error: ModbusRequestError): boolean {
+    const block = d.blocks[i] as RegisterSpan;
+    if (error.kind !== 'exception' || error.code !== 2 || !d.target.spans) return false;
+    const inside = d.target.spans.filter((s) => s.table === block.table && s.address >= block.address && s.address + s.count <= block.address + block.count);
+    const parts = planBlocks(inside, 0);
+    if (parts.length < 2) return false;
+    d.blocks.splice(i, 1, ...parts);
+    this.log.info({ site_id: d.target.site_id, device_id: d.target.device_id, block: `${block.table} ${block.address}+${block.count}`, parts: parts.length }, 'modbus block refused (illegal data address): reading its parts separately');
+    return true;
   }
 
   private account(d: DeviceState, attempted: boolean, answered: boolean, failures: BlockFailure[]): void {
