@@ -26,9 +26,10 @@ let shared: ModbusSlave; // kj-1 (unit 1) and ch4-sensor (unit 2) on one TCP bus
 let mute: ModbusSlave; // a slave that accepts requests and never answers
 let flaky: ModbusSlave; // stopped and started again mid-run
 let flakyPort: number;
+let dtu: ModbusSlave; // a serial server: RTU frames over TCP
 let gw: TestGateway;
 
-const yaml = (ports: { shared: number; mute: number; flaky: number }) => `
+const yaml = (ports: { shared: number; mute: number; flaky: number; dtu: number }) => `
 schema_version: 1
 gateway:
   allow_anonymous: true
@@ -44,6 +45,7 @@ sites:
       - { device_id: dead, profile: acme-gjc4, transport: modbus, modbus: { mode: tcp, host: 127.0.0.1, port: ${ports.mute}, unit_id: 1, poll_interval_ms: 200, timeout_ms: 150, retries: 0, offline_after_cycles: 2 } }
       - { device_id: flaky, profile: acme-gjc4, transport: modbus, modbus: { mode: tcp, host: 127.0.0.1, port: ${ports.flaky}, unit_id: 1, poll_interval_ms: 200, timeout_ms: 200, offline_after_cycles: 2 } }
       - { device_id: mqtt-1, profile: generic-json }
+      - { device_id: rtu-5, profile: acme-tmr8, transport: modbus, modbus: { mode: rtu_over_tcp, host: 127.0.0.1, port: ${ports.dtu}, unit_id: 5, poll_interval_ms: 200, timeout_ms: 300 } }
     points:
       - { point_id: ch4-heading, device_id: kj-1, channel: ch4_t1, quantity: ch4, location: heading T1, preset: aq1029/heading-face, linkage: { outputs: [{ device_id: kj-1, output: relay_1 }], feed_point: feed-heading, feed_confirm_s: 30 } }
       - { point_id: feed-heading, device_id: kj-1, channel: feed_1, quantity: feed_state, location: heading feed }
@@ -52,6 +54,8 @@ sites:
       - { point_id: ch4-dead, device_id: dead, channel: ch4, quantity: ch4, location: dead end }
       - { point_id: ch4-flaky, device_id: flaky, channel: ch4, quantity: ch4, location: flaky }
       - { point_id: ch4-mqtt, device_id: mqtt-1, channel: ch4, quantity: ch4, location: mqtt }
+      - { point_id: pond-level, device_id: rtu-5, channel: pond_level, quantity: pond_level, location: pond }
+      - { point_id: rain, device_id: rtu-5, channel: rain, quantity: rainfall, location: pond }
 `;
 
 beforeAll(async () => {
@@ -66,14 +70,17 @@ beforeAll(async () => {
   flaky = new ModbusSlave({ name: 'flaky' });
   flaky.addUnit(1, gjc4Profile);
   flaky.update(1, gjcSample(0.5));
-  const ports = { shared: await shared.listen(0), mute: await mute.listen(0), flaky: await flaky.listen(0) };
+  dtu = new ModbusSlave({ name: 'dtu', framing: 'rtu-over-tcp' });
+  dtu.addUnit(5, profileById.get('acme-tmr8') as ModbusProfile);
+  dtu.update(5, { ts: Date.now(), values: { pond_level: 1241.25, piezo_1: 8, piezo_2: 8, piezo_3: 8, piezo_4: 8, rain: 12.3, displacement: 1, settlement: 0, beach_length: 150 } });
+  const ports = { shared: await shared.listen(0), mute: await mute.listen(0), flaky: await flaky.listen(0), dtu: await dtu.listen(0) };
   flakyPort = ports.flaky;
   gw = await startTestGateway(yaml(ports));
 });
 
 afterAll(async () => {
   await gw?.cleanup();
-  await Promise.all([shared?.close(), mute?.close(), flaky?.close()]);
+  await Promise.all([shared?.close(), mute?.close(), flaky?.close(), dtu?.close()]);
 });
 
 const points = async () => (await gw.api(`/api/v1/sites/${SITE}/points`, { token: OPERATOR })).body as { point_id: string; last: { ts: string; value: number | null; status: number } | null }[];
@@ -101,6 +108,12 @@ describe('Modbus polling', () => {
     expect(kj.modbus.cycles).toBeGreaterThan(0);
     expect((await devices()).find((d) => d.device_id === 'mqtt-1')).toMatchObject({ transport: 'mqtt' });
     expect((await devices()).find((d) => d.device_id === 'mqtt-1').modbus).toBeUndefined();
+  });
+
+  it('RTU over TCP (a serial server): RTU frames with CRC through the socket', async () => {
+    expect((await eventually(() => last('pond-level'), 5000, 'the RTU reading')).value).toBeCloseTo(1241.25, 3);
+    expect((await last('rain'))?.value).toBeCloseTo(12.3, 6);
+    expect(dtu.stats.bad_frames).toBe(0);
   });
 
   it('a slave that never answers: its points read not polled (32, value null), offline after N cycles, the others keep being polled', async () => {

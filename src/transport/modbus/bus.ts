@@ -1,6 +1,6 @@
 /**
- * One Modbus bus: a TCP endpoint, a serial server (RTU over TCP) or a serial line (RTU), with one
- * modbus-serial client and one queue, so that exactly one request is in flight at any time (an
+ * One Modbus bus: a TCP endpoint (connectTCP, MBAP), a serial server (RTU over TCP: connectTelnet,
+ * raw RTU frames with CRC) or a serial line (RTU: connectRTUBuffered), with one modbus-serial client and one queue, so that exactly one request is in flight at any time (an
  * RS-485 line carries one master request at a time; many TCP gateways serialise anyway, and
  * peers' users report storms from masters that do not, peers.md). Every request has a timeout
  * (modbus-serial has none by default) plus a guard timer of our own, so no promise ever hangs on
@@ -163,7 +163,7 @@ export class ModbusBus {
     if (this.settings.mode !== 'tcp') await sleep(RTU_QUIET_AFTER_TIMEOUT_MS);
     if (this.settings.mode !== 'rtu' && this.timeoutsInRow >= TIMEOUTS_BEFORE_REOPEN) {
       this.timeoutsInRow = 0;
-      this.log.warn({ bus: this.key }, 'no answer on the link: reopening the connection');
+      this.log.warn('no answer on the link: reopening the connection');
       await this.close();
     }
   }
@@ -177,12 +177,12 @@ export class ModbusBus {
       this.client = await this.connect();
       this.open = true;
       this.reconnectDelay = RECONNECT_MIN_MS;
-      this.log.info({ bus: this.key }, this.wasConnected ? 'modbus bus reconnected' : 'modbus bus connected');
+      this.log.info(this.wasConnected ? 'modbus bus reconnected' : 'modbus bus connected');
       this.wasConnected = true;
       return this.client;
     } catch (err) {
       const message = `cannot connect to ${this.key}: ${(err as Error).message}`;
-      if (this.reconnectDelay === RECONNECT_MIN_MS) this.log.warn({ bus: this.key, err: (err as Error).message }, 'modbus bus unreachable; retrying with backoff');
+      if (this.reconnectDelay === RECONNECT_MIN_MS) this.log.warn({ err: (err as Error).message }, 'modbus bus unreachable; retrying with backoff');
       this.lastError = message;
       this.nextConnectAt = Date.now() + this.reconnectDelay;
       this.reconnectDelay = Math.min(RECONNECT_MAX_MS, this.reconnectDelay * 2);
@@ -199,7 +199,7 @@ export class ModbusBus {
       s.mode === 'tcp'
         ? client.connectTCP(s.host as string, { port: s.port ?? 502 })
         : s.mode === 'rtu_over_tcp'
-          ? client.connectTcpRTUBuffered(s.host as string, { port: s.port ?? 502 })
+          ? client.connectTelnet(s.host as string, { port: s.port ?? 502 }) // raw RTU frames (with CRC) over TCP; connectTcpRTUBuffered speaks MBAP
           : client.connectRTUBuffered(s.path as string, { baudRate: s.baud_rate, parity: s.parity, dataBits: s.data_bits, stopBits: s.stop_bits });
     let guard: NodeJS.Timeout | undefined;
     try {
@@ -215,7 +215,7 @@ export class ModbusBus {
       if (this.client !== client || !this.open) return;
       this.open = false;
       this.lastError = `connection to ${this.key} lost`;
-      this.log.warn({ bus: this.key }, 'modbus connection lost; reconnecting');
+      this.log.warn('modbus connection lost; reconnecting');
     });
     client.on('error', () => undefined); // socket errors surface as failed requests and 'close'
     return client;
