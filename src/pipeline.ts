@@ -39,10 +39,14 @@ import { EmbeddedReadings } from './store/readings-source.js';
 import { startRetention } from './store/retention.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { WriteBatcher } from './store/write-batcher.js';
+import type { Batch } from './store/sqlite-store.js';
 import { MqttAccess } from './transport/mqtt/access.js';
 import { MqttBroker, type RefusalEvent, type UplinkMessage } from './transport/mqtt/broker.js';
 import type { Logger } from './util/log.js';
 import { createMetrics } from './util/metrics.js';
+
+/** Poll results are committed together within this window (no acknowledgement waits on them; AQ 6201 allows ≤ 40 s of loss on failure, standards.md §1.5). */
+const POLL_COMMIT_MS = 25;
 
 export interface RunningGateway {
   httpPort: number;
@@ -213,7 +217,14 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     const linked = linkage.step(batch.readings, batch.events, at);
     batch.events.push(...linked.events, ...escalation.step(batch.events, at));
     actuate(linked.commands); // at once, before the store commit (AQ 6201: cut-off ≤2 s)
-    batcher.add(batch, () => {});
+    pollCommits.push(batch);
+    pollCommitTimer ??= setTimeout(commitPolls, POLL_COMMIT_MS);
+  }
+
+  /** Poll results wait for no acknowledgement: those of POLL_COMMIT_MS share one transaction (one fsync). */
+  function commitPolls(): void {
+    pollCommitTimer = undefined;
+    for (const batch of pollCommits.splice(0)) batcher.add(batch, () => {});
   }
 
   /** An operator's output command (admin API): written through the bus queue, audited either way. */
@@ -238,6 +249,9 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     modbusLog.info({ site_id, device_id, output, cmd, actor, table, address, value: result.value }, 'output written');
     return result;
   }
+
+  const pollCommits: Batch[] = [];
+  let pollCommitTimer: NodeJS.Timeout | undefined;
 
   function onRefused(e: RefusalEvent): void {
     metrics.refused.inc({ what: e.what });
@@ -305,6 +319,8 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     mqttPort,
     async stop() {
       await poller.stop();
+      clearTimeout(pollCommitTimer);
+      commitPolls();
       timers.stop();
       await app.close();
       await broker?.stop();

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { influxLeg } from './influx.js';
 import { ingestLeg } from './ingest.js';
 import { latencyLeg } from './latency.js';
+import { modbusLeg } from './modbus.js';
 import { scaleLeg } from './scale.js';
 import { type Figure, machine } from './lib.js';
 
-const LEGS: Record<string, (log: (s: string) => void) => Promise<Figure[]>> = { ingest: ingestLeg, latency: latencyLeg, scale: scaleLeg, influx: influxLeg };
+const LEGS: Record<string, (log: (s: string) => void) => Promise<Figure[]>> = { ingest: ingestLeg, latency: latencyLeg, scale: scaleLeg, influx: influxLeg, modbus: modbusLeg };
 
 function table(figures: Figure[]): string {
   const rows = figures.map((f) => [f.leg, f.name, `${f.value.toLocaleString('en')} ${f.unit}`, f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}×`, f.target ?? '']);
