@@ -298,7 +298,16 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
       broker: broker ? 'ok' : 'failing',
       ...(influx ? { influxdb: influx.readiness() } : {}),
     }),
-    refreshMetrics: () => influx?.refreshMetrics(),
+    refreshMetrics: () => {
+      influx?.refreshMetrics();
+      const t = poller.totals();
+      metrics.modbusCycles.set({ outcome: 'ok' }, t.cycles - t.failed_cycles);
+      metrics.modbusCycles.set({ outcome: 'failed' }, t.failed_cycles);
+      metrics.modbusCycles.set({ outcome: 'late' }, t.late_cycles);
+      metrics.modbusRequestsFailed.set(t.requests_failed);
+      metrics.modbusDevicesOffline.set(deviceOffline.activeAlarms().length);
+      metrics.modbusBusesConnected.set([...poller.buses.values()].filter((b) => b.connected).length);
+    },
     readinessDetails: () => (influx ? { influxdb: influx.details() } : {}),
     mqttClients: () => broker?.connectedClients ?? 0,
     commandOutput,

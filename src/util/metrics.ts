@@ -19,6 +19,10 @@ export function createMetrics() {
     outboxBytes: new Gauge({ name: 'anjian_outbox_bytes', help: 'bytes waiting in the outbox', registers: [registry] }),
     outboxOldestAge: new Gauge({ name: 'anjian_outbox_oldest_age_seconds', help: 'age of the oldest line in the outbox', registers: [registry] }),
     mqttClients: new Gauge({ name: 'anjian_mqtt_clients', help: 'connected MQTT clients', registers: [registry] }),
+    modbusCycles: new Gauge({ name: 'anjian_modbus_cycles', help: 'Modbus poll cycles since start, by outcome (ok, failed, late: finished after the next was due or dropped)', labelNames: ['outcome'], registers: [registry] }),
+    modbusRequestsFailed: new Gauge({ name: 'anjian_modbus_requests_failed', help: 'Modbus requests that failed since start (after retries)', registers: [registry] }),
+    modbusDevicesOffline: new Gauge({ name: 'anjian_modbus_devices_offline', help: 'Modbus devices with an active offline alarm', registers: [registry] }),
+    modbusBusesConnected: new Gauge({ name: 'anjian_modbus_buses_connected', help: 'Modbus buses (endpoints, serial lines) with an open connection', registers: [registry] }),
   };
   return m;
 }

@@ -134,6 +134,9 @@ describe('Modbus polling', () => {
     expect(raw.readings.length).toBeGreaterThan(0);
     for (const r of raw.readings) expect(r).toMatchObject({ value: null, status: 32 });
     expect(mute.stats.requests).toBeGreaterThan(0);
+    const metrics = (await gw.api('/metrics')).body as string;
+    expect(Number(/^anjian_modbus_devices_offline (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(/^anjian_modbus_cycles\{outcome="failed"\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
   });
 
   it('a Modbus exception marks the channels of the failed block station fault (16); the device answered, so no offline alarm', async () => {

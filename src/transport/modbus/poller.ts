@@ -112,6 +112,18 @@ export class ModbusPoller {
     await Promise.all([...this.buses.values()].map((b) => b.stop()));
   }
 
+  /** All devices' counters summed (metrics). */
+  totals(): DeviceCounters {
+    const t: DeviceCounters = { cycles: 0, failed_cycles: 0, late_cycles: 0, requests_failed: 0, last_error: null };
+    for (const { counters: c } of this.devices.values()) {
+      t.cycles += c.cycles;
+      t.failed_cycles += c.failed_cycles;
+      t.late_cycles += c.late_cycles;
+      t.requests_failed += c.requests_failed;
+    }
+    return t;
+  }
+
   counters(site_id: string, device_id: string): DeviceCounters | undefined {
     return this.devices.get(deviceKey(site_id, device_id))?.counters;
   }
