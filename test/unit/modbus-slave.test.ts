@@ -10,6 +10,7 @@ import ModbusSerial from 'modbus-serial';
 import type { ModbusRTU as Client } from 'modbus-serial/ModbusRTU.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import kjSubstation from '../../devices/anjian-kj-substation.js';
+import gdc6 from '../../devices/acme-gdc6.js';
 import gjc4 from '../../devices/acme-gjc4.js';
 import tg300 from '../../devices/acme-tg300.js';
 import type { Config, DeviceConfig, PointConfig, SiteConfig } from '../../src/config/schema.js';
@@ -146,7 +147,19 @@ describe('simulated Modbus slaves over Modbus TCP (startModbusSlaves)', () => {
   it('answers exception 2 for an unmapped address and for a read across a gap', async () => {
     client.setID(1);
     await expect(client.readHoldingRegisters(500, 1)).rejects.toMatchObject({ modbusCode: 2 });
-    await expect(client.readInputRegisters(10, 10)).rejects.toMatchObject({ modbusCode: 2 }); // 16…19 unmapped
+    await expect(client.readInputRegisters(10, 10)).rejects.toMatchObject({ modbusCode: 2 }); // 16…19 beyond the map
+  });
+
+  it('reads reserved registers inside the map as 0, or as exception 2 with gaps: exception', async () => {
+    const lenient = new ModbusSlave();
+    const strict = new ModbusSlave({ gaps: 'exception' });
+    lenient.addUnit(1, gdc6);
+    strict.addUnit(1, gdc6);
+    const ports = [await lenient.listen(0), await strict.listen(0)];
+    const answers = await Promise.all(ports.map((p) => rawExchange(p, mbap(1, 1, [0x04, 0x00, 0x00, 0x00, 0x0e]), 9)));
+    expect(answers[0]?.subarray(7, 9)).toEqual(Buffer.from([0x04, 28])); // IR 0…13, 6 and 7 reserved
+    expect([...(answers[1]?.subarray(7, 9) ?? [])]).toEqual([0x84, 0x02]);
+    await Promise.all([lenient.close(), strict.close()]);
   });
 
   it('answers exception 1 for an unknown function and 3 for a quantity out of bounds', async () => {
