@@ -9,6 +9,9 @@
  * (reserved registers; `gaps: 'exception'` makes them exception 2), beyond that exception 2.
  * Until the first update() every channel reads as not connected.
  *
+ * An output with a `feedback` channel drives it: once a client switches the output to power_off,
+ * that channel reads 0 (the feed sensor sees the cut), as on a real installation.
+ *
  * Test knobs: `silent` (accept connections and requests, never answer), `response_delay_ms`,
  * close() then listen(port) again on the same port, `stats` (requests seen, the most requests
  * outstanding at once), and `writes` (every write a client made, e.g. a power-off coil).
@@ -116,11 +119,18 @@ export class ModbusSlave {
     return unit;
   }
 
-  /** Encodes `sample` into the unit's registers; outputs keep what clients wrote. */
+  /**
+   * Encodes `sample` into the unit's registers; outputs keep what clients wrote, and the feedback
+   * channel of an output at power_off reads 0 (feed lost, valve closed) whatever the sample says.
+   */
   update(unit_id: number, sample: DeviceSample): void {
     const unit = this.units.get(unit_id);
     if (!unit?.profile) throw new Error(`unit ${unit_id} has no profile to encode a sample with`);
-    const encoded = encodeImage(unit.profile, sample);
+    const values = { ...sample.values };
+    for (const out of Object.values(unit.profile.outputs ?? {})) {
+      if (out.feedback && unit.image[out.table].get(out.address) === out.power_off) values[out.feedback] = 0;
+    }
+    const encoded = encodeImage(unit.profile, { ...sample, values });
     for (const table of Object.keys(encoded) as (keyof RegisterImage)[]) {
       for (const [address, value] of encoded[table]) unit.image[table].set(address, value);
     }
@@ -211,7 +221,10 @@ export class ModbusSlave {
 
   private apply(unit: SlaveUnit, req: Request): ReturnType<typeof handlePdu> {
     const outcome = handlePdu(unit.image, req.pdu);
-    if (outcome.write) this.writes.push({ unit_id: unit.unit_id, at: Date.now(), ...outcome.write });
+    if (outcome.write) {
+      this.writes.push({ unit_id: unit.unit_id, at: Date.now(), ...outcome.write });
+      if (unit.sample) this.update(unit.unit_id, unit.sample); // outputs act at once on their feedback
+    }
     return outcome;
   }
 

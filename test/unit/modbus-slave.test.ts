@@ -175,10 +175,14 @@ describe('simulated Modbus slaves over Modbus TCP (startModbusSlaves)', () => {
     await client.writeCoil(0, true);
     expect(slave.writes.at(-1)).toMatchObject({ unit_id: 1, table: 'coil', address: 0, values: [1] });
     const unit = slave.units.get(1);
+    expect(unit?.sample?.values.feed_1).toBe(1); // the sampler says power is present …
     slave.update(1, unit?.sample as never);
     expect((await client.readCoils(0, 4)).data.slice(0, 4)).toEqual([true, false, false, false]);
+    expect((await client.readDiscreteInputs(0, 2)).data.slice(0, 2)).toEqual([false, true]); // … but relay 1 cut breaker 1's feed
+    await client.writeCoil(0, false);
+    expect((await client.readDiscreteInputs(0, 2)).data.slice(0, 2)).toEqual([true, true]);
     await client.writeRegister(0, 0x4000).catch(() => undefined); // unit 1 has no holding registers
-    expect(slave.writes).toHaveLength(1);
+    expect(slave.writes).toHaveLength(2);
   });
 });
 
@@ -193,6 +197,7 @@ describe('ModbusSlave knobs', () => {
     expectDecodesToSample(tg300, await readImage(client, tg300), sample);
     await client.writeRegister(20, 2); // emergency shut-off: close the valve
     expect(slave.writes).toEqual([expect.objectContaining({ unit_id: 5, table: 'holding_register', address: 20, values: [2] })]);
+    expect((await client.readHoldingRegisters(14, 1)).data).toEqual([2]); // the valve position follows: closed
 
     slave.silent = true;
     const before = slave.stats.requests;
@@ -205,7 +210,7 @@ describe('ModbusSlave knobs', () => {
     slave.silent = false;
     expect(await slave.listen(port)).toBe(port);
     client = await tcpClient(port, 5, 'rtu-over-tcp');
-    expect((await client.readHoldingRegisters(14, 1)).data).toEqual([1]);
+    expect((await client.readHoldingRegisters(14, 1)).data).toEqual([2]); // registers survive the restart
     await closeClient(client);
     await slave.close();
   });
