@@ -123,6 +123,14 @@ describe('decodeImage / encodeImage', () => {
     expect(unknownState).toMatchObject({ value: NaN, status: 128 });
   });
 
+  it('a float register holding NaN or infinity is a sensor fault, never a number', () => {
+    const nanLevel = { ...regs, holding_register: { ...regs.holding_register, 100: 0x0000, 101: 0x7fc0 } }; // CDAB NaN
+    const infLevel = { ...regs, holding_register: { ...regs.holding_register, 100: 0x0000, 101: 0x7f80 } }; // +∞
+    for (const r of [nanLevel, infLevel]) expect(decodeImage(TEST_PROFILE, imageOf(r), 0)[2]).toMatchObject({ channel: 'level', value: NaN, status: 128 });
+    const image = encodeImage(TEST_PROFILE, { ts: 0, values: { level: NaN } });
+    expect([image.holding_register.get(100), image.holding_register.get(101)]).toEqual([0x0000, 0x7fc0]);
+  });
+
   it('a calibrating state word keeps the value with bit 4', () => {
     const readings = decodeImage(TEST_PROFILE, imageOf({ ...regs, input_register: { ...regs.input_register, 10: 2 } }), 0);
     expect(readings[0]).toMatchObject({ channel: 'ch4', value: 0.42, status: 4 });
