@@ -23,14 +23,17 @@ import { wordsOf } from './modbus-shape.js';
 
 export { wordsOf };
 
-/** The inclusive raw range of each integer type (floats: ±Infinity). */
+/**
+ * The inclusive raw range of each type as JS numbers (floats: ±Infinity). The 64-bit maxima are
+ * the largest doubles inside the range (2^63 − 1024, 2^64 − 2048): 2^63 − 1 itself is no double.
+ */
 export const RAW_RANGE: Readonly<Record<RegisterType, readonly [number, number]>> = {
   int16: [-0x8000, 0x7fff],
   uint16: [0, 0xffff],
   int32: [-0x80000000, 0x7fffffff],
   uint32: [0, 0xffffffff],
-  int64: [-(2 ** 63), 2 ** 63 - 1],
-  uint64: [0, 2 ** 64 - 1],
+  int64: [-(2 ** 63), 2 ** 63 - 1024],
+  uint64: [0, 2 ** 64 - 2048],
   float32: [-Infinity, Infinity],
   float64: [-Infinity, Infinity],
 };
