@@ -255,33 +255,32 @@ describe('RTU on a serial line (socat pty pair)', () => {
     socat?.kill();
   });
 
-  it('two units on one line: reads decode to the samples, an absent unit stays silent, a coil write is recorded', async () => {
-    const slave = new ModbusSlave({ framing: 'rtu' });
-    slave.addUnit(1, kjSubstation);
-    slave.addUnit(2, gjc4);
-    const site = siteWith([['fz01', kjSubstation]]);
-    const values = Object.fromEntries(site.points.map((p) => [p.channel, p.kind === 'switch' ? 1 : 0.5]));
-    const subSample = { ts: 1_763_776_800_000, values };
-    const ch4Sample = { ts: 1_763_776_800_000, values: { ch4: 1.23, temperature: -4.5 } };
-    slave.update(1, subSample);
-    slave.update(2, ch4Sample);
-    await slave.open(ends[0] as string);
+  it('two units on one line (startModbusSlaves, rtu): reads decode to the samples, an absent unit stays silent, writes recorded', async () => {
+    const site = siteWith([['fz01', kjSubstation], ['ch4a', gjc4]]);
+    const devices = [
+      { site, device: deviceOf(site, 'fz01'), profile: kjSubstation, unit_id: 1, bus: 'line-1', framing: 'rtu' as const, path: ends[0] },
+      { site, device: deviceOf(site, 'ch4a'), profile: gjc4, unit_id: 2, bus: 'line-1', framing: 'rtu' as const, path: ends[0] },
+    ];
+    const sims = await startModbusSlaves(devices, { config: configOf(site), scenario: 'steady', interval_ms: 3_600_000 });
+    const slave = sims.buses[0]?.slave as ModbusSlave;
+    expect(sims.buses[0]).toMatchObject({ framing: 'rtu', path: ends[0] });
     const client = new ModbusRTU();
     await client.connectRTUBuffered(ends[1] as string, { baudRate: 9600 });
     client.setTimeout(2000);
     try {
       client.setID(2);
-      expectDecodesToSample(gjc4, await readImage(client, gjc4), ch4Sample);
+      expectDecodesToSample(gjc4, await readImage(client, gjc4), slave.units.get(2)?.sample as never);
       client.setID(1);
-      expectDecodesToSample(kjSubstation, await readImage(client, kjSubstation), subSample);
+      expectDecodesToSample(kjSubstation, await readImage(client, kjSubstation), slave.units.get(1)?.sample as never);
       await client.writeCoils(0, [false, true, true, false]);
       expect(slave.writes.at(-1)).toMatchObject({ unit_id: 1, table: 'coil', address: 0, values: [0, 1, 1, 0] });
+      expect((await client.readDiscreteInputs(0, 2)).data.slice(0, 2)).toEqual([true, false]); // relay 2 cut breaker 2's feed
       client.setID(7);
       client.setTimeout(300);
       await expect(client.readHoldingRegisters(0, 1)).rejects.toThrow(/timed out/i);
     } finally {
       await closeClient(client);
-      await slave.close();
+      await sims.stop();
     }
   });
 });
