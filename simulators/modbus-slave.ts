@@ -223,7 +223,11 @@ export class ModbusSlave {
     const outcome = handlePdu(unit.image, req.pdu);
     if (outcome.write) {
       this.writes.push({ unit_id: unit.unit_id, at: Date.now(), ...outcome.write });
-      if (unit.sample) this.update(unit.unit_id, unit.sample); // outputs act at once on their feedback
+      try {
+        if (unit.sample) this.update(unit.unit_id, unit.sample); // outputs act at once on their feedback
+      } catch (err) {
+        this.log(`${this.label()}: unit ${unit.unit_id}: ${(err as Error).message}`);
+      }
     }
     return outcome;
   }
