@@ -146,6 +146,7 @@ export class ModbusSlave {
       server.once('error', reject);
       server.listen(port, this.opts.host ?? '127.0.0.1', () => (server.off('error', reject), resolve()));
     });
+    server.on('error', (err) => this.log(`${this.label()}: ${err.message}`));
     const address = server.address();
     this.port = typeof address === 'object' && address ? address.port : port;
     this.log(`${this.label()}: SIMULATED Modbus slave (${this.framing}) listening on ${this.opts.host ?? '127.0.0.1'}:${this.port}, units ${[...this.units.keys()].join(', ')}`);
