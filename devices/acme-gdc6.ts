@@ -43,7 +43,7 @@ export default defineModbusProfile({
     nh3: gas(6, 'toxic_ppm', 'ppm', 1, 'NH3, electrochemical, 0–500 ppm'),
     valve: { quantity: 'valve_state', unit: '', kind: 'switch', description: 'shut-off valve open', table: 'discrete_input', address: 0 },
   },
-  outputs: { shutoff_valve: { table: 'coil', address: 0, power_off: 1, power_on: 0, description: 'close the emergency shut-off valve (紧急切断)' } },
+  outputs: { shutoff_valve: { table: 'coil', address: 0, power_off: 1, power_on: 0, feedback: 'valve', description: 'close the emergency shut-off valve (紧急切断)' } },
   examples: [
     {
       description: '§3.4 example: 12.5 %LEL on channel 1 (125 = 0x007D sent as 0x7D00), -0.3 %LEL zero drift, H2S 1.5 ppm, valve open',

@@ -35,7 +35,7 @@ export default defineModbusProfile({
     outflow_total: { quantity: 'flow_total', unit: 'm3', kind: 'cumulative', description: 'outflow totalizer', table: 'holding_register', address: 10, type: 'uint64', order: 'ABCD', scale: 0.001 },
     valve: { quantity: 'valve_state', unit: '', kind: 'switch', description: 'shut-off valve open', table: 'holding_register', address: 14, enum: { 1: 1, 2: 0 }, fault_codes: [255] },
   },
-  outputs: { shutoff_valve: { table: 'holding_register', address: 20, power_off: 2, power_on: 1, description: 'emergency shut-off valve command (2 = close)' } },
+  outputs: { shutoff_valve: { table: 'holding_register', address: 20, power_off: 2, power_on: 1, feedback: 'valve', description: 'emergency shut-off valve command (2 = close)' } },
   examples: [
     {
       description: '§7.6 example: 12.345 m, 25.37 ℃, 0.125 MPa, 42.5 m3/h, 123 456 789.012 m3 out, valve open',

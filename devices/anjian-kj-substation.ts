@@ -15,7 +15,8 @@
  * §6.2 discrete inputs (FC 02), 1 = contact closed:
  *   DI 0–1 feed 馈电 of breaker 1/2 (1 = power present) · DI 2 local fan 局扇 running ·
  *   DI 3 standby local fan · DI 4 main fan 主通风机 running · DI 5–6 air door 风门 1/2 open · DI 7 smoke
- * §6.3 coils (FC 05/15): coil 0–3 power-off relay 断电控制 1–4, 1 = cut (断电), 0 = restore (复电).
+ * §6.3 coils (FC 05/15): coil 0–3 power-off relay 断电控制 1–4, 1 = cut (断电), 0 = restore (复电);
+ *   relays 1 and 2 trip breakers 1 and 2, whose feed sensors are DI 0 and DI 1 (§6.3.1 wiring).
  */
 import { defineModbusProfile, type ModbusChannelSpec } from '../src/decode/modbus-profile.js';
 import type { QuantityId } from '../src/domain/quantities.js';
@@ -32,7 +33,7 @@ function analog(ch: number, quantity: QuantityId, unit: string, input: typeof mA
   };
 }
 const contact = (address: number, quantity: QuantityId, description: string): ModbusChannelSpec => ({ quantity, unit: '', kind: 'switch', table: 'discrete_input', address, description });
-const relay = (n: number) => ({ table: 'coil' as const, address: n - 1, power_off: 1, power_on: 0, description: `power-off relay ${n} (断电控制)` });
+const relay = (n: number, feedback?: string) => ({ table: 'coil' as const, address: n - 1, power_off: 1, power_on: 0, feedback, description: `power-off relay ${n} (断电控制)` });
 
 export default defineModbusProfile({
   id: 'anjian-kj-substation',
@@ -59,7 +60,7 @@ export default defineModbusProfile({
     door_2: contact(6, 'door_state', 'air door 2 open'),
     smoke: contact(7, 'smoke', 'smoke detected'),
   },
-  outputs: { relay_1: relay(1), relay_2: relay(2), relay_3: relay(3), relay_4: relay(4) },
+  outputs: { relay_1: relay(1, 'feed_1'), relay_2: relay(2, 'feed_2'), relay_3: relay(3), relay_4: relay(4) },
   examples: [
     {
       description: '§6.4 example 1: normal air at a heading, power present, local fan running',

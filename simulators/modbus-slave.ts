@@ -5,6 +5,13 @@
  * and RTU on a serial device path (e.g. one end of `socat pty,raw,echo=0 pty,raw,echo=0`).
  * Started by simulators/modbus-run.ts (`npm start`, `anjian simulate`) and by tests.
  *
+ * Registers a profile does not map read 0 between its lowest and highest address of a table
+ * (reserved registers; `gaps: 'exception'` makes them exception 2), beyond that exception 2.
+ * Until the first update() every channel reads as not connected.
+ *
+ * An output with a `feedback` channel drives it: once a client switches the output to power_off,
+ * that channel reads 0 (the feed sensor sees the cut), as on a real installation.
+ *
  * Test knobs: `silent` (accept connections and requests, never answer), `response_delay_ms`,
  * close() then listen(port) again on the same port, `stats` (requests seen, the most requests
  * outstanding at once), and `writes` (every write a client made, e.g. a power-off coil).
@@ -54,6 +61,12 @@ export interface ModbusSlaveOptions {
   host?: string;
   response_delay_ms?: number;
   silent?: boolean;
+  /**
+   * Registers between the lowest and the highest address a profile maps in one table: 'zero'
+   * (default) reads them as 0, as most devices answer for reserved registers, so a poller may
+   * merge reads across them; 'exception' answers exception 2 there too. Beyond: always exception 2.
+   */
+  gaps?: 'zero' | 'exception';
   /** Silence that ends a partial RTU frame, ms (default 50). */
   frame_gap_ms?: number;
   /** Name for log lines, e.g. `site/device`. */
@@ -91,16 +104,33 @@ export class ModbusSlave {
     if (!Number.isInteger(unit_id) || unit_id < 1 || unit_id > 247) throw new RangeError(`unit id ${unit_id} is not 1…247`);
     if (this.units.has(unit_id)) throw new Error(`unit id ${unit_id} is already served by this slave`);
     const unit: SlaveUnit = { unit_id, profile, image: emptyImage() };
-    for (const out of Object.values(profile?.outputs ?? {})) unit.image[out.table].set(out.address, out.power_on);
+    if (profile) {
+      const encoded = encodeImage(profile, { ts: 0, values: {} }); // every channel register, as "not connected"
+      for (const out of Object.values(profile.outputs ?? {})) encoded[out.table].set(out.address, out.power_on);
+      for (const table of Object.keys(encoded) as (keyof RegisterImage)[]) {
+        const addresses = [...encoded[table].keys()];
+        if ((this.opts.gaps ?? 'zero') === 'zero' && addresses.length) {
+          for (let a = Math.min(...addresses); a <= Math.max(...addresses); a++) unit.image[table].set(a, 0);
+        }
+        for (const [a, v] of encoded[table]) unit.image[table].set(a, v);
+      }
+    }
     this.units.set(unit_id, unit);
     return unit;
   }
 
-  /** Encodes `sample` into the unit's registers; outputs keep what clients wrote. */
+  /**
+   * Encodes `sample` into the unit's registers; outputs keep what clients wrote, and the feedback
+   * channel of an output at power_off reads 0 (feed lost, valve closed) whatever the sample says.
+   */
   update(unit_id: number, sample: DeviceSample): void {
     const unit = this.units.get(unit_id);
     if (!unit?.profile) throw new Error(`unit ${unit_id} has no profile to encode a sample with`);
-    const encoded = encodeImage(unit.profile, sample);
+    const values = { ...sample.values };
+    for (const out of Object.values(unit.profile.outputs ?? {})) {
+      if (out.feedback && unit.image[out.table].get(out.address) === out.power_off) values[out.feedback] = 0;
+    }
+    const encoded = encodeImage(unit.profile, { ...sample, values });
     for (const table of Object.keys(encoded) as (keyof RegisterImage)[]) {
       for (const [address, value] of encoded[table]) unit.image[table].set(address, value);
     }
@@ -116,6 +146,7 @@ export class ModbusSlave {
       server.once('error', reject);
       server.listen(port, this.opts.host ?? '127.0.0.1', () => (server.off('error', reject), resolve()));
     });
+    server.on('error', (err) => this.log(`${this.label()}: ${err.message}`));
     const address = server.address();
     this.port = typeof address === 'object' && address ? address.port : port;
     this.log(`${this.label()}: SIMULATED Modbus slave (${this.framing}) listening on ${this.opts.host ?? '127.0.0.1'}:${this.port}, units ${[...this.units.keys()].join(', ')}`);
@@ -191,7 +222,14 @@ export class ModbusSlave {
 
   private apply(unit: SlaveUnit, req: Request): ReturnType<typeof handlePdu> {
     const outcome = handlePdu(unit.image, req.pdu);
-    if (outcome.write) this.writes.push({ unit_id: unit.unit_id, at: Date.now(), ...outcome.write });
+    if (outcome.write) {
+      this.writes.push({ unit_id: unit.unit_id, at: Date.now(), ...outcome.write });
+      try {
+        if (unit.sample) this.update(unit.unit_id, unit.sample); // outputs act at once on their feedback
+      } catch (err) {
+        this.log(`${this.label()}: unit ${unit.unit_id}: ${(err as Error).message}`);
+      }
+    }
     return outcome;
   }
 

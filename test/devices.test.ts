@@ -108,6 +108,9 @@ describe('the Modbus profile shape', () => {
     expect(issues({ outputs: { trip: { table: 'input_register', address: 0, power_off: 1, power_on: 0 } } }).join()).toMatch(/outputs\.trip\.table/);
     expect(issues(channel({ table: 'input_register', address: 0, quantity: 'methane' })).join()).toMatch(/unknown quantity/);
   });
+  it('refuses an output feedback that is not a switch channel', () => {
+    expect(issues({ outputs: { trip: { table: 'coil', address: 0, power_off: 1, power_on: 0, feedback: 'level' } } }).join()).toMatch(/outputs\.trip\.feedback: "level" is not a switch channel/);
+  });
   it('refuses a bit value other than 0/1 in an example', () => {
     expect(issues({ examples: [{ ...base.examples[0], registers: { coil: { 0: 2 } } }] }).join()).toMatch(/a bit is 0 or 1/);
   });

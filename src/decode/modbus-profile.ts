@@ -66,6 +66,12 @@ export interface ModbusOutputSpec {
   /** The value written for `power_off` (cut the feed / close the valve) and for `power_on`. */
   power_off: number;
   power_on: number;
+  /**
+   * The switch channel that reports what this output switches (a feed sensor 馈电, a valve
+   * position): it reads 0 once the output is at power_off. Simulated slaves make it follow the
+   * output, so a power-off command is confirmed by the feed as on a real KJ system.
+   */
+  feedback?: string;
   description?: string;
 }
 

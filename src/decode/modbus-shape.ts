@@ -77,6 +77,7 @@ const output = z
     address,
     power_off: z.number().int().min(0).max(65535),
     power_on: z.number().int().min(0).max(65535),
+    feedback: z.string().optional(),
     description: z.string().optional(),
   })
   .strict()
@@ -111,4 +112,10 @@ export const ModbusProfileShape = z.object({
   channels: z.record(z.string().regex(/^[a-z0-9_]+$/, 'channel names are snake_case'), channel).refine((c) => Object.keys(c).length > 0, 'a profile needs at least one channel'),
   outputs: z.record(z.string().regex(/^[a-z0-9_]+$/, 'output names are snake_case'), output).optional(),
   examples: z.array(example).min(1, 'a profile needs at least one worked example'),
+}).superRefine((p, ctx) => {
+  for (const [name, out] of Object.entries(p.outputs ?? {})) {
+    if (out.feedback === undefined) continue;
+    const channel = p.channels[out.feedback];
+    if (channel?.kind !== 'switch') ctx.addIssue({ code: 'custom', path: ['outputs', name, 'feedback'], message: `"${out.feedback}" is not a switch channel of this profile` });
+  }
 });

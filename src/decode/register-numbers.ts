@@ -23,14 +23,17 @@ import { wordsOf } from './modbus-shape.js';
 
 export { wordsOf };
 
-/** The inclusive raw range of each integer type (floats: ±Infinity). */
+/**
+ * The inclusive raw range of each type as JS numbers (floats: ±Infinity). The 64-bit maxima are
+ * the largest doubles inside the range (2^63 − 1024, 2^64 − 2048): 2^63 − 1 itself is no double.
+ */
 export const RAW_RANGE: Readonly<Record<RegisterType, readonly [number, number]>> = {
   int16: [-0x8000, 0x7fff],
   uint16: [0, 0xffff],
   int32: [-0x80000000, 0x7fffffff],
   uint32: [0, 0xffffffff],
-  int64: [-(2 ** 63), 2 ** 63 - 1],
-  uint64: [0, 2 ** 64 - 1],
+  int64: [-(2 ** 63), 2 ** 63 - 1024],
+  uint64: [0, 2 ** 64 - 2048],
   float32: [-Infinity, Infinity],
   float64: [-Infinity, Infinity],
 };
@@ -38,19 +41,19 @@ export const RAW_RANGE: Readonly<Record<RegisterType, readonly [number, number]>
 export const isFloatType = (type: RegisterType): boolean => type === 'float32' || type === 'float64';
 const isBigType = (type: RegisterType): boolean => type === 'int64' || type === 'uint64';
 
-/** Wire words → the big-endian bytes of the value (and back: the transform is its own inverse). */
-function reorder(words: readonly number[], order: ByteOrder): Uint8Array {
+/** Scratch space for decoding (decode is synchronous, so one buffer serves every call). */
+const SCRATCH = new DataView(new ArrayBuffer(8));
+
+/** Wire words → the big-endian bytes of the value in SCRATCH (the transform is its own inverse). */
+function reorder(words: readonly number[], order: ByteOrder): DataView {
   const swapBytes = order === 'BADC' || order === 'DCBA';
   const reverseWords = order === 'CDAB' || order === 'DCBA';
-  const inOrder = reverseWords ? [...words].reverse() : words;
-  const bytes = new Uint8Array(inOrder.length * 2);
-  inOrder.forEach((w, i) => {
-    const hi = (w >> 8) & 0xff;
-    const lo = w & 0xff;
-    bytes[2 * i] = swapBytes ? lo : hi;
-    bytes[2 * i + 1] = swapBytes ? hi : lo;
-  });
-  return bytes;
+  const n = words.length;
+  for (let i = 0; i < n; i++) {
+    const w = words[reverseWords ? n - 1 - i : i] as number;
+    SCRATCH.setUint16(2 * i, swapBytes ? ((w & 0xff) << 8) | (w >> 8) : w);
+  }
+  return SCRATCH;
 }
 
 /** Big-endian bytes → wire words in `order` (the inverse of `reorder`). */
@@ -73,7 +76,7 @@ function checkWords(words: readonly number[], type: RegisterType): void {
 /** 64-bit integers exactly: words → BigInt. */
 export function decodeBigInt(words: readonly number[], type: 'int64' | 'uint64', order: ByteOrder = 'ABCD'): bigint {
   checkWords(words, type);
-  const view = new DataView(reorder(words, order).buffer);
+  const view = reorder(words, order);
   return type === 'int64' ? view.getBigInt64(0) : view.getBigUint64(0);
 }
 
@@ -81,7 +84,7 @@ export function decodeBigInt(words: readonly number[], type: 'int64' | 'uint64',
 export function decodeNumber(words: readonly number[], type: RegisterType, order: ByteOrder = 'ABCD'): number {
   if (type === 'int64' || type === 'uint64') return Number(decodeBigInt(words, type, order));
   checkWords(words, type);
-  const view = new DataView(reorder(words, order).buffer);
+  const view = reorder(words, order);
   switch (type) {
     case 'int16':
       return view.getInt16(0);

@@ -7,7 +7,7 @@
  * Decoding one channel, in this order:
  *   1. its registers are missing from the image      → value NaN, status 32 (not polled)
  *   2. raw = the bit, or the number in type/order (src/decode/register-numbers.ts)
- *   3. raw is one of `fault_codes`                    → value NaN, status 128 (sensor fault)
+ *   3. raw is one of `fault_codes`, or a float NaN/±∞ → value NaN, status 128 (sensor fault)
  *   4. `enum`: value = enum[raw]; a code not listed   → value NaN, status 128
  *   5. `span` (4–20 mA …): linear raw_min…raw_max → eng_min…eng_max; else raw × scale + offset
  *   0. `status` word first: its code → status bits by `map`; a code not in the map → 128; the
@@ -76,7 +76,7 @@ function decodeChannel(spec: ModbusChannelSpec, image: RegisterImage): { value: 
   if (!words) return { value: NaN, status: status | STATUS.NOT_POLLED };
   if (status & NO_VALUE) return { value: NaN, status };
   const raw = rawOf(spec, words);
-  if (spec.fault_codes?.includes(raw)) return { value: NaN, status: status | STATUS.SENSOR_FAULT };
+  if (spec.fault_codes?.includes(raw) || !Number.isFinite(raw)) return { value: NaN, status: status | STATUS.SENSOR_FAULT };
   if (spec.enum) {
     const value = spec.enum[raw];
     return value === undefined ? { value: NaN, status: status | STATUS.SENSOR_FAULT } : { value, status };
@@ -139,7 +139,8 @@ function encodeChannel(spec: ModbusChannelSpec, image: RegisterImage, value: num
   if (Number.isNaN(value) || (spec.fault_codes?.length && status & STATUS.SENSOR_FAULT)) {
     if (!(bits & NO_VALUE)) bits |= STATUS.SENSOR_FAULT;
     if (spec.fault_codes?.length) writeRaw(spec, image, spec.fault_codes[0] as number);
-    else if (spec.status && codeFor(spec.status.map, bits) !== undefined) writeRaw(spec, image, 0);
+    else if (isFloatType(spec.type ?? 'uint16') && !spec.enum) writeRaw(spec, image, NaN); // a float says "no number" itself
+    else if (spec.status && ((spec.status.map[codeFor(spec.status.map, bits) ?? -1] ?? 0) & NO_VALUE)) writeRaw(spec, image, 0); // the state word says: no value
     else throw new RangeError('an unknown value (NaN) needs a fault code or a state word with a sensor-fault code');
   } else {
     const { raw, saturated } = rawFor(spec, value);

@@ -10,6 +10,7 @@ import ModbusSerial from 'modbus-serial';
 import type { ModbusRTU as Client } from 'modbus-serial/ModbusRTU.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import kjSubstation from '../../devices/anjian-kj-substation.js';
+import gdc6 from '../../devices/acme-gdc6.js';
 import gjc4 from '../../devices/acme-gjc4.js';
 import tg300 from '../../devices/acme-tg300.js';
 import type { Config, DeviceConfig, PointConfig, SiteConfig } from '../../src/config/schema.js';
@@ -146,7 +147,19 @@ describe('simulated Modbus slaves over Modbus TCP (startModbusSlaves)', () => {
   it('answers exception 2 for an unmapped address and for a read across a gap', async () => {
     client.setID(1);
     await expect(client.readHoldingRegisters(500, 1)).rejects.toMatchObject({ modbusCode: 2 });
-    await expect(client.readInputRegisters(10, 10)).rejects.toMatchObject({ modbusCode: 2 }); // 16…19 unmapped
+    await expect(client.readInputRegisters(10, 10)).rejects.toMatchObject({ modbusCode: 2 }); // 16…19 beyond the map
+  });
+
+  it('reads reserved registers inside the map as 0, or as exception 2 with gaps: exception', async () => {
+    const lenient = new ModbusSlave();
+    const strict = new ModbusSlave({ gaps: 'exception' });
+    lenient.addUnit(1, gdc6);
+    strict.addUnit(1, gdc6);
+    const ports = [await lenient.listen(0), await strict.listen(0)];
+    const answers = await Promise.all(ports.map((p) => rawExchange(p, mbap(1, 1, [0x04, 0x00, 0x00, 0x00, 0x0e]), 9)));
+    expect(answers[0]?.subarray(7, 9)).toEqual(Buffer.from([0x04, 28])); // IR 0…13, 6 and 7 reserved
+    expect([...(answers[1]?.subarray(7, 9) ?? [])]).toEqual([0x84, 0x02]);
+    await Promise.all([lenient.close(), strict.close()]);
   });
 
   it('answers exception 1 for an unknown function and 3 for a quantity out of bounds', async () => {
@@ -162,10 +175,14 @@ describe('simulated Modbus slaves over Modbus TCP (startModbusSlaves)', () => {
     await client.writeCoil(0, true);
     expect(slave.writes.at(-1)).toMatchObject({ unit_id: 1, table: 'coil', address: 0, values: [1] });
     const unit = slave.units.get(1);
+    expect(unit?.sample?.values.feed_1).toBe(1); // the sampler says power is present …
     slave.update(1, unit?.sample as never);
     expect((await client.readCoils(0, 4)).data.slice(0, 4)).toEqual([true, false, false, false]);
+    expect((await client.readDiscreteInputs(0, 2)).data.slice(0, 2)).toEqual([false, true]); // … but relay 1 cut breaker 1's feed
+    await client.writeCoil(0, false);
+    expect((await client.readDiscreteInputs(0, 2)).data.slice(0, 2)).toEqual([true, true]);
     await client.writeRegister(0, 0x4000).catch(() => undefined); // unit 1 has no holding registers
-    expect(slave.writes).toHaveLength(1);
+    expect(slave.writes).toHaveLength(2);
   });
 });
 
@@ -180,6 +197,7 @@ describe('ModbusSlave knobs', () => {
     expectDecodesToSample(tg300, await readImage(client, tg300), sample);
     await client.writeRegister(20, 2); // emergency shut-off: close the valve
     expect(slave.writes).toEqual([expect.objectContaining({ unit_id: 5, table: 'holding_register', address: 20, values: [2] })]);
+    expect((await client.readHoldingRegisters(14, 1)).data).toEqual([2]); // the valve position follows: closed
 
     slave.silent = true;
     const before = slave.stats.requests;
@@ -192,7 +210,7 @@ describe('ModbusSlave knobs', () => {
     slave.silent = false;
     expect(await slave.listen(port)).toBe(port);
     client = await tcpClient(port, 5, 'rtu-over-tcp');
-    expect((await client.readHoldingRegisters(14, 1)).data).toEqual([1]);
+    expect((await client.readHoldingRegisters(14, 1)).data).toEqual([2]); // registers survive the restart
     await closeClient(client);
     await slave.close();
   });
@@ -237,33 +255,32 @@ describe('RTU on a serial line (socat pty pair)', () => {
     socat?.kill();
   });
 
-  it('two units on one line: reads decode to the samples, an absent unit stays silent, a coil write is recorded', async () => {
-    const slave = new ModbusSlave({ framing: 'rtu' });
-    slave.addUnit(1, kjSubstation);
-    slave.addUnit(2, gjc4);
-    const site = siteWith([['fz01', kjSubstation]]);
-    const values = Object.fromEntries(site.points.map((p) => [p.channel, p.kind === 'switch' ? 1 : 0.5]));
-    const subSample = { ts: 1_763_776_800_000, values };
-    const ch4Sample = { ts: 1_763_776_800_000, values: { ch4: 1.23, temperature: -4.5 } };
-    slave.update(1, subSample);
-    slave.update(2, ch4Sample);
-    await slave.open(ends[0] as string);
+  it('two units on one line (startModbusSlaves, rtu): reads decode to the samples, an absent unit stays silent, writes recorded', async () => {
+    const site = siteWith([['fz01', kjSubstation], ['ch4a', gjc4]]);
+    const devices = [
+      { site, device: deviceOf(site, 'fz01'), profile: kjSubstation, unit_id: 1, bus: 'line-1', framing: 'rtu' as const, path: ends[0] },
+      { site, device: deviceOf(site, 'ch4a'), profile: gjc4, unit_id: 2, bus: 'line-1', framing: 'rtu' as const, path: ends[0] },
+    ];
+    const sims = await startModbusSlaves(devices, { config: configOf(site), scenario: 'steady', interval_ms: 3_600_000 });
+    const slave = sims.buses[0]?.slave as ModbusSlave;
+    expect(sims.buses[0]).toMatchObject({ framing: 'rtu', path: ends[0] });
     const client = new ModbusRTU();
     await client.connectRTUBuffered(ends[1] as string, { baudRate: 9600 });
     client.setTimeout(2000);
     try {
       client.setID(2);
-      expectDecodesToSample(gjc4, await readImage(client, gjc4), ch4Sample);
+      expectDecodesToSample(gjc4, await readImage(client, gjc4), slave.units.get(2)?.sample as never);
       client.setID(1);
-      expectDecodesToSample(kjSubstation, await readImage(client, kjSubstation), subSample);
+      expectDecodesToSample(kjSubstation, await readImage(client, kjSubstation), slave.units.get(1)?.sample as never);
       await client.writeCoils(0, [false, true, true, false]);
       expect(slave.writes.at(-1)).toMatchObject({ unit_id: 1, table: 'coil', address: 0, values: [0, 1, 1, 0] });
+      expect((await client.readDiscreteInputs(0, 2)).data.slice(0, 2)).toEqual([true, false]); // relay 2 cut breaker 2's feed
       client.setID(7);
       client.setTimeout(300);
       await expect(client.readHoldingRegisters(0, 1)).rejects.toThrow(/timed out/i);
     } finally {
       await closeClient(client);
-      await slave.close();
+      await sims.stop();
     }
   });
 });

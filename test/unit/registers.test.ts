@@ -123,6 +123,14 @@ describe('decodeImage / encodeImage', () => {
     expect(unknownState).toMatchObject({ value: NaN, status: 128 });
   });
 
+  it('a float register holding NaN or infinity is a sensor fault, never a number', () => {
+    const nanLevel = { ...regs, holding_register: { ...regs.holding_register, 100: 0x0000, 101: 0x7fc0 } }; // CDAB NaN
+    const infLevel = { ...regs, holding_register: { ...regs.holding_register, 100: 0x0000, 101: 0x7f80 } }; // +∞
+    for (const r of [nanLevel, infLevel]) expect(decodeImage(TEST_PROFILE, imageOf(r), 0)[2]).toMatchObject({ channel: 'level', value: NaN, status: 128 });
+    const image = encodeImage(TEST_PROFILE, { ts: 0, values: { level: NaN } });
+    expect([image.holding_register.get(100), image.holding_register.get(101)]).toEqual([0x0000, 0x7fc0]);
+  });
+
   it('a calibrating state word keeps the value with bit 4', () => {
     const readings = decodeImage(TEST_PROFILE, imageOf({ ...regs, input_register: { ...regs.input_register, 10: 2 } }), 0);
     expect(readings[0]).toMatchObject({ channel: 'ch4', value: 0.42, status: 4 });
@@ -155,6 +163,11 @@ describe('decodeImage / encodeImage', () => {
     expect(saturated.input_register.get(0)).toBe(65535);
     expect(saturated.input_register.get(10)).toBe(4); // over-range state code
     expect(() => encodeImage(TEST_PROFILE, { ts: 0, values: { valve: 0.5 } })).toThrow(/channel valve: 0.5 is not one of the enumerated values/);
+    expect(() => encodeImage(TEST_PROFILE, { ts: 0, values: { fan: NaN } })).toThrow(/channel fan: an unknown value \(NaN\) needs a fault code/);
+    const calibratingOnly: ModbusProfile = { ...TEST_PROFILE, channels: { x: { ...TEST_PROFILE.channels.ch4!, status: { table: 'input_register', address: 10, map: { 0: 0, 2: 4 } } } } };
+    expect(() => encodeImage(calibratingOnly, { ts: 0, values: { x: NaN }, status: { x: 4 } })).toThrow(/needs a fault code or a state word/); // code 2 would read as a value
+    const big: ModbusProfile = { ...TEST_PROFILE, channels: { n: { quantity: 'flow_total', unit: 'm3', kind: 'cumulative', table: 'input_register', address: 0, type: 'int64' } } };
+    expect(decodeImage(big, encodeImage(big, { ts: 0, values: { n: 1e30 } }), 0)[0]).toMatchObject({ value: 2 ** 63 - 1024 }); // saturated
   });
 
   it('spansOf lists every channel and state word once', () => {
