@@ -74,10 +74,12 @@ export interface ModbusDevicePlan {
 export function planModbusDevices(config: Config, profiles: ReadonlyMap<string, DeviceProfile>, endpoints: ReadonlyMap<string, EndpointOverride> = new Map()): ModbusDevicePlan[] {
   const out: ModbusDevicePlan[] = [];
   for (const site of config.sites) {
+    const channelsOf = new Map<string, string[]>();
+    for (const p of site.points) channelsOf.set(p.device_id, [...(channelsOf.get(p.device_id) ?? []), p.channel]);
     for (const d of site.devices) {
       const profile = profiles.get(d.profile);
       if (d.transport !== 'modbus' || !d.modbus || !isModbusProfile(profile)) continue;
-      const mapped = site.points.filter((p) => p.device_id === d.device_id).map((p) => p.channel);
+      const mapped = channelsOf.get(d.device_id) ?? [];
       const plan = planDevice(profile, mapped, d.modbus.max_block_gap);
       const override = endpoints.get(`${site.site_id}/${d.device_id}`);
       const modbus = override ? { ...d.modbus, mode: d.modbus.mode === 'rtu' ? ('rtu_over_tcp' as const) : d.modbus.mode, host: override.host, port: override.port, path: undefined } : d.modbus;
