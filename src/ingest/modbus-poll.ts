@@ -75,7 +75,11 @@ export function planModbusDevices(config: Config, profiles: ReadonlyMap<string, 
   const out: ModbusDevicePlan[] = [];
   for (const site of config.sites) {
     const channelsOf = new Map<string, string[]>();
-    for (const p of site.points) channelsOf.set(p.device_id, [...(channelsOf.get(p.device_id) ?? []), p.channel]);
+    for (const p of site.points) {
+      const list = channelsOf.get(p.device_id);
+      if (list) list.push(p.channel);
+      else channelsOf.set(p.device_id, [p.channel]);
+    }
     for (const d of site.devices) {
       const profile = profiles.get(d.profile);
       if (d.transport !== 'modbus' || !d.modbus || !isModbusProfile(profile)) continue;
