@@ -18,12 +18,12 @@ import { PointWatchdog } from './alarms/watchdog.js';
 import { PowerLinkage } from './alarms/linkage.js';
 import { TailingsEscalation } from './alarms/tailings-escalation.js';
 import { PersonnelService } from './personnel/service.js';
-import { Actuators, ModbusActuator, MqttDownlinkActuator, resolveOutput } from './actions/actuator.js';
+import { Actuators, ModbusActuator, MqttDownlinkActuator } from './actions/actuator.js';
+import { outputCommands } from './actions/output-command.js';
 import { DeviceOffline } from './alarms/device-offline.js';
 import { isModbusProfile } from './decode/profile.js';
 import { type EndpointOverride, planModbusDevices, processPoll } from './ingest/modbus-poll.js';
 import { ModbusPoller, type PollCycle } from './transport/modbus/poller.js';
-import { ApiError } from './api/errors.js';
 import { startAlarmTimers } from './jobs/alarm-timers.js';
 import { buildApp } from './api/app.js';
 import type { Config, ModbusConfig } from './config/schema.js';
@@ -61,17 +61,6 @@ export interface GatewayOptions {
   modbusEndpoints?: ReadonlyMap<string, EndpointOverride>;
 }
 
-/** What one admin output command did (POST …/devices/{device_id}/outputs/{output}). */
-export interface OutputWrite {
-  site_id: string;
-  device_id: string;
-  output: string;
-  cmd: 'power_off' | 'power_on';
-  table: 'coil' | 'holding_register';
-  address: number;
-  value: number;
-  at: number;
-}
 
 export async function startGateway(config: Config, log: Logger, options: GatewayOptions = {}): Promise<RunningGateway> {
   const index = new SiteIndex(config);
@@ -227,29 +216,6 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     for (const batch of pollCommits.splice(0)) batcher.add(batch, () => {});
   }
 
-  /** An operator's output command (admin API): written through the bus queue, audited either way. */
-  async function commandOutput(site_id: string, device_id: string, output: string, cmd: OutputWrite['cmd'], actor: string, note?: string): Promise<OutputWrite> {
-    const device = index.device(site_id, device_id);
-    if (!device) throw new ApiError('not_found', `no device ${device_id} in site ${site_id}`);
-    if (device.transport !== 'modbus') throw new ApiError('bad_request', `device ${device_id} is an MQTT device: its outputs are commanded by linkage over site/${site_id}/dev/${device_id}/down, not written by the gateway`);
-    const resolved = resolveOutput(modbusOutputs(site_id, device_id), output);
-    if ('error' in resolved) throw new ApiError('not_found', `device ${device_id}: ${resolved.error}`);
-    const { table, address } = resolved.spec;
-    const result: OutputWrite = { site_id, device_id, output, cmd, table, address, value: resolved.spec[cmd], at: Date.now() };
-    const target = `${site_id}/${device_id}/${output}`;
-    try {
-      await poller.write(site_id, device_id, table, address, result.value);
-    } catch (err) {
-      const message = (err as Error).message;
-      store.audit(actor, `output.${cmd}.failed`, target, { note, table, address, value: result.value, error: message });
-      modbusLog.error({ site_id, device_id, output, cmd, actor, err: message }, 'output write failed');
-      throw new ApiError('write_failed', `writing ${table} ${address} = ${result.value} of device ${device_id} failed: ${message}`);
-    }
-    store.audit(actor, `output.${cmd}`, target, { note, table, address, value: result.value }, result.at);
-    modbusLog.info({ site_id, device_id, output, cmd, actor, table, address, value: result.value }, 'output written');
-    return result;
-  }
-
   const pollCommits: Batch[] = [];
   let pollCommitTimer: NodeJS.Timeout | undefined;
 
@@ -310,7 +276,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     },
     readinessDetails: () => (influx ? { influxdb: influx.details() } : {}),
     mqttClients: () => broker?.connectedClients ?? 0,
-    commandOutput,
+    commandOutput: outputCommands({ index, outputsOf: modbusOutputs, write: (s, d, table, address, value) => poller.write(s, d, table, address, value), audit: (...a) => store.audit(...a), log: modbusLog }),
     modbusDevice: (site_id: string, device_id: string) => {
       const p = modbusPlans.get(`${site_id}\u0000${device_id}`);
       const counters = poller.counters(site_id, device_id);

@@ -9,7 +9,8 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import type { SiteIndex } from '../ingest/site-index.js';
 import type { DeviceStatusBoard } from '../ingest/device-status.js';
 import type { LatestValues } from '../ingest/latest.js';
-import type { AckResult, OutputWrite } from '../pipeline.js';
+import type { AckResult } from '../pipeline.js';
+import type { OutputWrite } from '../actions/output-command.js';
 import type { AlarmHub } from '../sinks/alarm-hub.js';
 import type { ReadingsSource } from '../store/readings-source.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
