@@ -45,6 +45,7 @@ sites:
       - { device_id: dead, profile: acme-gjc4, transport: modbus, modbus: { mode: tcp, host: 127.0.0.1, port: ${ports.mute}, unit_id: 1, poll_interval_ms: 200, timeout_ms: 150, retries: 0, offline_after_cycles: 2 } }
       - { device_id: flaky, profile: acme-gjc4, transport: modbus, modbus: { mode: tcp, host: 127.0.0.1, port: ${ports.flaky}, unit_id: 1, poll_interval_ms: 200, timeout_ms: 200, offline_after_cycles: 2 } }
       - { device_id: mqtt-1, profile: generic-json }
+      - { device_id: relay-box, profile: anjian-kj-substation, transport: modbus, modbus: { mode: tcp, host: 127.0.0.1, port: ${ports.mute}, unit_id: 2, timeout_ms: 150, retries: 0 } }
       - { device_id: rtu-5, profile: acme-tmr8, transport: modbus, modbus: { mode: rtu_over_tcp, host: 127.0.0.1, port: ${ports.dtu}, unit_id: 5, poll_interval_ms: 200, timeout_ms: 300 } }
     points:
       - { point_id: ch4-heading, device_id: kj-1, channel: ch4_t1, quantity: ch4, location: heading T1, preset: aq1029/heading-face, linkage: { outputs: [{ device_id: kj-1, output: relay_1 }], feed_point: feed-heading, feed_confirm_s: 30 } }
@@ -185,6 +186,12 @@ describe('Modbus polling', () => {
     expect((await post('kj-1/outputs/relay_1', { cmd: 'explode' })).status).toBe(400);
     const dead = await post('dead/outputs/relay', { cmd: 'power_off' });
     expect(dead.status).toBe(404); // the GJC4 has no outputs
+    // a device with no mapped point is never polled, only written to; this one does not answer
+    const silent = await post('relay-box/outputs/relay_1', { cmd: 'power_off', note: 'drill' });
+    expect(silent).toMatchObject({ status: 502, body: { error: 'write_failed' } });
+    expect(silent.body.message).toMatch(/^writing coil 0 = 1 of device relay-box failed: no answer/);
+    expect(audit('output.power_off.failed')).toContainEqual(expect.objectContaining({ actor: 'admin', target: `${SITE}/relay-box/relay_1` }));
+    expect(JSON.parse(audit('output.power_off.failed').at(-1).details)).toMatchObject({ note: 'drill', table: 'coil', address: 0, value: 1 });
     const openapi = (await gw.api('/openapi.json')).body;
     expect(Object.keys(openapi.paths)).toContain('/api/v1/sites/{site_id}/devices/{device_id}/outputs/{output}');
   });
