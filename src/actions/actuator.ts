@@ -35,18 +35,40 @@ export function resolveOutput(outputs: Readonly<Record<string, ModbusOutputSpec>
 
 /**
  * Modbus: writes the profile output's `power_off` / `power_on` value to its coil (FC 5) or holding
- * register (FC 6) through the device's bus queue, ahead of the queued reads.
+ * register (FC 6) through the device's bus queue, ahead of the queued reads. A write the device
+ * does not take (no answer, no connection) is tried again every second, five times in all, unless
+ * a newer command for the same output came meanwhile: a power-off must not be lost to one
+ * dropped frame (AQ 6201: control within the inspection cycle, standards.md §1.5).
  */
 export class ModbusActuator implements Actuator {
+  /** The newest command per output: an older one still retrying gives up (power_on after power_off). */
+  private readonly latest = new Map<string, number>();
+  private seq = 0;
+
   constructor(
     private readonly outputsOf: (site_id: string, device_id: string) => Readonly<Record<string, ModbusOutputSpec>> | undefined,
     private readonly write: (site_id: string, device_id: string, table: ModbusOutputSpec['table'], address: number, value: number) => Promise<void>,
+    /** A command the device did not take is tried again this often, this many times in all. */
+    private readonly retry = { attempts: 5, every_ms: 1000 },
   ) {}
 
   async execute(c: OutputCommand): Promise<void> {
     const out = resolveOutput(this.outputsOf(c.site_id, c.device_id), c.output);
     if ('error' in out) throw new Error(`device ${c.device_id}: ${out.error}`);
-    await this.write(c.site_id, c.device_id, out.spec.table, out.spec.address, out.spec[c.cmd]);
+    const key = `${c.site_id}/${c.device_id}/${out.name}`;
+    const mine = ++this.seq;
+    this.latest.set(key, mine);
+    let last: Error | undefined;
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+      if (this.latest.get(key) !== mine) throw new Error(`${c.cmd} of ${key} superseded by a newer command before the device took it (${last?.message ?? 'not sent'})`);
+      try {
+        return await this.write(c.site_id, c.device_id, out.spec.table, out.spec.address, out.spec[c.cmd]);
+      } catch (err) {
+        last = err as Error;
+        if (attempt < this.retry.attempts) await new Promise((r) => setTimeout(r, this.retry.every_ms));
+      }
+    }
+    throw new Error(`${c.cmd} of ${key} not taken after ${this.retry.attempts} attempts: ${last?.message}`);
   }
 }
 

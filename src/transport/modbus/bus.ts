@@ -26,6 +26,8 @@ export interface RequestOptions {
 
 interface Job {
   run(client: Client): Promise<unknown>;
+  /** Writes: ahead of queued reads, and a connection is tried even while the reconnect backoff runs. */
+  urgent: boolean;
   opts: RequestOptions;
   resolve(v: unknown): void;
   reject(e: ModbusRequestError): void;
@@ -99,7 +101,7 @@ export class ModbusBus {
   private enqueue(opts: RequestOptions, urgent: boolean, run: Job['run']): Promise<unknown> {
     if (this.stopped) return Promise.reject(new ModbusRequestError('disconnected', 'gateway stopping'));
     return new Promise((resolve, reject) => {
-      const job: Job = { run, opts, resolve, reject };
+      const job: Job = { run, opts, urgent, resolve, reject };
       if (urgent) this.queue.unshift(job);
       else this.queue.push(job);
       if (!this.running) void this.drain();
@@ -125,7 +127,7 @@ export class ModbusBus {
   private async attempt(job: Job): Promise<unknown> {
     let last: ModbusRequestError | undefined;
     for (let i = 0; i <= job.opts.retries; i++) {
-      const client = await this.ensureOpen();
+      const client = await this.ensureOpen(job.urgent);
       try {
         const value = await this.once(client, job);
         this.timeoutsInRow = 0;
@@ -169,10 +171,10 @@ export class ModbusBus {
   }
 
   /** The open client, or a `disconnected` error (at once while the reconnect backoff runs). */
-  private async ensureOpen(): Promise<Client> {
+  private async ensureOpen(urgent: boolean): Promise<Client> {
     if (this.open && this.client) return this.client;
     const now = Date.now();
-    if (now < this.nextConnectAt) throw new ModbusRequestError('disconnected', `not connected (${this.lastError ?? 'connecting'}); next attempt in ${this.nextConnectAt - now} ms`);
+    if (now < this.nextConnectAt && !urgent) throw new ModbusRequestError('disconnected', `not connected (${this.lastError ?? 'connecting'}); next attempt in ${this.nextConnectAt - now} ms`);
     try {
       this.client = await this.connect();
       this.open = true;
