@@ -67,8 +67,11 @@ export class AlarmBook {
   }
 }
 
-/** Active before cleared; within each, newest raised first. */
+const LEVELS = ['blue', 'yellow', 'orange', 'red'];
+
+/** Active before cleared; within each, newest raised first; raised together: the higher level first. */
 export function feedOrder(a: Alarm, b: Alarm): number {
   const active = Number(isActive(b)) - Number(isActive(a));
-  return active !== 0 ? active : Date.parse(b.raised_at) - Date.parse(a.raised_at);
+  if (active !== 0) return active;
+  return Date.parse(b.raised_at) - Date.parse(a.raised_at) || LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level);
 }

@@ -20,7 +20,7 @@ export const AlarmItem = memo(function AlarmItem({ alarm: a, fresh, canAck, onAc
   const [acking, setAcking] = useState(false);
   const words = alarmWords(a, a.point_id ? session.points.get(a.site_id)?.get(a.point_id) : undefined);
   const unacked = a.state.endsWith('unacked');
-  const cls = ['alarm', `level-${a.level}`, isActive(a) ? 'active' : 'cleared', unacked ? 'unacked' : 'acked', fresh ? 'fresh' : ''].join(' ');
+  const cls = ['alarm', `level-${a.level}`, isActive(a) ? 'active' : 'cleared', unacked ? 'unacked' : 'acked', fresh && unacked ? 'fresh' : ''].join(' ');
   return (
     <li class={cls} data-alarm-id={a.alarm_id} data-state={a.state} data-level={a.level}>
       <div class="alarm-main">

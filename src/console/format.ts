@@ -60,7 +60,10 @@ export function alarmWords(a: Alarm, point: Point | undefined): AlarmWords {
   const where = point?.location ?? a.device_id ?? a.item_id ?? a.point_id ?? '';
   const unit = point ? unitText(point.unit) : '';
   const decimals = decimalsFor(a.limit?.set ?? a.value);
-  const value = `${valueText(a.value, decimals)}${unit ? ` ${unit}` : ''}`;
+  // A cleared alarm shows its peak (max, or min for a low limit), not the value that cleared it.
+  const cleared = a.state.startsWith('cleared');
+  const shown = !cleared ? a.value : a.limit?.direction === 'low' ? a.min_value : a.max_value;
+  const value = `${cleared ? `${t('peak')} ` : ''}${valueText(shown, decimals)}${unit ? ` ${unit}` : ''}`;
   const detail = a.limit ? `${value} ${comparator(a.limit)} ${valueText(a.limit.set, decimals)}` : a.point_id ? value : '';
   return { what, where, detail };
 }

@@ -32,7 +32,7 @@ export function PointsView({ site, onSite, lang }: Props) {
   return (
     <div class="points-view">
       <SitePicker site={site} onSite={choose} />
-      {chosen && <Trend key={`${site}/${chosen.point_id}`} site={site} point={chosen} onClose={() => setSelected(undefined)} />}
+      {chosen && <Trend key={`${site}/${chosen.point_id}`} site={site} point={chosen} lang={lang} onClose={() => setSelected(undefined)} />}
       <input class="filter" type="search" placeholder={t('filter_points')} value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
       {points.error && <p class="error">{t('error_loading', { msg: points.error })}</p>}
       <table class="points">

@@ -14,7 +14,8 @@ interface Props {
 }
 
 export function TopBar({ link, muted, onMute, onLang, onSignOut }: Props) {
-  const { me } = useSession();
+  const { me, sites } = useSession();
+  const timeZone = sites[0]?.time_zone ?? 'Asia/Shanghai';
   const now = useNow(1000);
   const mute = () => {
     unlockAudio();
@@ -26,10 +27,12 @@ export function TopBar({ link, muted, onMute, onLang, onSignOut }: Props) {
       <span class={`link link-${link}`} data-state={link} title={t(`link_${link}` as Key)}>
         <span class="dot" /> {t(`link_${link}` as Key)}
       </span>
-      <span class="clock">{new Date(now).toLocaleTimeString('zh-CN', { hour12: false })}</span>
+      <span class="clock" title={timeZone}>
+        {new Date(now).toLocaleTimeString('zh-CN', { hour12: false, timeZone })}
+      </span>
       <span class="spacer" />
       <button class={muted ? 'sound off' : 'sound'} onClick={mute} aria-pressed={muted} title={muted ? t('unmute') : t('mute')}>
-        {muted ? `🔇 ${t('sound_off')}` : `🔊 ${t('sound_on')}`}
+        {muted ? t('sound_off') : t('sound_on')}
       </button>
       <button class="lang" onClick={onLang}>
         {t('lang_switch')}

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { useSession } from './context.js';
 import { comparator, quantityName, unitText, valueText } from './format.js';
-import { type Key, t, tDynamic } from './i18n.js';
+import { type Key, type Lang, t, tDynamic } from './i18n.js';
 import { appendSeries, loadSince, loadTrend, RANGES, type Series, type TrendRange } from './trend-data.js';
 import type { Limit, Point } from './types.js';
 
@@ -14,15 +14,17 @@ const LEVEL_COLOURS: Record<string, string> = { blue: '#3b8bff', yellow: '#ffd40
 interface Props {
   site: string;
   point: Point;
+  lang: Lang;
   onClose(): void;
 }
 
-export function Trend({ site, point, onClose }: Props) {
+export function Trend({ site, point, lang, onClose }: Props) {
   const { api, sites } = useSession();
   const [range, setRange] = useState<TrendRange>(RANGES[0] as TrendRange);
   const [status, setStatus] = useState<'loading' | 'ready' | 'empty' | string>('loading');
   const [count, setCount] = useState(0);
   const box = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot>();
   const timeZone = sites.find((s) => s.site_id === site)?.time_zone ?? 'Asia/Shanghai';
 
   useEffect(() => {
@@ -32,6 +34,7 @@ export function Trend({ site, point, onClose }: Props) {
     let alive = true;
     let timer: ReturnType<typeof setTimeout>;
     const plot = new uPlot(chartOptions(point, timeZone, el.clientWidth), [[], []], el);
+    plotRef.current = plot;
     const show = (s: Series) => {
       series = s;
       plot.setData([s.xs, s.ys]);
@@ -61,6 +64,8 @@ export function Trend({ site, point, onClose }: Props) {
       plot.destroy();
     };
   }, [api, site, point.point_id, range, timeZone]);
+  // The limit labels are drawn on the canvas: redraw them in the new language.
+  useEffect(() => plotRef.current?.redraw(), [lang]);
 
   return (
     <section class="trend" data-point-id={point.point_id} data-points={count} data-status={status === 'ready' || status === 'empty' || status === 'loading' ? status : 'error'}>
@@ -94,9 +99,17 @@ function chartOptions(point: Point, timeZone: string, width: number): uPlot.Opti
     legend: { show: false },
     scales: { x: { time: true }, y: { range: (_u, min, max) => yRange(min, max, point.limits) } },
     series: [{}, { label: point.point_id, stroke: '#4fe3c1', width: 2, spanGaps: false, points: { show: false } }],
-    axes: [axis, { ...axis, size: 70, label: unitText(point.unit), labelFont: '14px sans-serif' }],
+    axes: [{ ...axis, values: (_u, splits, _i, space) => timeLabels(splits, space, timeZone) }, { ...axis, size: 70, label: unitText(point.unit), labelFont: '14px sans-serif' }],
     hooks: { draw: [(u) => drawLimits(u, point.limits)] },
   };
+}
+
+/** 24-hour labels in the site's time zone; with the date when the ticks are a day or more apart. */
+function timeLabels(splits: number[], _space: number, timeZone: string): string[] {
+  const span = (splits.at(-1) ?? 0) - (splits[0] ?? 0);
+  const withDate = span >= 2 * 86_400;
+  const fmt = new Intl.DateTimeFormat('zh-CN', { timeZone, hour12: false, hour: '2-digit', minute: '2-digit', ...(withDate ? { month: '2-digit', day: '2-digit' } : {}) });
+  return splits.map((s) => fmt.format(new Date(s * 1000)));
 }
 
 /** The y range covers the data and every limit, so the limit lines are always on the chart. */
@@ -113,6 +126,8 @@ function drawLimits(u: uPlot, limits: readonly Limit[]): void {
   const { ctx, bbox } = u;
   ctx.save();
   ctx.font = `${13 * devicePixelRatio}px sans-serif`;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'bottom';
   for (const l of limits) {
     const y = Math.round(u.valToPos(l.set, 'y', true));
     if (y < bbox.top || y > bbox.top + bbox.height) continue;

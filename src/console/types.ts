@@ -82,6 +82,7 @@ export interface Alarm {
   value: number;
   limit?: Limit;
   max_value: number;
+  min_value: number;
 }
 
 /** An SSE / MQTT alarm event: the alarm JSON plus what happened and when. */

@@ -41,9 +41,13 @@ async function signIn(p: Page, token: string): Promise<void> {
   await p.waitForSelector('.link[data-state=live]', { timeout: 10_000 });
 }
 
-/** Normal readings on every generic-json demo device, a minute of history for the trend. */
+/** Normal readings on every generic-json demo device; 50 minutes of coal-face history for the trend. */
 async function baseline(): Promise<void> {
   const now = Date.now();
+  for (let m = 50; m > 2; m -= 2) {
+    const wave = Math.sin(m / 7);
+    await publish(MINE, 'kj-sub-01', { ch4: 0.3 + 0.05 * wave, ch4_corner: 0.45 + 0.12 * wave, feed: 1, wind: 1.8 + 0.1 * wave, temp: 24.6 }, now - m * 60_000);
+  }
   for (const [i, ts] of [now - 120_000, now - 60_000, now].entries()) {
     await publish(MINE, 'kj-sub-01', { ch4: 0.32 + i * 0.05, ch4_corner: 0.41 + i * 0.03, feed: 1, wind: 1.8, temp: 24.6 }, ts);
     await publish('140100000002', 'pond-01', { level: 12.4, beach: 182, rain: 3.5 }, ts);
@@ -81,6 +85,16 @@ describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => 
     await page.waitForSelector(`.site-card[data-site-id="${MINE}"] .people`);
   });
 
+  it('serves the console at / with its whoami through the public API only', async () => {
+    const res = await fetch(`http://127.0.0.1:${gw.httpPort}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await res.text()).toContain('/console/console.js');
+    expect((await gw.api('/console/..%2F..%2Fpackage.json')).status).toBe(404);
+    expect((await gw.api('/api/v1/whoami', { token: VIEWER })).body).toEqual({ name: 'test-viewer', role: 'viewer', sites: '*' });
+    expect((await gw.api('/api/v1/whoami')).status).toBe(401);
+  });
+
   it('shows an over-limit reading published over MQTT in the feed within 1 s', async () => {
     await publish(MINE, 'kj-sub-01', { ch4: 0.47, ch4_corner: 1.62, feed: 1, wind: 1.8, temp: 24.6 });
     await page.waitForSelector('.alarm[data-state=active_unacked]:has-text("甲烷超限")', { timeout: 1000 });
@@ -110,7 +124,7 @@ describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => 
     await page.click(`tr.point[data-point-id="ch4-corner"]`);
     const trend = await page.waitForSelector('.trend[data-point-id="ch4-corner"][data-status=ready]');
     const before = Number(await trend.getAttribute('data-points'));
-    expect(before).toBeGreaterThanOrEqual(4);
+    expect(before).toBeGreaterThanOrEqual(27);
     await publish(MINE, 'kj-sub-01', { ch4: 0.45, ch4_corner: 1.71, feed: 1, wind: 1.9, temp: 24.8 });
     await page.waitForSelector(`.trend[data-points="${before + 1}"]`, { timeout: 10_000 });
     const drawn = await page.evaluate(() => {
@@ -127,6 +141,13 @@ describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => 
     await eventually(async () => (await row.locator('td.value').textContent()) === '1.71', 5000, 'the live value in the row');
     expect(await row.locator('td.status').textContent()).toContain('报警');
     await shot('points-trend');
+  });
+
+  it('names status bits in words and shows a point in calibration', async () => {
+    await publish(MINE, 'kj-sub-01', { ch4: 0.44 }, Date.now());
+    await device.publishAsync(`site/${MINE}/dev/kj-sub-01/up`, JSON.stringify({ values: { temp: 25.1 }, status: { temp: 4 } }), { qos: 1 });
+    const row = page.locator('tr.point[data-point-id="temp-return"]');
+    await eventually(async () => (await row.locator('td.status').textContent()) === '标校', 5000, 'the calibration status in words');
   });
 
   it('shows the devices of a site', async () => {
@@ -160,13 +181,17 @@ describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => 
     expect(expected.get(tempAlarm.alarm_id)).toBe('active_acked');
     await page.waitForSelector('div.link-lost', { state: 'detached' });
     await shot('alarm-feed');
+    await page.click('button[data-tab=points]');
+    await page.click('tr.point[data-point-id="ch4-corner"]');
+    await page.waitForSelector('.trend[data-point-id="ch4-corner"][data-status=ready]');
+    await shot('console');
   });
 
   it('switches to English', async () => {
     await page.click('header button.lang');
     await page.waitForSelector('.feed h2:has-text("Live alarms")');
     expect(await page.locator('.alarm:has-text("Methane over limit")').count()).toBeGreaterThan(0);
-    await shot('overview-en');
+    await shot('points-en');
     await page.click('header button.lang');
   });
 
