@@ -30,7 +30,7 @@ function matches(a: Alarm, f: Filters): boolean {
 export function AlarmFeed({ book, lang }: { book: AlarmBook; lang: Lang }) {
   const session = useSession();
   useBook(book);
-  const now = useNow(1000);
+  const now = useNow();
   const [f, setF] = useState<Filters>({ site: '', level: '', state: '', type: '' });
   const shown = book.list().filter((a) => matches(a, f));
   const active = book.list().filter(isActive).length;

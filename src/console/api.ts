@@ -1,6 +1,9 @@
 /** The gateway's public HTTP API (CONTRACT §4) with the signed-in bearer token. */
 import type { Alarm, Device, Personnel, Point, Reading, Site, Whoami } from './types.js';
 
+/** Fired on window when the gateway answers 401 (token revoked or config changed): the console signs out. */
+export const UNAUTHORIZED = 'anjian:unauthorized';
+
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
@@ -23,6 +26,7 @@ export class Api {
       throw new ApiFailure(0, `network: ${(err as Error).message}`);
     }
     const body = (await res.json().catch(() => null)) as unknown;
+    if (res.status === 401) window.dispatchEvent(new Event(UNAUTHORIZED));
     if (!res.ok) {
       const message = (body as { message?: string } | null)?.message ?? `HTTP ${res.status}`;
       throw new ApiFailure(res.status, message);

@@ -10,7 +10,7 @@ const POLL_MS = 5000;
 export function DevicesView({ site, onSite }: { site: string; onSite(site_id: string): void }) {
   const { api } = useSession();
   const devices = usePoll(() => api.devices(site), POLL_MS, [site]);
-  const now = useNow(1000);
+  const now = useNow();
   return (
     <div class="devices-view">
       <SitePicker site={site} onSite={onSite} />

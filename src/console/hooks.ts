@@ -2,13 +2,23 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AlarmBook } from './alarm-book.js';
 
-/** The current time, refreshed every `ms`. */
-export function useNow(ms = 1000): number {
+const tickers = new Set<(now: number) => void>();
+let clock: ReturnType<typeof setInterval> | undefined;
+
+/** The current time, refreshed every second by one shared timer (hundreds of age cells, one interval). */
+export function useNow(): number {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(id);
-  }, [ms]);
+    tickers.add(setNow);
+    clock ??= setInterval(() => {
+      const t = Date.now();
+      tickers.forEach((f) => f(t));
+    }, 1000);
+    return () => {
+      tickers.delete(setNow);
+      if (tickers.size === 0) (clearInterval(clock), (clock = undefined));
+    };
+  }, []);
   return now;
 }
 

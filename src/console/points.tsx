@@ -91,7 +91,7 @@ const PointRow = memo(function PointRow({ point: p, lastTs, lastValue, lastStatu
 
 /** Only this cell re-renders every second. */
 function Age({ iso }: { iso: string | undefined }) {
-  const now = useNow(1000);
+  const now = useNow();
   const stale = iso !== undefined && now - Date.parse(iso) > 60_000;
   return <span class={stale ? 'age stale' : 'age'}>{ageText(iso, now)}</span>;
 }

@@ -16,7 +16,7 @@ interface Props {
 export function TopBar({ link, muted, onMute, onLang, onSignOut }: Props) {
   const { me, sites } = useSession();
   const timeZone = sites[0]?.time_zone ?? 'Asia/Shanghai';
-  const now = useNow(1000);
+  const now = useNow();
   const mute = () => {
     unlockAudio();
     onMute();

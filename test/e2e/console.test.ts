@@ -77,6 +77,10 @@ describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => 
   });
 
   it('signs in with a token and shows the demo sites', async () => {
+    await page.goto(`http://127.0.0.1:${proxy.port}/`);
+    await page.fill('input[name=token]', 'not-a-token');
+    await page.click('button[type=submit]');
+    expect(await (await page.waitForSelector('.sign-in .error')).textContent()).toBe('令牌无效或已吊销');
     await signIn(page, OPERATOR);
     await page.waitForSelector(`.site-card[data-site-id="${MINE}"]`);
     const names = await page.locator('.site-card h3').allTextContents();
@@ -93,6 +97,7 @@ describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => 
     expect((await gw.api('/console/..%2F..%2Fpackage.json')).status).toBe(404);
     expect((await gw.api('/api/v1/whoami', { token: VIEWER })).body).toEqual({ name: 'test-viewer', role: 'viewer', sites: '*' });
     expect((await gw.api('/api/v1/whoami')).status).toBe(401);
+    expect(Object.keys((await gw.api('/openapi.json')).body.paths)).toContain('/api/v1/whoami');
   });
 
   it('shows an over-limit reading published over MQTT in the feed within 1 s', async () => {
