@@ -50,7 +50,7 @@ export function AlarmFeed({ book, lang }: { book: AlarmBook; lang: Lang }) {
   return (
     <aside class="feed" aria-label={t('feed_title')}>
       <h2>
-        {t('feed_title')} <span class="count">{active}</span>
+        {t('feed_title')} <span class={active > 0 ? 'count' : 'count none'}>{active}</span>
       </h2>
       <div class="filters">
         {select('site', 'site', session.sites.map((s) => [s.site_id, s.name]))}

@@ -26,6 +26,9 @@ export function decimalsFor(v: number): number {
   return a < 10 ? 2 : a < 1000 ? 1 : 0;
 }
 
+/** Whole numbers for switches (开停, 馈电) and head counts. */
+export const decimalsOfPoint = (p: { kind: string; unit: string }): number | undefined => (p.kind === 'switch' || p.unit === 'persons' ? 0 : undefined);
+
 /** A value as text; null (no valid reading) is "no value", never 0. */
 export function valueText(v: number | null | undefined, decimals?: number): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return t('no_value');

@@ -1,5 +1,6 @@
 /** Overview: per site the worst active level, active alarms by level, offline devices, people underground. */
 import { type AlarmBook, isActive } from './alarm-book.js';
+import { ApiFailure } from './api.js';
 import { useSession } from './context.js';
 import { LEVEL_ORDER, levelRank } from './format.js';
 import { useBook, usePoll } from './hooks.js';
@@ -7,6 +8,8 @@ import { t, tDynamic } from './i18n.js';
 import type { Site } from './types.js';
 
 const POLL_MS = 10_000;
+/** Sites that answered 404 on /personnel: they have no positioning, so they are not asked again. */
+const noPersonnel = new Set<string>();
 
 interface Props {
   book: AlarmBook;
@@ -40,7 +43,17 @@ function SiteCard({ site, counts, worst, onOpen }: CardProps) {
   const { api } = useSession();
   const devices = usePoll(() => api.devices(site.site_id), POLL_MS, [site.site_id]);
   // 404: the site has no personnel positioning; shown as "—".
-  const people = usePoll(() => api.personnel(site.site_id).catch(() => null), POLL_MS, [site.site_id]);
+  const people = usePoll(
+    () =>
+      noPersonnel.has(site.site_id)
+        ? Promise.resolve(null)
+        : api.personnel(site.site_id).catch((err: unknown) => {
+            if (err instanceof ApiFailure && err.status === 404) noPersonnel.add(site.site_id);
+            throw err;
+          }),
+    POLL_MS,
+    [site.site_id],
+  );
   const offline = devices.data?.filter((d) => !d.online).length;
   return (
     <button class={`site-card worst-${worst ?? 'none'}`} data-site-id={site.site_id} onClick={onOpen}>

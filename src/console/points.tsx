@@ -1,7 +1,7 @@
 /** Points of one site: live value, unit, status in words, limits, last update age; click for the trend. */
 import { useState } from 'preact/hooks';
 import { useSession } from './context.js';
-import { ageText, limitsText, quantityName, statusWords, unitText, valueText } from './format.js';
+import { ageText, decimalsOfPoint, limitsText, quantityName, statusWords, unitText, valueText } from './format.js';
 import { useNow, usePoll } from './hooks.js';
 import { type Lang, t } from './i18n.js';
 import { memo } from './memo.js';
@@ -78,7 +78,7 @@ const PointRow = memo(function PointRow({ point: p, lastTs, lastValue, lastStatu
         <span class="pid">{p.point_id}</span> <span class="quantity">{quantityName(p.quantity)}</span>
       </td>
       <td>{p.location}</td>
-      <td class={hasValue ? 'num value' : 'num value none'}>{lastTs === undefined ? t('no_value') : valueText(lastValue)}</td>
+      <td class={hasValue ? 'num value' : 'num value none'}>{lastTs === undefined ? t('no_value') : valueText(lastValue, decimalsOfPoint(p))}</td>
       <td>{unitText(p.unit)}</td>
       <td class="status">{lastTs === undefined ? t('no_value') : statusWords(status).join(' · ')}</td>
       <td class="limits">{limitsText(p.limits, '')}</td>
