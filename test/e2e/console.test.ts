@@ -192,6 +192,24 @@ describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => 
     await shot('console');
   });
 
+  it('filters the feed and finds the alarms of a time range in the history', async () => {
+    await page.selectOption('select[name=feed-level]', 'red');
+    await eventually(async () => {
+      const levels = await page.locator('.alarm').evaluateAll((els) => els.map((e) => e.getAttribute('data-level')));
+      return levels.length > 0 && levels.every((l) => l === 'red');
+    }, 5000, 'only red alarms in the feed');
+    await page.selectOption('select[name=feed-level]', '');
+    await page.selectOption('select[name=feed-state]', 'cleared_acked');
+    await eventually(async () => (await page.locator('.alarm').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')))).every((s) => s === 'cleared_acked'), 5000, 'only cleared and acknowledged alarms');
+    await page.selectOption('select[name=feed-state]', '');
+    await page.click('button[data-tab=history]');
+    await page.click('.history-query button[type=submit]');
+    await page.waitForSelector('.history-table tbody tr');
+    expect(await page.locator('.history-table tbody tr').count()).toBe((await apiAlarms()).length);
+    expect(await page.locator('.history-table').textContent()).toContain('已通知瓦检员现场核查，加强通风');
+    await shot('history');
+  });
+
   it('switches to English', async () => {
     await page.click('header button.lang');
     await page.waitForSelector('.feed h2:has-text("Live alarms")');
