@@ -73,7 +73,7 @@ const PointRow = memo(function PointRow({ point: p, lastTs, lastValue, lastStatu
   const hasValue = lastValue !== null && lastValue !== undefined;
   const cls = ['point', status & 1 ? 'in-alarm' : '', status & ~1 ? 'abnormal' : '', selected ? 'selected' : ''].join(' ');
   return (
-    <tr class={cls} data-point-id={p.point_id} onClick={() => onSelect(p.point_id)}>
+    <tr class={cls} data-point-id={p.point_id} tabIndex={0} onClick={() => onSelect(p.point_id)} onKeyDown={(e) => e.key === 'Enter' && onSelect(p.point_id)}>
       <td>
         <span class="pid">{p.point_id}</span> <span class="quantity">{quantityName(p.quantity)}</span>
       </td>

@@ -28,6 +28,7 @@ let proxy: CutProxy;
 let browser: Browser;
 let page: Page;
 let device: MqttClient;
+const pageErrors: string[] = [];
 
 const publish = (site: string, dev: string, values: Record<string, number>, ts = Date.now()) =>
   device.publishAsync(`site/${site}/dev/${dev}/up`, JSON.stringify({ ts, values }), { qos: 1 });
@@ -67,6 +68,7 @@ describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => 
     await baseline();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
   });
 
   afterAll(async () => {
@@ -220,12 +222,14 @@ describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => 
 
   it('gives a viewer no acknowledge button', async () => {
     const viewer = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    viewer.on('pageerror', (err) => pageErrors.push(err.message));
     try {
       await signIn(viewer, VIEWER);
       await viewer.waitForSelector('.alarm[data-state$=unacked]');
       expect(await viewer.locator('.who [data-role]').getAttribute('data-role')).toBe('viewer');
       expect(await viewer.locator('button.ack').count()).toBe(0);
       expect(await page.locator('button.ack').count()).toBeGreaterThan(0);
+      expect(pageErrors).toEqual([]);
     } finally {
       await viewer.close();
     }
