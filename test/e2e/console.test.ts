@@ -147,6 +147,7 @@ describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => 
     const row = page.locator('tr.point[data-point-id="ch4-corner"]');
     await eventually(async () => (await row.locator('td.value').textContent()) === '1.71', 5000, 'the live value in the row');
     expect(await row.locator('td.status').textContent()).toContain('报警');
+    expect(await row.locator('.age').textContent()).toMatch(/^\d+ 秒前$/);
     await shot('points-trend');
   });
 
