@@ -51,11 +51,6 @@ export class Api {
   readings(site_id: string, point_id: string, q: { from: number; to?: number; every?: string; fn?: string; limit?: number }) {
     return this.call<{ unit: string; readings: Reading[]; truncated: boolean }>(`/api/v1/sites/${enc(site_id)}/points/${enc(point_id)}/readings?${query(q)}`);
   }
-
-  /** The SSE URL: EventSource cannot set headers, so the token goes in `access_token` (RFC 6750 §2.3). */
-  streamUrl(lastEventId: string | undefined): string {
-    return `/api/v1/alarms/stream?${query({ access_token: this.token, last_event_id: lastEventId })}`;
-  }
 }
 
 const enc = encodeURIComponent;

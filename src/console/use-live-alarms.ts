@@ -47,7 +47,7 @@ export function useLiveAlarms(api: Api, muted: boolean): { book: AlarmBook; link
         void loadSnapshot();
       }
     };
-    const stream = new AlarmStream((id) => api.streamUrl(id), onEvent, onState);
+    const stream = new AlarmStream(api.token, onEvent, onState);
     stream.start();
     return () => {
       stream.stop();

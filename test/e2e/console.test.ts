@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +61,7 @@ async function baseline(): Promise<void> {
 
 describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => {
   beforeAll(async () => {
-    execFileSync('node', ['src/console/build.mjs'], { stdio: 'inherit' });
+    execFileSync(process.execPath, [fileURLToPath(new URL('../../src/console/build.mjs', import.meta.url))], { stdio: 'inherit' });
     mkdirSync(ARTIFACTS, { recursive: true });
     gw = await startTestGateway(DEMO);
     proxy = await startCutProxy(gw.httpPort);
