@@ -34,6 +34,7 @@ const pageErrors: string[] = [];
 const publish = (site: string, dev: string, values: Record<string, number>, ts = Date.now()) =>
   device.publishAsync(`site/${site}/dev/${dev}/up`, JSON.stringify({ ts, values }), { qos: 1 });
 const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname });
+const tones = () => page.evaluate(() => (window as unknown as { tones: number }).tones);
 const apiAlarms = async (): Promise<any[]> => (await gw.api('/api/v1/alarms?state=all&limit=1000', { token: OPERATOR })).body;
 
 async function signIn(p: Page, token: string): Promise<void> {
@@ -70,6 +71,16 @@ describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => 
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    // Counts the tones the page starts through the real Web Audio API (the alarm sound).
+    await page.addInitScript(() => {
+      const w = window as unknown as { tones: number };
+      w.tones = 0;
+      const create = AudioContext.prototype.createOscillator;
+      AudioContext.prototype.createOscillator = function (this: AudioContext) {
+        w.tones++;
+        return create.call(this);
+      };
+    });
   });
 
   afterAll(async () => {
@@ -111,6 +122,7 @@ describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => 
     const text = (await item.textContent()) ?? '';
     expect(text).toContain('1301 采煤工作面上隅角');
     expect(text).toContain('1.62 %CH4 ≥ 1.50');
+    expect(await tones()).toBeGreaterThan(0);
     await page.waitForSelector(`.site-card.worst-red[data-site-id="${MINE}"]`);
     await shot('overview');
   });
@@ -212,6 +224,19 @@ describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => 
     expect(await page.locator('.history-table tbody tr').count()).toBe((await apiAlarms()).length);
     expect(await page.locator('.history-table').textContent()).toContain('已通知瓦检员现场核查，加强通风');
     await shot('history');
+  });
+
+  it('sounds a new alarm unless muted', async () => {
+    await page.click('header button.sound');
+    expect(await page.locator('header button.sound').getAttribute('aria-pressed')).toBe('true');
+    const before = await tones();
+    await publish(TANKS, 'tank-02', { level: 4.1, temp: 18.9, press: 1.65, nh3: 3 });
+    await page.waitForSelector('.alarm[data-state=active_unacked]:has-text("压力超限")');
+    expect(await tones()).toBe(before);
+    await page.click('header button.sound');
+    await publish(TANKS, 'tank-02', { level: 4.1, temp: 18.9, press: 1.85, nh3: 3 });
+    await page.waitForSelector('.alarm[data-level=red]:has-text("压力超限")');
+    await eventually(async () => (await tones()) > before, 5000, 'the alarm sound');
   });
 
   it('switches to English', async () => {
