@@ -3,7 +3,8 @@
  * `npm run build` into dist/console/. It talks to the gateway only through the public API.
  * Only the files the build writes are served; nothing else on disk is reachable from here.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
@@ -22,7 +23,7 @@ export function consoleDir(): string | undefined {
 }
 
 export const consoleRoutes = () => async (app: FastifyInstance) => {
-  const send = (reply: FastifyReply, file: string) => {
+  const send = async (reply: FastifyReply, file: string) => {
     const dir = consoleDir();
     if (!dir || !existsSync(dir + file)) {
       return reply.code(dir ? 404 : 503).type('text/plain; charset=utf-8').send(dir ? `no console file ${file}` : 'the console is not built: run `npm run build`');
@@ -32,7 +33,7 @@ export const consoleRoutes = () => async (app: FastifyInstance) => {
       .headers(SECURITY_HEADERS)
       .header('cache-control', 'no-cache')
       .type(TYPES[ext] ?? 'application/octet-stream')
-      .send(readFileSync(dir + file));
+      .send(await readFile(dir + file));
   };
   app.get('/', { schema: { hide: true } }, async (_req, reply) => send(reply, 'index.html'));
   app.get('/console/:file', { schema: { hide: true } }, async (req, reply) => {
