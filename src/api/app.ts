@@ -25,6 +25,8 @@ import { outputRoutes } from './routes/outputs.js';
 import type { PersonnelService } from '../personnel/service.js';
 import { healthRoutes } from './routes/health.js';
 import { siteRoutes } from './routes/sites.js';
+import { consoleRoutes } from './routes/console.js';
+import { whoamiRoutes } from './routes/whoami.js';
 
 export interface ApiDeps {
   index: SiteIndex;
@@ -80,11 +82,13 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   const auth = new TokenAuth(deps.index.config.gateway.tokens);
   await app.register(healthRoutes(deps));
+  await app.register(whoamiRoutes(auth), { prefix: '/api/v1' });
   await app.register(siteRoutes(deps, auth), { prefix: '/api/v1' });
   await app.register(alarmRoutes(deps, auth), { prefix: '/api/v1' });
   if (deps.personnel) await app.register(personnelRoutes(deps, deps.personnel, auth), { prefix: '/api/v1' });
   if (deps.calibration) await app.register(calibrationRoutes(deps, deps.calibration, auth), { prefix: '/api/v1' });
   if (deps.commandOutput) await app.register(outputRoutes(deps, deps.commandOutput, auth), { prefix: '/api/v1' });
+  await app.register(consoleRoutes());
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { consoleLeg } from './console.js';
 import { influxLeg } from './influx.js';
 import { ingestLeg } from './ingest.js';
 import { latencyLeg } from './latency.js';
@@ -12,7 +13,7 @@ import { modbusLeg } from './modbus.js';
 import { scaleLeg } from './scale.js';
 import { type Figure, machine } from './lib.js';
 
-const LEGS: Record<string, (log: (s: string) => void) => Promise<Figure[]>> = { ingest: ingestLeg, latency: latencyLeg, scale: scaleLeg, influx: influxLeg, modbus: modbusLeg };
+const LEGS: Record<string, (log: (s: string) => void) => Promise<Figure[]>> = { ingest: ingestLeg, latency: latencyLeg, scale: scaleLeg, influx: influxLeg, console: consoleLeg, modbus: modbusLeg };
 
 function table(figures: Figure[]): string {
   const rows = figures.map((f) => [f.leg, f.name, `${f.value.toLocaleString('en')} ${f.unit}`, f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}×`, f.target ?? '']);

@@ -1,0 +1,69 @@
+/** The alarm feed, always on screen: active first, newest on top, filters by site, level, state and type. */
+import { useState } from 'preact/hooks';
+import { type AlarmBook, isActive } from './alarm-book.js';
+import { AlarmItem } from './alarm-item.js';
+import { canAcknowledge, useSession } from './context.js';
+import { LEVEL_ORDER } from './format.js';
+import { useBook, useNow } from './hooks.js';
+import { type Key, type Lang, t, tDynamic } from './i18n.js';
+import type { Alarm } from './types.js';
+
+interface Filters {
+  site: string;
+  level: string;
+  state: string;
+  type: string;
+}
+
+const STATES = ['active', 'unacked', 'active_unacked', 'active_acked', 'cleared_unacked', 'cleared_acked'];
+const TYPES = ['over_limit', 'power_off', 'feed_abnormal', 'offline', 'sensor_fault', 'over_range', 'overcrowding', 'overtime', 'restricted_area', 'sos', 'item_warning', 'sink_backlog'];
+
+function matches(a: Alarm, f: Filters): boolean {
+  if (f.site && a.site_id !== f.site) return false;
+  if (f.level && a.level !== f.level) return false;
+  if (f.type && a.type !== f.type) return false;
+  if (f.state === 'active') return isActive(a);
+  if (f.state === 'unacked') return a.state.endsWith('unacked');
+  return !f.state || a.state === f.state;
+}
+
+export function AlarmFeed({ book, lang }: { book: AlarmBook; lang: Lang }) {
+  const session = useSession();
+  useBook(book);
+  const now = useNow();
+  const [f, setF] = useState<Filters>({ site: '', level: '', state: '', type: '' });
+  const shown = book.list().filter((a) => matches(a, f));
+  const active = book.list().filter(isActive).length;
+  const select = (key: keyof Filters, label: Key, options: [string, string][]) => (
+    <label>
+      {t(label)}
+      <select name={`feed-${key}`} value={f[key]} onChange={(e) => setF({ ...f, [key]: e.currentTarget.value })}>
+        <option value="">{t('all')}</option>
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <aside class="feed" aria-label={t('feed_title')}>
+      <h2>
+        {t('feed_title')} <span class={active > 0 ? 'count' : 'count none'}>{active}</span>
+      </h2>
+      <div class="filters">
+        {select('site', 'site', session.sites.map((s) => [s.site_id, s.name]))}
+        {select('level', 'level', [...LEVEL_ORDER].reverse().map((l) => [l, tDynamic(`level_${l}`)]))}
+        {select('state', 'state', STATES.map((s) => [s, tDynamic(`state_${s}`)]))}
+        {select('type', 'type', TYPES.map((x) => [x, tDynamic(`type_${x}`)]))}
+      </div>
+      <ol class="alarms">
+        {shown.length === 0 && <li class="empty">{t('feed_empty')}</li>}
+        {shown.map((a) => (
+          <AlarmItem key={a.alarm_id} alarm={a} fresh={book.isFresh(a.alarm_id, now)} canAck={canAcknowledge(session.me)} lang={lang} onAcked={(x) => book.put(x)} />
+        ))}
+      </ol>
+    </aside>
+  );
+}

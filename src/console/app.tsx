@@ -1,0 +1,60 @@
+/** The console's top level: sign-in until a token works, then the monitoring screen. */
+import { useEffect, useState } from 'preact/hooks';
+import { ApiFailure, UNAUTHORIZED } from './api.js';
+import { openSession, type Session, SessionContext } from './context.js';
+import { type Lang, setLang } from './i18n.js';
+import { Monitor } from './monitor.js';
+import { forgetToken, savedLang, savedToken, saveLang, saveToken } from './session.js';
+import { SignIn } from './sign-in.js';
+import { unlockAudio } from './sound.js';
+
+export function App() {
+  const [lang, setLangState] = useState<Lang>(savedLang());
+  const [session, setSession] = useState<Session | null>(null);
+  const [restoring, setRestoring] = useState(savedToken() !== null);
+  setLang(lang);
+
+  useEffect(() => {
+    const token = savedToken();
+    if (!token) return;
+    openSession(token)
+      .then(setSession)
+      .catch((err: unknown) => {
+        if (err instanceof ApiFailure && err.status === 401) forgetToken();
+      })
+      .finally(() => setRestoring(false));
+  }, []);
+
+  useEffect(() => {
+    const signOutNow = () => (forgetToken(), setSession(null));
+    // Browsers play sound only after a user gesture: the first click or key on the page unlocks it.
+    const unlock = () => unlockAudio();
+    window.addEventListener(UNAUTHORIZED, signOutNow);
+    window.addEventListener('pointerdown', unlock, { once: true });
+    window.addEventListener('keydown', unlock, { once: true });
+    return () => window.removeEventListener(UNAUTHORIZED, signOutNow);
+  }, []);
+
+  const switchLang = () => {
+    const next = lang === 'zh' ? 'en' : 'zh';
+    saveLang(next);
+    setLangState(next);
+  };
+  const signIn = async (token: string) => {
+    const s = await openSession(token);
+    saveToken(token);
+    setSession(s);
+  };
+  const signOut = () => {
+    forgetToken();
+    setSession(null);
+  };
+
+  if (restoring) return null;
+  if (!session) return <SignIn lang={lang} onLang={switchLang} onSignIn={signIn} />;
+  return (
+    <SessionContext.Provider value={session}>
+      <Monitor lang={lang} onLang={switchLang} onSignOut={signOut} />
+    </SessionContext.Provider>
+  );
+}

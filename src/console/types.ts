@@ -1,0 +1,102 @@
+/** The wire shapes of CONTRACT §2/§4 that the console reads (snake_case, ISO timestamps). */
+// Repeated from src/domain/types.ts, which also holds Node-only types (Frame carries a Buffer).
+export type Level = 'blue' | 'yellow' | 'orange' | 'red';
+export type AlarmState = 'active_unacked' | 'active_acked' | 'cleared_unacked' | 'cleared_acked';
+export type AlarmEventKind = 'raised' | 'escalated' | 'acknowledged' | 'cleared';
+
+export interface Limit {
+  direction: 'high' | 'low';
+  set: number;
+  clear: number;
+  level: Level;
+  action?: 'power_off';
+  delay_s?: number;
+}
+
+export type Role = 'viewer' | 'operator' | 'regulator' | 'admin';
+
+export interface Whoami {
+  name: string;
+  role: Role;
+  sites: string[] | '*';
+}
+
+export interface Site {
+  site_id: string;
+  name: string;
+  kind: string;
+  time_zone: string;
+  devices: number;
+  points: number;
+}
+
+export interface LastReading {
+  ts: string;
+  value: number | null;
+  status: number;
+}
+
+export interface Point {
+  point_id: string;
+  name: string | null;
+  device_id: string;
+  channel: string;
+  quantity: string;
+  unit: string;
+  kind: string;
+  location: string;
+  limits: Limit[];
+  last: LastReading | null;
+}
+
+export interface Device {
+  device_id: string;
+  name: string | null;
+  location: string | null;
+  profile: string;
+  transport: string;
+  online: boolean;
+  last_seen: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  frames: number;
+  decode_errors: number;
+  dead_letters: number;
+  simulated: boolean;
+}
+
+export interface Alarm {
+  alarm_id: string;
+  site_id: string;
+  point_id?: string;
+  device_id?: string;
+  item_id?: string;
+  type: string;
+  level: Level;
+  state: AlarmState;
+  raised_at: string;
+  cleared_at?: string;
+  acked_at?: string;
+  acked_by?: string;
+  note?: string;
+  value: number;
+  limit?: Limit;
+  max_value: number;
+  min_value: number;
+}
+
+/** An SSE / MQTT alarm event: the alarm JSON plus what happened and when. */
+export interface AlarmEvent extends Alarm {
+  event: AlarmEventKind;
+  event_at: string;
+}
+
+export interface Reading {
+  ts: string;
+  value: number | null;
+  status: number;
+}
+
+export interface Personnel {
+  underground_count: number;
+}
