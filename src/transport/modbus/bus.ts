@@ -117,6 +117,7 @@ export class ModbusBus {
         } catch (err) {
           job.reject(err as ModbusRequestError);
         }
+        if (this.settings.mode === 'rtu') await sleep(interFrameMs(this.settings.baud_rate));
       }
     } finally {
       this.running = false;
@@ -238,6 +239,12 @@ function destroy(client: Client): void {
     /* already closed */
   }
 }
+
+/**
+ * Silence between two frames on a serial line: 3.5 character times (11 bits each), fixed at
+ * 1.75 ms above 19,200 baud (Modbus over Serial Line V1.02 §2.5.1.1); rounded up to whole ms.
+ */
+export const interFrameMs = (baud: number): number => Math.ceil(baud > 19_200 ? 1.75 : (3.5 * 11 * 1000) / baud);
 
 /** modbus-serial returns bits padded to whole bytes; the block has `n`. */
 const bits = (data: boolean[], n: number): number[] => data.slice(0, n).map((b) => (b ? 1 : 0));
