@@ -43,6 +43,19 @@ describe('SQLite store', () => {
     store.close();
   });
 
+  it('stores a batch in any arrival order: every reading kept, a re-sent one replaced by the later copy', () => {
+    const store = new SqliteStore(tempDir());
+    const at = (point_id: string, ts: number, value: number) => ({ site_id: 's', point_id, ts, value, status: 0 });
+    // arrival order interleaves points and times; q is first seen after p, so its key is larger
+    const batch = [at('p', 3000, 3), at('q', 1000, 10), at('p', 1000, 1), at('q', 1000, 11), at('p', 2000, 2), at('p', 1000, 1.5)];
+    store.commit({ readings: batch, alarms: [], events: [], deadLetters: [] });
+    const raw = (point_id: string) => store.rawReadings({ site_id: 's', point_id, from: 0, to: 5000, limit: 10 }).map((r) => [r.ts, r.value]);
+    expect(raw('p')).toEqual([[1000, 1.5], [2000, 2], [3000, 3]]);
+    expect(raw('q')).toEqual([[1000, 11]]);
+    expect(store.db.pragma('page_size', { simple: true })).toBe(16384);
+    store.close();
+  });
+
   it('ORs the status bits of a window, leaves out calibration readings and aligns windows to the origin', () => {
     const store = new SqliteStore(tempDir());
     const at = (ts: number, value: number, status: number) => ({ site_id: 's', point_id: 'p', ts, value, status });
