@@ -1,10 +1,12 @@
 /**
  * Simulated personnel-positioning reader (profile anjian-position-reader): workers walk a demo
- * mine, modelled as routes of (station, minutes) legs that start when the simulators start. Every
- * interval the reader publishes, per station, the cards it sees now; payloads carry
- * "simulated": true. Built in: one worker overstays underground (never comes back up, so `overtime`
- * fires once the site's shift_limit_h passes) and one walks into a restricted area for a minute
- * (`restricted_area`). Station ids are taken from the site's personnel config.
+ * mine, modelled as routes of (station, minutes) legs that start when the simulators start. The
+ * demo starts mid-shift: the first two workers go down from the shaft top, the others are already
+ * underground at their workplaces and come up within minutes, so the first message already shows
+ * people underground. Every interval the reader publishes, per station, the cards it sees now;
+ * payloads carry "simulated": true. Built in: one worker overstays underground (never comes back
+ * up, so `overtime` fires once the site's shift_limit_h passes) and one walks into a restricted
+ * area for a minute (`restricted_area`). Station ids are taken from the site's personnel config.
  */
 import { connect, type MqttClient } from 'mqtt';
 import type { SiteConfig } from '../src/config/schema.js';
@@ -29,7 +31,7 @@ export function demoRoutes(site: SiteConfig): Map<string, Leg[]> {
     const via = work[0] ?? top;
     if (i === 0) routes.set(card.card_id, [{ station: top, minutes: 1 }, { station: via, minutes: 1 }, { station: place, minutes: 1 }]); // overstays: never leaves
     else if (i === 1 && restricted) routes.set(card.card_id, [{ station: top, minutes: 1 }, { station: via, minutes: 1 }, { station: restricted, minutes: 1 }, { station: place, minutes: 2 }, { station: top, minutes: 1 }]);
-    else routes.set(card.card_id, [{ station: top, minutes: 1 + (i % 3) }, { station: via, minutes: 1 }, { station: place, minutes: 1 + (i % 3) }, { station: via, minutes: 1 }, { station: top, minutes: 1 }]);
+    else routes.set(card.card_id, [{ station: place, minutes: 1 + (i % 3) }, { station: via, minutes: 1 }, { station: top, minutes: 1 }]); // mid-shift: already underground, comes up
   });
   return routes;
 }

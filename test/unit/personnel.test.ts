@@ -75,6 +75,20 @@ describe('personnel positioning engine (fake clock)', () => {
 });
 
 describe('personnel simulator routes (demo mine)', () => {
+  it('the demo starts mid-shift: people are underground from the first reader message on', async () => {
+    const { demoRoutes, stationsAt } = await import('../../simulators/personnel.js');
+    const { loadConfig } = await import('../../src/config/load.js');
+    const coal = loadConfig(new URL('../../config/demo.yaml', import.meta.url).pathname).sites[0]!;
+    const routes = demoRoutes(coal);
+    const e = new PersonnelEngine({ site_id: coal.site_id, ...coal.personnel! }, (() => { let n = 0; return () => `s${++n}`; })());
+    const countAt = (t: number) => {
+      for (const [station, cards] of stationsAt(routes, t)) for (const card of cards) e.see({ card_id: card, station_id: station, ts: t });
+      return e.underground().length;
+    };
+    expect(countAt(0)).toBeGreaterThan(0); // the first message already shows a shift underground
+    for (let t = 2000; t <= 10 * 60_000; t += 2000) expect(countAt(t), `people underground at ${t / 1000} s`).toBeGreaterThan(0);
+  });
+
   it('one worker overstays, one enters the restricted area and leaves it, the others go home', async () => {
     const { demoRoutes, stationsAt } = await import('../../simulators/personnel.js');
     const { loadConfig } = await import('../../src/config/load.js');
