@@ -4,38 +4,28 @@
  * serialport (modbus-serial connectRTUBuffered). One request at a time on the line, an absent unit
  * times out without disturbing its neighbours, and a write reaches the slave's coil.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileById } from '../../devices/index.js';
 import type { ModbusProfile } from '../../src/decode/modbus-profile.js';
 import { ModbusSlave } from '../../simulators/modbus-slave.js';
 import { eventually, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { hasSocat, openPtyPair, type PtyPair } from '../helpers/socat.js';
 
 const SITE = 'm2';
 const TOKEN = 'rtu-admin-token';
-const hasSocat = spawnSync('socat', ['-V']).status === 0;
 
 describe('Modbus RTU on a serial line (socat pty pair)', () => {
   if (!hasSocat && process.env.CI !== 'true') {
     it.skip('socat is not installed (CI=true makes this a failure)', () => undefined);
     return;
   }
-  let socat: ChildProcess;
+  let pty: PtyPair | undefined;
   let slave: ModbusSlave;
   let gw: TestGateway;
 
   beforeAll(async () => {
-    if (!hasSocat) throw new Error('socat is not installed: the RTU serial test needs it (Debian package socat)');
-    socat = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const [slaveEnd, gatewayEnd] = await new Promise<string[]>((resolve, reject) => {
-      let log = '';
-      socat.stderr?.on('data', (d: Buffer) => {
-        log += d.toString();
-        const found = [...log.matchAll(/PTY is (\S+)/g)].map((m) => m[1] as string);
-        if (found.length === 2 && /starting data transfer loop/.test(log)) resolve(found);
-      });
-      socat.on('exit', (code) => reject(new Error(`socat exited (${code}): ${log}`)));
-    });
+    pty = await openPtyPair();
+    const [slaveEnd, gatewayEnd] = pty.ends;
     slave = new ModbusSlave({ framing: 'rtu', name: 'rs485' });
     slave.addUnit(1, profileById.get('acme-gjc4') as ModbusProfile);
     slave.update(1, { ts: Date.now(), values: { ch4: 0.62, temperature: 18.5 } });
@@ -65,7 +55,7 @@ sites:
   afterAll(async () => {
     await gw?.cleanup();
     await slave?.close();
-    socat?.kill();
+    pty?.stop();
   });
 
   const last = async (id: string) => ((await gw.api(`/api/v1/sites/${SITE}/points`, { token: TOKEN })).body as any[]).find((p) => p.point_id === id)?.last;

@@ -1,18 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/config/load.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const secure = readFileSync(new URL('../fixtures/secure.yaml', import.meta.url), 'utf8');
 
-function problems(text: string): string[] {
-  try {
-    parseConfig(text);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe('config', () => {
   it('loads a valid config, fills unit and kind from the quantity catalogue, and freezes it', () => {

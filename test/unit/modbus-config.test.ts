@@ -1,6 +1,7 @@
 /** Config of Modbus devices: the modbus block, its defaults, and the cross-checks of buses. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/config/load.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const config = (devices: string, kind = 'coal_mine', points = '') => `
 schema_version: 1
@@ -17,15 +18,7 @@ ${points || "      - { point_id: ch4-1, device_id: kj-1, channel: ch4_t1, quanti
 
 const kj = (id: string, modbus: string) => `      - { device_id: ${id}, profile: anjian-kj-substation, transport: modbus, modbus: ${modbus} }`;
 
-function problems(text: string): string[] {
-  try {
-    parseConfig(text);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe('modbus config', () => {
   it('fills the documented defaults', () => {

@@ -4,7 +4,6 @@
  * reads decodes (decodeImage) to the sampled values; unmapped addresses give exception 2; writes
  * are recorded; the test knobs (silent, delay, restart) do what they say.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import ModbusSerial from 'modbus-serial';
 import type { ModbusRTU as Client } from 'modbus-serial/ModbusRTU.js';
@@ -18,6 +17,7 @@ import type { ModbusChannelSpec, ModbusProfile, RegisterTable } from '../../src/
 import { decodeImage, emptyImage, encodeImage, widthOf } from '../../src/decode/registers.js';
 import { startModbusSlaves, type ModbusSimulators } from '../../simulators/modbus-run.js';
 import { ModbusSlave } from '../../simulators/modbus-slave.js';
+import { hasSocat, openPtyPair, type PtyPair } from '../helpers/socat.js';
 
 const ModbusRTU = ModbusSerial as unknown as new () => Client;
 
@@ -230,29 +230,19 @@ describe('ModbusSlave knobs', () => {
 });
 
 describe('RTU on a serial line (socat pty pair)', () => {
-  const hasSocat = spawnSync('socat', ['-V']).status === 0;
   if (!hasSocat && process.env.CI !== 'true') {
     it.skip('socat is not installed (CI=true makes this a failure)', () => undefined);
     return;
   }
-  let socat: ChildProcess;
+  let pty: PtyPair | undefined;
   let ends: string[] = [];
 
   beforeAll(async () => {
-    if (!hasSocat) throw new Error('socat is not installed: the RTU serial test needs it (Debian package socat)');
-    socat = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    ends = await new Promise<string[]>((resolve, reject) => {
-      let log = '';
-      socat.stderr?.on('data', (d: Buffer) => {
-        log += d.toString();
-        const found = [...log.matchAll(/PTY is (\S+)/g)].map((m) => m[1] as string);
-        if (found.length === 2 && /starting data transfer loop/.test(log)) resolve(found);
-      });
-      socat.on('exit', (code) => reject(new Error(`socat exited (${code}): ${log}`)));
-    });
+    pty = await openPtyPair();
+    ends = pty.ends;
   });
   afterAll(() => {
-    socat?.kill();
+    pty?.stop();
   });
 
   it('two units on one line (startModbusSlaves, rtu): reads decode to the samples, an absent unit stays silent, writes recorded', async () => {
