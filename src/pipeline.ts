@@ -66,6 +66,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const index = new SiteIndex(config);
   const metrics = createMetrics();
   const store = new SqliteStore(config.gateway.data_dir);
+  store.setDeviceResolver((site_id, point_id) => index.point(site_id, point_id)?.device_id);
   const engine = new AlarmEngine(randomUUID);
   engine.restore(store.activeAlarms(), index.allPoints());
   const watchdog = new PointWatchdog(index.allPoints(), Date.now(), randomUUID);
@@ -117,7 +118,14 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const hub = new AlarmHub((site, json) => broker?.publishAlarm(site, json) ?? Promise.resolve(), (s) => index.timeZone(s), log.child({ component: 'alarms' }));
   const batcher = new WriteBatcher(
     store,
-    (events) => {
+    ({ events, refused }) => {
+      for (const r of refused) {
+        // a second, different reading for a point and time: the first stays (a dead letter, counted like the others)
+        metrics.deadLetters.inc({ code: r.deadLetter.code });
+        if (r.deadLetter.device_id) status.error(r.reading.site_id, r.deadLetter.device_id, r.deadLetter.received_at, r.deadLetter.reason, 'dead_letter');
+        latest.refused(r.reading, r.stored);
+      }
+      if (!events.length) return;
       for (const e of events) metrics.alarmEvents.inc({ event: e.event });
       metrics.activeAlarms.set(engine.activeAlarms().length);
       hub.dispatch(events);

@@ -13,7 +13,13 @@ export class LatestValues {
     if (!prev || prev.ts <= r.ts) this.values.set(r.site_id, r.point_id, { ts: r.ts, value: r.value, status: r.status });
   }
 
-  get(site_id: string, point_id: string): ReadingRow | null {
+  /** A reading the store refused (another one holds its point and time): the stored one is the last value again. */
+  refused(r: Reading, stored: ReadingRow): void {
+    const now = this.values.get(r.site_id, r.point_id);
+    if (now && now.ts === r.ts) this.values.set(r.site_id, r.point_id, stored);
+  }
+
+    get(site_id: string, point_id: string): ReadingRow | null {
     if (!this.values.has(site_id, point_id)) this.values.set(site_id, point_id, this.store.lastReading(site_id, point_id) ?? null);
     return this.values.get(site_id, point_id) ?? null;
   }

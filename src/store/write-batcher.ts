@@ -3,7 +3,7 @@
  * stored in one SQLite transaction (one fsync), then each message's callback runs. This is what
  * lets a QoS 1 PUBACK wait for durable storage without one fsync per message.
  */
-import type { Batch, SqliteStore, StoredEvent } from './sqlite-store.js';
+import type { Batch, CommitResult, SqliteStore } from './sqlite-store.js';
 
 type Done = (err?: Error) => void;
 
@@ -13,8 +13,8 @@ export class WriteBatcher {
 
   constructor(
     private readonly store: SqliteStore,
-    /** Receives the stored alarm events after each successful commit (fan-out to MQTT and SSE). */
-    private readonly onCommitted: (events: StoredEvent[]) => void,
+    /** Receives what a successful commit stored (alarm events: fan-out to MQTT and SSE) and refused (counted). */
+    private readonly onCommitted: (result: CommitResult) => void,
     private readonly onError: (err: Error) => void,
     private readonly maxItems = 5000,
   ) {}
@@ -41,15 +41,15 @@ export class WriteBatcher {
       merged.events.push(...batch.events);
       merged.deadLetters.push(...batch.deadLetters);
     }
-    let stored: StoredEvent[];
+    let result: CommitResult;
     try {
-      stored = this.store.commit(merged);
+      result = this.store.commit(merged);
     } catch (err) {
       this.onError(err as Error);
       for (const item of items) item.done(err as Error);
       return;
     }
     for (const item of items) item.done();
-    if (stored.length) this.onCommitted(stored);
+    if (result.events.length || result.refused.length) this.onCommitted(result);
   }
 }
