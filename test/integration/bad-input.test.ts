@@ -69,6 +69,25 @@ describe('bad payloads become dead letters with a reason', () => {
     expect(await readingsSince(start, start + 1)).toHaveLength(1);
   });
 
+  it('a second, different reading for the same point and time is kept as a dead letter, the first stays', async () => {
+    const ts = Date.now() - 1;
+    const before = await deviceInfo();
+    const first = JSON.stringify({ ts, values: { ch4: 0.41 } });
+    await device.publishAsync(UP, first, { qos: 1 });
+    await device.publishAsync(UP, first, { qos: 1 }); // a redelivery: absorbed silently
+    await device.publishAsync(UP, JSON.stringify({ ts, values: { ch4: 0.42 } }), { qos: 1 });
+    expect(await readingsSince(ts, ts + 1)).toEqual([expect.objectContaining({ value: 0.41, status: 0 })]);
+    const [dl, previous] = await deadLetters();
+    expect(previous?.code).not.toBe('duplicate_timestamp');
+    expect(dl).toMatchObject({ code: 'duplicate_timestamp', device_id: 'gd-01', topic: 'store/readings' });
+    expect(dl!.reason).toBe(`point ch4-face already has a reading at ${new Date(ts).toISOString()} (value 0.41, status 0); refused the different one (value 0.42, status 0): the first stays`);
+    expect(JSON.parse(dl!.payload)).toEqual({ site_id: MINE, point_id: 'ch4-face', ts, value: 0.42, status: 0 });
+    expect(await deviceInfo()).toMatchObject({ dead_letters: before.dead_letters + 1, decode_errors: before.decode_errors, last_error: dl!.reason });
+    const ch4 = (await gw.api(`/api/v1/sites/${MINE}/points`, { token: ADMIN })).body.find((p: { point_id: string }) => p.point_id === 'ch4-face');
+    expect(ch4.last).toMatchObject({ value: 0.41 });
+    expect((await gw.api('/metrics')).body).toMatch(/anjian_dead_letters_total\{code="duplicate_timestamp"\} 1/);
+  });
+
   it('an oversized payload', async () => {
     const big = JSON.stringify({ values: { ch4: 0.5 }, pad: 'x'.repeat(5000) });
     await device.publishAsync(UP, big, { qos: 1 });
