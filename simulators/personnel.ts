@@ -3,8 +3,10 @@
  * mine, modelled as routes of (station, minutes) legs that start when the simulators start. The
  * demo starts mid-shift: the first two workers go down from the shaft top, the others are already
  * underground at their workplaces and come up within minutes, so the first message already shows
- * people underground. Every interval the reader publishes, per station, the cards it sees now;
- * payloads carry "simulated": true. Built in: one worker overstays underground (never comes back
+ * people underground. Every interval each station's reader device publishes the cards its station
+ * sees now (none is a message too, so its headcount falls to 0); payloads carry "simulated": true.
+ * One device per station: messages of several stations through one device would give its one
+ * headcount point several readings at the same time, and only the first would be stored. Built in: one worker overstays underground (never comes back
  * up, so `overtime` fires once the site's shift_limit_h passes) and one walks into a restricted
  * area for a minute (`restricted_area`). Station ids are taken from the site's personnel config.
  */
@@ -54,12 +56,33 @@ export function stationsAt(routes: Map<string, Leg[]>, t_ms: number): Map<string
   return out;
 }
 
+/** Every station of a site's personnel config: surface stations, then those of the areas. Pure. */
+export function siteStations(site: SiteConfig): string[] {
+  const p = site.personnel;
+  return p ? [...new Set([...p.surface_stations, ...p.areas.flatMap((a) => a.stations)])] : [];
+}
+
+/**
+ * Which stations each reader device reports: a station goes to the device whose id ends with the
+ * station id without its `st-` prefix (st-face-1301 → rydw-face-1301); a station no device names is
+ * relayed by the first reader (a single reader relays all stations). Pure.
+ */
+export function stationsOfReaders(stations: readonly string[], readers: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>(readers.map((d) => [d, []]));
+  const relay = readers[0];
+  for (const station of stations) {
+    const own = readers.find((d) => d.endsWith(`-${station.replace(/^st-/, '')}`)) ?? relay;
+    if (own !== undefined) out.get(own)?.push(station);
+  }
+  return out;
+}
+
 export class SimulatedReader {
   private client?: MqttClient;
   private timer?: NodeJS.Timeout;
   private readonly routes: Map<string, Leg[]>;
 
-  constructor(private readonly opts: { url: string; site: SiteConfig; device_id: string; interval_ms: number; started_at: number }) {
+  constructor(private readonly opts: { url: string; site: SiteConfig; device_id: string; stations: readonly string[]; interval_ms: number; started_at: number }) {
     this.routes = demoRoutes(opts.site);
   }
 
@@ -69,7 +92,9 @@ export class SimulatedReader {
     this.timer = setInterval(() => {
       if (!this.client?.connected) return;
       const now = Date.now();
-      for (const [station, cards] of stationsAt(this.routes, now - this.opts.started_at)) {
+      const seen = stationsAt(this.routes, now - this.opts.started_at);
+      for (const station of this.opts.stations) {
+        const cards = seen.get(station) ?? [];
         this.client.publish(topic, JSON.stringify({ station, ts: now, cards: cards.map((card) => ({ card })), simulated: true }), { qos: 1 });
       }
     }, this.opts.interval_ms);

@@ -4,10 +4,10 @@
  * running gateway). Devices without mapped points are skipped. Their data is marked simulated.
  */
 import { profileById } from '../devices/index.js';
-import { isModbusProfile } from '../src/decode/profile.js';
+import { isModbusProfile, isMqttProfile } from '../src/decode/profile.js';
 import type { Config } from '../src/config/schema.js';
 import { createSampler, devicePoints, SimulatedDevice } from './mqtt-device.js';
-import { SimulatedReader } from './personnel.js';
+import { SimulatedReader, siteStations, stationsOfReaders } from './personnel.js';
 import { createScenario, type ScenarioName } from './scenarios.js';
 
 export { isScenarioName, SCENARIO_NAMES, type ScenarioName } from './scenarios.js';
@@ -26,18 +26,27 @@ export interface Simulators {
   stop(): Promise<void>;
 }
 
+/** A positioning reader's profile: its messages carry card sightings. */
+const isReader = (profile_id: string): boolean => {
+  const profile = profileById.get(profile_id);
+  return isMqttProfile(profile) && profile.sightings !== undefined;
+};
+
 export async function startSimulators(opts: SimulatorOptions): Promise<Simulators> {
   const log = opts.log ?? (() => undefined);
   const scenario = createScenario(opts.scenario, opts.config);
   const started_at = Date.now();
   const devices: (SimulatedDevice | SimulatedReader)[] = [];
   for (const site of opts.config.sites) {
+    const readers = site.devices.filter((d) => isReader(d.profile)).map((d) => d.device_id);
+    const stationsOf = stationsOfReaders(siteStations(site), readers);
     for (const device of site.devices) {
       const profile = profileById.get(device.profile);
       if (isModbusProfile(profile)) continue; // polled by the gateway: served by simulated Modbus slaves (simulators/modbus-slave.ts)
       if (profile?.sightings) {
         // a positioning reader: workers walking the site's personnel areas (simulators/personnel.ts)
-        if (site.personnel) devices.push(new SimulatedReader({ url: opts.url, site, device_id: device.device_id, interval_ms: opts.interval_ms, started_at }));
+        const stations = stationsOf.get(device.device_id) ?? [];
+        if (site.personnel && stations.length) devices.push(new SimulatedReader({ url: opts.url, site, device_id: device.device_id, stations, interval_ms: opts.interval_ms, started_at }));
         continue;
       }
       if (!profile || devicePoints(site, device).length === 0) {

@@ -89,6 +89,26 @@ describe('personnel simulator routes (demo mine)', () => {
     for (let t = 2000; t <= 10 * 60_000; t += 2000) expect(countAt(t), `people underground at ${t / 1000} s`).toBeGreaterThan(0);
   });
 
+  it('each demo base station reports through its own reader device with its own headcount point', async () => {
+    const { siteStations, stationsOfReaders } = await import('../../simulators/personnel.js');
+    const { loadConfig } = await import('../../src/config/load.js');
+    const coal = loadConfig(new URL('../../config/demo.yaml', import.meta.url).pathname).sites[0]!;
+    const readers = coal.devices.filter((d) => d.profile === 'anjian-position-reader').map((d) => d.device_id);
+    const stations = siteStations(coal);
+    expect(stations).toHaveLength(5);
+    const byReader = stationsOfReaders(stations, readers);
+    // one station per device: no two messages of one instant feed the same headcount point
+    expect([...byReader.values()].map((s) => s.length)).toEqual(readers.map(() => 1));
+    expect([...byReader.values()].flat().sort()).toEqual([...stations].sort());
+    for (const device_id of readers) expect(coal.points.filter((p) => p.device_id === device_id && p.channel === 'cards' && p.quantity === 'headcount'), device_id).toHaveLength(1);
+  });
+
+  it('a station no reader device names is relayed by the first reader', async () => {
+    const { stationsOfReaders } = await import('../../simulators/personnel.js');
+    expect(stationsOfReaders(['st-top', 'st-face', 'st-goaf'], ['rd-1'])).toEqual(new Map([['rd-1', ['st-top', 'st-face', 'st-goaf']]]));
+    expect(stationsOfReaders(['st-top', 'st-face', 'st-goaf'], ['relay', 'rydw-face'])).toEqual(new Map([['relay', ['st-top', 'st-goaf']], ['rydw-face', ['st-face']]]));
+  });
+
   it('one worker overstays, one enters the restricted area and leaves it, the others go home', async () => {
     const { demoRoutes, stationsAt } = await import('../../simulators/personnel.js');
     const { loadConfig } = await import('../../src/config/load.js');
