@@ -39,7 +39,6 @@ import { EmbeddedReadings } from './store/readings-source.js';
 import { startRetention } from './store/retention.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { WriteBatcher } from './store/write-batcher.js';
-import type { Batch } from './store/sqlite-store.js';
 import { MqttAccess } from './transport/mqtt/access.js';
 import { MqttBroker, type RefusalEvent, type UplinkMessage } from './transport/mqtt/broker.js';
 import type { Logger } from './util/log.js';
@@ -87,6 +86,8 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   personnel.restore(store.activeAlarms());
   const deviceOffline = new DeviceOffline(randomUUID);
   deviceOffline.restore(store.activeAlarms());
+  /** The alarm sources besides the limit engine; each keeps its active alarms and takes back acknowledged ones. */
+  const alarmKeepers: { activeAlarms(): Alarm[]; replace(alarm: Alarm): void }[] = [deviceOffline, watchdog, linkage, escalation, personnel];
   const modbusLog = log.child({ component: 'modbus' });
   const modbusPlans = new Map(planModbusDevices(config, profileById, options.modbusEndpoints).map((p) => [`${p.target.site_id}\u0000${p.target.device_id}`, p]));
   const poller = new ModbusPoller([...modbusPlans.values()].map((p) => p.target), (cycle) => handlePoll(cycle), modbusLog);
@@ -214,18 +215,8 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     const linked = linkage.step(batch.readings, batch.events, at);
     batch.events.push(...linked.events, ...escalation.step(batch.events, at));
     actuate(linked.commands); // at once, before the store commit (AQ 6201: cut-off ≤2 s)
-    pollCommits.push(batch);
-    pollCommitTimer ??= setTimeout(commitPolls, POLL_COMMIT_MS);
+    batcher.add(batch, () => {}, POLL_COMMIT_MS); // no acknowledgement waits on a poll
   }
-
-  /** Poll results wait for no acknowledgement: those of POLL_COMMIT_MS share one transaction (one fsync). */
-  function commitPolls(): void {
-    pollCommitTimer = undefined;
-    for (const batch of pollCommits.splice(0)) batcher.add(batch, () => {});
-  }
-
-  const pollCommits: Batch[] = [];
-  let pollCommitTimer: NodeJS.Timeout | undefined;
 
   function onRefused(e: RefusalEvent): void {
     metrics.refused.inc({ what: e.what });
@@ -236,15 +227,11 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   function acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult {
     batcher.flush();
     const now = Date.now();
-    const current = engine.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? deviceOffline.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? watchdog.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? linkage.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? escalation.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? personnel.activeAlarms().find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
+    const current = [engine, ...alarmKeepers].flatMap((k) => k.activeAlarms()).find((a) => a.alarm_id === alarm_id) ?? store.getAlarm(alarm_id);
     if (!current) return { ok: false, code: 'not_found' };
     if (isAcked(current)) return { ok: false, code: 'already_acknowledged' };
     const acked = engine.acknowledge(alarm_id, actor, note, now) ?? ackAlarm(current, actor, note, now);
-    watchdog.replace(acked);
-    deviceOffline.replace(acked);
-    linkage.replace(acked);
-    escalation.replace(acked);
-    personnel.replace(acked);
+    for (const keeper of alarmKeepers) keeper.replace(acked);
     const stored = store.appendEvent({ event: 'acknowledged', at: now, alarm: acked }, { actor, action: 'alarm.acknowledge', details: { note } });
     metrics.alarmEvents.inc({ event: 'acknowledged' });
     hub.dispatch([stored]);
@@ -302,8 +289,6 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     mqttPort,
     async stop() {
       await poller.stop();
-      clearTimeout(pollCommitTimer);
-      commitPolls();
       timers.stop();
       await app.close();
       await broker?.stop();

@@ -1,7 +1,8 @@
 /**
  * Group commit: the work of every message that arrives within one turn of the event loop is
  * stored in one SQLite transaction (one fsync), then each message's callback runs. This is what
- * lets a QoS 1 PUBACK wait for durable storage without one fsync per message.
+ * lets a QoS 1 PUBACK wait for durable storage without one fsync per message. Work nobody waits
+ * on may wait a few milliseconds longer to join a larger commit (`add(…, maxWaitMs)`).
  */
 import type { Batch, CommitResult, SqliteStore } from './sqlite-store.js';
 
@@ -10,6 +11,7 @@ type Done = (err?: Error) => void;
 export class WriteBatcher {
   private pending: { batch: Batch; done: Done }[] = [];
   private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: SqliteStore,
@@ -19,18 +21,30 @@ export class WriteBatcher {
     private readonly maxItems = 5000,
   ) {}
 
-  add(batch: Batch, done: Done): void {
+  /**
+   * Queues a batch. By default it is committed at the end of this turn of the event loop (a QoS 1
+   * PUBACK waits on it); `maxWaitMs` lets work that nobody waits on (Modbus polls, spread over a
+   * cycle) wait up to that long so more of it shares one fsync. Whatever is pending commits
+   * together, in arrival order, whichever deadline comes first.
+   */
+  add(batch: Batch, done: Done, maxWaitMs = 0): void {
     this.pending.push({ batch, done });
     if (this.pending.length >= this.maxItems) return this.flush();
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
+    if (maxWaitMs === 0) {
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    } else {
+      this.timer ??= setTimeout(() => this.flush(), maxWaitMs);
     }
   }
 
   /** Commits everything pending now (before an acknowledgement, and at shutdown). */
   flush(): void {
     this.scheduled = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     const items = this.pending;
     if (items.length === 0) return;
     this.pending = [];
