@@ -1,10 +1,11 @@
 /** Turning wire data into words for the screen: alarm titles, status bits, values, ages. */
 import { QUANTITIES } from '../domain/quantities.js';
+import { STATUS } from '../domain/status.js';
 import { getLang, QUANTITY_EN, t, tDynamic } from './i18n.js';
 import type { Alarm, Limit, Point } from './types.js';
 
 /** Status bits of CONTRACT §2 (national networking data 状态), lowest first. */
-export const STATUS_BITS = [1, 2, 4, 8, 16, 32, 64, 128] as const;
+export const STATUS_BITS = Object.values(STATUS).filter((bit) => bit !== 0);
 
 export function statusWords(status: number): string[] {
   const words = STATUS_BITS.filter((bit) => (status & bit) === bit).map((bit) => tDynamic(`status_${bit}`));

@@ -1,17 +1,7 @@
 /** The wire shapes of CONTRACT §2/§4 that the console reads (snake_case, ISO timestamps). */
-// Repeated from src/domain/types.ts, which also holds Node-only types (Frame carries a Buffer).
-export type Level = 'blue' | 'yellow' | 'orange' | 'red';
-export type AlarmState = 'active_unacked' | 'active_acked' | 'cleared_unacked' | 'cleared_acked';
-export type AlarmEventKind = 'raised' | 'escalated' | 'acknowledged' | 'cleared';
+import type { AlarmEventKind, AlarmState, Level, Limit } from '../domain/alarm-words.js';
 
-export interface Limit {
-  direction: 'high' | 'low';
-  set: number;
-  clear: number;
-  level: Level;
-  action?: 'power_off';
-  delay_s?: number;
-}
+export type { AlarmEventKind, AlarmState, Level, Limit };
 
 export type Role = 'viewer' | 'operator' | 'regulator' | 'admin';
 

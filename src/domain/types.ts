@@ -2,22 +2,11 @@
  * The types that pass between the stages of the pipeline (DESIGN.md rule 1). Wire and config
  * names are snake_case and identical to CONTRACT.md §2.
  */
+import type { AlarmState, AlarmEventKind, Level, Limit } from './alarm-words.js';
 
-export type Level = 'blue' | 'yellow' | 'orange' | 'red';
-export const LEVELS: readonly Level[] = ['blue', 'yellow', 'orange', 'red'];
-export const levelRank = (level: Level): number => LEVELS.indexOf(level);
+export { type AlarmEventKind, type AlarmState, type Level, type Limit, LEVELS, levelRank } from './alarm-words.js';
 
 export type PointKind = 'analog' | 'switch' | 'cumulative';
-
-/** A threshold on one point (CONTRACT §2): crossed at `set` for `delay_s`, cleared beyond `clear`. */
-export interface Limit {
-  direction: 'high' | 'low';
-  set: number;
-  clear: number;
-  level: Level;
-  action?: 'power_off';
-  delay_s?: number;
-}
 
 /** What a transport hands to decode: one message or one poll of one device. */
 export interface Frame {
@@ -69,10 +58,7 @@ export interface CardSighting {
   sos?: boolean;
 }
 
-export type AlarmState = 'active_unacked' | 'active_acked' | 'cleared_unacked' | 'cleared_acked';
 
-/** What happened to an alarm in one event. */
-export type AlarmEventKind = 'raised' | 'escalated' | 'acknowledged' | 'cleared';
 
 /** An alarm record (CONTRACT §2); times are epoch ms inside the gateway, ISO on the wire. */
 export interface Alarm {
