@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { launchChromium } from '../helpers/browser.js';
 import { type CutProxy, startCutProxy } from '../helpers/cut-proxy.js';
 import { eventually, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -60,7 +60,7 @@ async function baseline(): Promise<void> {
   }
 }
 
-describe.skipIf(!chromiumAvailable())('safety-staff console in Chromium', () => {
+describe('safety-staff console in Chromium', () => {
   beforeAll(async () => {
     execFileSync(process.execPath, [fileURLToPath(new URL('../../src/console/build.mjs', import.meta.url))], { stdio: 'inherit' });
     mkdirSync(ARTIFACTS, { recursive: true });
