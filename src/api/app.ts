@@ -6,10 +6,10 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { SiteIndex } from '../ingest/site-index.js';
+import type { SiteIndex } from '../config/site-index.js';
 import type { DeviceStatusBoard } from '../ingest/device-status.js';
 import type { LatestValues } from '../ingest/latest.js';
-import type { AckResult } from '../pipeline.js';
+import type { AckResult } from '../alarms/desk.js';
 import type { OutputWrite } from '../actions/output-command.js';
 import type { AlarmHub } from '../sinks/alarm-hub.js';
 import type { ReadingsSource } from '../store/readings-source.js';

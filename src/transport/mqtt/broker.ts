@@ -9,6 +9,7 @@ import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client, ty
 import type { Logger } from '../../util/log.js';
 import type { Identity, MqttAccess } from './access.js';
 import { FrameSizeMeter } from './packet-guard.js';
+import { RedeliveryMemory } from './redelivery.js';
 import { type DeviceTopic, alarmTopic, downlinkTopic, parseAlarmTopic, parseDeviceTopic } from './topics.js';
 
 export interface UplinkMessage {
@@ -17,6 +18,8 @@ export interface UplinkMessage {
   payload: Buffer;
   at: number;
   client_id: string;
+  /** A DUP resend of a publish already received (its `at` is the first delivery's): absorbed, never judged again. */
+  redelivery?: boolean;
 }
 
 export interface RefusalEvent {
@@ -42,6 +45,7 @@ export interface BrokerOptions {
 export class MqttBroker {
   private readonly aedes: Aedes;
   private readonly identities = new WeakMap<Client, Identity>();
+  private readonly redeliveries = new RedeliveryMemory();
   private server?: Server;
 
   constructor(
@@ -133,7 +137,17 @@ export class MqttBroker {
       return done(new Error(refusal ?? 'refused'));
     }
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    this.hooks.onUplink({ topic, topicName: packet.topic, payload, at: Date.now(), client_id: client.id }, (err) => done(err ?? null));
+    const now = Date.now();
+    const firstAt = packet.qos > 0 && packet.messageId !== undefined ? this.redeliveries.receive(client.id, packet.messageId, packet.dup, payload, now) : undefined;
+    const msg: UplinkMessage = { topic, topicName: packet.topic, payload, at: firstAt ?? now, client_id: client.id, ...(firstAt !== undefined ? { redelivery: true } : {}) };
+    if (packet.qos !== 2) return this.hooks.onUplink(msg, (err) => done(err ?? null));
+    // QoS 2: a PUBLISH whose packet id aedes still holds awaiting PUBREL was taken already (§4.3.3);
+    // aedes answers it with PUBREC again, and it must not reach the pipeline a second time.
+    const held = (this.aedes as unknown as { persistence: { incomingGetPacket(c: Client, p: PublishPacket): Promise<unknown> } }).persistence;
+    held.incomingGetPacket(client, packet).then(
+      () => done(null),
+      () => this.hooks.onUplink(msg, (err) => done(err ?? null)),
+    );
   }
 
   private allowSubscription(client: Client, filter: string): boolean {
