@@ -6,9 +6,7 @@
  * (default one cycle) is the silence allowed on top.
  */
 import type { DeviceConfig, PointConfig, SiteConfig } from '../config/schema.js';
-
-/** AQ 6201-2019 §4.7.4 最大巡检周期 (standards.md §1.5). */
-export const COAL_MAX_CYCLE_S = 30;
+import { COAL_MAX_CYCLE_S } from '../domain/coal-budgets.js';
 
 /**
  * Default watch cycle per site kind when neither the point nor its device gives one. Coal: the
