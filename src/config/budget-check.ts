@@ -5,7 +5,7 @@
  *   inspection cycle, so silence would go unseen for longer than the standard allows.
  */
 import { COAL_MAX_CYCLE_S, POWER_OFF_BUDGET_S, POWER_OFF_COMMAND_ALLOWANCE_S } from '../domain/coal-budgets.js';
-import type { Problem } from './cross-check.js';
+import type { Problem } from './problem.js';
 import type { Config } from './schema.js';
 
 const MAX_POWER_OFF_DELAY_S = POWER_OFF_BUDGET_S - POWER_OFF_COMMAND_ALLOWANCE_S;

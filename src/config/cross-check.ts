@@ -6,12 +6,10 @@
 import type { DeviceProfile } from '../decode/profile.js';
 import { checkCoalBudgets } from './budget-check.js';
 import { checkModbus } from './modbus-check.js';
+import type { Problem } from './problem.js';
 import type { Config, SiteConfig } from './schema.js';
 
-export interface Problem {
-  path: string;
-  message: string;
-}
+export type { Problem };
 
 type Report = (path: string, message: string) => void;
 

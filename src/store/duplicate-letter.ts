@@ -5,7 +5,7 @@
  * store's insert.
  */
 import type { Reading } from '../domain/types.js';
-import type { DeadLetter, ReadingRow } from './sqlite-store.js';
+import type { DeadLetter, ReadingRow } from '../domain/records.js';
 
 export function duplicateLetter(r: Reading, stored: ReadingRow, device_id: string | undefined, received_at: number): DeadLetter {
   const value = Number.isNaN(r.value) ? null : r.value;

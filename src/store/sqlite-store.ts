@@ -7,32 +7,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Batch, DeadLetter, ReadingRow } from '../domain/records.js';
 import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
+
+export type { Batch, DeadLetter, ReadingRow };
 import { STATUS } from '../domain/status.js';
 import { PairMap } from '../util/pair-map.js';
 import { chainHead, chainUnhashed, rowHash } from './alarm-log.js';
 import { duplicateLetter } from './duplicate-letter.js';
 import { migrate } from './migrations.js';
 
-export interface DeadLetter {
-  received_at: number;
-  site_id?: string;
-  device_id?: string;
-  topic: string;
-  client_id?: string;
-  code: string;
-  reason: string;
-  payload: Buffer;
-}
 
-export interface Batch {
-  readings: Reading[];
-  /** Alarms whose current record changed (upserted). */
-  alarms: Alarm[];
-  /** Alarm events to append; each gets its sequence number (SSE event id). */
-  events: AlarmEvent[];
-  deadLetters: DeadLetter[];
-}
 
 /** A line waiting in the outbox for InfluxDB; `target` picks the retention class. */
 export interface OutboxLine {
@@ -97,8 +82,6 @@ export interface WindowQuery extends RawQuery {
   origin_ms: number;
 }
 
-/** `value` is NaN in the gateway and NULL in the store when it is unknown (status says why); rows read back carry null. */
-export type ReadingRow = { ts: number; value: number | null; status: number };
 
 const AGGREGATE_SQL: Record<WindowFn, string> = {
   mean: 'AVG(value)',
