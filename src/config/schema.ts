@@ -13,11 +13,15 @@ const id = (what: string) =>
 export const LimitSchema = z
   .object({
     direction: z.enum(['high', 'low']),
-    set: z.number().describe('alarm when the value reaches this (≥ for high, ≤ for low)'),
-    clear: z.number().describe('clear only once the value is back beyond this (< for high, > for low)'),
+    set: z.number().describe('alarm when the value reaches this (≥ for high, ≤ for low), or passes it (> / <) when inclusive is false'),
+    clear: z.number().describe('clear only once the value is back beyond this (< for high, > for low), or back at it (≤ / ≥) when inclusive is false'),
     level: z.enum(['blue', 'yellow', 'orange', 'red']),
     action: z.literal('power_off').optional(),
     delay_s: z.number().min(0).max(86400).optional().describe('the value must stay over the limit this long'),
+    inclusive: z
+      .boolean()
+      .optional()
+      .describe('default true: set itself alarms (≥ / ≤, AQ 1029 "≥1.0 %CH4", 达到); false: only values strictly beyond set alarm (> / <) and set itself is permitted (煤矿安全规程 不得低于, 不得超过, 超过, 最高允许浓度)'),
   })
   .strict();
 

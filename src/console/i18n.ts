@@ -260,7 +260,7 @@ const en: Record<Key, string> = {
 
 /** English names of quantities; the Chinese ones come from the domain catalogue. */
 export const QUANTITY_EN: Record<string, string> = {
-  ch4: 'Methane', co: 'CO', o2: 'O2', h2s: 'H2S', co2: 'CO2', temperature: 'Temperature', wind_speed: 'Air velocity',
+  ch4: 'Methane', co: 'CO', o2: 'O2', h2s: 'H2S', no2: 'NO2', so2: 'SO2', nh3: 'NH3', co2: 'CO2', temperature: 'Temperature', wind_speed: 'Air velocity',
   wind_pressure: 'Air pressure', dust: 'Dust', smoke: 'Smoke', feed_state: 'Feed', fan_state: 'Fan', door_state: 'Air door',
   water_level: 'Water level', pond_level: 'Pond level', phreatic_depth: 'Phreatic depth', beach_length: 'Beach length',
   freeboard: 'Freeboard', displacement: 'Displacement', rainfall: 'Rainfall', tank_level: 'Tank level', pressure: 'Pressure',

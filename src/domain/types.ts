@@ -4,7 +4,7 @@
  */
 import type { AlarmState, AlarmEventKind, Level, Limit } from './alarm-words.js';
 
-export { type AlarmEventKind, type AlarmState, type Level, type Limit, LEVELS, levelRank } from './alarm-words.js';
+export { type AlarmEventKind, type AlarmState, type Level, type Limit, LEVELS, crossingSign, isInclusive, levelRank } from './alarm-words.js';
 
 export type PointKind = 'analog' | 'switch' | 'cumulative';
 
