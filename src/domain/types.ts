@@ -39,6 +39,8 @@ export type AlarmType =
   | 'over_limit'
   | 'power_off'
   | 'feed_abnormal'
+  /** 风电闭锁: a local fan stopped with no standby running; power to its heading is cut (src/alarms/fan-lockout.ts). */
+  | 'fan_stopped'
   | 'offline'
   | 'sensor_fault'
   | 'over_range'
