@@ -11,6 +11,8 @@ export interface ChannelSpec {
   unit: string;
   kind: PointKind;
   description?: string;
+  /** Cumulative channels: the device clears the counter at 00:00 local time (a daily rain gauge). */
+  resets?: 'local_midnight';
 }
 
 /** What a simulator hands to `encode`: one sample of each channel it simulates. */
