@@ -14,7 +14,8 @@
  *
  * "Not known to run" includes a standby never read yet: silence is never "ventilated". A reading
  * whose value is unknown (NaN) or doubtful (calibration, faults, not polled, paused) neither locks
- * nor unlocks. power_on here only ends this lock: an output that another source (the methane
+ * nor unlocks, nor does one at or before the newest reading already taken for its point (issue 12
+ * point 1: back-filled data never actuates). power_on here only ends this lock: an output that another source (the methane
  * linkage) holds off must stay off; the caller combines the two (see the report on wiring).
  */
 import { STATUS } from '../domain/status.js';
@@ -52,6 +53,8 @@ export class FanLockout {
   private readonly fans = new Map<string, FanState>();
   /** Switch point (fan or standby) → the fans it decides. */
   private readonly watchers = new Map<string, { state: FanState; role: 'main' | 'standby' }[]>();
+  /** Time of the newest reading taken per switch point: older ones (back-fill) are not judged. */
+  private readonly newest = new Map<string, number>();
 
   constructor(
     fans: readonly FanLockoutPoint[],
@@ -78,8 +81,11 @@ export class FanLockout {
   step(readings: readonly Reading[], now: number): { commands: OutputCommand[]; events: AlarmEvent[] } {
     const out = { commands: [] as OutputCommand[], events: [] as AlarmEvent[] };
     for (const r of readings) {
-      const watching = this.watchers.get(key(r.site_id, r.point_id));
+      const k = key(r.site_id, r.point_id);
+      const watching = this.watchers.get(k);
       if (!watching) continue;
+      if (r.ts <= (this.newest.get(k) ?? -Infinity)) continue; // late (a substation's back-fill): history, not now
+      this.newest.set(k, r.ts);
       const value = runningOf(r);
       if (value === undefined) continue;
       for (const { state, role } of watching) {
@@ -94,6 +100,11 @@ export class FanLockout {
   /** Whether the heading of the fan point is cut off (for status and tests). */
   isLocked(site_id: string, point_id: string): boolean {
     return this.fans.get(key(site_id, point_id))?.alarm !== undefined;
+  }
+
+  /** The fans whose heading is cut, with what they cut (e.g. to restore OutputHolds after a restart). */
+  lockedFans(): FanLockoutPoint[] {
+    return [...this.fans.values()].flatMap((s) => (s.alarm ? [s.fan] : []));
   }
 
   activeAlarms(): Alarm[] {

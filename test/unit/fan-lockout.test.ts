@@ -92,6 +92,17 @@ describe('fan lockout (风电闭锁)', () => {
     expect(r.lockout.isLocked(SITE, 'fan-2')).toBe(true);
   });
 
+  it('a late reading (back-fill, replay) neither cuts nor restores', () => {
+    const r = rig([{ site_id: SITE, point_id: 'fan-2', outputs: [{ device_id: 'kj-1' }] }]);
+    r.read('fan-2', 10, 1);
+    r.read('fan-2', 5, 0); // an old stop flushed from a substation buffer
+    r.read('fan-2', 10, 0); // same time as the newest: a conflicting duplicate
+    expect(r.commands).toEqual([]);
+    r.read('fan-2', 11, 0);
+    r.read('fan-2', 8, 1); // an old run does not restore either
+    expect(r.brief()).toEqual(['power_off kj-1']);
+  });
+
   it('judges a batch in order: a stop and a restart in one poll give off then on', () => {
     const r = rig([{ site_id: SITE, point_id: 'fan-2', outputs: [{ device_id: 'kj-1' }] }]);
     r.send([r.at('fan-2', 0, 1), r.at('fan-2', 1, 0), r.at('fan-2', 2, 1)], 2500);
@@ -108,6 +119,7 @@ describe('fan lockout (风电闭锁)', () => {
     const r = rig();
     r.lockout.restore([acked, { ...acked, alarm_id: 'other', point_id: 'elsewhere' }]);
     expect(r.lockout.activeAlarms()).toEqual([acked]);
+    expect(r.lockout.lockedFans()).toEqual([HEADING]);
     r.read('fan-local', 10, 0);
     r.read('fan-standby', 11, 0);
     expect(r.commands).toEqual([]);
