@@ -22,6 +22,7 @@ import { STATUS } from '../domain/status.js';
 import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
 import { clearAlarm, openAlarm, trackValue } from './alarm-record.js';
 import type { LinkedOutput, OutputCommand } from './linkage.js';
+import type { AlarmSource } from './source.js';
 
 export interface FanLockoutPoint {
   site_id: string;
@@ -49,7 +50,7 @@ interface FanState {
 
 const key = (site_id: string, point_id: string): string => `${site_id}\u0000${point_id}`;
 
-export class FanLockout {
+export class FanLockout implements AlarmSource {
   private readonly fans = new Map<string, FanState>();
   /** Switch point (fan or standby) → the fans it decides. */
   private readonly watchers = new Map<string, { state: FanState; role: 'main' | 'standby' }[]>();

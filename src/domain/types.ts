@@ -49,8 +49,7 @@ export type AlarmType =
   | 'restricted_area'
   | 'sos'
   | 'sink_backlog'
-  | 'item_warning'
-  | 'fan_stopped';
+  | 'item_warning';
 
 export type AlarmCause = 'silence' | 'status_bit' | 'stuck' | 'device_state' | 'missed_polls';
 

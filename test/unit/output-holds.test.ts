@@ -19,7 +19,7 @@ function rig() {
   const id = () => `a${++n}`;
   const limits = (buildPresetLimits(presetById.get('aq1029/heading-face')!) as { limits: Limit[] }).limits;
   const point = { site_id: S, point_id: 'ch4-heading', device_id: 'kj-1', limits };
-  const engine = new AlarmEngine(id);
+  const engine = new AlarmEngine([point], id);
   const linkage = new PowerLinkage([{ site_id: S, point_id: 'ch4-heading', outputs: [RELAY], feed_confirm_s: 10 }], id);
   const fans = new FanLockout([{ site_id: S, point_id: 'fan-local', outputs: [RELAY] }], id);
   const holds = new OutputHolds();
