@@ -78,10 +78,18 @@ export class FanLockout implements AlarmSource {
     }
   }
 
-  /** One batch of readings (in order) at `now`: the commands to send at once and the alarm events. */
+  /**
+   * One batch of readings (in time order) at `now`: the commands to send at once and the alarm
+   * events. Readings of the same time are taken together before deciding, so a message saying
+   * "main stopped, standby running" cuts nothing.
+   */
   step(readings: readonly Reading[], now: number): { commands: OutputCommand[]; events: AlarmEvent[] } {
     const out = { commands: [] as OutputCommand[], events: [] as AlarmEvent[] };
+    let touched = new Set<FanState>();
+    let at: number | undefined;
     for (const r of readings) {
+      if (at !== undefined && r.ts !== at) (this.decideAll(touched, at, now, out), (touched = new Set()));
+      at = r.ts;
       const k = key(r.site_id, r.point_id);
       const watching = this.watchers.get(k);
       if (!watching) continue;
@@ -92,10 +100,15 @@ export class FanLockout implements AlarmSource {
       for (const { state, role } of watching) {
         state[role] = value;
         if (role === 'main' && state.alarm) state.alarm = trackValue(state.alarm, value, r.ts);
-        this.decide(state, r.ts, now, out);
+        touched.add(state);
       }
     }
+    if (at !== undefined) this.decideAll(touched, at, now, out);
     return out;
+  }
+
+  private decideAll(states: ReadonlySet<FanState>, at: number, now: number, out: { commands: OutputCommand[]; events: AlarmEvent[] }): void {
+    for (const state of states) this.decide(state, at, now, out);
   }
 
   /** Whether the heading of the fan point is cut off (for status and tests). */
