@@ -6,7 +6,6 @@ import { type Lang, setLang } from './i18n.js';
 import { Monitor } from './monitor.js';
 import { forgetToken, savedLang, savedToken, saveLang, saveToken } from './session.js';
 import { SignIn } from './sign-in.js';
-import { unlockAudio } from './sound.js';
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(savedLang());
@@ -27,11 +26,7 @@ export function App() {
 
   useEffect(() => {
     const signOutNow = () => (forgetToken(), setSession(null));
-    // Browsers play sound only after a user gesture: the first click or key on the page unlocks it.
-    const unlock = () => unlockAudio();
     window.addEventListener(UNAUTHORIZED, signOutNow);
-    window.addEventListener('pointerdown', unlock, { once: true });
-    window.addEventListener('keydown', unlock, { once: true });
     return () => window.removeEventListener(UNAUTHORIZED, signOutNow);
   }, []);
 

@@ -36,6 +36,8 @@ export interface Point {
   kind: string;
   location: string;
   limits: Limit[];
+  /** The silence watch cycle (s): a reading older than this is stale. */
+  watch_cycle_s?: number;
   last: LastReading | null;
 }
 
@@ -71,8 +73,12 @@ export interface Alarm {
   note?: string;
   value: number;
   limit?: Limit;
-  max_value: number;
-  min_value: number;
+  max_value: number | null;
+  min_value: number | null;
+  max_at?: string;
+  cause?: string;
+  historical?: boolean;
+  confirmed_at?: string;
 }
 
 /** An SSE / MQTT alarm event: the alarm JSON plus what happened and when. */
@@ -89,4 +95,5 @@ export interface Reading {
 
 export interface Personnel {
   underground_count: number;
+  underground: { card_id: string; name: string | null; area_id: string | null }[];
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { SiteConfig } from '../../config/schema.js';
 import type { WindowFn } from '../../store/sqlite-store.js';
+import { watchCycleS } from '../../alarms/watch-cycle.js';
 import { isoInZone, offsetMinutes, parseDuration } from '../../util/time.js';
 import type { ApiDeps } from '../deps.js';
 import { canSee, requireRole, requireSite, type TokenAuth } from '../auth.js';
@@ -70,6 +71,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
         location: pt.location,
         range: pt.range ?? null,
         limits: pt.limits,
+        watch_cycle_s: watchCycleS(s.kind, pt, s.devices.find((d) => d.device_id === pt.device_id)),
         last: last ? { ts: isoInZone(last.ts, s.time_zone), value: knownOrNull(last.value), status: last.status } : null,
       };
     });
