@@ -6,7 +6,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { AckForm } from './ack-form.js';
 import { isActive } from './alarm-book.js';
-import { alarmTag, isPowerOffChain } from './alarm-kind.js';
+import { alarmTag, isPowerOffChain, severity } from './alarm-kind.js';
 import { siteName, useSession } from './context.js';
 import { alarmWords, comparator, decimalsFor, durationText, pointValueText, unitText, valueText, wallTime } from './format.js';
 import { type Lang, t, tDynamic } from './i18n.js';
@@ -39,7 +39,7 @@ export const AlarmItem = memo(function AlarmItem({ alarm: a, fresh, canAck, curr
   const cls = ['alarm', `level-${a.level}`, active ? 'active' : 'cleared', unacked ? 'unacked' : 'acked', powerOff ? 'power-off' : '', fresh && unacked ? 'fresh' : ''].join(' ');
   const restored = !active && powerOff && a.type !== 'feed_abnormal';
   return (
-    <li class={cls} data-alarm-id={a.alarm_id} data-state={a.state} data-level={a.level} data-type={a.type}>
+    <li class={cls} data-alarm-id={a.alarm_id} data-state={a.state} data-level={a.level} data-type={a.type} data-severity={severity(a)}>
       <div class="alarm-main">
         <span class={`level-tag level-${a.level}`}>{alarmTag(a, kind)}</span>
         <span class="what">{words.what}</span>
