@@ -45,7 +45,7 @@ export const AlarmItem = memo(function AlarmItem({ alarm: a, fresh, canAck, curr
         <span class="what">{words.what}</span>
         <span class="where">{words.where}</span>
       </div>
-      {point && <Values alarm={a} active={active} current={current} stale={currentStale} />}
+      {point && a.limit && <Values alarm={a} active={active} current={current} stale={currentStale} />}
       <div class="alarm-meta">
         <span>{siteName(session, a.site_id)}</span>
         <span>

@@ -1,5 +1,6 @@
 /** The clock in the top bar: date and time in the sites' zone; one clock per zone when sites differ. */
 import { useSession } from './context.js';
+import { zoneDateTime } from './zone-time.js';
 
 export function Clock({ now }: { now: number }) {
   const { sites } = useSession();
@@ -15,10 +16,4 @@ export function Clock({ now }: { now: number }) {
       ))}
     </span>
   );
-}
-
-/** YYYY-MM-DD HH:mm:ss in a time zone. */
-export function zoneDateTime(ms: number, timeZone: string): string {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone, hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(ms).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second}`;
 }

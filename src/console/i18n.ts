@@ -155,6 +155,10 @@ const zh = {
   cleared_waiting: '已解除待确认 {n} 条',
   unknown: '未知',
   and_more: '另有 {n} 条',
+  duration: '持续时间',
+  acked_at: '确认时间',
+  export_csv: '导出 CSV',
+  historical: '补传',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -310,6 +314,10 @@ const en: Record<Key, string> = {
   cleared_waiting: '{n} cleared, awaiting acknowledgement',
   unknown: 'unknown',
   and_more: '{n} more',
+  duration: 'Duration',
+  acked_at: 'Acknowledged',
+  export_csv: 'Export CSV',
+  historical: 'back-filled',
 };
 
 /** English names of quantities; the Chinese ones come from the domain catalogue. */
