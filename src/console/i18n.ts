@@ -159,6 +159,12 @@ const zh = {
   acked_at: '确认时间',
   export_csv: '导出 CSV',
   historical: '补传',
+  cal_state: '标校中 · {by} · 至 {until}',
+  cal_start: '开始标校',
+  cal_stop: '结束标校',
+  cal_minutes: '标校时长 (分钟)',
+  cal_note: '标校说明 (可选)',
+  calibrating: '标校中的测点',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -318,6 +324,12 @@ const en: Record<Key, string> = {
   acked_at: 'Acknowledged',
   export_csv: 'Export CSV',
   historical: 'back-filled',
+  cal_state: 'Calibrating · {by} · until {until}',
+  cal_start: 'Start calibration',
+  cal_stop: 'End calibration',
+  cal_minutes: 'Calibration (minutes)',
+  cal_note: 'Calibration note (optional)',
+  calibrating: 'Points in calibration',
 };
 
 /** English names of quantities; the Chinese ones come from the domain catalogue. */

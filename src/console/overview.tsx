@@ -6,7 +6,8 @@
 import { type AlarmBook, isActive } from './alarm-book.js';
 import { severity } from './alarm-kind.js';
 import { useSession } from './context.js';
-import { alarmWords, LEVEL_ORDER, levelRank } from './format.js';
+import { calibrationText } from './calibration.js';
+import { alarmWords, LEVEL_ORDER, levelRank, quantityName } from './format.js';
 import { useBook, usePoll } from './hooks.js';
 import { t, tDynamic } from './i18n.js';
 import type { Alarm, Device, Site } from './types.js';
@@ -54,6 +55,7 @@ function SiteCard({ site, counts, worst, alarms, onOpen }: CardProps) {
   const readers = devices.data?.filter(isReader);
   const hasPositioning = readers !== undefined && readers.length > 0;
   const people = usePoll(() => (hasPositioning ? api.personnel(site.site_id) : Promise.resolve(null)), POLL_MS, [site.site_id, hasPositioning]);
+  const calibrating = usePoll(() => api.points(site.site_id).then((ps) => ps.filter((p) => p.calibration)), POLL_MS, [site.site_id]).data ?? [];
   const offline = devices.data?.filter((d) => !d.online).length;
   const readersDown = hasPositioning && readers.every((d) => !d.online);
   const headcount = !hasPositioning ? t('not_applicable') : readersDown ? t('unknown') : people.data ? String(people.data.underground_count) : '…';
@@ -85,6 +87,15 @@ function SiteCard({ site, counts, worst, alarms, onOpen }: CardProps) {
             );
           })}
           {alarms.length > NAMED && <li class="more">{t('and_more', { n: alarms.length - NAMED })}</li>}
+        </ul>
+      )}
+      {calibrating.length > 0 && (
+        <ul class="calibrating" aria-label={t('calibrating')}>
+          {calibrating.map((p) => (
+            <li key={p.point_id} data-point-id={p.point_id}>
+              {p.name ?? quantityName(p.quantity)} · {p.location} · {calibrationText(p)}
+            </li>
+          ))}
         </ul>
       )}
       <dl>

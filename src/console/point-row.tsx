@@ -2,6 +2,7 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { ageText, limitsText, pointValueText, quantityName, statusWords, unitText } from './format.js';
 import { type Key, type Lang, t } from './i18n.js';
+import { calibrationText } from './calibration.js';
 import { memo } from './memo.js';
 import type { Health } from './point-health.js';
 import type { Point } from './types.js';
@@ -10,6 +11,8 @@ interface RowProps {
   point: Point;
   coal: boolean;
   health: Health;
+  /** who/until of an open calibration window, '' when none (a primitive, for memo) */
+  calibrating: string;
   lastTs: string | undefined;
   lastValue: number | null | undefined;
   lastStatus: number | undefined;
@@ -18,7 +21,7 @@ interface RowProps {
   onSelect(point_id: string): void;
 }
 
-export const PointRow = memo(function PointRow({ point: p, coal, health, lastTs, lastValue, lastStatus, selected, onSelect }: RowProps) {
+export const PointRow = memo(function PointRow({ point: p, coal, health, calibrating, lastTs, lastValue, lastStatus, selected, onSelect }: RowProps) {
   const status = lastStatus ?? 0;
   const current = health === 'ok';
   const hasValue = current && lastValue !== null && lastValue !== undefined;
@@ -39,7 +42,10 @@ export const PointRow = memo(function PointRow({ point: p, coal, health, lastTs,
         )}
       </td>
       <td class="unit">{unitText(p.unit)}</td>
-      <td class="status">{statusText}</td>
+      <td class="status">
+        {statusText}
+        {calibrating && <small class="cal">{calibrationText(p)}</small>}
+      </td>
       <td class="limits">{limitsText(p.limits, '', coal)}</td>
       <td class="updated">
         <Age iso={lastTs} stale={!current} />

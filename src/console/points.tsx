@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AlarmBook } from './alarm-book.js';
+import { CalibrationBox } from './calibration.js';
 import { useSession } from './context.js';
 import { quantityName } from './format.js';
 import { useBook, useNow } from './hooks.js';
@@ -65,6 +66,7 @@ export function PointsView({ site, onSite, lang, book, live }: Props) {
     <div class="points-view">
       <SitePicker site={site} onSite={choose} />
       {chosen && <Trend key={`${site}/${chosen.point_id}`} site={site} point={chosen} lang={lang} book={book} coal={coal} onClose={() => setSelected(undefined)} />}
+      {chosen && <CalibrationBox site={site} point={chosen} onChanged={() => live.refresh()} />}
       <div class="points-filters">
         <input class="filter" type="search" placeholder={t('filter_points')} value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
         <select name="points-status" value={status} onChange={(e) => setStatus(e.currentTarget.value as StatusFilter)} aria-label={t('status')}>
@@ -92,7 +94,7 @@ export function PointsView({ site, onSite, lang, book, live }: Props) {
         </thead>
         <tbody>
           {rows.map(({ p, health }) => (
-            <PointRow key={p.point_id} point={p} coal={coal} health={health} lastTs={p.last?.ts} lastValue={p.last?.value} lastStatus={p.last?.status} selected={p.point_id === selected} lang={lang} onSelect={setSelected} />
+            <PointRow key={p.point_id} point={p} coal={coal} health={health} calibrating={p.calibration ? `${p.calibration.by}/${p.calibration.until}` : ''} lastTs={p.last?.ts} lastValue={p.last?.value} lastStatus={p.last?.status} selected={p.point_id === selected} lang={lang} onSelect={setSelected} />
           ))}
         </tbody>
       </table>

@@ -38,7 +38,16 @@ export interface Point {
   limits: Limit[];
   /** The silence watch cycle (s): a reading older than this is stale. */
   watch_cycle_s?: number;
+  /** An open calibration (标校) window. */
+  calibration?: Calibration | null;
   last: LastReading | null;
+}
+
+export interface Calibration {
+  started_at: string;
+  until: string;
+  by: string;
+  note: string | null;
 }
 
 export interface Device {

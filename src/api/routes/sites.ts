@@ -60,6 +60,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     const s = site(auth.authenticate(req), req.params.site_id);
     return s.points.map((pt) => {
       const last = deps.latest.get(s.site_id, pt.point_id);
+      const cal = deps.calibration?.get(s.site_id, pt.point_id);
       return {
         point_id: pt.point_id,
         name: pt.name ?? null,
@@ -72,6 +73,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
         range: pt.range ?? null,
         limits: pt.limits,
         watch_cycle_s: watchCycleS(s.kind, pt, s.devices.find((d) => d.device_id === pt.device_id)),
+        calibration: cal && Date.now() < cal.until ? { started_at: isoInZone(cal.started_at, s.time_zone), until: isoInZone(cal.until, s.time_zone), by: cal.by, note: cal.note ?? null } : null,
         last: last ? { ts: isoInZone(last.ts, s.time_zone), value: knownOrNull(last.value), status: last.status } : null,
       };
     });
