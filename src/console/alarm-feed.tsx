@@ -15,6 +15,7 @@ import type { LivePoints } from './live-points.js';
 import { faultIndex, pointHealth } from './point-health.js';
 import type { Alarm } from './types.js';
 import { useLive } from './use-live-points.js';
+import { usePeopleVersion } from './use-people.js';
 
 interface Filters {
   site: string;
@@ -40,6 +41,7 @@ export function AlarmFeed({ book, lang, live }: { book: AlarmBook; lang: Lang; l
   useBook(book);
   useLive(live);
   const now = useNow();
+  const names = usePeopleVersion();
   const [f, setF] = useState<Filters>({ site: '', level: '', state: '', type: '' });
   const shown = book.list().filter((a) => matches(a, f));
   const clearedUnacked = f.state === '' || f.state === 'unacked' ? shown.filter((a) => a.state === 'cleared_unacked') : [];
@@ -63,7 +65,7 @@ export function AlarmFeed({ book, lang, live }: { book: AlarmBook; lang: Lang; l
   const item = (a: Alarm) => {
     const p = a.point_id ? live.get(a.site_id, a.point_id) : undefined;
     const stale = p ? pointHealth(a.site_id, p, now, faults).health !== 'ok' : false;
-    return <AlarmItem key={a.alarm_id} alarm={a} fresh={book.isFresh(a.alarm_id, now)} canAck={canAck} lang={lang} current={p?.last?.value} currentStale={stale} now={isActive(a) ? now : 0} onAcked={(x) => book.put(x)} />;
+    return <AlarmItem key={a.alarm_id} names={names} alarm={a} fresh={book.isFresh(a.alarm_id, now)} canAck={canAck} lang={lang} current={p?.last?.value} currentStale={stale} now={isActive(a) ? now : 0} onAcked={(x) => book.put(x)} />;
   };
   return (
     <aside class="feed" aria-label={t('feed_title')}>

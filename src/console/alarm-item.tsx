@@ -15,6 +15,8 @@ import type { Alarm } from './types.js';
 
 interface Props {
   alarm: Alarm;
+  /** The version of the people names (re-render when a card's name arrives). */
+  names: number;
   fresh: boolean;
   canAck: boolean;
   lang: Lang;

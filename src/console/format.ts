@@ -3,6 +3,7 @@ import { crossingSign } from '../domain/alarm-words.js';
 import { QUANTITIES } from '../domain/quantities.js';
 import { STATUS } from '../domain/status.js';
 import { getLang, QUANTITY_EN, t, tDynamic } from './i18n.js';
+import { areaName, PERSONNEL_TYPES, personName } from './people.js';
 import type { Alarm, Device, Limit, Point } from './types.js';
 
 /** Status bits of CONTRACT §2 (national networking data 状态), lowest first. */
@@ -96,7 +97,8 @@ export function alarmWords(a: Alarm, point: Point | undefined, device?: Device):
   else if (q && a.type === 'power_off') what = joined(t('over_power_off'));
   else if (q) what = joined(what);
   const deviceWords = device ? [device.name ?? device.device_id, device.location].filter(Boolean).join(' · ') : undefined;
-  const where = point?.location ?? deviceWords ?? a.device_id ?? a.item_id ?? a.point_id ?? '';
+  const person = PERSONNEL_TYPES.has(a.type) ? [personName(a.site_id, a.device_id) ?? a.device_id, areaName(a.site_id, a.item_id) ?? a.item_id].filter(Boolean).join(' · ') : undefined;
+  const where = point?.location ?? person ?? deviceWords ?? a.device_id ?? a.item_id ?? a.point_id ?? '';
   if (!point) return { what, where, detail: '' };
   const unit = unitText(point.unit);
   const decimals = decimalsFor(a.limit?.set ?? a.value);

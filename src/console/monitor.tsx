@@ -7,6 +7,7 @@ import { useSession } from './context.js';
 import { DevicesView } from './devices.js';
 import { type Key, type Lang, t } from './i18n.js';
 import { LivePoints } from './live-points.js';
+import { watchPeople } from './people.js';
 import { Overview } from './overview.js';
 import { PointsView } from './points.js';
 import { MUTE_MS, savedMuteUntil, saveMuteUntil } from './session.js';
@@ -40,6 +41,7 @@ export function Monitor({ lang, onLang, onSignOut }: Props) {
     return () => live.stop();
   }, [live, book]);
   useEffect(() => live.refresh(), [live, tab, site]);
+  useEffect(() => watchPeople(session.api, book), [session.api, book]);
   const toggleMute = () => {
     const until = mutedUntil > Date.now() ? 0 : Date.now() + MUTE_MS;
     saveMuteUntil(until);

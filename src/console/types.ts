@@ -105,4 +105,5 @@ export interface Reading {
 export interface Personnel {
   underground_count: number;
   underground: { card_id: string; name: string | null; area_id: string | null }[];
+  areas: { area_id: string; name: string }[];
 }
