@@ -28,8 +28,12 @@ export function watchPeople(api: Api, book: AlarmBook): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   let running = false;
-  const tick = async () => {
-    if (running) return;
+  let again = false;
+  const tick = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
     running = true;
     const sites = new Set(alarms().filter((a) => PERSONNEL_TYPES.has(a.type) && a.state.startsWith('active')).map((a) => a.site_id));
     let changed = false;
@@ -50,7 +54,8 @@ export function watchPeople(api: Api, book: AlarmBook): () => void {
     }
     running = false;
     clearTimeout(timer);
-    if (!stopped) timer = setTimeout(() => void tick(), POLL_MS);
+    if (!stopped) timer = setTimeout(() => void tick(), again ? 0 : POLL_MS);
+    again = false;
   };
   void tick();
   const offAlert = book.onAlert((a) => {

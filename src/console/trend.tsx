@@ -30,6 +30,7 @@ export function Trend({ site, point, lang, book, coal, onClose }: Props) {
   const [range, setRange] = useState<TrendRange>(RANGES[0] as TrendRange);
   const [status, setStatus] = useState<'loading' | 'ready' | 'empty' | string>('loading');
   const [count, setCount] = useState(0);
+  const [gaps, setGaps] = useState(0);
   const box = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot>();
   const timeZone = sites.find((s) => s.site_id === site)?.time_zone ?? 'Asia/Shanghai';
@@ -47,6 +48,7 @@ export function Trend({ site, point, lang, book, coal, onClose }: Props) {
       series = s;
       const gapped = withGaps(s, 2 * (point.watch_cycle_s ?? 30));
       plot.setData([gapped.xs, gapped.ys]);
+      setGaps(gapped.xs.length - s.xs.length);
       const n = s.ys.filter((v) => v !== null).length;
       setCount(n);
       setStatus(n > 0 ? 'ready' : 'empty');
@@ -77,7 +79,7 @@ export function Trend({ site, point, lang, book, coal, onClose }: Props) {
   useEffect(() => plotRef.current?.redraw(), [lang]);
 
   return (
-    <section class="trend" data-restore={point.limits.filter((l) => l.action === 'power_off').map((l) => `${t('kj_restore')}${restoreSign(l)}${valueText(l.clear)}`).join(' ')} data-point-id={point.point_id} data-points={count} data-status={status === 'ready' || status === 'empty' || status === 'loading' ? status : 'error'}>
+    <section class="trend" data-restore={point.limits.filter((l) => l.action === 'power_off').map((l) => `${t('kj_restore')}${restoreSign(l)}${valueText(l.clear)}`).join(' ')} data-point-id={point.point_id} data-points={count} data-gaps={gaps} data-status={status === 'ready' || status === 'empty' || status === 'loading' ? status : 'error'}>
       <header>
         <h3>
           {t('trend')} · {point.point_id} {quantityName(point.quantity)} · {point.location}
