@@ -77,7 +77,7 @@ function SiteCard({ site, counts, worst, alarms, onOpen }: CardProps) {
           ))}
       </div>
       {named.length > 0 && (
-        <ul class="in-alarm">
+        <ul class="alarm-points">
           {named.map((a) => {
             const w = alarmWords(a, a.point_id ? session.points.get(a.site_id)?.get(a.point_id) : undefined, session.devices.get(a.site_id)?.get(a.device_id ?? ''));
             return (
