@@ -26,8 +26,8 @@ export function loudest(alarms: readonly Alarm[]): Pattern | undefined {
 export function alarmTag(a: Alarm, siteKind: string | undefined): string {
   if (siteKind !== 'coal_mine') return tDynamic(`level_${a.level}`);
   const cleared = a.state.startsWith('cleared');
-  if (a.type === 'power_off' || a.limit?.action === 'power_off') return cleared ? t('kj_restore') : t('kj_power_off');
+  if (a.type === 'power_off' || a.limit?.action === 'power_off') return cleared ? t('kj_restore') : t('status_2');
   if (a.type === 'feed_abnormal') return t('type_feed_abnormal');
-  if (a.type === 'over_limit') return t('kj_alarm');
+  if (a.type === 'over_limit') return t('status_1');
   return tDynamic(`type_${a.type}` as Key);
 }

@@ -50,8 +50,8 @@ export const restoreSign = (l: Limit): string => (l.direction === 'high' ? '<' :
  */
 export function limitText(l: Limit, coal: boolean): string {
   const set = `${comparator(l)}${valueText(l.set)}`;
-  if (l.action === 'power_off') return `${t('kj_power_off')}${set} ${t('kj_restore')}${restoreSign(l)}${valueText(l.clear)}`;
-  return `${coal ? t('kj_alarm') : tDynamic(`level_${l.level}`)}${set}`;
+  if (l.action === 'power_off') return `${t('status_2')}${set} ${t('kj_restore')}${restoreSign(l)}${valueText(l.clear)}`;
+  return `${coal ? t('status_1') : tDynamic(`level_${l.level}`)}${set}`;
 }
 
 export function limitsText(limits: readonly Limit[], unit: string, coal = false): string {

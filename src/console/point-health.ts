@@ -5,6 +5,7 @@
  * "last value".
  */
 import { isActive } from './alarm-book.js';
+import { t } from './i18n.js';
 import type { Alarm, Point } from './types.js';
 
 export type Health = 'ok' | 'none' | 'stale' | 'offline' | 'fault';
@@ -29,4 +30,9 @@ export function pointHealth(site_id: string, p: Point, now: number, faults: Map<
   const cycle = p.watch_cycle_s ?? 30;
   if (now - Date.parse(p.last.ts) > cycle * 1000) return { health: 'stale' };
   return { health: 'ok' };
+}
+
+/** The state in words, shown instead of a value that is not current: 数据超时, 断线 (the offline alarm's word), 故障. */
+export function healthWord(health: Exclude<Health, 'ok' | 'none'>): string {
+  return health === 'stale' ? t('health_stale') : health === 'offline' ? t('type_offline') : t('health_fault');
 }

@@ -1,10 +1,10 @@
 /** One row of the points table; re-renders only when the reading or its health changes. */
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { ageText, limitsText, pointValueText, quantityName, statusWords, unitText } from './format.js';
-import { type Key, type Lang, t } from './i18n.js';
+import { type Lang, t } from './i18n.js';
 import { calibrationText } from './calibration.js';
 import { memo } from './memo.js';
-import type { Health } from './point-health.js';
+import { type Health, healthWord } from './point-health.js';
 import type { Point } from './types.js';
 
 interface RowProps {
@@ -26,7 +26,7 @@ export const PointRow = memo(function PointRow({ point: p, coal, health, calibra
   const current = health === 'ok';
   const hasValue = current && lastValue !== null && lastValue !== undefined;
   const cls = ['point', `health-${health}`, current && status & 1 ? 'in-alarm' : '', !current || status & ~1 ? 'abnormal' : '', selected ? 'selected' : ''].join(' ');
-  const statusText = health === 'none' ? t('no_value') : current ? statusWords(status).join(' · ') : t(`health_${health}` as Key);
+  const statusText = health === 'none' ? t('no_value') : current ? statusWords(status).join(' · ') : healthWord(health);
   return (
     <tr class={cls} data-point-id={p.point_id} data-health={health} tabIndex={0} onClick={() => onSelect(p.point_id)} onKeyDown={(e) => e.key === 'Enter' && onSelect(p.point_id)}>
       <td class="name">
@@ -34,7 +34,7 @@ export const PointRow = memo(function PointRow({ point: p, coal, health, calibra
       </td>
       <td class="where">{p.location}</td>
       <td class={hasValue ? 'num value' : 'num value none'}>
-        {current ? pointValueText(p, lastValue) : health === 'none' ? t('no_value') : t(`health_${health}` as Key)}
+        {current ? pointValueText(p, lastValue) : health === 'none' ? t('no_value') : healthWord(health)}
         {!current && lastTs !== undefined && (
           <small class="was">
             {t('last_value')} {pointValueText(p, lastValue)}

@@ -71,7 +71,7 @@ export function PointsView({ site, onSite, lang, book, live }: Props) {
         <input class="filter" type="search" placeholder={t('filter_points')} value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
         <select name="points-status" value={status} onChange={(e) => setStatus(e.currentTarget.value as StatusFilter)} aria-label={t('status')}>
           <option value="">{t('all')}</option>
-          <option value="alarm">{t('filter_alarm')}</option>
+          <option value="alarm">{t('status_1')}</option>
           <option value="abnormal">{t('filter_abnormal')}</option>
           <option value="normal">{t('status_normal')}</option>
         </select>
