@@ -28,8 +28,12 @@ interface Props {
   live: LivePoints;
 }
 
-/** Rank for sort-by-alarm: in alarm, then faults / stale, then the rest. */
-const rank = (p: Point, h: Health): number => ((p.last?.status ?? 0) & 1 && h === 'ok' ? 0 : h === 'ok' || h === 'none' ? ((p.last?.status ?? 0) & ~1 ? 2 : 3) : 1);
+/** Rank for sort-by-alarm: in alarm, then not current (stale, offline, fault, never read), then other status bits, then normal. */
+function rank(p: Point, h: Health): number {
+  const status = p.last?.status ?? 0;
+  if (h !== 'ok') return 1;
+  return status & 1 ? 0 : status & ~1 ? 2 : 3;
+}
 
 export function PointsView({ site, onSite, lang, book, live }: Props) {
   const { sites } = useSession();
