@@ -420,7 +420,8 @@ describe('the console on a night shift (issue 19)', () => {
     try {
       const p = await newPage(phone);
       await signIn(p);
-      const overflow = () => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      // against 390 itself: a mobile browser widens its layout viewport to fit content that overflows
+      const overflow = () => p.evaluate(() => Math.max(document.documentElement.scrollWidth, window.innerWidth, window.visualViewport?.width ?? 0) - 390);
       for (const tab of ['overview', 'points', 'devices', 'history']) {
         await p.tap(`button[data-tab=${tab}]`);
         await p.waitForTimeout(300);
