@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { useSession } from './context.js';
 import { LEVEL_ORDER } from './format.js';
-import { historyRows, toCsv } from './history-rows.js';
+import { HISTORY_COLUMNS, historyRows, toCsv } from './history-rows.js';
 import { type Lang, t, tDynamic } from './i18n.js';
 import type { Alarm } from './types.js';
 import { fromZoneInput, zoneInput } from './zone-time.js';
@@ -131,7 +131,7 @@ export function AlarmHistory(_: { lang: Lang }) {
                       <span class={`level-tag level-${r.alarm.level}`}>{c}</span>
                     </td>
                   ) : (
-                    <td key={i} class={i === 6 ? 'num' : i === 10 ? 'note' : ''}>
+                    <td key={i} class={i === 6 ? 'num' : i === 10 ? 'note' : ''} data-label={t(HISTORY_COLUMNS[i] ?? 'note')}>
                       {c}
                     </td>
                   ),

@@ -37,11 +37,11 @@ export function historyRows(session: Session, alarms: readonly Alarm[]): History
   });
 }
 
-const HEADERS = ['raised_at', 'cleared_at', 'duration', 'level', 'type', 'site', 'max_value', 'state', 'acked_by', 'acked_at', 'note'] as const;
+export const HISTORY_COLUMNS = ['raised_at', 'cleared_at', 'duration', 'level', 'type', 'site', 'max_value', 'state', 'acked_by', 'acked_at', 'note'] as const;
 
 const quote = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 export function toCsv(rows: readonly HistoryRow[]): string {
-  const lines = [['alarm_id', ...HEADERS.map((h) => t(h))], ...rows.map((r) => [r.alarm.alarm_id, ...r.cells])];
+  const lines = [['alarm_id', ...HISTORY_COLUMNS.map((h) => t(h))], ...rows.map((r) => [r.alarm.alarm_id, ...r.cells])];
   return lines.map((l) => l.map(quote).join(',')).join('\r\n') + '\r\n';
 }
