@@ -58,7 +58,7 @@ function SiteCard({ site, counts, worst, alarms, onOpen }: CardProps) {
   const calibrating = usePoll(() => api.points(site.site_id).then((ps) => ps.filter((p) => p.calibration)), POLL_MS, [site.site_id]).data ?? [];
   const offline = devices.data?.filter((d) => !d.online).length;
   const readersDown = hasPositioning && readers.every((d) => !d.online);
-  const headcount = !hasPositioning ? t('not_applicable') : readersDown ? t('unknown') : people.data ? String(people.data.underground_count) : '…';
+  const headcount = readers === undefined ? '…' : !hasPositioning ? t('not_applicable') : readersDown ? t('unknown') : people.data ? String(people.data.underground_count) : '…';
   const named = [...alarms].sort((a, b) => severity(b) - severity(a)).slice(0, NAMED);
   return (
     <button class={`site-card worst-${worst ?? 'none'}`} data-site-id={site.site_id} onClick={onOpen}>

@@ -322,8 +322,8 @@ describe('the console on a night shift (issue 19)', () => {
 
     await page.click('button[data-tab=overview]');
     // no positioning reader of the demo mine has ever reported: 井下人数 is unknown, not 0
-    expect(await page.locator(`.site-card[data-site-id="${MINE}"] dd.people`).textContent()).toBe('未知');
-    expect(await page.locator(`.site-card[data-site-id="${TANKS}"] dd.people`).textContent()).toBe('—');
+    await eventually(async () => (await page.locator(`.site-card[data-site-id="${MINE}"] dd.people`).textContent()) === '未知', 5000, 'an unknown headcount');
+    await eventually(async () => (await page.locator(`.site-card[data-site-id="${TANKS}"] dd.people`).textContent()) === '—', 5000, 'no headcount on a site without positioning');
     expect(personnelAsked.filter((u) => !u.includes(MINE))).toEqual([]);
   });
 
