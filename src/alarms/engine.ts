@@ -5,6 +5,7 @@
  * repeated reading never reaches it.
  */
 import { STATUS } from '../domain/status.js';
+import { isInclusive } from '../domain/alarm-words.js';
 import type { Alarm, AlarmEvent, Limit, Reading } from '../domain/types.js';
 import { clearAlarm, openAlarm, trackValue } from './alarm-record.js';
 import { PairMap } from '../util/pair-map.js';
@@ -126,6 +127,7 @@ export class AlarmEngine implements AlarmSource {
   }
 }
 
+/** The limit a stored alarm was raised by (its comparison included: ≥ and > are two limits). */
 function sameLimit(a: Limit, b: Limit | undefined): boolean {
-  return !!b && a.direction === b.direction && a.set === b.set && a.clear === b.clear && a.level === b.level && a.action === b.action;
+  return !!b && a.direction === b.direction && a.set === b.set && a.clear === b.clear && a.level === b.level && a.action === b.action && isInclusive(a) === isInclusive(b);
 }
