@@ -41,6 +41,7 @@ import { SqliteStore } from './store/sqlite-store.js';
 import { WriteBatcher } from './store/write-batcher.js';
 import { MqttAccess } from './transport/mqtt/access.js';
 import { MqttBroker, type RefusalEvent, type UplinkMessage } from './transport/mqtt/broker.js';
+import { recordRefusal } from './transport/mqtt/refusals.js';
 import type { Logger } from './util/log.js';
 import { createMetrics } from './util/metrics.js';
 
@@ -180,7 +181,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     : undefined;
   const retention = startRetention(store, config.gateway.retention, log.child({ component: 'retention' }));
   const mqttLog = log.child({ component: 'mqtt' });
-  broker = new MqttBroker(config.gateway.mqtt, new MqttAccess(config), {
+  broker = new MqttBroker({ ...config.gateway.mqtt, login_throttle: config.gateway.login_throttle }, new MqttAccess(config), {
     onUplink: (msg, done) => handleUplink(msg, done),
     onRefused: (e) => onRefused(e),
   }, mqttLog);
@@ -219,9 +220,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   }
 
   function onRefused(e: RefusalEvent): void {
-    metrics.refused.inc({ what: e.what });
-    if (e.device) status.error(e.device.site_id, e.device.device_id, Date.now(), `${e.what} refused: ${e.reason}`, 'refused');
-    mqttLog.warn({ client_id: e.client_id, ...e.device }, `mqtt ${e.what} refused: ${e.reason}`);
+    recordRefusal({ metrics, status, log: mqttLog, audit: (...a) => store.audit(...a) }, e);
   }
 
   function acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult {
