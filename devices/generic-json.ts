@@ -5,7 +5,10 @@
  *   {"ts"?: epoch_ms | ISO-8601, "values": {"<channel>": number | boolean},
  *    "status"?: {"<channel>": bits}, "simulated"?: true}
  *
- * Booleans are switch quantities: true → 1, false → 0. `status` bits are CONTRACT §2's.
+ * Booleans are switch quantities: true → 1, false → 0, taken only by switch points (an analog
+ * point refuses them: src/decode/input-bounds.ts). `status` bits are CONTRACT §2's. An ISO `ts`
+ * without an offset is read in the site's time zone (Asia/Shanghai, the config default, when the
+ * decode is called without one).
  */
 import { z } from 'zod';
 import { defineProfile } from '../src/decode/profile.js';
@@ -13,6 +16,8 @@ import { parseTimestamp, TIMESTAMP_HINT } from '../src/decode/timestamp.js';
 import { STATUS_MASK_ALL } from '../src/domain/status.js';
 
 const channelName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'channel names are 1-64 of A-Z a-z 0-9 _ . -');
+
+const DEFAULT_ZONE = 'Asia/Shanghai';
 
 const payload = z.object({
   ts: z.union([z.number(), z.string()]).refine((v) => parseTimestamp(v) !== null, TIMESTAMP_HINT).optional(),
@@ -30,13 +35,14 @@ export default defineProfile({
   transport: 'mqtt',
   channels: 'any',
   payload,
-  decode(p, at) {
-    const ts = p.ts === undefined ? at : (parseTimestamp(p.ts) as number);
+  decode(p, at, ctx) {
+    const ts = p.ts === undefined ? at : (parseTimestamp(p.ts, ctx?.time_zone ?? DEFAULT_ZONE) as number);
     return Object.entries(p.values).map(([channel, v]) => ({
       channel,
       ts,
       value: typeof v === 'boolean' ? Number(v) : v,
       status: p.status?.[channel] ?? 0,
+      ...(typeof v === 'boolean' ? { boolean: true as const } : {}),
     }));
   },
   encode(sample, simulated) {

@@ -7,6 +7,7 @@ import type { CalibrationBoard } from '../alarms/calibration.js';
 import type { AlarmEngine } from '../alarms/engine.js';
 import type { PointWatchdog } from '../alarms/watchdog.js';
 import { decodeFrame } from '../decode/decode.js';
+import { boundedReason, inputProblem, refusalCode } from '../decode/input-bounds.js';
 import { type DeviceProfile, isMqttProfile } from '../decode/profile.js';
 import { STATUS } from '../domain/status.js';
 import type { PointConfig } from '../config/schema.js';
@@ -60,14 +61,14 @@ export function processUplink(deps: UplinkDeps, msg: UplinkMessage): Batch {
     reject('wrong_transport', `device ${device_id} uses profile ${device.profile}, which is not an MQTT profile: it is polled over Modbus, not published`);
     return batch;
   }
-  const decoded = decodeFrame(profile, { site_id, device_id, at: msg.at, payload: msg.payload });
+  const decoded = decodeFrame(profile, { site_id, device_id, at: msg.at, payload: msg.payload, time_zone: deps.index.timeZone(site_id) });
   if (!decoded.ok) {
     reject(decoded.code, decoded.message, 'decode');
     return batch;
   }
   deps.status.seen(site_id, device_id, msg.at, decoded.simulated);
   const refused = ingestChannelReadings(deps, batch, site_id, device_id, decoded.readings, msg.at);
-  if (refused.length) reject(refused[0]?.startsWith('timestamp') ? 'timestamp_in_future' : 'unmapped_channel', refused.join('; '));
+  if (refused.length) reject(refusalCode(refused), boundedReason(refused));
   return batch;
 }
 
@@ -94,7 +95,7 @@ function checkReading(deps: IngestDeps, device_id: string, at: number, cr: Chann
     return `timestamp of channel ${cr.channel} is ${Math.round((cr.ts - at) / 1000)} s ahead of the gateway clock (gateway.max_clock_skew_s = ${deps.maxClockSkewMs / 1000})`;
   }
   if (!point) return `channel ${cr.channel} of device ${device_id} is not mapped to a point`;
-  return null;
+  return inputProblem(cr, point.point_id, point.kind);
 }
 
 function addReading(deps: IngestDeps, batch: Batch, site_id: string, device_id: string, cr: ChannelReading, point: PointConfig, at: number): void {
