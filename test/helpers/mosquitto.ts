@@ -59,3 +59,49 @@ export async function waitForOutput(p: Proc, pattern: RegExp, timeoutMs = 5000):
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+export interface MosquittoBroker {
+  port: number;
+  dir: string;
+  log(): string;
+  start(): Promise<void>;
+  /** SIGTERM: mosquitto saves its persistence file and exits. */
+  stop(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/**
+ * A real mosquitto broker (Debian `mosquitto`) on a free loopback port, its config `extra` lines
+ * appended to a listener and a persistence directory in `dir`.
+ */
+export async function startMosquitto(dir: string, port: number, extra: string): Promise<MosquittoBroker> {
+  const bin = requireBinary('mosquitto', 'mosquitto');
+  const { writeFileSync } = await import('node:fs');
+  const conf = `${dir}/mosquitto.conf`;
+  writeFileSync(conf, `user root\nlistener ${port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location ${dir}/\nautosave_interval 1\nlog_dest stdout\nlog_type all\n${extra}\n`);
+  let proc: Proc | undefined;
+  let logs = '';
+  const broker: MosquittoBroker = {
+    port,
+    dir,
+    log: () => logs + (proc?.out() ?? ''),
+    async start() {
+      proc = start(bin, ['-c', conf]);
+      await waitForOutput(proc, new RegExp(`Opening ipv4 listen socket on port ${port}`), 10_000);
+    },
+    async stop() {
+      if (!proc) return;
+      proc.proc.kill('SIGTERM');
+      await proc.done;
+      logs += proc.out();
+      proc = undefined;
+    },
+    async destroy() {
+      await broker.stop();
+      const { rmSync } = await import('node:fs');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await broker.start();
+  return broker;
+}
