@@ -7,7 +7,7 @@ import pino from 'pino';
 export type Logger = pino.Logger;
 
 /** Keys that hold a secret or its hash anywhere in the config (device, bridge, token, InfluxDB). */
-const SECRET_KEYS = ['password', 'password_sha256', 'token', 'token_sha256', 'access_token', 'key_file'];
+const SECRET_KEYS = ['password', 'password_sha256', 'token', 'token_sha256', 'access_token'];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
