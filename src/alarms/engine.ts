@@ -1,13 +1,15 @@
 /**
  * The limit alarm engine: readings in, alarm events out. Pure (DESIGN rule 3): no I/O, no timers,
- * time from the readings, alarm ids from the injected generator. The pipeline calls `evaluate` for
- * every reading in arrival order and persists what it returns.
+ * time from the readings, alarm ids from the injected generator. The alarm desk calls `evaluate`
+ * only for new readings of a point, in their time order (src/ingest/reading-order.ts): a late or
+ * repeated reading never reaches it.
  */
 import { STATUS } from '../domain/status.js';
 import type { Alarm, AlarmEvent, Limit, Reading } from '../domain/types.js';
-import { ackAlarm, clearAlarm, openAlarm, trackValue } from './alarm-record.js';
+import { clearAlarm, openAlarm, trackValue } from './alarm-record.js';
 import { PairMap } from '../util/pair-map.js';
-import { type LimitPhase, stepLimit } from './limit-state.js';
+import { type LimitPhase, NO_EVALUATION, stepLimit } from './limit-state.js';
+import type { AlarmSource } from './source.js';
 
 export interface AlarmPoint {
   site_id: string;
@@ -24,21 +26,22 @@ export interface Evaluation {
   updated: Alarm[];
 }
 
-/** Readings with these bits are doubtful or deliberate (标校) and neither raise nor clear limits. */
-const NO_EVALUATION = STATUS.CALIBRATION | STATUS.SENSOR_FAULT | STATUS.STATION_FAULT | STATUS.NOT_POLLED | STATUS.PAUSED;
-
 const pointKey = (site_id: string, point_id: string): string => `${site_id}\u0000${point_id}`;
 
-export class AlarmEngine {
+export class AlarmEngine implements AlarmSource {
   private readonly phases = new PairMap<LimitPhase[]>();
   private readonly active = new Map<string, Alarm>();
 
-  constructor(private readonly newId: () => string) {}
+  constructor(
+    private readonly points: readonly AlarmPoint[],
+    private readonly newId: () => string,
+  ) {}
 
   /** Reloads the active limit alarms kept by the store, so a restart raises nothing twice. */
-  restore(alarms: readonly Alarm[], points: readonly AlarmPoint[]): void {
-    const byKey = new Map(points.map((p) => [pointKey(p.site_id, p.point_id), p]));
+  restore(alarms: readonly Alarm[]): void {
+    const byKey = new Map(this.points.map((p) => [pointKey(p.site_id, p.point_id), p]));
     for (const alarm of alarms) {
+      if (alarm.historical) continue;
       const point = alarm.point_id === undefined ? undefined : byKey.get(pointKey(alarm.site_id, alarm.point_id));
       const index = point?.limits.findIndex((l) => sameLimit(l, alarm.limit)) ?? -1;
       if (!point || index < 0) continue;
@@ -58,13 +61,8 @@ export class AlarmEngine {
     return out;
   }
 
-  /** Acknowledges an alarm this engine holds as active; undefined when it is not active here. */
-  acknowledge(alarm_id: string, by: string, note: string | undefined, at: number): Alarm | undefined {
-    const alarm = this.active.get(alarm_id);
-    if (!alarm) return undefined;
-    const acked = ackAlarm(alarm, by, note, at);
-    this.active.set(alarm_id, acked);
-    return acked;
+  replace(alarm: Alarm): void {
+    if (this.active.has(alarm.alarm_id)) this.active.set(alarm.alarm_id, alarm);
   }
 
   activeAlarms(): Alarm[] {
@@ -73,10 +71,11 @@ export class AlarmEngine {
 
   private stepOne(point: AlarmPoint, limit: Limit, i: number, phases: LimitPhase[], reading: Reading, out: Evaluation): void {
     const phase = phases[i] ?? { phase: 'normal' };
-    const { next, step } = stepLimit(limit, phase, reading.value, reading.ts);
+    const { next, step, since } = stepLimit(limit, phase, reading.value, reading.ts);
     phases[i] = next;
     if (step === 'raise') {
-      const alarm = openAlarm({
+      const start = since ?? reading.ts;
+      const opened = openAlarm({
         alarm_id: this.newId(),
         site_id: point.site_id,
         point_id: point.point_id,
@@ -84,20 +83,24 @@ export class AlarmEngine {
         type: limit.action === 'power_off' ? 'power_off' : 'over_limit',
         level: limit.level,
         value: reading.value,
-        at: reading.ts,
+        at: start,
         limit,
       });
+      // the alarm starts at the first crossing; with delay_s it is confirmed by this reading
+      const alarm = start === reading.ts ? opened : { ...opened, confirmed_at: reading.ts, max_at: reading.ts, min_at: reading.ts };
       this.active.set(alarm.alarm_id, alarm);
       phases[i] = { phase: 'active', alarm_id: alarm.alarm_id };
       out.events.push({ event: 'raised', at: reading.ts, alarm });
       return;
     }
     if (phase.phase !== 'active') return;
-    const tracked = trackValue(this.active.get(phase.alarm_id) as Alarm, reading.value, reading.ts);
+    const current = this.active.get(phase.alarm_id) as Alarm;
     if (step === 'clear') {
+      // the clearing reading is not part of the alarm's statistics
       this.active.delete(phase.alarm_id);
-      out.events.push({ event: 'cleared', at: reading.ts, alarm: clearAlarm(tracked, reading.ts) });
+      out.events.push({ event: 'cleared', at: reading.ts, alarm: clearAlarm(current, reading.ts) });
     } else {
+      const tracked = trackValue(current, reading.value, reading.ts);
       this.active.set(phase.alarm_id, tracked);
       out.updated.push(tracked);
     }

@@ -7,7 +7,11 @@
  *
  * While active, a value between clear and set keeps the alarm (hysteresis): one alarm per crossing.
  */
+import { STATUS } from '../domain/status.js';
 import type { Limit } from '../domain/types.js';
+
+/** Readings with these bits are doubtful or deliberate (标校) and neither raise nor clear limits. */
+export const NO_EVALUATION = STATUS.CALIBRATION | STATUS.SENSOR_FAULT | STATUS.STATION_FAULT | STATUS.NOT_POLLED | STATUS.PAUSED;
 
 export type LimitPhase = { phase: 'normal' } | { phase: 'pending'; since: number } | { phase: 'active'; alarm_id: string };
 
@@ -17,14 +21,17 @@ export const beyondClear = (limit: Limit, value: number): boolean => (limit.dire
 
 export type LimitStep = 'raise' | 'clear' | 'stay';
 
-/** The next phase of a limit and what the caller must do, for one reading. */
-export function stepLimit(limit: Limit, phase: LimitPhase, value: number, ts: number): { next: LimitPhase; step: LimitStep } {
+/**
+ * The next phase of a limit and what the caller must do, for one reading. On `raise`, `since` is
+ * the first reading at the limit (the alarm's start, YCBJ 异常开始时间) and `ts` when delay_s ran out.
+ */
+export function stepLimit(limit: Limit, phase: LimitPhase, value: number, ts: number): { next: LimitPhase; step: LimitStep; since?: number } {
   if (phase.phase === 'active') {
     return beyondClear(limit, value) ? { next: { phase: 'normal' }, step: 'clear' } : { next: phase, step: 'stay' };
   }
   if (!reachesSet(limit, value)) return { next: { phase: 'normal' }, step: 'stay' };
   const since = phase.phase === 'pending' ? phase.since : ts;
   const delayMs = (limit.delay_s ?? 0) * 1000;
-  if (ts - since >= delayMs) return { next: { phase: 'normal' }, step: 'raise' };
+  if (ts - since >= delayMs) return { next: { phase: 'normal' }, step: 'raise', since };
   return { next: { phase: 'pending', since }, step: 'stay' };
 }

@@ -7,54 +7,20 @@ import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { SiteIndex } from '../ingest/site-index.js';
-import type { DeviceStatusBoard } from '../ingest/device-status.js';
-import type { LatestValues } from '../ingest/latest.js';
-import type { AckResult } from '../pipeline.js';
-import type { OutputWrite } from '../actions/output-command.js';
-import type { AlarmHub } from '../sinks/alarm-hub.js';
-import type { ReadingsSource } from '../store/readings-source.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
-import type { Logger } from '../util/log.js';
-import type { Metrics } from '../util/metrics.js';
 import { TokenAuth, safeUrl } from './auth.js';
+import type { ApiDeps } from './deps.js';
 import { loginGuard } from './login-guard.js';
 import { ApiError, errorBody } from './errors.js';
 import { alarmRoutes } from './routes/alarms.js';
-import { type CalibrationApi, calibrationRoutes } from './routes/calibration.js';
+import { calibrationRoutes } from './routes/calibration.js';
 import { personnelRoutes } from './routes/personnel.js';
 import { outputRoutes } from './routes/outputs.js';
-import type { PersonnelService } from '../personnel/service.js';
 import { healthRoutes } from './routes/health.js';
 import { siteRoutes } from './routes/sites.js';
 import { consoleRoutes } from './routes/console.js';
 import { whoamiRoutes } from './routes/whoami.js';
 
-export interface ApiDeps {
-  index: SiteIndex;
-  store: SqliteStore;
-  latest: LatestValues;
-  status: DeviceStatusBoard;
-  hub: AlarmHub;
-  metrics: Metrics;
-  acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult;
-  readiness(): Record<string, 'ok' | 'failing'>;
-  /** Where readings queries go: InfluxDB when configured, else the embedded store. */
-  readings: ReadingsSource;
-  refreshMetrics(): void;
-  /** Per-component details shown by /readyz (outbox depth and age, last error…). */
-  readinessDetails(): Record<string, unknown>;
-  mqttClients(): number;
-  log: Logger;
-  /** Calibration (标校) windows; the routes exist when given. */
-  calibration?: CalibrationApi;
-  /** Personnel positioning; the /personnel routes exist when given. */
-  personnel?: PersonnelService;
-  /** Writes a Modbus device output (admin); throws ApiError (404, 400, 502). The outputs route exists when given. */
-  commandOutput?(site_id: string, device_id: string, output: string, cmd: OutputWrite['cmd'], actor: string, note?: string): Promise<OutputWrite>;
-  /** Poll settings and counters of a Modbus device, for GET …/devices. */
-  modbusDevice?(site_id: string, device_id: string): Record<string, unknown> | undefined;
-}
+export type { ApiDeps };
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const gateway = deps.index.config.gateway;

@@ -3,6 +3,7 @@
  * Modbus, devices on one bus agree on its settings and have distinct unit ids, and coal-mine
  * devices are polled within the inspection cycle (AQ 6201-2019 §4.7.4: ≤ 30 s, standards.md §1.5).
  */
+import { COAL_MAX_CYCLE_S } from '../domain/coal-budgets.js';
 import { resolveOutput } from '../actions/actuator.js';
 import { type DeviceProfile, isModbusProfile } from '../decode/profile.js';
 import type { Config, ModbusConfig } from './schema.js';
@@ -16,7 +17,7 @@ export interface BusProblem {
 const BUS_SETTINGS = ['mode', 'baud_rate', 'parity', 'data_bits', 'stop_bits'] as const;
 
 /** Max inspection cycle of a coal-mine monitoring system (AQ 6201-2019 §4.7.4). */
-export const COAL_MAX_CYCLE_MS = 30_000;
+export const COAL_MAX_CYCLE_MS = COAL_MAX_CYCLE_S * 1000;
 
 /** One name per bus: `tcp://host:port`, `rtu_over_tcp://host:port` or `rtu:/dev/ttyS1`. */
 export function busKeyOf(m: Pick<ModbusConfig, 'mode' | 'host' | 'port' | 'path'>): string {

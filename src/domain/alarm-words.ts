@@ -20,4 +20,5 @@ export interface Limit {
 export type AlarmState = 'active_unacked' | 'active_acked' | 'cleared_unacked' | 'cleared_acked';
 
 /** What happened to an alarm in one event. */
-export type AlarmEventKind = 'raised' | 'escalated' | 'acknowledged' | 'cleared';
+/** `historical`: an alarm found in back-filled readings (补传), stored already cleared (CONTRACT §2). */
+export type AlarmEventKind = 'raised' | 'escalated' | 'acknowledged' | 'cleared' | 'historical';

@@ -51,7 +51,10 @@ export type AlarmType =
   | 'restricted_area'
   | 'sos'
   | 'sink_backlog'
-  | 'item_warning';
+  | 'item_warning'
+  | 'fan_stopped';
+
+export type AlarmCause = 'silence' | 'status_bit' | 'stuck' | 'device_state' | 'missed_polls';
 
 /** A positioning card seen by a base station (分站/读卡器), with its SOS button state. */
 export interface CardSighting {
@@ -75,8 +78,15 @@ export interface Alarm {
   type: AlarmType;
   level: Level;
   state: AlarmState;
+  /** The first reading at or beyond the limit (YCBJ 异常开始时间). */
   raised_at: number;
+  /** When `delay_s` ran out and the alarm was confirmed (absent without a delay). */
+  confirmed_at?: number;
   cleared_at?: number;
+  /** Found in back-filled readings (补传): already cleared, never active, never actuating. */
+  historical?: true;
+  /** What a fault or offline alarm was raised by (`silence`, `status_bit`, `stuck`, `device_state`, `missed_polls`). */
+  cause?: AlarmCause;
   acked_at?: number;
   acked_by?: string;
   note?: string;

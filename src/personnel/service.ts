@@ -7,9 +7,10 @@ import type Database from 'better-sqlite3';
 import type { Config } from '../config/schema.js';
 import { type DeviceProfile, isMqttProfile } from '../decode/profile.js';
 import type { Alarm, AlarmEvent, CardSighting } from '../domain/types.js';
+import type { AlarmSource } from '../alarms/source.js';
 import { PersonnelEngine, type TrackPoint } from './engine.js';
 
-export class PersonnelService {
+export class PersonnelService implements AlarmSource {
   private readonly engines = new Map<string, PersonnelEngine>();
   private readonly insert;
 

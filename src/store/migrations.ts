@@ -121,6 +121,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE readings_v5 RENAME TO readings;
     `,
   },
+  {
+    version: 6,
+    name: 'calibration windows (标校) survive a restart and end on time',
+    sql: `
+      CREATE TABLE calibration_windows (
+        site_id TEXT NOT NULL,
+        point_id TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        until INTEGER NOT NULL,
+        by TEXT NOT NULL,
+        note TEXT,
+        PRIMARY KEY (site_id, point_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. */

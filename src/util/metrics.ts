@@ -8,6 +8,8 @@ export function createMetrics() {
     registry,
     frames: new Counter({ name: 'anjian_frames_total', help: 'device uplink messages received', registers: [registry] }),
     readings: new Counter({ name: 'anjian_readings_total', help: 'readings stored', registers: [registry] }),
+    backfilled: new Counter({ name: 'anjian_readings_backfilled_total', help: 'readings stored as back-filled (补传): at or before the newest reading already judged for their point', registers: [registry] }),
+    redeliveries: new Counter({ name: 'anjian_readings_redelivered_total', help: 'readings absorbed as exact repeats of a stored one (QoS 1/2 resends, replays)', registers: [registry] }),
     deadLetters: new Counter({ name: 'anjian_dead_letters_total', help: 'payloads kept as dead letters, by reason code', labelNames: ['code'], registers: [registry] }),
     refused: new Counter({ name: 'anjian_mqtt_refused_total', help: 'MQTT logins, publishes and subscriptions refused', labelNames: ['what'], registers: [registry] }),
     loginFailures: new Counter({ name: 'anjian_login_failures_total', help: 'failed logins (MQTT credentials or certificates, API tokens), by transport; each is throttled per source address and audited', labelNames: ['transport'], registers: [registry] }),

@@ -90,7 +90,7 @@ describe('standards presets', () => {
       const limits = limitsOf(preset.id, DESIGN[preset.id] ?? {});
       expect(limits.length, preset.id).toBeGreaterThan(0);
       limits.forEach((limit, i) => {
-        const engine = new AlarmEngine(() => `${preset.id}#${i}`);
+        const engine = new AlarmEngine([], () => `${preset.id}#${i}`);
         const point = { site_id: 's', point_id: 'p', device_id: 'd', limits: [limit] };
         const sign = limit.direction === 'high' ? 1 : -1;
         const steps = [limit.set - sign * 0.001, limit.set, limit.clear, limit.clear - sign * 0.001];

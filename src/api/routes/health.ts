@@ -1,6 +1,6 @@
 /** /healthz, /readyz and /metrics: for load balancers, orchestrators and Prometheus. No token. */
 import type { FastifyInstance } from 'fastify';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 
 export const healthRoutes = (deps: ApiDeps) => async (app: FastifyInstance) => {
   app.get('/healthz', { schema: { summary: 'process liveness', security: [] } }, async () => ({ status: 'ok' }));

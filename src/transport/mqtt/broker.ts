@@ -13,6 +13,7 @@ import { type Identity, type MqttAccess, identityKey, isBridgeNotification } fro
 import { CONNACK, ClientIdRegistry, type ConnectRefusal } from './client-ids.js';
 import { type MqttTlsOptions, listen, plainServer, tlsServer, verifiedPeer } from './listeners.js';
 import { FrameSizeMeter } from './packet-guard.js';
+import { RedeliveryMemory } from './redelivery.js';
 import { type DeviceTopic, alarmTopic, downlinkTopic, parseAlarmTopic, parseDeviceTopic } from './topics.js';
 
 export interface UplinkMessage {
@@ -21,6 +22,8 @@ export interface UplinkMessage {
   payload: Buffer;
   at: number;
   client_id: string;
+  /** A DUP resend of a publish already received (its `at` is the first delivery's): absorbed, never judged again. */
+  redelivery?: boolean;
 }
 
 export interface RefusalEvent {
@@ -69,6 +72,7 @@ export class MqttBroker {
   private readonly servers: Server[] = [];
   /** Listening ports: [plain, tls?]. */
   readonly ports: number[] = [];
+  private readonly redeliveries = new RedeliveryMemory();
 
   constructor(
     private readonly opts: BrokerOptions,
@@ -224,7 +228,17 @@ export class MqttBroker {
       this.hooks.onRefused({ what: 'publish', reason: `${packet.topic}: ${refusal}`, client_id: client.id, remote: remoteOf(client), ...(device ? { device } : {}) });
       return done(new Error(refusal ?? 'refused'));
     }
-    this.hooks.onUplink({ topic, topicName: packet.topic, payload, at: Date.now(), client_id: client.id }, (err) => done(err ?? null));
+    const now = Date.now();
+    const firstAt = packet.qos > 0 && packet.messageId !== undefined ? this.redeliveries.receive(client.id, packet.messageId, packet.dup, payload, now) : undefined;
+    const msg: UplinkMessage = { topic, topicName: packet.topic, payload, at: firstAt ?? now, client_id: client.id, ...(firstAt !== undefined ? { redelivery: true } : {}) };
+    if (packet.qos !== 2) return this.hooks.onUplink(msg, (err) => done(err ?? null));
+    // QoS 2: a PUBLISH whose packet id aedes still holds awaiting PUBREL was taken already (§4.3.3);
+    // aedes answers it with PUBREC again, and it must not reach the pipeline a second time.
+    const held = (this.aedes as unknown as { persistence: { incomingGetPacket(c: Client, p: PublishPacket): Promise<unknown> } }).persistence;
+    held.incomingGetPacket(client, packet).then(
+      () => done(null),
+      () => this.hooks.onUplink(msg, (err) => done(err ?? null)),
+    );
   }
 
   private allowSubscription(client: Client, identity: Identity | undefined, filter: string): boolean {

@@ -1,5 +1,5 @@
 /** Lookups over the frozen config, built once at start: sites, devices, points by device channel. */
-import type { Config, DeviceConfig, PointConfig, SiteConfig } from '../config/schema.js';
+import type { Config, DeviceConfig, PointConfig, SiteConfig } from './schema.js';
 import { PairMap } from '../util/pair-map.js';
 
 export class SiteIndex {
