@@ -61,7 +61,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   store.setDeviceResolver((site_id, point_id) => index.point(site_id, point_id)?.device_id);
   const audit: Audit = (...a) => store.audit(...a);
   const personnel = new PersonnelService(config, store.db, randomUUID);
-  const desk = buildAlarmDesk({ index, personnel, newId: randomUUID, readingAfter: (s, p, ts) => store.readingAfter(s, p, ts), activeAlarms: store.activeAlarms(), now: Date.now() });
+  const desk = buildAlarmDesk({ index, personnel, newId: randomUUID, readingAfter: (s, p, ts) => store.readingAfter(s, p, ts), readingsSince: (s, p, from) => store.rawReadings({ site_id: s, point_id: p, from, to: Number.MAX_SAFE_INTEGER, limit: 1_000_000 }), activeAlarms: store.activeAlarms(), now: Date.now() });
   const calibration = new CalibrationControl(new CalibrationWindows(store.db), audit);
   const order = new ReadingOrder(store);
   const status = new DeviceStatusBoard(index.allDevices(), store.deadLetterCounts());

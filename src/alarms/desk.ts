@@ -3,11 +3,12 @@
  * here; the ingest flow calls `judge` once per batch of readings, the scheduler calls `check`,
  * the API acknowledges here, and /metrics counts here.
  *
- *   new readings ──▶ limit engine ──▶ point health (silence, fault bits) ─┐
- *   back-filled readings ──▶ historical episodes (never actuate) ─────────┤ alarm events
- *   card sightings ──▶ personnel ─────────────────────────────────────────┤
- *                 power linkage (commands, feed confirmation) ◀───────────┤
- *                 tailings escalation (item warnings) ◀───────────────────┘
+ *   new readings ──▶ (rain: rolling 24 h sum) ──▶ limit engine ──▶ point health ─┐
+ *   back-filled readings ──▶ historical episodes (never actuate) ────────────────┤ alarm events
+ *   card sightings ──▶ personnel ────────────────────────────────────────────────┤
+ *        power linkage (methane, feed confirmation) + fan lockout (风电闭锁) ◀───┤
+ *                 └─ output holds: power_on only when no rule keeps it off        │
+ *                 tailings escalation (item warnings) ◀──────────────────────────┘
  * Device offline (polls, wills) and the sink backlog have their own entry points.
  */
 import type { Alarm, AlarmEvent, CardSighting, Reading } from '../domain/types.js';
@@ -17,7 +18,10 @@ import { ackAlarm } from './alarm-record.js';
 import type { BackfillEpisodes } from './backfill-episodes.js';
 import type { DeviceOffline } from './device-offline.js';
 import type { AlarmEngine, AlarmPoint } from './engine.js';
+import type { FanLockout } from './fan-lockout.js';
 import type { OutputCommand, PowerLinkage } from './linkage.js';
+import type { OutputHolds } from './output-holds.js';
+import type { RollingRainfallBoard } from './rolling-rainfall.js';
 import type { BacklogAlarm } from './sink-backlog.js';
 import type { AlarmSource } from './source.js';
 import type { TailingsEscalation } from './tailings-escalation.js';
@@ -56,6 +60,11 @@ export interface DeskParts {
   watchdog: PointWatchdog;
   devices: DeviceOffline;
   linkage: PowerLinkage;
+  fanLockout: FanLockout;
+  /** Which rules keep which outputs off (linkage, fan lockout). */
+  holds: OutputHolds;
+  /** Rain gauge points, judged on their rolling 24 h sum (GB 51108 §8.3.7). */
+  rainfall: RollingRainfallBoard;
   escalation: TailingsEscalation;
   backfill: BackfillEpisodes;
   backlog: BacklogAlarm;
@@ -67,7 +76,7 @@ export class AlarmDesk {
 
   constructor(readonly parts: DeskParts) {
     const p = parts;
-    this.sources = [p.engine, p.watchdog, p.devices, p.linkage, p.escalation, p.backfill, p.backlog, p.personnel];
+    this.sources = [p.engine, p.watchdog, p.devices, p.linkage, p.fanLockout, p.escalation, p.backfill, p.backlog, p.personnel];
   }
 
   /** After a restart: every source takes back its active alarms from the store. */
@@ -77,11 +86,11 @@ export class AlarmDesk {
 
   /** One batch: live readings judged in order, back-fill judged apart, then linkage and escalation. */
   judge(input: DeskInput): Judgement {
-    const { engine, watchdog, backfill, linkage, escalation, personnel } = this.parts;
+    const { engine, watchdog, backfill, linkage, fanLockout, holds, escalation, personnel } = this.parts;
     const out: Judgement = { events: [], updated: [], commands: [] };
     const live: Reading[] = [];
     for (const { point, reading } of input.live) {
-      const evaluation = engine.evaluate(point, reading);
+      const evaluation = engine.evaluate(point, this.judgedValue(reading));
       reading.status = evaluation.status;
       out.events.push(...evaluation.events, ...watchdog.observe(reading, input.at));
       out.updated.push(...evaluation.updated);
@@ -90,10 +99,18 @@ export class AlarmDesk {
     for (const { point, reading } of input.late) out.events.push(...backfill.observe(point, reading, input.at));
     if (input.sightings?.length) out.events.push(...personnel.see(input.site_id, input.sightings));
     const linked = linkage.step(live, out.events, input.at);
-    out.commands.push(...linked.commands);
-    out.events.push(...linked.events);
+    const fans = fanLockout.step(live, input.at);
+    out.commands.push(...holds.filter('linkage', linked.commands), ...holds.filter('fan_lockout', fans.commands));
+    out.events.push(...linked.events, ...fans.events);
     out.events.push(...escalation.step(out.events, input.at));
     return out;
+  }
+
+  /** What the limits judge: a rain gauge's rolling 24 h sum (unknown when it cannot be applied), else the reading. */
+  private judgedValue(reading: Reading): Reading {
+    const { rainfall } = this.parts;
+    if (!rainfall.has(reading.site_id, reading.point_id)) return reading;
+    return rainfall.judge(reading) ?? { ...reading, value: Number.NaN };
   }
 
   /** The scheduler's tick: silence, feed confirmation, overtime, quiet back-fill episodes. */

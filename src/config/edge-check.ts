@@ -5,7 +5,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import type { Config } from './schema.js';
-import type { Problem } from './cross-check.js';
+import type { Problem } from './problem.js';
 
 function readable(file: string): boolean {
   try {

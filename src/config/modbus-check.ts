@@ -60,18 +60,20 @@ export function checkModbus(config: Config, profiles: ReadonlyMap<string, Device
   return problems;
 }
 
-/** Power-off linkage to a Modbus device must name one of its profile's outputs (or the only one). */
+/** Power-off linkage and fan lockout to a Modbus device must name one of its profile's outputs (or the only one). */
 function checkOutputs(config: Config, profiles: ReadonlyMap<string, DeviceProfile>): BusProblem[] {
   const problems: BusProblem[] = [];
   config.sites.forEach((site, i) =>
     site.points.forEach((point, j) =>
-      point.linkage?.outputs.forEach((o, k) => {
-        const device = site.devices.find((d) => d.device_id === o.device_id);
-        const profile = profiles.get(device?.profile ?? '');
-        if (device?.transport !== 'modbus' || !isModbusProfile(profile)) return;
-        const resolved = resolveOutput(profile.outputs, o.output);
-        if ('error' in resolved) problems.push({ path: `sites[${i}].points[${j}].linkage.outputs[${k}].output`, message: `device ${o.device_id}: ${resolved.error}` });
-      }),
+      (['linkage', 'fan_lockout'] as const).forEach((what) =>
+        point[what]?.outputs.forEach((o, k) => {
+          const device = site.devices.find((d) => d.device_id === o.device_id);
+          const profile = profiles.get(device?.profile ?? '');
+          if (device?.transport !== 'modbus' || !isModbusProfile(profile)) return;
+          const resolved = resolveOutput(profile.outputs, o.output);
+          if ('error' in resolved) problems.push({ path: `sites[${i}].points[${j}].${what}.outputs[${k}].output`, message: `device ${o.device_id}: ${resolved.error}` });
+        }),
+      ),
     ),
   );
   return problems;

@@ -13,11 +13,15 @@ const id = (what: string) =>
 export const LimitSchema = z
   .object({
     direction: z.enum(['high', 'low']),
-    set: z.number().describe('alarm when the value reaches this (≥ for high, ≤ for low)'),
-    clear: z.number().describe('clear only once the value is back beyond this (< for high, > for low)'),
+    set: z.number().describe('alarm when the value reaches this (≥ for high, ≤ for low), or passes it (> / <) when inclusive is false'),
+    clear: z.number().describe('clear only once the value is back beyond this (< for high, > for low), or back at it (≤ / ≥) when inclusive is false'),
     level: z.enum(['blue', 'yellow', 'orange', 'red']),
     action: z.literal('power_off').optional(),
     delay_s: z.number().min(0).max(86400).optional().describe('the value must stay over the limit this long'),
+    inclusive: z
+      .boolean()
+      .optional()
+      .describe('default true: set itself alarms (≥ / ≤, AQ 1029 "≥1.0 %CH4", 达到); false: only values strictly beyond set alarm (> / <) and set itself is permitted (煤矿安全规程 不得低于, 不得超过, 超过, 最高允许浓度)'),
   })
   .strict();
 
@@ -47,6 +51,14 @@ export const PointSchema = z
       .strict()
       .optional()
       .describe('power-off linkage (断电控制): commands sent when a power_off limit is reached, power_on once restored'),
+    fan_lockout: z
+      .object({
+        outputs: z.array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict()).min(1).describe('what powers the heading this fan ventilates: cut while no fan runs'),
+        standby_point: id('point_id').optional().describe('the standby local fan (备用局部通风机, fan_state): while it runs the heading stays ventilated and nothing is cut'),
+      })
+      .strict()
+      .optional()
+      .describe('风电闭锁 (AQ 1029-2019 §3.1, standards.md §1.1/§1.4): this fan_state point (1 = running) is a local fan (局部通风机); when it stops and its standby is not running, a fan_stopped alarm is raised and power_off sent to the outputs; power_on once a fan runs again'),
     monitored_item: z.string().min(1).optional().describe('tailings monitored item (监测项目) this point belongs to: GB 39496 escalation (4 blue → yellow, 3 yellow → orange, 2 orange → red)'),
     preset: z.string().optional().describe('a standards preset, e.g. aq1029/coal-face (src/alarms/presets); its limits come before `limits`'),
     preset_values: z.record(z.string(), z.number()).optional().describe('overrides of the preset values, e.g. {power_off: 1.2}'),

@@ -4,8 +4,8 @@
  * simulators, and worked examples (golden tests, run by test/devices.test.ts over every profile).
  */
 import { z } from 'zod';
-import type { CardSighting, ChannelReading, PointKind } from '../domain/types.js';
-import type { QuantityId } from '../domain/quantities.js';
+import type { CardSighting, ChannelReading } from '../domain/types.js';
+import type { ChannelSpec, DeviceSample } from './channel.js';
 import type { ModbusProfile } from './modbus-profile.js';
 import { ModbusProfileShape } from './modbus-shape.js';
 
@@ -14,20 +14,7 @@ export interface DecodeContext {
   time_zone?: string | undefined;
 }
 
-export interface ChannelSpec {
-  quantity: QuantityId;
-  unit: string;
-  kind: PointKind;
-  description?: string;
-}
-
-/** What a simulator hands to `encode`: one sample of each channel it simulates. */
-export interface DeviceSample {
-  ts: number;
-  values: Record<string, number>;
-  /** Status bits per channel, when not 0. */
-  status?: Record<string, number>;
-}
+export type { ChannelSpec, DeviceSample } from './channel.js';
 
 export interface ProfileExample {
   description: string;

@@ -4,7 +4,7 @@
  */
 import type { AlarmState, AlarmEventKind, Level, Limit } from './alarm-words.js';
 
-export { type AlarmEventKind, type AlarmState, type Level, type Limit, LEVELS, levelRank } from './alarm-words.js';
+export { type AlarmEventKind, type AlarmState, type Level, type Limit, LEVELS, crossingSign, isInclusive, levelRank } from './alarm-words.js';
 
 export type PointKind = 'analog' | 'switch' | 'cumulative';
 
@@ -43,6 +43,8 @@ export type AlarmType =
   | 'over_limit'
   | 'power_off'
   | 'feed_abnormal'
+  /** 风电闭锁: a local fan stopped with no standby running; power to its heading is cut (src/alarms/fan-lockout.ts). */
+  | 'fan_stopped'
   | 'offline'
   | 'sensor_fault'
   | 'over_range'
@@ -51,8 +53,7 @@ export type AlarmType =
   | 'restricted_area'
   | 'sos'
   | 'sink_backlog'
-  | 'item_warning'
-  | 'fan_stopped';
+  | 'item_warning';
 
 export type AlarmCause = 'silence' | 'status_bit' | 'stuck' | 'device_state' | 'missed_polls';
 

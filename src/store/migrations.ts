@@ -136,6 +136,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    name: "personnel_tracks by station: a card's last shaft-head sighting is found at start without reading its whole history",
+    sql: `
+      CREATE INDEX personnel_tracks_station ON personnel_tracks (site_id, card_id, station_id, ts);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. */

@@ -48,7 +48,7 @@ function rig() {
   const store = new SqliteStore(dir);
   const metrics = createMetrics();
   const log = createLogger('silent');
-  const desk = buildAlarmDesk({ index, personnel: new PersonnelService(config, store.db, () => 'p'), newId: (() => { let n = 0; return () => `a${++n}`; })(), readingAfter: (s, p, ts) => store.readingAfter(s, p, ts), activeAlarms: [], now: 0 });
+  const desk = buildAlarmDesk({ index, personnel: new PersonnelService(config, store.db, () => 'p'), newId: (() => { let n = 0; return () => `a${++n}`; })(), readingAfter: (s, p, ts) => store.readingAfter(s, p, ts), readingsSince: () => [], activeAlarms: [], now: 0 });
   const order = new ReadingOrder(store);
   const latest = new LatestValues(store);
   const status = new DeviceStatusBoard(index.allDevices(), new Map());
