@@ -38,6 +38,7 @@ import { type CommitResult, SqliteStore } from './store/sqlite-store.js';
 import { WriteBatcher } from './store/write-batcher.js';
 import { MqttAccess } from './transport/mqtt/access.js';
 import { MqttBroker, type RefusalEvent } from './transport/mqtt/broker.js';
+import { recordRefusal } from './transport/mqtt/refusals.js';
 import type { Logger } from './util/log.js';
 import { type Metrics, createMetrics } from './util/metrics.js';
 
@@ -104,7 +105,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const retention = startRetention(store, config.gateway.retention, log.child({ component: 'retention' }));
   // 5. the listeners: MQTT, then HTTP, then polling
   const mqttLog = log.child({ component: 'mqtt' });
-  broker = new MqttBroker(config.gateway.mqtt, new MqttAccess(config), { onUplink: (msg, done) => flow.uplink(msg, done), onRefused: (e) => refused(e, metrics, status, mqttLog) }, mqttLog);
+  broker = new MqttBroker({ ...config.gateway.mqtt, login_throttle: config.gateway.login_throttle }, new MqttAccess(config), { onUplink: (msg, done) => flow.uplink(msg, done), onRefused: (e) => refused(e, metrics, status, mqttLog, store) }, mqttLog);
   const startup = log.level === 'silent' ? log : log.child({ component: 'startup' }, { level: 'info' }); // ports are printed whatever the level (CONTRACT §1)
   const mqttPort = await broker.start();
   startup.info(`mqtt listening on ${mqttPort}`);
@@ -180,8 +181,6 @@ function acknowledge(alarm_id: string, actor: string, note: string | undefined, 
   return result;
 }
 
-function refused(e: RefusalEvent, metrics: Metrics, status: DeviceStatusBoard, log: Logger): void {
-  metrics.refused.inc({ what: e.what });
-  if (e.device) status.error(e.device.site_id, e.device.device_id, Date.now(), `${e.what} refused: ${e.reason}`, 'refused');
-  log.warn({ client_id: e.client_id, ...e.device }, `mqtt ${e.what} refused: ${e.reason}`);
+function refused(e: RefusalEvent, metrics: Metrics, status: DeviceStatusBoard, log: Logger, store: SqliteStore): void {
+  recordRefusal({ metrics, status, log, audit: (...a) => store.audit(...a) }, e); // counted, logged with the address, audited (issue 13)
 }

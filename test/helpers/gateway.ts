@@ -19,15 +19,24 @@ export interface TestGateway extends RunningGateway {
   cleanup(): Promise<void>;
 }
 
-export async function startTestGateway(yaml: string, dataDir = mkdtempSync(join(tmpdir(), 'anjian-test-'))): Promise<TestGateway> {
+export interface TestGatewayOptions {
+  /** Where the gateway logs, and at which level (default: TEST_LOG_LEVEL or silent, to stdout). */
+  log?: { level: string; destination: { write(line: string): void } };
+  /** Last changes to the parsed config (after the test defaults: loopback, free ports). */
+  adjust?: (c: Config) => void;
+}
+
+export async function startTestGateway(yaml: string, dataDir = mkdtempSync(join(tmpdir(), 'anjian-test-')), options: TestGatewayOptions = {}): Promise<TestGateway> {
   const config = parseConfig(yaml, 'test', (c) => {
     c.gateway.data_dir = dataDir;
     c.gateway.http = { host: '127.0.0.1', port: 0 };
     c.gateway.mqtt.host = '127.0.0.1';
     c.gateway.mqtt.port = 0;
     c.gateway.simulators.enabled = false;
+    options.adjust?.(c);
   });
-  const gw = await startGateway(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const logger = options.log ? createLogger(options.log.level, options.log.destination) : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const gw = await startGateway(config, logger);
   const t: TestGateway = {
     ...gw,
     dataDir,
@@ -49,7 +58,7 @@ export async function startTestGateway(yaml: string, dataDir = mkdtempSync(join(
     connect: (opts = {}) => connectMqtt(gw.mqttPort, opts),
     async restart() {
       await gw.stop();
-      return startTestGateway(yaml, dataDir);
+      return startTestGateway(yaml, dataDir, options);
     },
     async cleanup() {
       await gw.stop();
