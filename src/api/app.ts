@@ -11,6 +11,7 @@ import { TokenAuth, safeUrl } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { loginGuard } from './login-guard.js';
 import { ApiError, errorBody } from './errors.js';
+import { adminRoutes } from './routes/admin.js';
 import { alarmRoutes } from './routes/alarms.js';
 import { calibrationRoutes } from './routes/calibration.js';
 import { personnelRoutes } from './routes/personnel.js';
@@ -56,7 +57,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   const loginEvents = loginGuard(app, { settings: gateway.login_throttle, countFailure: () => deps.metrics.loginFailures.inc({ transport: 'http' }), audit: (...a) => deps.store.audit(...a) });
-  const auth = new TokenAuth(gateway.tokens, loginEvents);
+  const auth = new TokenAuth(() => deps.index.config.gateway.tokens, loginEvents);
   await app.register(healthRoutes(deps));
   await app.register(whoamiRoutes(auth), { prefix: '/api/v1' });
   await app.register(siteRoutes(deps, auth), { prefix: '/api/v1' });
@@ -64,6 +65,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.personnel) await app.register(personnelRoutes(deps, deps.personnel, auth), { prefix: '/api/v1' });
   if (deps.calibration) await app.register(calibrationRoutes(deps, deps.calibration, auth), { prefix: '/api/v1' });
   if (deps.commandOutput) await app.register(outputRoutes(deps, deps.commandOutput, auth), { prefix: '/api/v1' });
+  await app.register(adminRoutes(deps, auth), { prefix: '/api/v1' });
   await app.register(consoleRoutes());
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

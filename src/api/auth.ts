@@ -28,7 +28,8 @@ const QUERY_TOKEN = 'access_token';
 
 export class TokenAuth {
   constructor(
-    private readonly tokens: Config['gateway']['tokens'],
+    /** The configured tokens, read at every request (a hot reload changes them). */
+    private readonly tokens: () => Config['gateway']['tokens'],
     private readonly events?: AuthEvents,
   ) {}
 
@@ -58,7 +59,7 @@ export class TokenAuth {
   }
 
   private find(token: string): TokenConfig {
-    const found = this.tokens.find((t) => secretMatches(token, t.token, t.token_sha256));
+    const found = this.tokens().find((t) => secretMatches(token, t.token, t.token_sha256));
     if (!found) throw new ApiError('unauthorized', 'unknown or revoked token');
     return found;
   }
