@@ -5,6 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Config, TokenConfig } from '../config/schema.js';
+import { tokenScope } from '../regions/scope.js';
 import { secretMatches } from '../util/secrets.js';
 import { ApiError } from './errors.js';
 
@@ -13,11 +14,16 @@ export type Role = TokenConfig['role'];
 export interface Principal {
   name: string;
   role: Role;
+  /** Resolved from the token's `sites` and `regions` (src/regions/scope.ts). */
   sites: readonly string[] | '*';
+  regions?: readonly string[];
 }
 
 export class TokenAuth {
-  constructor(private readonly tokens: Config['gateway']['tokens']) {}
+  constructor(
+    private readonly tokens: Config['gateway']['tokens'],
+    private readonly config: Pick<Config, 'sites'> = { sites: [] },
+  ) {}
 
   /** The principal of a request, or throws 401. */
   authenticate(req: FastifyRequest): Principal {
@@ -34,7 +40,7 @@ export class TokenAuth {
     if (!token) throw new ApiError('unauthorized', 'missing bearer token (Authorization: Bearer <token>)');
     const found = this.tokens.find((t) => secretMatches(token, t.token, t.token_sha256));
     if (!found) throw new ApiError('unauthorized', 'unknown or revoked token');
-    return { name: found.name, role: found.role, sites: found.sites };
+    return { name: found.name, role: found.role, sites: tokenScope(found, this.config), ...(found.regions ? { regions: found.regions } : {}) };
   }
 }
 

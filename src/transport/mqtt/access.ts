@@ -5,6 +5,7 @@
  * when the config says `allow_anonymous: true`.
  */
 import type { Config } from '../../config/schema.js';
+import { tokenScope } from '../../regions/scope.js';
 import { secretMatches } from '../../util/secrets.js';
 import type { DeviceTopic } from './topics.js';
 
@@ -38,7 +39,7 @@ export class MqttAccess {
       return { ok: false, reason: `wrong password for device user "${username}"`, device };
     }
     const token = this.config.gateway.tokens.find((t) => secretMatches(password, t.token, t.token_sha256));
-    if (token) return { ok: true, identity: { kind: 'integration', name: token.name, sites: token.sites } };
+    if (token) return { ok: true, identity: { kind: 'integration', name: token.name, sites: tokenScope(token, this.config) } };
     return { ok: false, reason: `unknown user "${username ?? ''}" or wrong password` };
   }
 
