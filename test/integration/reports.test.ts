@@ -4,59 +4,10 @@
  * computed here independently.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestGateway, startTestGateway } from '../helpers/gateway.js';
+import { type TestGateway, fixture, startTestGateway } from '../helpers/gateway.js';
 import { MIN, ch4At, episodes, fanAt, figures, sendSamples, yesterday } from '../helpers/report-day.js';
 
 const MINE = '510821000001';
-export const REPORT_YAML = `
-schema_version: 1
-gateway:
-  allow_anonymous: true
-  mqtt: { max_payload_bytes: 1048576 }
-  tokens:
-    - { name: admin, token: test-admin-token, role: admin, sites: '*' }
-    - { name: guangyuan, token: test-guangyuan-token, role: regulator, regions: ['510800'] }
-    - { name: viewer, token: test-viewer-token, role: viewer, sites: ['${MINE}'] }
-sites:
-  - site_id: '${MINE}'
-    name: 测试煤矿
-    kind: coal_mine
-    region_code: '510821'
-    enterprise: { name: 测试煤业有限公司, code: 91510821TEST00001X }
-    longitude: 106.29
-    latitude: 32.23
-    devices:
-      - { device_id: sub-01, profile: generic-json, name: 1号分站, location: 1301 工作面 }
-    points:
-      - point_id: ch4-1301
-        device_id: sub-01
-        channel: ch4
-        quantity: ch4
-        location: 1301 采煤工作面
-        limits:
-          - { direction: high, set: 1.0, clear: 1.0, level: red }
-          - { direction: high, set: 1.5, clear: 1.0, level: red, action: power_off }
-      - { point_id: fan-2201, device_id: sub-01, channel: fan, quantity: fan_state, location: 2201 局部通风机 }
-      - { point_id: rain-1, device_id: sub-01, channel: rain, quantity: rainfall, location: 工业广场 }
-  - site_id: '510802000002'
-    name: 测试化工
-    kind: hazchem
-    region_code: '510802'
-    longitude: 105.84
-    latitude: 32.44
-    devices: [{ device_id: tank-01, profile: generic-json }]
-    points:
-      - { point_id: lel-1, device_id: tank-01, channel: lel, quantity: combustible_lel, location: 罐区, limits: [{ direction: high, set: 25, clear: 20, level: orange }] }
-  - site_id: '510411000003'
-    name: 测试尾矿库
-    kind: tailings_pond
-    region_code: '510411'
-    longitude: 101.74
-    latitude: 26.5
-    devices: [{ device_id: pond-01, profile: generic-json }]
-    points:
-      - { point_id: level-1, device_id: pond-01, channel: level, quantity: pond_level, location: 库区, limits: [{ direction: high, set: 10, clear: 9, level: orange }] }
-`;
 
 const admin = { token: 'test-admin-token' };
 const day = yesterday();
@@ -67,7 +18,7 @@ const ch4 = minutes.map((m) => ({ ts: day.from + m * MIN, value: ch4At(m) }));
 describe('5-minute statistics and the daily report', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway(REPORT_YAML);
+    gw = await startTestGateway(fixture('reports.yaml'));
     const client = await gw.connect();
     const sample = (m: number) => ({ ts: day.from + m * MIN, values: { ch4: ch4At(m), fan: fanAt(m), rain: m % 60 === 0 ? 0.5 : 0 } });
     await sendSamples(client, `site/${MINE}/dev/sub-01/up`, minutes.filter((m) => !backfilled(m)).map(sample));
