@@ -7,12 +7,14 @@ import { DevicesView } from './devices.js';
 import { type Key, type Lang, t } from './i18n.js';
 import { Overview } from './overview.js';
 import { PointsView } from './points.js';
+import { ReportsView } from './reports-view.js';
+import { SiteMap } from './site-map.js';
 import { savedMute, saveMute } from './session.js';
 import { TopBar } from './top-bar.js';
 import { useLiveAlarms } from './use-live-alarms.js';
 
-type Tab = 'overview' | 'points' | 'devices' | 'history';
-const TABS: Tab[] = ['overview', 'points', 'devices', 'history'];
+type Tab = 'overview' | 'points' | 'devices' | 'history' | 'map' | 'reports';
+const TABS: Tab[] = ['overview', 'points', 'devices', 'history', 'map', 'reports'];
 
 interface Props {
   lang: Lang;
@@ -56,6 +58,8 @@ export function Monitor({ lang, onLang, onSignOut }: Props) {
             {tab === 'points' && <PointsView site={site} onSite={setSite} lang={lang} />}
             {tab === 'devices' && <DevicesView site={site} onSite={setSite} />}
             {tab === 'history' && <AlarmHistory lang={lang} />}
+            {tab === 'map' && <SiteMap />}
+            {tab === 'reports' && <ReportsView site={site} onSite={setSite} />}
           </div>
         </section>
         <AlarmFeed book={book} lang={lang} />

@@ -5,6 +5,8 @@ import { useSession } from './context.js';
 import { LEVEL_ORDER, levelRank } from './format.js';
 import { useBook, usePoll } from './hooks.js';
 import { t, tDynamic } from './i18n.js';
+import { useOnlineRate } from './online-rate.js';
+import { percent } from './report-types.js';
 import type { Site } from './types.js';
 
 const POLL_MS = 10_000;
@@ -55,6 +57,7 @@ function SiteCard({ site, counts, worst, onOpen }: CardProps) {
     [site.site_id],
   );
   const offline = devices.data?.filter((d) => !d.online).length;
+  const rate = useOnlineRate(api.token, site.site_id);
   return (
     <button class={`site-card worst-${worst ?? 'none'}`} data-site-id={site.site_id} onClick={onOpen}>
       <h3>{site.name}</h3>
@@ -78,6 +81,8 @@ function SiteCard({ site, counts, worst, onOpen }: CardProps) {
         <dd>{site.points}</dd>
         <dt>{t('underground')}</dt>
         <dd class="people">{people.data ? people.data.underground_count : t('not_applicable')}</dd>
+        <dt>{t('online_rate')}</dt>
+        <dd class={`online-rate${rate?.below_threshold ? ' below' : ''}`}>{rate ? percent(rate.online_rate) : '…'}</dd>
       </dl>
     </button>
   );
