@@ -50,6 +50,7 @@ describe('the printable daily report', () => {
     const face = await page.$$eval('.daily-print tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)).find((c) => c[0] === 'ch4-face'));
     expect(face?.slice(4, 9)).toEqual([String(f.max), new Date(f.max_at + 8 * 3_600_000).toISOString().slice(11, 19), String(f.min), new Date(f.min_at + 8 * 3_600_000).toISOString().slice(11, 19), String(Math.round(f.avg * 1000) / 1000)]);
     mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(new URL('daily-report.json', ARTIFACTS), JSON.stringify((await gw.api(`/api/v1/sites/${MINE}/reports/daily?date=${day.date}`, { token: 'demo-operator' })).body, null, 2));
     const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
     const pdfPath = new URL('daily-print.pdf', ARTIFACTS).pathname;
     writeFileSync(pdfPath, pdf);
