@@ -2,6 +2,7 @@
 import './reports.css';
 import { useState } from 'preact/hooks';
 import { useSession } from './context.js';
+import { FaultLog } from './fault-log.js';
 import { SitePicker } from './site-picker.js';
 
 const yesterday = (): string => new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
@@ -29,6 +30,7 @@ export function ReportsView({ site, onSite }: { site: string; onSite(site_id: st
         <button data-action="print-daily" onClick={print}>日报表 · 打印</button>
         <button data-action="csv-daily" onClick={() => void csv()}>CSV</button>
       </div>
+      <FaultLog site={site} />
     </div>
   );
 }

@@ -77,6 +77,9 @@ describe('the printable daily report', () => {
     expect(await page.$$eval('.site-map svg g[data-site-id]', (gs) => gs.map((g) => g.getAttribute('data-site-id')).sort())).toEqual(['140100000001', '140100000002', '140100000003']);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: new URL('site-map.png', ARTIFACTS).pathname });
+    await page.click('button[data-tab=reports]');
+    await page.waitForSelector('.fault-log tr[data-alarm-id]', { timeout: 10_000 }); // the demo's Modbus devices have no slaves here: offline
+    await page.screenshot({ path: new URL('reports-tab.png', ARTIFACTS).pathname });
     await page.close();
   });
 });
