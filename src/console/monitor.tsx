@@ -12,12 +12,14 @@ import { Overview } from './overview.js';
 import { PointsView } from './points.js';
 import { MUTE_MS, savedMuteUntil, saveMuteUntil } from './session.js';
 import { SoundBlocked } from './sound-blocked.js';
+import { ReportsView } from './reports-view.js';
+import { SiteMap } from './site-map.js';
 import { TopBar } from './top-bar.js';
 import { useAlarmSound } from './use-alarm-sound.js';
 import { useLiveAlarms } from './use-live-alarms.js';
 
-type Tab = 'overview' | 'points' | 'devices' | 'history';
-const TABS: Tab[] = ['overview', 'points', 'devices', 'history'];
+type Tab = 'overview' | 'points' | 'devices' | 'history' | 'map' | 'reports';
+const TABS: Tab[] = ['overview', 'points', 'devices', 'history', 'map', 'reports'];
 
 interface Props {
   lang: Lang;
@@ -74,6 +76,8 @@ export function Monitor({ lang, onLang, onSignOut }: Props) {
             {tab === 'points' && <PointsView site={site} onSite={setSite} lang={lang} book={book} live={live} />}
             {tab === 'devices' && <DevicesView site={site} onSite={setSite} />}
             {tab === 'history' && <AlarmHistory lang={lang} />}
+            {tab === 'map' && <SiteMap />}
+            {tab === 'reports' && <ReportsView site={site} onSite={setSite} />}
           </div>
         </section>
         <AlarmFeed book={book} lang={lang} live={live} />

@@ -10,6 +10,8 @@ import { calibrationText } from './calibration.js';
 import { alarmWords, LEVEL_ORDER, levelRank, quantityName } from './format.js';
 import { useBook, usePoll } from './hooks.js';
 import { t, tDynamic } from './i18n.js';
+import { useOnlineRate } from './online-rate.js';
+import { percent } from './report-types.js';
 import type { Alarm, Device, Site } from './types.js';
 
 const POLL_MS = 10_000;
@@ -60,6 +62,7 @@ function SiteCard({ site, counts, worst, alarms, onOpen }: CardProps) {
   const readersDown = hasPositioning && readers.every((d) => !d.online);
   const headcount = readers === undefined ? '…' : !hasPositioning ? t('not_applicable') : readersDown ? t('unknown') : people.data ? String(people.data.underground_count) : '…';
   const named = [...alarms].sort((a, b) => severity(b) - severity(a)).slice(0, NAMED);
+  const rate = useOnlineRate(api.token, site.site_id);
   return (
     <button class={`site-card worst-${worst ?? 'none'}`} data-site-id={site.site_id} onClick={onOpen}>
       <h3>{site.name}</h3>
@@ -107,6 +110,8 @@ function SiteCard({ site, counts, worst, alarms, onOpen }: CardProps) {
         <dd class={readersDown ? 'people bad' : 'people'} data-known={hasPositioning && !readersDown && people.data ? 'yes' : 'no'}>
           {headcount}
         </dd>
+        <dt>{t('online_rate')}</dt>
+        <dd class={`online-rate${rate?.below_threshold ? ' below' : ''}`}>{rate ? percent(rate.online_rate) : '…'}</dd>
       </dl>
     </button>
   );

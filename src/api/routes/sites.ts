@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { SiteConfig } from '../../config/schema.js';
 import type { WindowFn } from '../../store/sqlite-store.js';
 import { watchCycleS } from '../../alarms/watch-cycle.js';
+import { siteRegion } from '../../regions/site-info.js';
 import { isoInZone, offsetMinutes, parseDuration } from '../../util/time.js';
 import type { ApiDeps } from '../deps.js';
 import { canSee, requireRole, requireSite, type TokenAuth } from '../auth.js';
@@ -28,7 +29,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     const p = auth.authenticate(req);
     return deps.index.config.sites
       .filter((s) => canSee(p, s.site_id))
-      .map((s) => ({ site_id: s.site_id, name: s.name, kind: s.kind, time_zone: s.time_zone, devices: s.devices.length, points: s.points.length }));
+      .map((s) => ({ site_id: s.site_id, name: s.name, kind: s.kind, time_zone: s.time_zone, ...siteRegion(s), devices: s.devices.length, points: s.points.length }));
   });
 
   app.get('/sites/:site_id/devices', { schema: { summary: 'devices of a site with their health', params: SiteParams } }, async (req) => {
