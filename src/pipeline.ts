@@ -35,7 +35,7 @@ import { SiteIndex } from './ingest/site-index.js';
 import { processUplink } from './ingest/uplink.js';
 import { AlarmHub } from './sinks/alarm-hub.js';
 import { type InfluxSink, startInfluxSink } from './sinks/influx-sink.js';
-import { EmbeddedReadings } from './store/readings-source.js';
+import { EmbeddedReadings, ReadingsRouter } from './store/readings-source.js';
 import { startRetention } from './store/retention.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { WriteBatcher } from './store/write-batcher.js';
@@ -253,7 +253,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     calibration: calibrationApi,
     personnel,
     log: log.child({ component: 'http' }),
-    readings: influx?.readings ?? new EmbeddedReadings(store),
+    readings: new ReadingsRouter(new EmbeddedReadings(store), influx?.readings),
     readiness: () => ({
       store: storeOk && store.healthy() ? 'ok' : 'failing',
       broker: broker ? 'ok' : 'failing',

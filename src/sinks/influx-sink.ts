@@ -36,6 +36,8 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
   const series = new PairMap<string>();
   store.setOutboxEncoder((batch) => encode(batch, index, series));
   const writer = new InfluxWriter(store, client, influx, metrics, log);
+  // while the writer cannot reach InfluxDB, readings queries go to the embedded store at once (no timeout first)
+  const usable = () => writer.state.connected;
   const backlog = new BacklogAlarm(config.sites.map((s) => s.site_id), randomUUID);
   writer.start();
   const timer = setInterval(() => {
@@ -43,7 +45,7 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
     if (events.length) raise(events);
   }, CHECK_MS);
   return {
-    readings: new InfluxReadings(client),
+    readings: new InfluxReadings(client, usable),
     readiness: () => (writer.state.connected && writer.fill() < BACKLOG_SET ? 'ok' : 'failing'),
     details() {
       const o = store.outboxStats();
@@ -57,6 +59,9 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
         last_write_at: writer.state.last_write_at === null ? null : new Date(writer.state.last_write_at).toISOString(),
         last_error: writer.state.last_error,
         last_error_at: writer.state.last_error_at === null ? null : new Date(writer.state.last_error_at).toISOString(),
+        busy_retries: writer.state.busy_retries,
+        batch_lines: writer.pacer.batchLines,
+        writes_in_flight: writer.pacer.inFlight,
       };
     },
     refreshMetrics() {

@@ -11,6 +11,11 @@ import { LimitQuery, PointParams, ReadingsQuery, SiteParams } from '../params.js
 
 const DAY = 86_400_000;
 
+/** Which store answered a readings query (`influxdb` or `embedded`), and why not InfluxDB when it fell back. */
+export const READINGS_SOURCE_HEADER = 'x-readings-source';
+export const READINGS_FALLBACK_HEADER = 'x-readings-fallback';
+const headerSafe = (s: string): string => s.replace(/[^\x20-\x7e]/g, '?');
+
 /** An unknown value (NaN in memory, NULL in the store) is `null` on the wire, never a number. */
 const knownOrNull = (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : v);
 
@@ -78,7 +83,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
   app.get(
     '/sites/:site_id/points/:point_id/readings',
     { schema: { summary: 'readings of a point: raw, or one row per window', params: PointParams, querystring: ReadingsQuery } },
-    async (req) => {
+    async (req, reply) => {
       const s = site(auth.authenticate(req), req.params.site_id);
       const point = deps.index.point(s.site_id, req.params.point_id);
       if (!point) throw new ApiError('not_found', `no point ${req.params.point_id} in site ${s.site_id}`);
@@ -86,9 +91,12 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
       const to = q.to ?? Date.now();
       const from = q.from ?? to - DAY;
       const base = { site_id: s.site_id, point_id: point.point_id, from, to, limit: q.limit };
-      const rows = q.every
+      const answer = q.every
         ? await deps.readings.windows({ ...base, every_ms: parseDuration(q.every) as number, fn: (q.fn ?? 'mean') as WindowFn, origin_ms: -offsetMinutes(s.time_zone, from) * 60_000 }, point.quantity)
         : await deps.readings.raw(base, point.quantity);
+      const rows = answer.rows;
+      reply.header(READINGS_SOURCE_HEADER, answer.source);
+      if (answer.fallback) reply.header(READINGS_FALLBACK_HEADER, headerSafe(answer.fallback));
       return {
         point_id: point.point_id,
         unit: point.unit,
