@@ -110,12 +110,12 @@ export class InfluxClient {
     return new Map(series.values.map((r) => [r[name] as string, r[dflt] === true]));
   }
 
-  /** Writes lines (one HTTP request); `timeoutMs` overrides the configured timeout for this write. */
-  async write(target: WriteTarget, lines: readonly string[], timeoutMs = this.config.timeout_ms): Promise<void> {
-    if (this.v2) return this.writeV2(lines);
+  /** Writes lines, or newline-separated text (one HTTP request); `timeoutMs` overrides the configured timeout for this write. */
+  async write(target: WriteTarget, lines: readonly string[] | string, timeoutMs = this.config.timeout_ms): Promise<void> {
+    if (this.v2) return this.writeV2(typeof lines === 'string' ? lines.split('\n') : lines);
     const c = this.config;
     const params = new URLSearchParams({ db: c.database, precision: 'ms', rp: c.retention_policy ?? RETENTION_POLICY[target] });
-    const body = lines.join('\n');
+    const body = typeof lines === 'string' ? lines : lines.join('\n');
     const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8', ...this.authHeader() };
     let payload: BodyInit = body;
     if (c.gzip) {

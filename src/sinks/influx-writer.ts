@@ -33,7 +33,8 @@ export interface WriterState {
   busy_retries: number;
 }
 
-const PING_MS = 2000;
+/** A write that timed out is a busy server if /ping answers within this (the gateway's own event loop may have been the slow part). */
+const PING_MS = 5000;
 const BUSY_LOG_EVERY_MS = 30_000;
 
 export class InfluxWriter {
@@ -132,38 +133,36 @@ export class InfluxWriter {
     }
   }
 
-  /** Writes some chunks, in pieces of the pacer's batch size; removes them once all their lines are settled. */
+  /** Writes some chunks, in bodies of about the pacer's batch size; removes them once all their lines are settled. */
   private async writeRows(rows: OutboxRow[]): Promise<void> {
     const dead: DeadLetter[] = [];
-    for (const [target, items] of linesByTarget(rows)) {
-      for (let i = 0; i < items.length; ) {
-        const piece = items.slice(i, i + this.pacer.batchLines);
-        i += piece.length;
-        const started = performance.now();
-        await this.writeOrSplit(target, piece, dead);
-        this.pacer.succeeded(piece.length, performance.now() - started);
-      }
+    for (const body of bodies(rows, this.pacer.batchLines)) {
+      const started = performance.now();
+      await this.writeOrSplit(body.target, body.text, body.count, dead);
+      this.pacer.succeeded(body.count, performance.now() - started);
     }
     this.store.outboxRemove(rows, dead);
     for (const d of dead) this.log.warn({ line: d.payload.toString().slice(0, 200), err: d.reason }, 'InfluxDB rejected a line: kept as a dead letter');
     this.metrics.deadLetters.inc({ code: 'influx_rejected' }, dead.length);
   }
 
-  private async writeOrSplit(target: WriteTarget, lines: string[], dead: DeadLetter[]): Promise<void> {
+  /** One write; a batch rejected as bad data is split in halves until the bad lines are dead letters. */
+  private async writeOrSplit(target: WriteTarget, text: string | string[], count: number, dead: DeadLetter[]): Promise<void> {
     try {
-      await this.client.write(target, lines, this.pacer.timeoutMs);
-      this.metrics.influxLines.inc(lines.length);
+      await this.client.write(target, text, this.pacer.timeoutMs);
+      this.metrics.influxLines.inc(count);
       return;
     } catch (err) {
       if (!(err instanceof InfluxWriteError) || err.kind !== 'rejected') throw err;
+      const lines = typeof text === 'string' ? text.split('\n') : text;
       if (lines.length === 1) {
         dead.push(deadLetter(target, lines[0] as string, err));
         return;
       }
+      const half = Math.ceil(lines.length / 2);
+      await this.writeOrSplit(target, lines.slice(0, half), half, dead);
+      await this.writeOrSplit(target, lines.slice(half), lines.length - half, dead);
     }
-    const half = Math.ceil(lines.length / 2);
-    await this.writeOrSplit(target, lines.slice(0, half), dead);
-    await this.writeOrSplit(target, lines.slice(half), dead);
   }
 
   private succeeded(): void {
@@ -210,14 +209,39 @@ export class InfluxWriter {
   }
 }
 
-function linesByTarget(rows: OutboxRow[]): [WriteTarget, string[]][] {
-  const groups = new Map<WriteTarget, string[]>();
+interface Body {
+  target: WriteTarget;
+  text: string;
+  count: number;
+}
+
+/**
+ * The chunks' lines as write bodies of about `batch` lines, per target, in order: whole chunks
+ * are joined as they are (no split into lines and join again); only a chunk much bigger than a
+ * batch (a group commit of 100k readings) is cut into pieces.
+ */
+export function bodies(rows: readonly OutboxRow[], batch: number): Body[] {
+  const out: Body[] = [];
+  const open = new Map<WriteTarget, { texts: string[]; count: number }>();
+  const close = (target: WriteTarget) => {
+    const o = open.get(target);
+    if (o?.count) out.push({ target, text: o.texts.join('\n'), count: o.count });
+    open.delete(target);
+  };
   for (const r of rows) {
-    const list = groups.get(r.target) ?? [];
-    for (const line of r.lines.split('\n')) list.push(line);
-    groups.set(r.target, list);
+    if (r.count > batch * 1.5) {
+      const lines = r.lines.split('\n');
+      for (let i = 0; i < lines.length; i += batch) out.push({ target: r.target, text: lines.slice(i, i + batch).join('\n'), count: Math.min(batch, lines.length - i) });
+      continue;
+    }
+    const o = open.get(r.target) ?? { texts: [], count: 0 };
+    o.texts.push(r.lines);
+    o.count += r.count;
+    open.set(r.target, o);
+    if (o.count >= batch) close(r.target);
   }
-  return [...groups];
+  for (const target of [...open.keys()]) close(target);
+  return out;
 }
 
 function deadLetter(target: WriteTarget, line: string, err: InfluxWriteError): DeadLetter {
