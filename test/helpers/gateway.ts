@@ -7,6 +7,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { type RunningGateway, startGateway } from '../../src/pipeline.js';
 import { createLogger } from '../../src/util/log.js';
+import { type ResponseChecker, responseChecker } from './openapi.js';
 
 export const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -28,6 +29,7 @@ export async function startTestGateway(yaml: string, dataDir = mkdtempSync(join(
     c.gateway.simulators.enabled = false;
   });
   const gw = await startGateway(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  let checker: ResponseChecker | undefined;
   const t: TestGateway = {
     ...gw,
     dataDir,
@@ -44,6 +46,10 @@ export async function startTestGateway(yaml: string, dataDir = mkdtempSync(join(
       } catch {
         /* not JSON: keep the text */
       }
+      // every response the tests see must match the gateway's OpenAPI document
+      checker ??= responseChecker(await (await fetch(`http://127.0.0.1:${gw.httpPort}/openapi.json`)).json());
+      const problems = checker.check(init.method ?? 'GET', path, res.status, body, res.headers.get('content-type'));
+      if (problems.length) throw new Error(`response outside the OpenAPI document:\n${problems.join('\n')}`);
       return { status: res.status, body };
     },
     connect: (opts = {}) => connectMqtt(gw.mqttPort, opts),
