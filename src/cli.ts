@@ -9,13 +9,13 @@ import { verifyAlarmLog } from './store/alarm-log.js';
 import { backupStore } from './store/backup.js';
 import { z } from 'zod';
 import { startSimulators } from '../simulators/run.js';
-import { ConfigError, formatProblem, loadConfig } from './config/load.js';
+import { ConfigError, formatProblem, loadConfig, loadConfigWithWarnings } from './config/load.js';
 import { ConfigSchema } from './config/schema.js';
 import { runGateway, startSimulatedSlaves } from './main.js';
 
 const USAGE = `usage:
   anjian start --config FILE [--http-port N] [--mqtt-port N] [--data-dir DIR] [--influx-url URL] [--no-simulators]
-  anjian check-config FILE
+  anjian check-config FILE     exit 0 when valid (warnings about unsafe settings on stderr), else 1 with one "path: message" line per problem
   anjian simulate --config FILE [--url mqtt://HOST:PORT] [--scenario steady|methane-leak] [--interval-ms N]
   anjian schema            print the JSON Schema of config files
   anjian verify-log (--config FILE | --data-dir DIR)   prove the alarm log's hash chain is intact
@@ -60,9 +60,10 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'check-config': {
       if (!configFile) fail(USAGE);
-      const config = loadConfig(configFile);
+      const { config, warnings } = loadConfigWithWarnings(configFile);
       const points = config.sites.reduce((n, s) => n + s.points.length, 0);
-      process.stdout.write(`${configFile}: ok (${config.sites.length} sites, ${points} points)\n`);
+      process.stdout.write(`${configFile}: ok (${config.sites.length} sites, ${points} points)${warnings.length ? `, ${warnings.length} warning(s)` : ''}\n`);
+      for (const w of warnings) process.stderr.write(`${w.path}: warning: ${w.message}\n`);
       return;
     }
     case 'simulate':

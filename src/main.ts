@@ -9,7 +9,7 @@ import { busKeyOf } from './config/modbus-check.js';
 import { isModbusProfile } from './decode/profile.js';
 import type { EndpointOverride } from './ingest/modbus-poll.js';
 import { influxFromUrl } from './config/influx-url.js';
-import { loadConfig } from './config/load.js';
+import { loadConfigWithWarnings } from './config/load.js';
 import type { Config } from './config/schema.js';
 import type { ScenarioName } from '../simulators/run.js';
 import { startGateway } from './pipeline.js';
@@ -68,8 +68,9 @@ export async function startSimulatedSlaves(config: Config, opts: { scenario: Sce
 }
 
 export async function runGateway(flags: StartFlags): Promise<void> {
-  const config = loadConfig(flags.config, applyFlags(flags));
+  const { config, warnings } = loadConfigWithWarnings(flags.config, applyFlags(flags));
   const log = createLogger(config.gateway.log_level);
+  for (const w of warnings) log.warn({ component: 'config', path: w.path }, `config warning: ${w.path}: ${w.message}`);
   const sim = config.gateway.simulators;
   const slaves = sim.enabled
     ? await startSimulatedSlaves(config, { scenario: sim.scenario, interval_ms: sim.interval_ms, configuredPorts: false, log: (msg) => log.info({ component: 'simulators' }, msg) })
