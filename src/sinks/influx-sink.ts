@@ -13,6 +13,7 @@ import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
 import { BACKLOG_SET, BacklogAlarm } from './backlog-alarm.js';
 import { InfluxClient } from './influx-client.js';
+import { startSideWrites } from './influx-side.js';
 import { InfluxWriter } from './influx-writer.js';
 import { PairMap } from '../util/pair-map.js';
 import { alarmLine, readingSeries, seriesLine } from './line-protocol.js';
@@ -40,6 +41,10 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
   const usable = () => writer.state.connected;
   const backlog = new BacklogAlarm(config.sites.map((s) => s.site_id), randomUUID);
   writer.start();
+  const side = startSideWrites(client, () => index.allPoints(), () => {
+    const o = store.outboxStats();
+    return { outbox_lines: o.lines, outbox_bytes: o.bytes, outbox_oldest_age_s: o.oldest_at === null ? 0 : (Date.now() - o.oldest_at) / 1000, connected: writer.state.connected };
+  }, log);
   const timer = setInterval(() => {
     const events = backlog.step(writer.fill(), Date.now());
     if (events.length) raise(events);
@@ -72,6 +77,7 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
     },
     async stop() {
       clearInterval(timer);
+      side.stop();
       await writer.stop();
     },
   };

@@ -1,0 +1,66 @@
+/**
+ * What the gateway writes to InfluxDB besides the readings and alarm events of the outbox, so
+ * that dashboards (grafana/) need nothing but InfluxQL (README "Grafana"); both go to the alarms
+ * retention policy (v1) or the bucket (v2):
+ *   limit,direction=high,level=red,point_id=…,site_id=… set=1.5,clear=1.0        every LIMITS_MS
+ *     (the configured limits of every point: the trend panel draws them as lines)
+ *   anjian_gateway,instance=HOST outbox_lines=…i,outbox_bytes=…i,outbox_oldest_age_s=…,connected=…  every STATS_MS
+ *     (the outbox backlog and whether the writer reaches InfluxDB)
+ * Best effort: a write that fails is simply made again at the next tick; nothing queues, nothing
+ * here touches the outbox.
+ */
+import { hostname } from 'node:os';
+import type { PointConfig } from '../config/schema.js';
+import type { Logger } from '../util/log.js';
+import type { InfluxClient } from './influx-client.js';
+
+export const STATS_MS = 10_000;
+export const LIMITS_MS = 300_000;
+
+const esc = (s: string): string => s.replace(/[,= \\]/g, (c) => `\\${c}`);
+
+export function limitLines(points: readonly (PointConfig & { site_id: string })[], at: number): string[] {
+  return points.flatMap((p) =>
+    p.limits.map((l) => `limit,direction=${l.direction},level=${l.level},point_id=${esc(p.point_id)},site_id=${esc(p.site_id)} set=${l.set},clear=${l.clear} ${at}`),
+  );
+}
+
+export interface GatewayStats {
+  outbox_lines: number;
+  outbox_bytes: number;
+  outbox_oldest_age_s: number;
+  connected: boolean;
+}
+
+export function gatewayLine(instance: string, s: GatewayStats, at: number): string {
+  return `anjian_gateway,instance=${esc(instance)} outbox_lines=${s.outbox_lines}i,outbox_bytes=${s.outbox_bytes}i,outbox_oldest_age_s=${s.outbox_oldest_age_s},connected=${s.connected} ${at}`;
+}
+
+export function startSideWrites(client: InfluxClient, points: () => readonly (PointConfig & { site_id: string })[], stats: () => GatewayStats, log: Logger): { stop(): void } {
+  const instance = hostname();
+  let lastLimits = 0;
+  let failing = false;
+  const tick = async () => {
+    const now = Date.now();
+    const lines = [gatewayLine(instance, stats(), now)];
+    if (now - lastLimits >= LIMITS_MS) lines.push(...limitLines(points(), now));
+    try {
+      await client.write('alarms', lines);
+      if (lines.length > 1) lastLimits = now;
+      failing = false;
+    } catch (err) {
+      if (!failing) log.debug({ err: (err as Error).message }, 'dashboard series not written (tried again at the next tick)');
+      failing = true;
+    }
+  };
+  const first = setTimeout(() => void tick(), 1000);
+  const timer = setInterval(() => void tick(), STATS_MS);
+  timer.unref();
+  first.unref();
+  return {
+    stop() {
+      clearTimeout(first);
+      clearInterval(timer);
+    },
+  };
+}
