@@ -113,6 +113,10 @@ export class InfluxReadings implements ReadingsSource {
   }
 }
 
-function rows(series: { values: unknown[][] }[]): unknown[][] {
+/** The rows of InfluxQL series; a server that answers with something else (VictoriaMetrics answers every /query with its database list) is not InfluxDB. */
+function rows(series: { columns?: string[]; values: unknown[][] }[]): unknown[][] {
+  for (const s of series) {
+    if (s.columns?.[0] !== 'time') throw new InfluxWriteError('unavailable', undefined, `the server's /query did not answer InfluxQL (columns ${JSON.stringify(s.columns)})`);
+  }
   return series.flatMap((s) => s.values ?? []);
 }

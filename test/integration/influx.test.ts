@@ -189,5 +189,11 @@ describe('InfluxDB v2 write API (VictoriaMetrics)', () => {
     expect(series.metric).toMatchObject({ site_id: MINE, point_id: 'ch4-face', device_id: 'gd-01' });
     expect(series.values.map((v) => Math.round(v * 10) / 10)).toEqual([0.1, 0.2, 0.3, 0.4, 0.5]);
     expect(series.timestamps).toEqual([0, 1, 2, 3, 4].map((i) => ts + i * 1000));
+    // VictoriaMetrics has no InfluxQL /query: the readings endpoint answers from the embedded store, and says so
+    const res = await fetch(`http://127.0.0.1:${gw.httpPort}/api/v1/sites/${MINE}/points/ch4-face/readings?from=${ts}&to=${ts + 5000}`, { headers: { authorization: 'Bearer test-viewer-token' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-readings-source')).toBe('embedded');
+    expect(res.headers.get('x-readings-fallback')).toMatch(/^influxdb /);
+    expect(((await res.json()) as { readings: { value: number }[] }).readings.map((r) => r.value)).toEqual([0.1, 0.2, 0.30000000000000004, 0.4, 0.5]);
   });
 });
