@@ -3,7 +3,8 @@
  * that dashboards (grafana/) need nothing but InfluxQL (README "Grafana"); both go to the alarms
  * retention policy (v1) or the bucket (v2):
  *   limit,direction=high,level=red,point_id=…,site_id=… set=1.5,clear=1.0        every LIMITS_MS
- *     (the configured limits of every point: the trend panel draws them as lines)
+ *     (the configured limits of every point: the trend panel draws them as lines; skipped while
+ *     the outbox is catching up)
  *   anjian_gateway,instance=HOST outbox_lines=…i,outbox_bytes=…i,outbox_oldest_age_s=…,connected=…  every STATS_MS
  *     (the outbox backlog and whether the writer reaches InfluxDB)
  * Best effort: a write that fails is simply made again at the next tick; nothing queues, nothing
@@ -16,6 +17,9 @@ import type { InfluxClient } from './influx-client.js';
 
 export const STATS_MS = 10_000;
 export const LIMITS_MS = 300_000;
+/** Limits wait while the outbox holds more than this: catching up comes first (100k points are 100k series to create). */
+export const LIMITS_IDLE_LINES = 10_000;
+const LIMITS_CHUNK = 10_000;
 
 const esc = (s: string): string => s.replace(/[,= \\]/g, (c) => `\\${c}`);
 
@@ -42,18 +46,21 @@ export function startSideWrites(client: InfluxClient, points: () => readonly (Po
   let failing = false;
   const tick = async () => {
     const now = Date.now();
-    const lines = [gatewayLine(instance, stats(), now)];
-    if (now - lastLimits >= LIMITS_MS) lines.push(...limitLines(points(), now));
+    const s = stats();
     try {
-      await client.write('alarms', lines);
-      if (lines.length > 1) lastLimits = now;
+      await client.write('alarms', [gatewayLine(instance, s, now)]);
+      if (now - lastLimits >= LIMITS_MS && s.outbox_lines <= LIMITS_IDLE_LINES) {
+        const lines = limitLines(points(), now);
+        for (let i = 0; i < lines.length; i += LIMITS_CHUNK) await client.write('alarms', lines.slice(i, i + LIMITS_CHUNK));
+        lastLimits = now;
+      }
       failing = false;
     } catch (err) {
       if (!failing) log.debug({ err: (err as Error).message }, 'dashboard series not written (tried again at the next tick)');
       failing = true;
     }
   };
-  const first = setTimeout(() => void tick(), 1000);
+  const first = setTimeout(() => void tick(), 2000);
   const timer = setInterval(() => void tick(), STATS_MS);
   timer.unref();
   first.unref();
