@@ -17,9 +17,14 @@ import type { InfluxClient } from './influx-client.js';
 
 export const STATS_MS = 10_000;
 export const LIMITS_MS = 300_000;
-/** Limits wait while the outbox holds more than this: catching up comes first (100k points are 100k series to create). */
+/**
+ * Limits wait while the outbox holds more than this, and go in small chunks with pauses: the
+ * first write of 100,000 points' limits makes InfluxDB create 100,000 series, which took both
+ * cores of the bench machine long enough to starve the broker (MQTT connects timed out).
+ */
 export const LIMITS_IDLE_LINES = 10_000;
-const LIMITS_CHUNK = 10_000;
+const LIMITS_CHUNK = 1000;
+const LIMITS_PAUSE_MS = 500;
 
 const esc = (s: string): string => s.replace(/[,= \\]/g, (c) => `\\${c}`);
 
@@ -44,20 +49,34 @@ export function startSideWrites(client: InfluxClient, points: () => readonly (Po
   const instance = hostname();
   let lastLimits = 0;
   let failing = false;
+  let stopped = false;
+  let running = false;
   const tick = async () => {
+    if (running) return; // a slow limits write spans ticks
+    running = true;
     const now = Date.now();
     const s = stats();
     try {
       await client.write('alarms', [gatewayLine(instance, s, now)]);
       if (now - lastLimits >= LIMITS_MS && s.outbox_lines <= LIMITS_IDLE_LINES) {
-        const lines = limitLines(points(), now);
-        for (let i = 0; i < lines.length; i += LIMITS_CHUNK) await client.write('alarms', lines.slice(i, i + LIMITS_CHUNK));
         lastLimits = now;
+        const lines = limitLines(points(), now);
+        for (let i = 0; i < lines.length && !stopped; i += LIMITS_CHUNK) {
+          if (i > 0) await new Promise((r) => setTimeout(r, LIMITS_PAUSE_MS).unref());
+          if (stats().outbox_lines > LIMITS_IDLE_LINES) {
+            lastLimits = 0; // catching up again: the rest at a later tick
+            break;
+          }
+          await client.write('alarms', lines.slice(i, i + LIMITS_CHUNK));
+        }
       }
       failing = false;
     } catch (err) {
       if (!failing) log.debug({ err: (err as Error).message }, 'dashboard series not written (tried again at the next tick)');
       failing = true;
+      if (now === lastLimits) lastLimits = 0;
+    } finally {
+      running = false;
     }
   };
   const first = setTimeout(() => void tick(), 2000);
@@ -66,6 +85,7 @@ export function startSideWrites(client: InfluxClient, points: () => readonly (Po
   first.unref();
   return {
     stop() {
+      stopped = true;
       clearTimeout(first);
       clearInterval(timer);
     },
