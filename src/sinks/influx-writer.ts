@@ -36,6 +36,8 @@ export interface WriterState {
 /** A write that timed out is a busy server if /ping answers within this (the gateway's own event loop may have been the slow part). */
 const PING_MS = 5000;
 const BUSY_LOG_EVERY_MS = 30_000;
+/** While InfluxDB is absent, /ping is tried this often (and given this long). */
+const PROBE_MS = 1000;
 
 export class InfluxWriter {
   readonly state: WriterState = { connected: false, last_error: null, last_error_at: null, last_write_at: null, busy_retries: 0 };
@@ -185,7 +187,17 @@ export class InfluxWriter {
       return pause;
     }
     this.failed(err);
-    return this.pacer.absent();
+    const backoff = this.pacer.absent();
+    // bad credentials, a missing database: /ping would answer while writes still fail
+    if (e?.kind !== 'unavailable' || e.status !== undefined) return backoff;
+    // an absent server: probe /ping each second instead of sleeping the whole backoff, so the
+    // outbox starts draining within a second of InfluxDB coming back
+    const until = Date.now() + backoff;
+    while (this.running && Date.now() < until) {
+      if (await this.client.ping(PROBE_MS)) return 0;
+      await this.sleep(Math.min(PROBE_MS, Math.max(0, until - Date.now())));
+    }
+    return 0;
   }
 
   private failed(err: Error): void {
