@@ -36,7 +36,7 @@ export default defineModbusProfile({
     piezo_2: piezometer(2),
     piezo_3: piezometer(3),
     piezo_4: piezometer(4),
-    rain: { quantity: 'rainfall', unit: 'mm', kind: 'cumulative', description: 'tipping bucket, 0.1 mm/tip, since midnight', table: 'input_register', address: 6, type: 'uint32', order: 'CDAB', scale: 0.1 },
+    rain: { quantity: 'rainfall', unit: 'mm', kind: 'cumulative', description: 'tipping bucket, 0.1 mm/tip, since midnight', resets: 'local_midnight', table: 'input_register', address: 6, type: 'uint32', order: 'CDAB', scale: 0.1 },
     displacement: { quantity: 'displacement', unit: 'mm', kind: 'analog', description: 'GNSS horizontal', table: 'input_register', address: 8, type: 'float64', order: 'DCBA', status: GNSS },
     settlement: { quantity: 'displacement', unit: 'mm', kind: 'analog', description: 'GNSS vertical', table: 'input_register', address: 12, type: 'int64', order: 'CDAB', scale: 0.001, status: GNSS },
     beach_length: { quantity: 'beach_length', unit: 'm', kind: 'analog', description: 'dry beach, laser', table: 'input_register', address: 16, scale: 0.1 },

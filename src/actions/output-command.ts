@@ -5,7 +5,7 @@
  */
 import { ApiError } from '../api/errors.js';
 import type { ModbusOutputSpec } from '../decode/modbus-profile.js';
-import type { SiteIndex } from '../ingest/site-index.js';
+import type { SiteIndex } from '../config/site-index.js';
 import type { Logger } from '../util/log.js';
 import { resolveOutput } from './actuator.js';
 

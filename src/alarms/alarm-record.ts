@@ -1,5 +1,5 @@
 /** Building and updating alarm records: the lifecycle states and the statistics kept while active. */
-import type { Alarm, AlarmState, AlarmType, Level, Limit } from '../domain/types.js';
+import type { Alarm, AlarmCause, AlarmState, AlarmType, Level, Limit } from '../domain/types.js';
 
 export interface NewAlarm {
   alarm_id: string;
@@ -11,9 +11,12 @@ export interface NewAlarm {
   value: number;
   at: number;
   limit?: Limit;
+  cause?: AlarmCause;
 }
 
+/** An alarm as it is raised. An unknown value (NaN: silence, a fault) starts no statistics. */
 export function openAlarm(a: NewAlarm): Alarm {
+  const known = !Number.isNaN(a.value);
   return {
     alarm_id: a.alarm_id,
     site_id: a.site_id,
@@ -26,17 +29,20 @@ export function openAlarm(a: NewAlarm): Alarm {
     value: a.value,
     ...(a.limit ? { limit: a.limit } : {}),
     ...(a.limit?.action ? { action: a.limit.action } : {}),
+    ...(a.cause ? { cause: a.cause } : {}),
     max_value: a.value,
     max_at: a.at,
     min_value: a.value,
     min_at: a.at,
-    sum: a.value,
-    count: 1,
+    sum: known ? a.value : 0,
+    count: known ? 1 : 0,
   };
 }
 
 /** Folds one more value into an active alarm's max/min/avg (their times included). */
 export function trackValue(alarm: Alarm, value: number, at: number): Alarm {
+  if (Number.isNaN(value)) return alarm; // an unknown value is no statistic
+  if (alarm.count === 0) return { ...alarm, value, sum: value, count: 1, max_value: value, max_at: at, min_value: value, min_at: at };
   const next = { ...alarm, value, sum: alarm.sum + value, count: alarm.count + 1 };
   if (value > alarm.max_value) Object.assign(next, { max_value: value, max_at: at });
   if (value < alarm.min_value) Object.assign(next, { min_value: value, min_at: at });
@@ -67,4 +73,5 @@ export function ackAlarm(alarm: Alarm, by: string, note: string | undefined, at:
   return { ...alarm, state: ACKED[alarm.state], acked_at: at, acked_by: by, ...(note !== undefined ? { note } : {}) };
 }
 
-export const avgValue = (alarm: Alarm): number => (alarm.count > 0 ? alarm.sum / alarm.count : alarm.value);
+/** The mean of the values seen while active; null when none was known (never 0 for "no value"). */
+export const avgValue = (alarm: Alarm): number | null => (alarm.count > 0 ? alarm.sum / alarm.count : null);

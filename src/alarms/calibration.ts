@@ -30,6 +30,11 @@ export class CalibrationBoard {
     return w;
   }
 
+  /** Takes back the windows open before a restart (they end at their own `until`). */
+  restore(windows: readonly CalibrationWindow[]): void {
+    for (const w of windows) this.windows.set(key(w.site_id, w.point_id), w);
+  }
+
   /** Ends a window early; returns it, or undefined when the point was not in calibration. */
   stop(site_id: string, point_id: string): CalibrationWindow | undefined {
     const w = this.windows.get(key(site_id, point_id));

@@ -1,13 +1,16 @@
 /**
  * The limit alarm engine: readings in, alarm events out. Pure (DESIGN rule 3): no I/O, no timers,
- * time from the readings, alarm ids from the injected generator. The pipeline calls `evaluate` for
- * every reading in arrival order and persists what it returns.
+ * time from the readings, alarm ids from the injected generator. The alarm desk calls `evaluate`
+ * only for new readings of a point, in their time order (src/ingest/reading-order.ts): a late or
+ * repeated reading never reaches it.
  */
 import { STATUS } from '../domain/status.js';
+import { isInclusive } from '../domain/alarm-words.js';
 import type { Alarm, AlarmEvent, Limit, Reading } from '../domain/types.js';
-import { ackAlarm, clearAlarm, openAlarm, trackValue } from './alarm-record.js';
+import { clearAlarm, openAlarm, trackValue } from './alarm-record.js';
 import { PairMap } from '../util/pair-map.js';
-import { type LimitPhase, stepLimit } from './limit-state.js';
+import { type LimitPhase, NO_EVALUATION, stepLimit } from './limit-state.js';
+import type { AlarmSource } from './source.js';
 
 export interface AlarmPoint {
   site_id: string;
@@ -24,24 +27,32 @@ export interface Evaluation {
   updated: Alarm[];
 }
 
-/** Readings with these bits are doubtful or deliberate (标校) and neither raise nor clear limits. */
-const NO_EVALUATION = STATUS.CALIBRATION | STATUS.SENSOR_FAULT | STATUS.STATION_FAULT | STATUS.NOT_POLLED | STATUS.PAUSED;
-
 const pointKey = (site_id: string, point_id: string): string => `${site_id}\u0000${point_id}`;
 
-export class AlarmEngine {
+export class AlarmEngine implements AlarmSource {
   private readonly phases = new PairMap<LimitPhase[]>();
   private readonly active = new Map<string, Alarm>();
 
-  constructor(private readonly newId: () => string) {}
+  constructor(
+    private readonly points: readonly AlarmPoint[],
+    private readonly newId: () => string,
+  ) {}
 
-  /** Reloads the active limit alarms kept by the store, so a restart raises nothing twice. */
-  restore(alarms: readonly Alarm[], points: readonly AlarmPoint[]): void {
-    const byKey = new Map(points.map((p) => [pointKey(p.site_id, p.point_id), p]));
+  /**
+   * Reloads the active limit alarms kept by the store, so a restart raises nothing twice. After a
+   * hot reload that moved a threshold, an alarm continues under the limit of the same direction,
+   * level and action (it then clears by the new `clear`); an alarm whose limit is gone is left out.
+   */
+  restore(alarms: readonly Alarm[]): void {
+    const byKey = new Map(this.points.map((p) => [pointKey(p.site_id, p.point_id), p]));
     for (const alarm of alarms) {
+      if (alarm.historical) continue;
       const point = alarm.point_id === undefined ? undefined : byKey.get(pointKey(alarm.site_id, alarm.point_id));
-      const index = point?.limits.findIndex((l) => sameLimit(l, alarm.limit)) ?? -1;
-      if (!point || index < 0) continue;
+      if (!point) continue;
+      const taken = (i: number) => this.phasesOf(point)[i]?.phase === 'active';
+      let index = point.limits.findIndex((l, i) => !taken(i) && sameLimit(l, alarm.limit));
+      if (index < 0) index = point.limits.findIndex((l, i) => !taken(i) && sameKind(l, alarm.limit));
+      if (index < 0) continue;
       this.phasesOf(point)[index] = { phase: 'active', alarm_id: alarm.alarm_id };
       this.active.set(alarm.alarm_id, alarm);
     }
@@ -58,13 +69,8 @@ export class AlarmEngine {
     return out;
   }
 
-  /** Acknowledges an alarm this engine holds as active; undefined when it is not active here. */
-  acknowledge(alarm_id: string, by: string, note: string | undefined, at: number): Alarm | undefined {
-    const alarm = this.active.get(alarm_id);
-    if (!alarm) return undefined;
-    const acked = ackAlarm(alarm, by, note, at);
-    this.active.set(alarm_id, acked);
-    return acked;
+  replace(alarm: Alarm): void {
+    if (this.active.has(alarm.alarm_id)) this.active.set(alarm.alarm_id, alarm);
   }
 
   activeAlarms(): Alarm[] {
@@ -73,10 +79,11 @@ export class AlarmEngine {
 
   private stepOne(point: AlarmPoint, limit: Limit, i: number, phases: LimitPhase[], reading: Reading, out: Evaluation): void {
     const phase = phases[i] ?? { phase: 'normal' };
-    const { next, step } = stepLimit(limit, phase, reading.value, reading.ts);
+    const { next, step, since } = stepLimit(limit, phase, reading.value, reading.ts);
     phases[i] = next;
     if (step === 'raise') {
-      const alarm = openAlarm({
+      const start = since ?? reading.ts;
+      const opened = openAlarm({
         alarm_id: this.newId(),
         site_id: point.site_id,
         point_id: point.point_id,
@@ -84,20 +91,24 @@ export class AlarmEngine {
         type: limit.action === 'power_off' ? 'power_off' : 'over_limit',
         level: limit.level,
         value: reading.value,
-        at: reading.ts,
+        at: start,
         limit,
       });
+      // the alarm starts at the first crossing; with delay_s it is confirmed by this reading
+      const alarm = start === reading.ts ? opened : { ...opened, confirmed_at: reading.ts, max_at: reading.ts, min_at: reading.ts };
       this.active.set(alarm.alarm_id, alarm);
       phases[i] = { phase: 'active', alarm_id: alarm.alarm_id };
       out.events.push({ event: 'raised', at: reading.ts, alarm });
       return;
     }
     if (phase.phase !== 'active') return;
-    const tracked = trackValue(this.active.get(phase.alarm_id) as Alarm, reading.value, reading.ts);
+    const current = this.active.get(phase.alarm_id) as Alarm;
     if (step === 'clear') {
+      // the clearing reading is not part of the alarm's statistics
       this.active.delete(phase.alarm_id);
-      out.events.push({ event: 'cleared', at: reading.ts, alarm: clearAlarm(tracked, reading.ts) });
+      out.events.push({ event: 'cleared', at: reading.ts, alarm: clearAlarm(current, reading.ts) });
     } else {
+      const tracked = trackValue(current, reading.value, reading.ts);
       this.active.set(phase.alarm_id, tracked);
       out.updated.push(tracked);
     }
@@ -123,6 +134,12 @@ export class AlarmEngine {
   }
 }
 
+/** The same limit with another threshold: what a hot reload that moves `set` or `clear` leaves. */
+function sameKind(a: Limit, b: Limit | undefined): boolean {
+  return !!b && a.direction === b.direction && a.level === b.level && a.action === b.action;
+}
+
+/** The limit a stored alarm was raised by (its comparison included: ≥ and > are two limits). */
 function sameLimit(a: Limit, b: Limit | undefined): boolean {
-  return !!b && a.direction === b.direction && a.set === b.set && a.clear === b.clear && a.level === b.level && a.action === b.action;
+  return !!b && a.direction === b.direction && a.set === b.set && a.clear === b.clear && a.level === b.level && a.action === b.action && isInclusive(a) === isInclusive(b);
 }

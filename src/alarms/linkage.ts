@@ -12,6 +12,7 @@
  */
 import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
 import { clearAlarm, openAlarm, trackValue } from './alarm-record.js';
+import type { AlarmSource } from './source.js';
 
 export interface LinkedOutput {
   device_id: string;
@@ -50,7 +51,7 @@ interface LinkState {
 
 const key = (site_id: string, point_id: string): string => `${site_id}\u0000${point_id}`;
 
-export class PowerLinkage {
+export class PowerLinkage implements AlarmSource {
   private readonly links = new Map<string, LinkState>();
   /** Last feed reading per feed point; only the points some link names as its feed are kept. */
   private readonly feeds = new Map<string, { value: number; ts: number } | null>();

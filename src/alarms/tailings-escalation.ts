@@ -12,6 +12,7 @@
 import type { Alarm, AlarmEvent, Level } from '../domain/types.js';
 import { levelRank } from '../domain/types.js';
 import { clearAlarm, openAlarm } from './alarm-record.js';
+import type { AlarmSource } from './source.js';
 
 /** [points needed, at level, item becomes] — GB 39496-2020 §5.5.4. */
 export const ESCALATION_RULES: readonly [number, Level, Level][] = [
@@ -37,7 +38,7 @@ interface ItemState {
 
 const key = (a: string, b: string): string => `${a}\u0000${b}`;
 
-export class TailingsEscalation {
+export class TailingsEscalation implements AlarmSource {
   private readonly items = new Map<string, ItemState>();
   private readonly itemOfPoint = new Map<string, ItemState>();
   /** Active limit alarms per point: alarm_id → level. */

@@ -12,17 +12,17 @@ const isoOrNull = iso.nullable();
 
 export const ErrorBody = z
   .object({
-    error: z.enum(Object.keys(API_ERRORS) as [ApiErrorCode, ...ApiErrorCode[]]).describe('stable error code'),
+    error: z.enum(['config_refused', ...(Object.keys(API_ERRORS) as ApiErrorCode[])] as [string, ...string[]]).describe('stable error code'),
     message: z.string(),
     details: z.unknown().optional(),
   })
   .describe('an error (CONTRACT §4)');
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 500 | 502;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500 | 502;
 
 /** The error responses of a route: the statuses given plus 500. */
-export function errors(...statuses: ErrorStatus[]): Record<number, typeof ErrorBody> {
-  return Object.fromEntries([...statuses, 500].map((s) => [s, ErrorBody]));
+export function errors<S extends ErrorStatus>(...statuses: S[]): Record<S | 500, typeof ErrorBody> {
+  return Object.fromEntries([...statuses, 500].map((s) => [s, ErrorBody])) as Record<S | 500, typeof ErrorBody>;
 }
 
 /** The usual errors of a route behind a token: bad parameters, no token, not allowed, not found. */
@@ -114,6 +114,11 @@ export const Personnel = z.looseObject({
   areas: z.array(z.looseObject({ area_id: z.string(), name: z.string(), capacity: z.number().int().nullable(), count: z.number().int(), over_capacity: z.boolean() })),
   in_alarm: z.array(z.object({ card_id: z.string(), types: z.array(z.string()) })),
   alarms: z.array(z.looseObject({ alarm_id: z.string(), type: z.string(), level: z.string() })),
+});
+
+export const ReloadOutcome = z.looseObject({
+  applied: z.literal(true),
+  changes: z.array(z.unknown()).optional().describe('what changed: devices, points, limits, tokens (each also in the audit table)'),
 });
 
 export const Track = z.object({ card_id: z.string(), track: z.array(z.looseObject({ ts: iso, station_id: z.string() })) });

@@ -4,13 +4,12 @@
  * `path: message`, with the path pointing at the offending key.
  */
 import type { DeviceProfile } from '../decode/profile.js';
+import { checkCoalBudgets } from './budget-check.js';
 import { checkModbus } from './modbus-check.js';
+import type { Problem } from './problem.js';
 import type { Config, SiteConfig } from './schema.js';
 
-export interface Problem {
-  path: string;
-  message: string;
-}
+export type { Problem };
 
 type Report = (path: string, message: string) => void;
 
@@ -21,7 +20,7 @@ export function crossCheck(config: Config, profiles: ReadonlyMap<string, DeviceP
   config.sites.forEach((site, i) => checkSite(site, `sites[${i}]`, profiles, config.gateway.allow_anonymous, report));
   checkUsernames(config, report);
   checkTokens(config, report);
-  problems.push(...checkModbus(config, profiles));
+  problems.push(...checkModbus(config, profiles), ...checkCoalBudgets(config));
   return problems;
 }
 

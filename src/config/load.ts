@@ -13,6 +13,7 @@ import { crossCheck, type Problem } from './cross-check.js';
 import { formatPath } from './paths.js';
 import { resolveSecrets, type SecretSources } from './secrets.js';
 import { configWarnings } from './warnings.js';
+import { checkEdge } from './edge-check.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -68,7 +69,7 @@ function checkConfig(text: string, file: string, override?: (c: Config) => void,
   if (secrets.problems.length) throw new ConfigError(file, secrets.problems);
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(file, zodProblems(parsed.error));
-  const problems = [...resolvePresets(parsed.data), ...crossCheck(parsed.data, profileById), ...checkLinkage(parsed.data)];
+  const problems = [...resolvePresets(parsed.data), ...crossCheck(parsed.data, profileById), ...checkLinkage(parsed.data), ...checkFanLockout(parsed.data), ...checkEdge(parsed.data)];
   if (problems.length) throw new ConfigError(file, problems);
   const config = fillDefaults(parsed.data);
   override?.(config);
@@ -130,6 +131,28 @@ export function checkLinkage(config: Config): Problem[] {
         else if (feed.quantity !== 'feed_state') problems.push({ path: `${at}.feed_point`, message: `point "${link.feed_point}" measures ${feed.quantity}, not feed_state` });
       }
       if (!point.limits.some((l) => l.action === 'power_off')) problems.push({ path: at, message: 'the point has no power_off limit, so the linkage would never act' });
+    }),
+  );
+  return problems;
+}
+
+/** A fan lockout sits on a fan_state point, cuts devices of the site, and names a fan_state standby. */
+export function checkFanLockout(config: Config): Problem[] {
+  const problems: Problem[] = [];
+  config.sites.forEach((site, i) =>
+    site.points.forEach((point, j) => {
+      const lock = point.fan_lockout;
+      if (!lock) return;
+      const at = `sites[${i}].points[${j}].fan_lockout`;
+      if (point.quantity !== 'fan_state') problems.push({ path: at, message: `point "${point.point_id}" measures ${point.quantity}: a fan lockout needs a fan_state point (1 = running)` });
+      lock.outputs.forEach((o, k) => {
+        if (!site.devices.some((d) => d.device_id === o.device_id)) problems.push({ path: `${at}.outputs[${k}].device_id`, message: `unknown device "${o.device_id}" in site ${site.site_id}` });
+      });
+      if (lock.standby_point === undefined) return;
+      const standby = site.points.find((p) => p.point_id === lock.standby_point);
+      if (!standby) problems.push({ path: `${at}.standby_point`, message: `unknown point "${lock.standby_point}" in site ${site.site_id}` });
+      else if (standby === point) problems.push({ path: `${at}.standby_point`, message: 'a fan cannot be its own standby' });
+      else if (standby.quantity !== 'fan_state') problems.push({ path: `${at}.standby_point`, message: `point "${lock.standby_point}" measures ${standby.quantity}, not fan_state` });
     }),
   );
   return problems;

@@ -3,6 +3,7 @@
  * Modbus, devices on one bus agree on its settings and have distinct unit ids, and coal-mine
  * devices are polled within the inspection cycle (AQ 6201-2019 §4.7.4: ≤ 30 s, standards.md §1.5).
  */
+import { COAL_MAX_CYCLE_S } from '../domain/coal-budgets.js';
 import { resolveOutput } from '../actions/actuator.js';
 import { type DeviceProfile, isModbusProfile } from '../decode/profile.js';
 import type { Config, ModbusConfig } from './schema.js';
@@ -16,7 +17,7 @@ export interface BusProblem {
 const BUS_SETTINGS = ['mode', 'baud_rate', 'parity', 'data_bits', 'stop_bits'] as const;
 
 /** Max inspection cycle of a coal-mine monitoring system (AQ 6201-2019 §4.7.4). */
-export const COAL_MAX_CYCLE_MS = 30_000;
+export const COAL_MAX_CYCLE_MS = COAL_MAX_CYCLE_S * 1000;
 
 /** One name per bus: `tcp://host:port`, `rtu_over_tcp://host:port` or `rtu:/dev/ttyS1`. */
 export function busKeyOf(m: Pick<ModbusConfig, 'mode' | 'host' | 'port' | 'path'>): string {
@@ -59,18 +60,20 @@ export function checkModbus(config: Config, profiles: ReadonlyMap<string, Device
   return problems;
 }
 
-/** Power-off linkage to a Modbus device must name one of its profile's outputs (or the only one). */
+/** Power-off linkage and fan lockout to a Modbus device must name one of its profile's outputs (or the only one). */
 function checkOutputs(config: Config, profiles: ReadonlyMap<string, DeviceProfile>): BusProblem[] {
   const problems: BusProblem[] = [];
   config.sites.forEach((site, i) =>
     site.points.forEach((point, j) =>
-      point.linkage?.outputs.forEach((o, k) => {
-        const device = site.devices.find((d) => d.device_id === o.device_id);
-        const profile = profiles.get(device?.profile ?? '');
-        if (device?.transport !== 'modbus' || !isModbusProfile(profile)) return;
-        const resolved = resolveOutput(profile.outputs, o.output);
-        if ('error' in resolved) problems.push({ path: `sites[${i}].points[${j}].linkage.outputs[${k}].output`, message: `device ${o.device_id}: ${resolved.error}` });
-      }),
+      (['linkage', 'fan_lockout'] as const).forEach((what) =>
+        point[what]?.outputs.forEach((o, k) => {
+          const device = site.devices.find((d) => d.device_id === o.device_id);
+          const profile = profiles.get(device?.profile ?? '');
+          if (device?.transport !== 'modbus' || !isModbusProfile(profile)) return;
+          const resolved = resolveOutput(profile.outputs, o.output);
+          if ('error' in resolved) problems.push({ path: `sites[${i}].points[${j}].${what}.outputs[${k}].output`, message: `device ${o.device_id}: ${resolved.error}` });
+        }),
+      ),
     ),
   );
   return problems;

@@ -13,11 +13,15 @@ const id = (what: string) =>
 export const LimitSchema = z
   .object({
     direction: z.enum(['high', 'low']),
-    set: z.number().describe('alarm when the value reaches this (≥ for high, ≤ for low)'),
-    clear: z.number().describe('clear only once the value is back beyond this (< for high, > for low)'),
+    set: z.number().describe('alarm when the value reaches this (≥ for high, ≤ for low), or passes it (> / <) when inclusive is false'),
+    clear: z.number().describe('clear only once the value is back beyond this (< for high, > for low), or back at it (≤ / ≥) when inclusive is false'),
     level: z.enum(['blue', 'yellow', 'orange', 'red']),
     action: z.literal('power_off').optional(),
     delay_s: z.number().min(0).max(86400).optional().describe('the value must stay over the limit this long'),
+    inclusive: z
+      .boolean()
+      .optional()
+      .describe('default true: set itself alarms (≥ / ≤, AQ 1029 "≥1.0 %CH4", 达到); false: only values strictly beyond set alarm (> / <) and set itself is permitted (煤矿安全规程 不得低于, 不得超过, 超过, 最高允许浓度)'),
   })
   .strict();
 
@@ -47,20 +51,37 @@ export const PointSchema = z
       .strict()
       .optional()
       .describe('power-off linkage (断电控制): commands sent when a power_off limit is reached, power_on once restored'),
+    fan_lockout: z
+      .object({
+        outputs: z.array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict()).min(1).describe('what powers the heading this fan ventilates: cut while no fan runs'),
+        standby_point: id('point_id').optional().describe('the standby local fan (备用局部通风机, fan_state): while it runs the heading stays ventilated and nothing is cut'),
+      })
+      .strict()
+      .optional()
+      .describe('风电闭锁 (AQ 1029-2019 §3.1, standards.md §1.1/§1.4): this fan_state point (1 = running) is a local fan (局部通风机); when it stops and its standby is not running, a fan_stopped alarm is raised and power_off sent to the outputs; power_on once a fan runs again'),
     monitored_item: z.string().min(1).optional().describe('tailings monitored item (监测项目) this point belongs to: GB 39496 escalation (4 blue → yellow, 3 yellow → orange, 2 orange → red)'),
     preset: z.string().optional().describe('a standards preset, e.g. aq1029/coal-face (src/alarms/presets); its limits come before `limits`'),
     preset_values: z.record(z.string(), z.number()).optional().describe('overrides of the preset values, e.g. {power_off: 1.2}'),
   })
   .strict();
 
+const secretFields = {
+  username: z.string().min(1),
+  password: z.string().min(8).optional().describe('plain secret; prefer password_sha256'),
+  password_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('hex SHA-256 of the password'),
+};
+const oneSecret = (c: { password?: string | undefined; password_sha256?: string | undefined }) => (c.password === undefined) !== (c.password_sha256 === undefined);
+
 export const CredentialsSchema = z
   .object({
-    username: z.string().min(1),
-    password: z.string().min(8).optional().describe('plain secret; prefer password_sha256'),
-    password_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('hex SHA-256 of the password'),
+    ...secretFields,
+    client_id: z.string().min(1).max(128).optional().describe('the MQTT client id this device must use; no other login may use it (issue 13)'),
   })
   .strict()
-  .refine((c) => (c.password === undefined) !== (c.password_sha256 === undefined), 'give exactly one of password, password_sha256');
+  .refine(oneSecret, 'give exactly one of password, password_sha256');
+
+/** A site broker bridged in (e.g. mosquitto `connection` with `remote_username`): publishes for every device of its site, nothing else. */
+export const BridgeSchema = z.object(secretFields).strict().refine(oneSecret, 'give exactly one of password, password_sha256');
 
 /**
  * How the gateway polls one Modbus device (src/transport/modbus). Devices whose `host`+`port` (TCP,
@@ -140,6 +161,7 @@ export const SiteSchema = z
     devices: z.array(DeviceSchema).default([]),
     points: z.array(PointSchema).default([]),
     personnel: PersonnelSchema.optional().describe('personnel positioning (人员定位): areas, cards, shaft-head stations'),
+    bridge: BridgeSchema.optional().describe("the login of the site's own broker bridged in: it may publish for every device of this site and nothing else"),
   })
   .strict();
 
@@ -176,20 +198,55 @@ export const InfluxSchema = z
   .strict()
   .refine((c) => c.api === 'v1' || (c.org && c.bucket && c.token), 'the v2 API needs org, bucket and token');
 
+const fileSchema = (what: string) => z.string().min(1).describe(what);
+
+export const HttpTlsSchema = z.object({ cert_file: fileSchema('PEM certificate (chain) file'), key_file: fileSchema('PEM private key file') }).strict();
+
+export const MqttTlsSchema = z
+  .object({
+    host: z.string().optional().describe('defaults to gateway.mqtt.host'),
+    port: z.number().int().min(0).max(65535).default(8883),
+    cert_file: fileSchema('PEM certificate (chain) file'),
+    key_file: fileSchema('PEM private key file'),
+    ca_file: fileSchema('PEM CA certificates that issue device certificates').optional(),
+    client_certs: z.enum(['off', 'optional', 'required']).default('off').describe('optional: a device may log in with a certificate whose CN or SAN DNS name is its credentials.username; required: it must'),
+  })
+  .strict()
+  .refine((t) => t.client_certs === 'off' || t.ca_file !== undefined, { message: 'client_certs needs ca_file', path: ['ca_file'] });
+
 export const GatewaySchema = z
   .object({
     data_dir: z.string().default('./data'),
-    http: z.object({ host: z.string().default('0.0.0.0'), port: z.number().int().min(0).max(65535).default(8080) }).strict().prefault({}),
+    http: z
+      .object({
+        host: z.string().default('0.0.0.0'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        tls: HttpTlsSchema.optional().describe('serve the API and the console over HTTPS'),
+      })
+      .strict()
+      .prefault({}),
     mqtt: z
       .object({
         host: z.string().default('0.0.0.0'),
         port: z.number().int().min(0).max(65535).default(1883),
         max_payload_bytes: z.number().int().min(256).max(1 << 24).default(65536).describe('larger payloads become dead letters'),
         max_packet_bytes: z.number().int().min(1024).max(1 << 28).default(1 << 20).describe('larger packets close the connection'),
+        max_client_id_bytes: z.number().int().min(23).max(65535).default(128).describe('longer client ids get CONNACK 2 (MQTT 3.1.1 §3.1.3-5 requires at least 23)'),
+        tls: MqttTlsSchema.optional().describe('an MQTT over TLS listener (8883), optionally with client certificates'),
       })
       .strict()
       .prefault({}),
     allow_anonymous: z.boolean().default(false).describe('only for demos: anyone may publish as any device'),
+    login_throttle: z
+      .object({
+        base_delay_ms: z.number().int().min(0).max(60_000).default(250).describe('after n failed logins in a row from one address, its next login is answered after base · 2^(n-1) ms'),
+        max_delay_ms: z.number().int().min(0).max(600_000).default(30_000),
+        forget_after_ms: z.number().int().min(1000).default(900_000).describe('an address without failures this long is forgotten'),
+        max_entries: z.number().int().min(100).default(10_000).describe('addresses remembered at most (oldest forgotten first)'),
+      })
+      .strict()
+      .prefault({})
+      .describe('failed MQTT and API logins are throttled per source address'),
     tokens: z.array(TokenSchema).default([]),
     max_clock_skew_s: z.number().min(0).default(300).describe('readings stamped further in the future are refused'),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

@@ -16,7 +16,7 @@ interface Filters {
 }
 
 const STATES = ['active', 'unacked', 'active_unacked', 'active_acked', 'cleared_unacked', 'cleared_acked'];
-const TYPES = ['over_limit', 'power_off', 'feed_abnormal', 'offline', 'sensor_fault', 'over_range', 'overcrowding', 'overtime', 'restricted_area', 'sos', 'item_warning', 'sink_backlog'];
+const TYPES = ['over_limit', 'power_off', 'feed_abnormal', 'fan_stopped', 'offline', 'sensor_fault', 'over_range', 'overcrowding', 'overtime', 'restricted_area', 'sos', 'item_warning', 'sink_backlog'];
 
 function matches(a: Alarm, f: Filters): boolean {
   if (f.site && a.site_id !== f.site) return false;

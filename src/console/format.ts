@@ -1,4 +1,5 @@
 /** Turning wire data into words for the screen: alarm titles, status bits, values, ages. */
+import { crossingSign } from '../domain/alarm-words.js';
 import { QUANTITIES } from '../domain/quantities.js';
 import { STATUS } from '../domain/status.js';
 import { getLang, QUANTITY_EN, t, tDynamic } from './i18n.js';
@@ -36,7 +37,8 @@ export function valueText(v: number | null | undefined, decimals?: number): stri
   return v.toFixed(decimals ?? decimalsFor(v));
 }
 
-export const comparator = (l: Limit): string => (l.direction === 'high' ? '≥' : '≤');
+/** ≥ ≤ for a limit reached at its set value, > < for a strict one (src/alarms/limit-state.ts). */
+export const comparator = (l: Limit): string => crossingSign(l);
 
 export function limitsText(limits: readonly Limit[], unit: string): string {
   if (limits.length === 0) return t('not_applicable');

@@ -64,6 +64,7 @@ const zh = {
   type_over_limit: '超限',
   type_power_off: '断电',
   type_feed_abnormal: '馈电异常',
+  type_fan_stopped: '局部通风机停风 (风电闭锁)',
   type_offline: '断线',
   type_sensor_fault: '传感器故障',
   type_over_range: '超量程',
@@ -192,6 +193,7 @@ const en: Record<Key, string> = {
   type_over_limit: 'Over limit',
   type_power_off: 'Power off',
   type_feed_abnormal: 'Feed abnormal',
+  type_fan_stopped: 'Local fan stopped (lockout)',
   type_offline: 'Offline',
   type_sensor_fault: 'Sensor fault',
   type_over_range: 'Over range',
@@ -260,7 +262,7 @@ const en: Record<Key, string> = {
 
 /** English names of quantities; the Chinese ones come from the domain catalogue. */
 export const QUANTITY_EN: Record<string, string> = {
-  ch4: 'Methane', co: 'CO', o2: 'O2', h2s: 'H2S', co2: 'CO2', temperature: 'Temperature', wind_speed: 'Air velocity',
+  ch4: 'Methane', co: 'CO', o2: 'O2', h2s: 'H2S', no2: 'NO2', so2: 'SO2', nh3: 'NH3', co2: 'CO2', temperature: 'Temperature', wind_speed: 'Air velocity',
   wind_pressure: 'Air pressure', dust: 'Dust', smoke: 'Smoke', feed_state: 'Feed', fan_state: 'Fan', door_state: 'Air door',
   water_level: 'Water level', pond_level: 'Pond level', phreatic_depth: 'Phreatic depth', beach_length: 'Beach length',
   freeboard: 'Freeboard', displacement: 'Displacement', rainfall: 'Rainfall', tank_level: 'Tank level', pressure: 'Pressure',

@@ -6,7 +6,7 @@
  *
  * Addresses are 0-based PDU addresses (register 40001 of a datasheet is holding_register 0).
  */
-import type { ChannelSpec, DeviceSample } from './profile.js';
+import type { ChannelSpec, DeviceSample } from './channel.js';
 import type { ChannelReading } from '../domain/types.js';
 
 /** The four Modbus data tables. */

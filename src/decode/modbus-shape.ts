@@ -38,6 +38,7 @@ const channel = z
     unit: z.string(),
     kind: z.enum(['analog', 'switch', 'cumulative']),
     description: z.string().optional(),
+    resets: z.literal('local_midnight').optional(),
     table: z.enum(TABLES),
     address,
     type: z.enum(TYPES).optional(),
@@ -53,6 +54,7 @@ const channel = z
   .strict()
   .superRefine((c, ctx) => {
     const issue = (path: string, message: string): void => void ctx.addIssue({ code: 'custom', path: [path], message });
+    if (c.resets !== undefined && c.kind !== 'cumulative') issue('resets', 'only a cumulative channel (a counter) resets');
     if (isBitTable(c.table)) {
       for (const key of ['type', 'order', 'bit', 'scale', 'offset', 'span', 'fault_codes'] as const) {
         if (c[key] !== undefined) issue(key, `not allowed on a ${c.table}: it holds one bit (0 or 1)`);

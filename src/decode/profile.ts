@@ -4,25 +4,17 @@
  * simulators, and worked examples (golden tests, run by test/devices.test.ts over every profile).
  */
 import { z } from 'zod';
-import type { CardSighting, ChannelReading, PointKind } from '../domain/types.js';
-import type { QuantityId } from '../domain/quantities.js';
+import type { CardSighting, ChannelReading } from '../domain/types.js';
+import type { ChannelSpec, DeviceSample } from './channel.js';
 import type { ModbusProfile } from './modbus-profile.js';
 import { ModbusProfileShape } from './modbus-shape.js';
 
-export interface ChannelSpec {
-  quantity: QuantityId;
-  unit: string;
-  kind: PointKind;
-  description?: string;
+/** What a profile's decode may know of where the frame came from. */
+export interface DecodeContext {
+  time_zone?: string | undefined;
 }
 
-/** What a simulator hands to `encode`: one sample of each channel it simulates. */
-export interface DeviceSample {
-  ts: number;
-  values: Record<string, number>;
-  /** Status bits per channel, when not 0. */
-  status?: Record<string, number>;
-}
+export type { ChannelSpec, DeviceSample } from './channel.js';
 
 export interface ProfileExample {
   description: string;
@@ -43,8 +35,8 @@ export interface MqttProfile<P = unknown> {
   /** The channels the device reports, or 'any' for a generic profile mapped entirely by config. */
   channels: Readonly<Record<string, ChannelSpec>> | 'any';
   payload: z.ZodType<P>;
-  /** Pure: a validated payload and its receive time → channel readings. */
-  decode(payload: P, at: number): ChannelReading[];
+  /** Pure: a validated payload and its receive time → channel readings. `ctx.time_zone`: read offset-less ISO times in it. */
+  decode(payload: P, at: number, ctx?: DecodeContext): ChannelReading[];
   /** Pure inverse of decode, for simulators: a sample → the payload the device would send. */
   encode(sample: DeviceSample, simulated: boolean): unknown;
   examples: ProfileExample[];

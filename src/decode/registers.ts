@@ -18,7 +18,7 @@
 import type { ChannelReading } from '../domain/types.js';
 import { STATUS } from '../domain/status.js';
 import type { ModbusChannelSpec, ModbusCodec, ModbusProfile, ModbusProfileExample, RegisterImage, RegisterSpan, RegisterTable } from './modbus-profile.js';
-import type { DeviceSample } from './profile.js';
+import type { DeviceSample } from './channel.js';
 import { decodeNumber, encodeNumber, isFloatType, RAW_RANGE, shortestFloat32, wordsOf } from './register-numbers.js';
 
 export { decodeBigInt, decodeNumber, encodeNumber, shortestFloat32, wordsOf } from './register-numbers.js';

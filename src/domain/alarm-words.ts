@@ -15,9 +15,25 @@ export interface Limit {
   level: Level;
   action?: 'power_off';
   delay_s?: number;
+  /**
+   * How the value compares with `set`, as the standard words it. Absent or true: the limit is
+   * reached AT `set` (≥ for high, ≤ for low; AQ 1029 "报警浓度 ≥1.0 %CH4", "达到"). false: only a
+   * value strictly beyond `set` (> for high, < for low) crosses it, `set` itself being permitted
+   * (煤矿安全规程 "不得低于 20 %", "不得超过", "超过 26 ℃", "最高允许浓度"). The clear comparison
+   * follows: see src/alarms/limit-state.ts.
+   */
+  inclusive?: boolean;
 }
+
+/** Whether `set` itself crosses the limit (the default); false for a strict limit. */
+export const isInclusive = (limit: Pick<Limit, 'inclusive'>): boolean => limit.inclusive !== false;
+
+/** The sign a value must bear to `set` to cross the limit: ≥ ≤ (inclusive) or > < (strict). */
+export const crossingSign = (limit: Pick<Limit, 'direction' | 'inclusive'>): string =>
+  limit.direction === 'high' ? (isInclusive(limit) ? '≥' : '>') : isInclusive(limit) ? '≤' : '<';
 
 export type AlarmState = 'active_unacked' | 'active_acked' | 'cleared_unacked' | 'cleared_acked';
 
 /** What happened to an alarm in one event. */
-export type AlarmEventKind = 'raised' | 'escalated' | 'acknowledged' | 'cleared';
+/** `historical`: an alarm found in back-filled readings (补传), stored already cleared (CONTRACT §2). */
+export type AlarmEventKind = 'raised' | 'escalated' | 'acknowledged' | 'cleared' | 'historical';

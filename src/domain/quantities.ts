@@ -1,7 +1,7 @@
 /**
  * The catalogue of measured quantities: one id per quantity, used unchanged in config, on the
  * wire, in InfluxDB (measurement name) and in the API. `unit` is the default unit; a point may
- * name another. Units of gases follow the standards: %CH4 (AQ 1029), ppm for CO/H2S
+ * name another. Units of gases follow the standards: %CH4 (AQ 1029), ppm for CO/H2S/NO2/SO2/NH3
  * (煤矿安全规程 gives %vol; 24 ppm = 0.0024 %), %LEL / %OEL (GB/T 50493-2019 §5.5.2).
  */
 export interface QuantityInfo {
@@ -15,6 +15,9 @@ export const QUANTITIES = {
   co: { unit: 'ppm', kind: 'analog', zh: '一氧化碳' },
   o2: { unit: '%VOL', kind: 'analog', zh: '氧气' },
   h2s: { unit: 'ppm', kind: 'analog', zh: '硫化氢' },
+  no2: { unit: 'ppm', kind: 'analog', zh: '二氧化氮' },
+  so2: { unit: 'ppm', kind: 'analog', zh: '二氧化硫' },
+  nh3: { unit: 'ppm', kind: 'analog', zh: '氨气' },
   co2: { unit: '%VOL', kind: 'analog', zh: '二氧化碳' },
   temperature: { unit: '℃', kind: 'analog', zh: '温度' },
   wind_speed: { unit: 'm/s', kind: 'analog', zh: '风速' },

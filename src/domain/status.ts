@@ -12,9 +12,16 @@ export const STATUS = {
   NOT_POLLED: 32, // 不巡检 / 断线
   PAUSED: 64, // 暂停
   SENSOR_FAULT: 128, // 传感器故障
+  // Gateway flag beyond the national 8 bits: a back-filled reading (补传), stored but never judged
+  // live (CONTRACT §2). Exporters carry it in their own back-fill marker (MEM reportType=continues).
+  BACKFILL: 256,
 } as const;
 
+/** The national status bits (CDSS 状态), the ones a device or a profile may set. */
 export const STATUS_MASK_ALL = 255;
+
+/** Bits the gateway itself derives from its alarm state, calibration windows and reading order. */
+export const GATEWAY_BITS = STATUS.ALARM | STATUS.POWER_OFF | STATUS.CALIBRATION | STATUS.BACKFILL;
 
 /** Names of the bits set in `status`, lowest first (for logs and the console). */
 export function statusNames(status: number): string[] {

@@ -4,7 +4,7 @@
  */
 import type { AlarmState, AlarmEventKind, Level, Limit } from './alarm-words.js';
 
-export { type AlarmEventKind, type AlarmState, type Level, type Limit, LEVELS, levelRank } from './alarm-words.js';
+export { type AlarmEventKind, type AlarmState, type Level, type Limit, LEVELS, crossingSign, isInclusive, levelRank } from './alarm-words.js';
 
 export type PointKind = 'analog' | 'switch' | 'cumulative';
 
@@ -15,6 +15,8 @@ export interface Frame {
   /** Receive time, epoch ms. */
   at: number;
   payload: Buffer;
+  /** The site's time zone: ISO device times without an offset are read in it. */
+  time_zone?: string;
 }
 
 /** One decoded value of one device channel, before it is mapped to a point. */
@@ -24,6 +26,8 @@ export interface ChannelReading {
   ts: number;
   value: number;
   status: number;
+  /** The device sent true/false, not a number: only a switch point takes it (src/decode/input-bounds.ts). */
+  boolean?: true;
 }
 
 /** One reading of one point (CONTRACT §2); `ts` is epoch ms inside the gateway. */
@@ -39,6 +43,8 @@ export type AlarmType =
   | 'over_limit'
   | 'power_off'
   | 'feed_abnormal'
+  /** 风电闭锁: a local fan stopped with no standby running; power to its heading is cut (src/alarms/fan-lockout.ts). */
+  | 'fan_stopped'
   | 'offline'
   | 'sensor_fault'
   | 'over_range'
@@ -48,6 +54,8 @@ export type AlarmType =
   | 'sos'
   | 'sink_backlog'
   | 'item_warning';
+
+export type AlarmCause = 'silence' | 'status_bit' | 'stuck' | 'device_state' | 'missed_polls';
 
 /** A positioning card seen by a base station (分站/读卡器), with its SOS button state. */
 export interface CardSighting {
@@ -71,8 +79,15 @@ export interface Alarm {
   type: AlarmType;
   level: Level;
   state: AlarmState;
+  /** The first reading at or beyond the limit (YCBJ 异常开始时间). */
   raised_at: number;
+  /** When `delay_s` ran out and the alarm was confirmed (absent without a delay). */
+  confirmed_at?: number;
   cleared_at?: number;
+  /** Found in back-filled readings (补传): already cleared, never active, never actuating. */
+  historical?: true;
+  /** What a fault or offline alarm was raised by (`silence`, `status_bit`, `stuck`, `device_state`, `missed_polls`). */
+  cause?: AlarmCause;
   acked_at?: number;
   acked_by?: string;
   note?: string;

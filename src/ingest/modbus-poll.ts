@@ -11,10 +11,9 @@ import { type DeviceProfile, isModbusProfile } from '../decode/profile.js';
 import { decodeImage, spansOf } from '../decode/registers.js';
 import { STATUS } from '../domain/status.js';
 import type { ChannelReading } from '../domain/types.js';
-import type { Batch } from '../store/sqlite-store.js';
 import { overlaps, planBlocks } from '../transport/modbus/blocks.js';
 import type { PollCycle, PollTarget } from '../transport/modbus/poller.js';
-import { type IngestDeps, ingestChannelReadings } from './uplink.js';
+import { type DeviceBatch, type MappingDeps, mapChannelReadings } from './uplink.js';
 
 /** What is polled for one device: its mapped channels only, the blocks covering them. */
 export interface ModbusPlan {
@@ -48,17 +47,17 @@ export function pollReadings(plan: ModbusPlan, cycle: PollCycle): ChannelReading
   });
 }
 
-/** The batch of one cycle; device status (online, last seen, last error) is kept up to date. */
-export function processPoll(deps: IngestDeps, plan: ModbusPlan, cycle: PollCycle, simulated: boolean): Batch {
+/** The readings of one cycle; device status (online, last seen, last error) is kept up to date. */
+export function decodePoll(deps: MappingDeps, plan: ModbusPlan, cycle: PollCycle, simulated: boolean): DeviceBatch {
   const { site_id, device_id, at } = cycle;
-  const batch: Batch = { readings: [], alarms: [], events: [], deadLetters: [] };
-  deps.metrics.frames.inc();
   const answered = cycle.missed_cycles === 0;
+  const out: DeviceBatch = { site_id, device_id, readings: [], deadLetters: [], decoded: answered };
+  deps.metrics.frames.inc();
   if (answered) deps.status.seen(site_id, device_id, at, simulated);
   const failure = cycle.failures[0];
   if (failure) deps.status.pollFailed(site_id, device_id, at, `${failure.block.table} ${failure.block.address}+${failure.block.count}: ${failure.error.message}`);
-  ingestChannelReadings(deps, batch, site_id, device_id, pollReadings(plan, cycle), at);
-  return batch;
+  mapChannelReadings(deps, out, pollReadings(plan, cycle), at);
+  return out;
 }
 
 /** Where a device is actually polled when not where the config says (simulated slaves on free ports). */

@@ -100,10 +100,28 @@ export class PersonnelEngine {
     return { track: { site_id: this.site.site_id, card_id: s.card_id, station_id: s.station_id, area_id, ts: s.ts }, events };
   }
 
-  /** Scheduler: raises `overtime` for cards underground longer than the shift limit at `now`. */
+  /**
+   * Scheduler: raises `overtime` for cards underground longer than the shift limit at `now`, and
+   * ends the overtime and SOS alarms of cards known to be out of the shaft (after a restart: the
+   * stored tracks show the card came up, but the store missed the clear).
+   */
   check(now: number): AlarmEvent[] {
     const limit = this.site.shift_limit_h * 3_600_000;
-    return [...this.cards.values()].flatMap((c) => (c.underground && c.in_at !== null && now - c.in_at > limit ? this.raise('overtime', c.card_id, now, (now - c.in_at) / 3_600_000) : []));
+    const events: AlarmEvent[] = [];
+    for (const c of this.cards.values()) {
+      if (c.underground && c.in_at !== null && now - c.in_at > limit) events.push(...this.raise('overtime', c.card_id, now, (now - c.in_at) / 3_600_000));
+      if (!c.underground) events.push(...this.end(`overtime/${c.card_id}`, c.out_at ?? now), ...this.end(`sos/${c.card_id}`, c.out_at ?? now));
+    }
+    return events;
+  }
+
+  /**
+   * After a restart: the cards as the stored tracks left them (src/personnel/card-restore.ts), so
+   * that headcount, in-shaft times and areas go on where they were. No event: the active alarms
+   * come back through `restore`.
+   */
+  restoreCards(states: readonly CardState[]): void {
+    for (const c of states) this.cards.set(c.card_id, { ...c, name: c.name ?? this.names.get(c.card_id) ?? null });
   }
 
   underground(): CardState[] {
@@ -118,7 +136,7 @@ export class PersonnelEngine {
     return [...this.alarms.values()];
   }
 
-  /** After a restart: take over active personnel alarms (cards are re-learnt from new sightings). */
+  /** After a restart: take over active personnel alarms (the cards come back through `restoreCards`). */
   restore(alarms: readonly Alarm[]): void {
     for (const a of alarms) {
       if (a.site_id !== this.site.site_id || !(a.type in LEVEL)) continue;

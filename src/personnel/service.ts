@@ -1,22 +1,28 @@
 /**
  * Personnel positioning in the running gateway: one PersonnelEngine per site with `personnel` in
  * its config, reader payloads → sightings, trajectories stored (personnel_tracks), the view served
- * by GET /api/v1/sites/{site_id}/personnel. Called by src/pipeline.ts.
+ * by GET /api/v1/sites/{site_id}/personnel. Called by src/pipeline.ts. At start each site's cards
+ * are restored from the stored tracks (src/personnel/card-restore.ts).
  */
 import type Database from 'better-sqlite3';
 import type { Config } from '../config/schema.js';
 import { type DeviceProfile, isMqttProfile } from '../decode/profile.js';
 import type { Alarm, AlarmEvent, CardSighting } from '../domain/types.js';
+import type { AlarmSource } from '../alarms/source.js';
+import { cardStatesFromTracks } from './card-restore.js';
 import { PersonnelEngine, type TrackPoint } from './engine.js';
 
-export class PersonnelService {
+export class PersonnelService implements AlarmSource {
   private readonly engines = new Map<string, PersonnelEngine>();
   private readonly insert;
 
   constructor(config: Config, db: Database.Database, newId: () => string) {
     for (const site of config.sites) {
       if (!site.personnel) continue;
-      this.engines.set(site.site_id, new PersonnelEngine({ site_id: site.site_id, ...site.personnel }, newId));
+      const engine = new PersonnelEngine({ site_id: site.site_id, ...site.personnel }, newId);
+      // who is underground, since when and where: from the stored tracks, never from the restart time
+      engine.restoreCards(cardStatesFromTracks(db, engine.site));
+      this.engines.set(site.site_id, engine);
     }
     this.insert = db.prepare('INSERT OR IGNORE INTO personnel_tracks (site_id, card_id, ts, station_id, area_id) VALUES (?, ?, ?, ?, ?)');
     this.db = db;

@@ -45,7 +45,7 @@ export function gatewayLine(instance: string, s: GatewayStats, at: number): stri
   return `anjian_gateway,instance=${esc(instance)} outbox_lines=${s.outbox_lines}i,outbox_bytes=${s.outbox_bytes}i,outbox_oldest_age_s=${s.outbox_oldest_age_s},connected=${s.connected} ${at}`;
 }
 
-export function startSideWrites(client: InfluxClient, points: () => readonly (PointConfig & { site_id: string })[], stats: () => GatewayStats, log: Logger): { stop(): void } {
+export function startSideWrites(client: InfluxClient, points: () => readonly (PointConfig & { site_id: string })[], stats: () => GatewayStats, log: Logger): { limitsChanged(): void; stop(): void } {
   const instance = hostname();
   let lastLimits = 0;
   let failing = false;
@@ -84,6 +84,10 @@ export function startSideWrites(client: InfluxClient, points: () => readonly (Po
   timer.unref();
   first.unref();
   return {
+    /** A hot reload changed limits: written again at the next tick. */
+    limitsChanged() {
+      lastLimits = 0;
+    },
     stop() {
       stopped = true;
       clearTimeout(first);

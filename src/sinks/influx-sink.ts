@@ -1,24 +1,21 @@
 /**
  * Everything InfluxDB takes, in one place for the pipeline: the outbox encoder (readings and alarm
  * events become line protocol in the transaction that stores them), the writer draining it, the
- * InfluxQL readings source, readiness, metrics and the backlog alarm.
+ * InfluxQL readings source, readiness and metrics. The outbox fill feeds the sink_backlog alarm
+ * (src/alarms/sink-backlog.ts) through the alarm desk's timers.
  */
-import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
-import type { AlarmEvent } from '../domain/types.js';
-import type { SiteIndex } from '../ingest/site-index.js';
+import type { SiteIndex } from '../config/site-index.js';
 import { InfluxReadings, type ReadingsSource } from '../store/readings-source.js';
 import type { Batch, OutboxLine, SqliteStore } from '../store/sqlite-store.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
-import { BACKLOG_SET, BacklogAlarm } from './backlog-alarm.js';
+import { BACKLOG_SET } from '../alarms/sink-backlog.js';
 import { InfluxClient } from './influx-client.js';
 import { startSideWrites } from './influx-side.js';
 import { InfluxWriter } from './influx-writer.js';
 import { PairMap } from '../util/pair-map.js';
 import { alarmLine, readingSeries, seriesLine } from './line-protocol.js';
-
-const CHECK_MS = 5000;
 
 export interface InfluxSink {
   readings: ReadingsSource;
@@ -26,10 +23,14 @@ export interface InfluxSink {
   /** What /readyz shows about the outbox and the writer. */
   details(): Record<string, unknown>;
   refreshMetrics(): void;
+  /** How full the outbox is, 0…1 of gateway.influx.max_outbox_bytes. */
+  fill(): number;
+  /** A hot reload changed points or devices: series names are looked up again. */
+  reconfigured(): void;
   stop(): Promise<void>;
 }
 
-export function startInfluxSink(config: Config, store: SqliteStore, index: SiteIndex, metrics: Metrics, log: Logger, raise: (events: AlarmEvent[]) => void): InfluxSink {
+export function startInfluxSink(config: Config, store: SqliteStore, index: SiteIndex, metrics: Metrics, log: Logger): InfluxSink {
   const influx = config.gateway.influx;
   if (!influx) throw new Error('startInfluxSink without gateway.influx');
   const { readings_days, alarms_days } = config.gateway.retention;
@@ -39,16 +40,11 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
   const writer = new InfluxWriter(store, client, influx, metrics, log);
   // while the writer cannot reach InfluxDB, readings queries go to the embedded store at once (no timeout first)
   const usable = () => writer.state.connected;
-  const backlog = new BacklogAlarm(config.sites.map((s) => s.site_id), randomUUID);
   writer.start();
   const side = startSideWrites(client, () => index.allPoints(), () => {
     const o = store.outboxStats();
     return { outbox_lines: o.lines, outbox_bytes: o.bytes, outbox_oldest_age_s: o.oldest_at === null ? 0 : (Date.now() - o.oldest_at) / 1000, connected: writer.state.connected };
   }, log);
-  const timer = setInterval(() => {
-    const events = backlog.step(writer.fill(), Date.now());
-    if (events.length) raise(events);
-  }, CHECK_MS);
   return {
     readings: new InfluxReadings(client, usable),
     readiness: () => (writer.state.connected && writer.fill() < BACKLOG_SET ? 'ok' : 'failing'),
@@ -75,8 +71,12 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
       metrics.outboxBytes.set(s.bytes);
       metrics.outboxOldestAge.set(s.oldest_at === null ? 0 : (Date.now() - s.oldest_at) / 1000);
     },
+    fill: () => writer.fill(),
+    reconfigured: () => {
+      series.clear();
+      side.limitsChanged();
+    },
     async stop() {
-      clearInterval(timer);
       side.stop();
       await writer.stop();
     },

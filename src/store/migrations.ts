@@ -121,6 +121,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE readings_v5 RENAME TO readings;
     `,
   },
+  {
+    version: 6,
+    name: 'calibration windows (标校) survive a restart and end on time',
+    sql: `
+      CREATE TABLE calibration_windows (
+        site_id TEXT NOT NULL,
+        point_id TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        until INTEGER NOT NULL,
+        by TEXT NOT NULL,
+        note TEXT,
+        PRIMARY KEY (site_id, point_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 7,
+    name: "personnel_tracks by station: a card's last shaft-head sighting is found at start without reading its whole history",
+    sql: `
+      CREATE INDEX personnel_tracks_station ON personnel_tracks (site_id, card_id, station_id, ts);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. */

@@ -7,31 +7,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Batch, DeadLetter, ReadingRow } from '../domain/records.js';
 import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
+
+export type { Batch, DeadLetter, ReadingRow };
 import { STATUS } from '../domain/status.js';
 import { PairMap } from '../util/pair-map.js';
 import { chainHead, chainUnhashed, rowHash } from './alarm-log.js';
+import { duplicateLetter } from './duplicate-letter.js';
 import { migrate } from './migrations.js';
 
-export interface DeadLetter {
-  received_at: number;
-  site_id?: string;
-  device_id?: string;
-  topic: string;
-  client_id?: string;
-  code: string;
-  reason: string;
-  payload: Buffer;
-}
 
-export interface Batch {
-  readings: Reading[];
-  /** Alarms whose current record changed (upserted). */
-  alarms: Alarm[];
-  /** Alarm events to append; each gets its sequence number (SSE event id). */
-  events: AlarmEvent[];
-  deadLetters: DeadLetter[];
-}
 
 /** A line waiting in the outbox for InfluxDB; `target` picks the retention class. */
 export interface OutboxLine {
@@ -96,8 +82,6 @@ export interface WindowQuery extends RawQuery {
   origin_ms: number;
 }
 
-/** `value` is NaN in the gateway and NULL in the store when it is unknown (status says why); rows read back carry null. */
-export type ReadingRow = { ts: number; value: number | null; status: number };
 
 const AGGREGATE_SQL: Record<WindowFn, string> = {
   mean: 'AVG(value)',
@@ -153,6 +137,7 @@ export class SqliteStore {
         'INSERT INTO dead_letters (received_at, site_id, device_id, topic, client_id, code, reason, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       last: this.db.prepare('SELECT ts, value, status FROM readings WHERE point_key = ? ORDER BY ts DESC LIMIT 1'),
+      after: this.db.prepare('SELECT ts, value, status FROM readings WHERE point_key = ? AND ts > ? ORDER BY ts LIMIT 1'),
       getAlarm: this.db.prepare('SELECT body FROM alarms WHERE alarm_id = ?').pluck(),
       audit: this.db.prepare('INSERT INTO audit (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)'),
       outboxAdd: this.db.prepare('INSERT INTO outbox (target, at, count, lines) VALUES (?, ?, ?, ?)'),
@@ -245,6 +230,18 @@ export class SqliteStore {
   lastReading(site_id: string, point_id: string): ReadingRow | undefined {
     const key = this.findPointKey(site_id, point_id);
     return key === undefined ? undefined : (this.stmt.last.get(key) as ReadingRow | undefined);
+  }
+
+  /** The stored reading of a point at exactly `ts`, if any. */
+  readingAt(site_id: string, point_id: string, ts: number): ReadingRow | undefined {
+    const key = this.findPointKey(site_id, point_id);
+    return key === undefined ? undefined : (this.stmt.readingAt.get(key, ts) as ReadingRow | undefined);
+  }
+
+  /** The first stored reading of a point after `ts`, if any (the end of a back-filled episode). */
+  readingAfter(site_id: string, point_id: string, ts: number): ReadingRow | undefined {
+    const key = this.findPointKey(site_id, point_id);
+    return key === undefined ? undefined : (this.stmt.after.get(key, ts) as ReadingRow | undefined);
   }
 
   rawReadings(q: RawQuery): ReadingRow[] {
@@ -401,25 +398,9 @@ export class SqliteStore {
       if (this.stmt.reading.run(keys[i], r.ts, value, r.status).changes === 1) continue;
       notInserted.add(i);
       const stored = this.stmt.readingAt.get(keys[i], r.ts) as ReadingRow;
-      if (stored.value !== value || stored.status !== r.status) conflicts.push({ reading: r, stored, deadLetter: this.duplicateLetter(r, value, stored) });
+      if (stored.value !== value || stored.status !== r.status) conflicts.push({ reading: r, stored, deadLetter: duplicateLetter(r, stored, this.deviceOf(r.site_id, r.point_id), Date.now()) });
     }
     return { notInserted, conflicts };
-  }
-
-  /** The dead letter of a refused reading: which point and time, what is stored, what was refused. */
-  private duplicateLetter(r: Reading, value: number | null, stored: ReadingRow): DeadLetter {
-    const device_id = this.deviceOf(r.site_id, r.point_id);
-    return {
-      received_at: Date.now(),
-      site_id: r.site_id,
-      ...(device_id === undefined ? {} : { device_id }),
-      topic: 'store/readings',
-      code: 'duplicate_timestamp',
-      reason:
-        `point ${r.point_id} already has a reading at ${new Date(r.ts).toISOString()} (value ${stored.value ?? 'unknown'}, status ${stored.status}); ` +
-        `refused the different one (value ${value ?? 'unknown'}, status ${r.status}): the first stays`,
-      payload: Buffer.from(JSON.stringify({ site_id: r.site_id, point_id: r.point_id, ts: r.ts, value, status: r.status })),
-    };
   }
 
   private pointKey(site_id: string, point_id: string): number {

@@ -15,7 +15,7 @@ export class WriteBatcher {
 
   constructor(
     private readonly store: SqliteStore,
-    /** Receives what a successful commit stored (alarm events: fan-out to MQTT and SSE) and refused (counted). */
+    /** Receives what every successful commit stored (alarm events: fan-out to MQTT and SSE) and refused (counted). */
     private readonly onCommitted: (result: CommitResult) => void,
     private readonly onError: (err: Error) => void,
     private readonly maxItems = 5000,
@@ -64,6 +64,6 @@ export class WriteBatcher {
       return;
     }
     for (const item of items) item.done();
-    if (result.events.length || result.refused.length) this.onCommitted(result);
+    this.onCommitted(result);
   }
 }

@@ -15,8 +15,13 @@ export function alarmToWire(alarm: Alarm, timeZone: string): WireAlarm {
     acked_at: iso(alarm.acked_at),
     max_at: iso(alarm.max_at),
     min_at: iso(alarm.min_at),
-    avg_value: Math.round(avgValue(alarm) * 1e6) / 1e6,
+    avg_value: roundedAvg(alarm),
   };
+}
+
+function roundedAvg(alarm: Alarm): number | null {
+  const avg = avgValue(alarm);
+  return avg === null ? null : Math.round(avg * 1e6) / 1e6;
 }
 
 /** An alarm event as published on MQTT and SSE: the alarm JSON plus `event` and `event_at`. */

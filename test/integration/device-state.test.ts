@@ -10,6 +10,7 @@ beforeAll(async () => {
 });
 afterAll(async () => gw?.cleanup());
 
+const activeAlarms = async () => (await gw.api(`/api/v1/alarms?state=active&site_id=${MINE}`, { token: 'test-viewer-token' })).body as any[];
 const gd4 = async () => (await gw.api(`/api/v1/sites/${MINE}/devices`, { token: 'test-viewer-token' })).body.find((d: { device_id: string }) => d.device_id === 'gd4-02');
 
 describe('device state', () => {
@@ -25,6 +26,10 @@ describe('device state', () => {
     client.stream.destroy(); // the connection drops without DISCONNECT: the broker publishes the will
     await eventually(async () => (await gd4()).online === false, 5000, 'the will to mark the device offline');
     client.end(true);
+    // the will is an alarm, not only a flag (AQ 6201 分站不通): a device offline alarm naming the device
+    const offline = await eventually(async () => (await activeAlarms()).find((a) => a.type === 'offline' && a.device_id === 'gd4-02' && !a.point_id), 5000, 'the device offline alarm');
+    expect(offline).toMatchObject({ site_id: MINE, cause: 'device_state', level: 'orange', value: null, avg_value: null });
+    expect(Number(/^anjian_active_alarms (\d+)/m.exec((await gw.api('/metrics')).body as string)?.[1])).toBeGreaterThanOrEqual(1); // every kind of alarm counts
   });
 
   it('counts frames and marks simulated data', async () => {
@@ -33,5 +38,7 @@ describe('device state', () => {
     await client.publishAsync(`site/${MINE}/dev/gd4-02/up`, JSON.stringify(payload), { qos: 1 });
     client.end(true);
     expect(await gd4()).toMatchObject({ online: true, frames: 1, simulated: true, decode_errors: 0 });
+    // a message that decodes proves the device is there: its offline alarm clears
+    await eventually(async () => !(await activeAlarms()).some((a) => a.type === 'offline' && a.device_id === 'gd4-02' && !a.point_id), 5000, 'the offline alarm to clear');
   });
 });

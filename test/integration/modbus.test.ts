@@ -120,9 +120,11 @@ describe('Modbus polling', () => {
   it('a slave that never answers: its points read not polled (32, value null), offline after N cycles, the others keep being polled', async () => {
     const dead = await eventually(() => last('ch4-dead'), 5000, 'a reading of the dead device');
     expect(dead).toMatchObject({ value: null, status: 32 });
-    const alarm = await eventually(async () => (await activeAlarms()).find((a) => a.type === 'offline' && a.device_id === 'dead'), 5000, 'the offline alarm');
-    expect(alarm).toMatchObject({ site_id: SITE, device_id: 'dead', level: 'orange', value: null });
-    expect(alarm.point_id).toBeUndefined();
+    const alarm = await eventually(async () => (await activeAlarms()).find((a) => a.type === 'offline' && a.device_id === 'dead' && !a.point_id), 5000, 'the offline alarm');
+    expect(alarm).toMatchObject({ site_id: SITE, device_id: 'dead', level: 'orange', value: null, cause: 'missed_polls' });
+    // the point is offline too, from its status bit 32 (AQ 6201 不巡检), naming its device
+    const pointAlarm = (await activeAlarms()).find((a) => a.type === 'offline' && a.point_id === 'ch4-dead');
+    expect(pointAlarm).toMatchObject({ device_id: 'dead', cause: 'status_bit', value: null, avg_value: null });
     const device = (await devices()).find((d) => d.device_id === 'dead');
     expect(device).toMatchObject({ online: false });
     expect(device.last_error).toMatch(/timed out|not polled/);
@@ -140,10 +142,14 @@ describe('Modbus polling', () => {
     expect(Number(/^anjian_modbus_cycles_total\{outcome="failed"\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
   });
 
-  it('a Modbus exception marks the channels of the failed block station fault (16); the device answered, so no offline alarm', async () => {
+  it('a Modbus exception marks the channels of the failed block station fault (16); the device answered, so no offline alarm, but a fault alarm', async () => {
     const ghost = await eventually(() => last('ch4-ghost'), 5000, 'a reading of the unit nobody serves');
     expect(ghost).toMatchObject({ value: null, status: 16 });
-    expect((await activeAlarms()).some((a) => a.device_id === 'ghost')).toBe(false);
+    const ghostAlarms = await eventually(async () => {
+      const list = (await activeAlarms()).filter((a) => a.device_id === 'ghost');
+      return list.length ? list : undefined;
+    }, 5000, 'the fault alarm');
+    expect(ghostAlarms.map((a) => [a.type, a.point_id, a.cause])).toEqual([['sensor_fault', 'ch4-ghost', 'status_bit']]);
     expect((await devices()).find((d) => d.device_id === 'ghost').last_error).toMatch(/exception/i);
   });
 

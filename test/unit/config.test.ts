@@ -46,6 +46,19 @@ describe('config', () => {
     ]);
   });
 
+  it('refuses what breaks a coal mine\'s time budgets: a slow power-off, a watch cycle over 30 s (AQ 6201)', () => {
+    const bad = secure
+      .replace('{ direction: high, set: 1.5, clear: 1.0, level: red, action: power_off }', '{ direction: high, set: 1.5, clear: 1.0, level: red, action: power_off, delay_s: 2 }')
+      .replace('        range: { min: 0, max: 4 }\n        limits:', '        range: { min: 0, max: 4 }\n        cycle_s: 60\n        tolerance_s: 31\n        limits:');
+    expect(problems(bad)).toEqual([
+      'sites[0].points[0].limits[1].delay_s: 2 s is too long for a power_off limit on a coal mine: the power-off must follow the over-limit within 2 s (AQ 6201 控制执行时间 ≤2 s), so delay_s may be at most 1.5',
+      'sites[0].points[0].cycle_s: 60 s exceeds the 30 s maximum inspection cycle of a coal mine (AQ 6201-2019 §4.7.4 最大巡检周期 ≤30 s)',
+      'sites[0].points[0].tolerance_s: 31 s exceeds the 30 s maximum inspection cycle of a coal mine (AQ 6201-2019 §4.7.4 最大巡检周期 ≤30 s)',
+    ]);
+    const fine = secure.replace('{ direction: high, set: 1.5, clear: 1.0, level: red, action: power_off }', '{ direction: high, set: 1.5, clear: 1.0, level: red, action: power_off, delay_s: 1.5 }');
+    expect(problems(fine)).toEqual([]);
+  });
+
   it('reports YAML syntax errors with line and column', () => {
     expect(problems('schema_version: 1\nsites: [\n')[0]).toMatch(/^\(yaml\) line \d+, column \d+: /);
   });

@@ -11,7 +11,7 @@ const SITE = 'm1';
 /** Methane point ch4-face (AQ 1029 coal face) linked to substation kj-1, feed sensor feed-face. */
 function rig(limits: Limit[] = coalFace, feed_confirm_s = 10) {
   let n = 0;
-  const engine = new AlarmEngine(() => `a${++n}`);
+  const engine = new AlarmEngine([], () => `a${++n}`);
   const linkage = new PowerLinkage([{ site_id: SITE, point_id: 'ch4-face', outputs: [{ device_id: 'kj-1' }], feed_point: 'feed-face', feed_device_id: 'kj-1', feed_confirm_s }], () => `f${++n}`);
   const point = { site_id: SITE, point_id: 'ch4-face', device_id: 'kj-1', limits };
   const log: string[] = [];

@@ -9,7 +9,7 @@ const limitsOf = (id: string, values: Record<string, number> = {}): Limit[] => {
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.limits;
 };
-const brief = (ls: Limit[]) => ls.map((l) => `${l.direction} ${l.set}/${l.clear} ${l.level}${l.action ? ' ' + l.action : ''}`);
+const brief = (ls: Limit[]) => ls.map((l) => `${l.direction} ${l.set}/${l.clear} ${l.level}${l.action ? ' ' + l.action : ''}${l.inclusive === false ? ' strict' : ''}`);
 
 /** Values every preset needs that no standard publishes (design values): red lines, hazchem tags. */
 const DESIGN: Record<string, Record<string, number>> = {
@@ -43,19 +43,24 @@ describe('standards presets', () => {
     expect(PRESETS.filter((p) => p.id.startsWith('aq1029/')).map((p) => p.id).sort()).toEqual(Object.keys(table).sort());
   });
 
-  it('coal regulations: CO, H2S, O2, CO2, temperature, air velocity (standards.md §1.3)', () => {
-    expect(brief(limitsOf('coal/co'))).toEqual(['high 24/24 orange']);
-    expect(brief(limitsOf('coal/h2s'))).toEqual(['high 6.6/6.6 orange']);
-    expect(brief(limitsOf('coal/o2'))).toEqual(['low 20/20 orange']);
+  it('coal regulations: CO, H2S, NO2, SO2, NH3, O2, CO2, temperature, air velocity, smoke (standards.md §1.3, §1.4)', () => {
+    // 最高允许浓度 / 不超过 / 不低于 / 超过 / permitted range → strict; 达到 (CO2 at the face), smoke → inclusive
+    expect(brief(limitsOf('coal/co'))).toEqual(['high 24/24 orange strict']);
+    expect(brief(limitsOf('coal/h2s'))).toEqual(['high 6.6/6.6 orange strict']);
+    expect(brief(limitsOf('coal/no2'))).toEqual(['high 2.5/2.5 orange strict']);
+    expect(brief(limitsOf('coal/so2'))).toEqual(['high 5/5 orange strict']);
+    expect(brief(limitsOf('coal/nh3'))).toEqual(['high 40/40 orange strict']);
+    expect(brief(limitsOf('coal/o2'))).toEqual(['low 20/20 orange strict']);
     expect(brief(limitsOf('coal/co2-face'))).toEqual(['high 1.5/1.5 red']);
-    expect(brief(limitsOf('coal/co2-intake'))).toEqual(['high 0.5/0.5 orange']);
-    expect(brief(limitsOf('coal/temperature-face'))).toEqual(['high 26/26 yellow', 'high 30/30 red']);
-    expect(brief(limitsOf('coal/temperature-chamber'))).toEqual(['high 30/30 yellow', 'high 34/34 red']);
-    expect(brief(limitsOf('coal/wind-coal-face'))).toEqual(['low 0.25/0.25 yellow', 'high 4/4 yellow']);
-    expect(brief(limitsOf('coal/wind-rock-heading'))).toEqual(['low 0.15/0.15 yellow', 'high 4/4 yellow']);
-    expect(brief(limitsOf('coal/wind-trolley-roadway'))).toEqual(['low 1/1 yellow', 'high 8/8 yellow']);
-    expect(brief(limitsOf('coal/wind-shaft-no-hoist'))).toEqual(['high 15/15 yellow']);
-    expect(brief(limitsOf('coal/wind-walkway'))).toEqual(['low 0.15/0.15 yellow']);
+    expect(brief(limitsOf('coal/co2-intake'))).toEqual(['high 0.5/0.5 orange strict']);
+    expect(brief(limitsOf('coal/temperature-face'))).toEqual(['high 26/26 yellow strict', 'high 30/30 red strict']);
+    expect(brief(limitsOf('coal/temperature-chamber'))).toEqual(['high 30/30 yellow strict', 'high 34/34 red strict']);
+    expect(brief(limitsOf('coal/wind-coal-face'))).toEqual(['low 0.25/0.25 yellow strict', 'high 4/4 yellow strict']);
+    expect(brief(limitsOf('coal/wind-rock-heading'))).toEqual(['low 0.15/0.15 yellow strict', 'high 4/4 yellow strict']);
+    expect(brief(limitsOf('coal/wind-trolley-roadway'))).toEqual(['low 1/1 yellow strict', 'high 8/8 yellow strict']);
+    expect(brief(limitsOf('coal/wind-shaft-no-hoist'))).toEqual(['high 15/15 yellow strict']);
+    expect(brief(limitsOf('coal/wind-walkway'))).toEqual(['low 0.15/0.15 yellow strict']);
+    expect(brief(limitsOf('coal/smoke'))).toEqual(['high 1/1 red']);
   });
 
   it('GB/T 50493-2019 first/second-level gas alarms and O2 (standards.md §5.1)', () => {
@@ -85,17 +90,23 @@ describe('standards presets', () => {
     expect(missing).toMatchObject({ ok: false, problems: [{ key: 'red' }] });
   });
 
-  it('every preset limit raises at its set value and clears only beyond its clear value', () => {
+  it('every preset limit raises at its set value (strict: just beyond it) and clears only past its clear value', () => {
     for (const preset of PRESETS) {
       const limits = limitsOf(preset.id, DESIGN[preset.id] ?? {});
       expect(limits.length, preset.id).toBeGreaterThan(0);
       limits.forEach((limit, i) => {
-        const engine = new AlarmEngine(() => `${preset.id}#${i}`);
+        const engine = new AlarmEngine([], () => `${preset.id}#${i}`);
         const point = { site_id: 's', point_id: 'p', device_id: 'd', limits: [limit] };
         const sign = limit.direction === 'high' ? 1 : -1;
-        const steps = [limit.set - sign * 0.001, limit.set, limit.clear, limit.clear - sign * 0.001];
+        const inclusive = limit.inclusive !== false;
+        // inclusive: set raises, clear holds, just inside clear clears; strict: set is permitted,
+        // just beyond set raises, set holds (when clear differs), clear itself clears
+        const steps = inclusive
+          ? [limit.set - sign * 0.001, limit.set, limit.clear, limit.clear - sign * 0.001]
+          : [limit.set, limit.set + sign * 0.001, ...(limit.clear !== limit.set ? [limit.set] : []), limit.clear];
+        const want = inclusive ? [[], ['raised'], [], ['cleared']] : [[], ['raised'], ...(limit.clear !== limit.set ? [[]] : []), ['cleared']];
         const events = steps.map((value, t) => engine.evaluate(point, { site_id: 's', point_id: 'p', ts: t * 1000, value, status: 0 }).events.map((e) => e.event));
-        expect(events, `${preset.id} limit ${i}`).toEqual([[], ['raised'], [], ['cleared']]);
+        expect(events, `${preset.id} limit ${i}`).toEqual(want);
       });
     }
   });

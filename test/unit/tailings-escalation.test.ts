@@ -10,7 +10,7 @@ const POINTS = ['zk1', 'zk2', 'zk3', 'zk4', 'zk5'];
 
 function rig() {
   let n = 0;
-  const engine = new AlarmEngine(() => `a${++n}`);
+  const engine = new AlarmEngine([], () => `a${++n}`);
   const esc = new TailingsEscalation([...POINTS.map((p) => ({ site_id: 't', point_id: p, monitored_item: 'phreatic-1' })), { site_id: 't', point_id: 'rain' }], () => `i${++n}`);
   const log: string[] = [];
   let t = 0;

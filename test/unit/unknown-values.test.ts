@@ -22,7 +22,7 @@ const id = () => `u${++n}`;
 
 describe('unknown values', () => {
   it('the alarm engine neither raises, clears nor tracks an unknown value, whatever its bits', () => {
-    const engine = new AlarmEngine(id);
+    const engine = new AlarmEngine([], id);
     expect(engine.evaluate(point, r(1, Number.NaN)).events).toEqual([]);
     const raised = engine.evaluate(point, r(2, 1.2)).events;
     expect(raised.map((e) => e.event)).toEqual(['raised']);
@@ -46,7 +46,7 @@ describe('unknown values', () => {
   it('InfluxDB lines carry only the status field; an alarm without a value has no value field', () => {
     expect(readingLine(r(1700000000000, Number.NaN, 32), 'ch4', 'kj')).toBe('ch4,device_id=kj,point_id=ch4,site_id=m1 status=32i 1700000000000');
     expect(readingLine(r(1700000000000, 0.5, 0), 'ch4', 'kj')).toBe('ch4,device_id=kj,point_id=ch4,site_id=m1 value=0.5,status=0i 1700000000000');
-    const offline = new DeviceOffline(id).step('m1', 'kj', 3, 3, 1700000000000);
+    const offline = new DeviceOffline(id).polled('m1', 'kj', 3, 3, 1700000000000);
     expect(offline[0]!.alarm).toMatchObject({ type: 'offline', device_id: 'kj' });
     expect(Number.isNaN(offline[0]!.alarm.value)).toBe(true);
     expect(alarmLine(offline[0]!)).not.toMatch(/value=/);
@@ -71,11 +71,11 @@ describe('unknown values', () => {
 
   it('the device offline alarm: raised after N missed cycles, once; cleared by the next answer', () => {
     const d = new DeviceOffline(id);
-    expect(d.step('m1', 'kj', 1, 3, 1)).toEqual([]);
-    expect(d.step('m1', 'kj', 2, 3, 2)).toEqual([]);
-    expect(d.step('m1', 'kj', 3, 3, 3).map((e) => e.event)).toEqual(['raised']);
-    expect(d.step('m1', 'kj', 4, 3, 4)).toEqual([]);
-    const cleared = d.step('m1', 'kj', 0, 3, 5);
+    expect(d.polled('m1', 'kj', 1, 3, 1)).toEqual([]);
+    expect(d.polled('m1', 'kj', 2, 3, 2)).toEqual([]);
+    expect(d.polled('m1', 'kj', 3, 3, 3).map((e) => e.event)).toEqual(['raised']);
+    expect(d.polled('m1', 'kj', 4, 3, 4)).toEqual([]);
+    const cleared = d.polled('m1', 'kj', 0, 3, 5);
     expect(cleared.map((e) => `${e.event}:${e.alarm.state}`)).toEqual(['cleared:cleared_unacked']);
     expect(d.activeAlarms()).toEqual([]);
   });

@@ -58,7 +58,7 @@ describe('calibration (标校) windows (fake clock)', () => {
 
   it('suppresses raising and clearing while active, and expires by itself', () => {
     const board = new CalibrationBoard();
-    const engine = new AlarmEngine(ids());
+    const engine = new AlarmEngine([], ids());
     board.start('s', 'p', 0, 600, 'duty-1', 'monthly calibration with 2 % CH4 test gas');
     const evaluate = (t: number, v: number) => {
       const status = board.active('s', 'p', t) ? STATUS.CALIBRATION : 0;

@@ -5,6 +5,9 @@
  * the sources show; the 2007-only 专用排瓦斯巷 rows, deleted in 2019, are not shipped).
  * Each preset gives: alarm (报警, clears at the restore value), power_off (断电, action power_off,
  * restored only below the restore value 复电, never merely below the alarm value).
+ * Comparison: the table prints 报警 "≥1.0", 断电 "≥1.5", 复电 "<1.0" (standards.md §1.2), so every
+ * limit is inclusive (the default): the set value itself alarms, and the alarm clears strictly
+ * below the restore value, which is exactly the inclusive clear of src/alarms/limit-state.ts.
  */
 import type { Preset, PresetLimit, PresetValue } from './preset.js';
 

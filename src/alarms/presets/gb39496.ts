@@ -5,6 +5,10 @@
  * commentary gives a derivation used when the design gives only red:
  *   phreatic line burial depth: orange = 1.1 × red (§8.3.4); landslide displacement: orange =
  *   0.8 × red (§8.3.8); rainfall: yellow = the 暴雨 (rainstorm) grade, 50 mm/24 h (§8.3.7).
+ * Comparison: a warning level is reached at its value (达到), so all limits are inclusive (the
+ * default); the 暴雨 grade itself starts at 50.0 mm/24 h (GB/T 28592: 50.0–99.9 mm), so 50.0
+ * warns. Rainfall is judged on the rolling 24 h sum (src/alarms/rolling-rainfall.ts), not on a
+ * gauge's since-midnight counter.
  */
 import type { Limit } from '../../domain/types.js';
 import type { Preset, PresetValue } from './preset.js';

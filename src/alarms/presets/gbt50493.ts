@@ -2,6 +2,8 @@
  * GB/T 50493-2019 §5.5.2 gas detector alarm settings (standards.md §5.1, confidence A): first- and
  * second-level alarms. The standard gives upper bounds (一级 ≤25 %LEL …); the bound itself is the
  * default, which is the least strict setting a site may use, and a site may override it lower.
+ * Comparison: the setting is the value at which the detector alarms, so limits are inclusive
+ * (the default): 25 %LEL itself raises the first-level alarm, 19.5 %VOL O2 the 欠氧 alarm.
  */
 import type { Preset } from './preset.js';
 

@@ -4,6 +4,7 @@
  * for the field shape). No standard publishes the numbers: they are the plant's design values, so
  * every threshold is a value the point must give; any may be left out. `deadband` (default 0) is
  * the hysteresis: a high alarm clears below set − deadband, a low alarm above set + deadband.
+ * Comparison: a tag alarm trips at its setting (inclusive, the default).
  */
 import type { Preset, PresetValue } from './preset.js';
 

@@ -28,6 +28,11 @@ export interface PresetLimit {
   direction: Limit['direction'];
   level: Level;
   action?: 'power_off';
+  /**
+   * false when the clause permits the set value itself and alarms only beyond it ("不得超过",
+   * "不得低于", "超过", "最高允许浓度"); absent when the clause says "≥" / "达到" (reaching alarms).
+   */
+  inclusive?: false;
 }
 
 export interface Preset {
@@ -65,7 +70,7 @@ export function buildPresetLimits(preset: Preset, overrides: Readonly<Record<str
     const set = values[l.set];
     if (set === undefined) continue;
     const clear = l.clear !== undefined ? (values[l.clear] ?? set) : set;
-    limits.push({ direction: l.direction, set, clear, level: l.level, ...(l.action ? { action: l.action } : {}) });
+    limits.push({ direction: l.direction, set, clear, level: l.level, ...(l.action ? { action: l.action } : {}), ...(l.inclusive === false ? { inclusive: false } : {}) });
   }
   return { ok: true, limits };
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { StoredEvent } from '../../store/sqlite-store.js';
 import { eventToWire, alarmToWire } from '../../util/wire.js';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { canSee, type Principal, requireRole, requireSite, type TokenAuth } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { AckBody, AlarmParams, AlarmsQuery, StreamQuery } from '../params.js';
@@ -38,7 +38,7 @@ export const alarmRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fast
   });
 
   app.get('/alarms/stream', { schema: { summary: 'live alarm events (text/event-stream); resumes after Last-Event-ID', querystring: StreamQuery, response: { 200: EventStream, ...AUTHED } } }, async (req, reply) => {
-    const p = auth.authenticate(req);
+    const p = auth.authenticate(req, { allowQueryToken: true }); // EventSource cannot set headers
     const site = req.query.site_id;
     if (site !== undefined) requireSite(p, site);
     const header = req.headers['last-event-id'];

@@ -7,18 +7,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type CalibrationWindow, MAX_CALIBRATION_S } from '../../alarms/calibration.js';
 import { isoInZone } from '../../util/time.js';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps, CalibrationApi } from '../deps.js';
 import { requireRole, requireSite, type TokenAuth } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { PointParams } from '../params.js';
 import { AUTHED, Calibration, errors } from '../responses.js';
 
-/** What the pipeline offers the API for calibration (it audits starts and ends). */
-export interface CalibrationApi {
-  start(site_id: string, point_id: string, duration_s: number, actor: string, note?: string): CalibrationWindow;
-  stop(site_id: string, point_id: string, actor: string): CalibrationWindow | undefined;
-  get(site_id: string, point_id: string): CalibrationWindow | undefined;
-}
 
 const StartBody = z.object({ duration_s: z.number().int().min(1).max(MAX_CALIBRATION_S), note: z.string().max(2000).optional() }).strict();
 

@@ -1,6 +1,6 @@
 /** /healthz, /readyz and /metrics: for load balancers, orchestrators and Prometheus. No token. */
 import type { FastifyInstance } from 'fastify';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { errors, Health, MetricsText, Ready } from '../responses.js';
 
 export const healthRoutes = (deps: ApiDeps) => async (app: FastifyInstance) => {

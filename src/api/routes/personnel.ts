@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { PersonnelService } from '../../personnel/service.js';
 import { isoInZone } from '../../util/time.js';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { requireSite, type TokenAuth } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { SiteParams } from '../params.js';

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { SiteConfig } from '../../config/schema.js';
 import type { WindowFn } from '../../store/sqlite-store.js';
 import { isoInZone, offsetMinutes, parseDuration } from '../../util/time.js';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { canSee, requireRole, requireSite, type TokenAuth } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { LimitQuery, PointParams, ReadingsQuery, SiteParams } from '../params.js';

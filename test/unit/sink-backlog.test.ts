@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BacklogAlarm } from '../../src/sinks/backlog-alarm.js';
+import { BacklogAlarm } from '../../src/alarms/sink-backlog.js';
 
 describe('outbox backlog alarm', () => {
   it('raises one alarm per site at 90 % and clears them below 80 %', () => {

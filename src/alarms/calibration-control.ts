@@ -1,0 +1,47 @@
+/**
+ * Calibration (标校) as the API and the scheduler use it: the pure board (calibration.ts), every
+ * start and end audited, and the open windows kept in the store so a restart keeps them and they
+ * end on time (issue 12).
+ */
+import type { Audit } from '../actions/dispatch.js';
+import type { CalibrationWindows } from '../store/calibration-windows.js';
+import { CalibrationBoard, type CalibrationWindow } from './calibration.js';
+
+export class CalibrationControl {
+  readonly board = new CalibrationBoard();
+
+  constructor(
+    private readonly kept: CalibrationWindows,
+    private readonly audit: Audit,
+  ) {
+    this.board.restore(kept.all());
+  }
+
+  start(site_id: string, point_id: string, duration_s: number, actor: string, note?: string): CalibrationWindow {
+    const w = this.board.start(site_id, point_id, Date.now(), duration_s, actor, note);
+    this.kept.save(w);
+    this.audit(actor, 'calibration.start', `${site_id}/${point_id}`, { duration_s, note, until: w.until }, w.started_at);
+    return w;
+  }
+
+  stop(site_id: string, point_id: string, actor: string): CalibrationWindow | undefined {
+    const w = this.board.stop(site_id, point_id);
+    if (!w) return undefined;
+    this.kept.delete(site_id, point_id);
+    this.audit(actor, 'calibration.end', `${site_id}/${point_id}`, { reason: 'ended by operator', started_at: w.started_at });
+    return w;
+  }
+
+  get(site_id: string, point_id: string): CalibrationWindow | undefined {
+    return this.board.get(site_id, point_id);
+  }
+
+  /** The scheduler: windows that ended by `now` are removed and audited (at their own end time). */
+  expire(now: number): [] {
+    for (const w of this.board.expire(now)) {
+      this.kept.delete(w.site_id, w.point_id);
+      this.audit('gateway', 'calibration.end', `${w.site_id}/${w.point_id}`, { reason: 'expired', started_at: w.started_at, by: w.by }, w.until);
+    }
+    return [];
+  }
+}

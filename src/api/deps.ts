@@ -1,0 +1,51 @@
+/**
+ * What the HTTP API needs of the running gateway (buildApp's one argument), given by src/pipeline.ts.
+ * Routes import this file, never app.ts, so the API has no import cycle.
+ */
+import type { SiteIndex } from '../config/site-index.js';
+import type { DeviceStatusBoard } from '../ingest/device-status.js';
+import type { LatestValues } from '../ingest/latest.js';
+import type { AckResult } from '../alarms/desk.js';
+import type { OutputWrite } from '../actions/output-command.js';
+import type { AlarmHub } from '../sinks/alarm-hub.js';
+import type { ReadingsRouter } from '../store/readings-source.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
+import type { Logger } from '../util/log.js';
+import type { Metrics } from '../util/metrics.js';
+import type { PersonnelService } from '../personnel/service.js';
+import type { CalibrationWindow } from '../alarms/calibration.js';
+
+export interface ApiDeps {
+  index: SiteIndex;
+  store: SqliteStore;
+  latest: LatestValues;
+  status: DeviceStatusBoard;
+  hub: AlarmHub;
+  metrics: Metrics;
+  acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult;
+  readiness(): Record<string, 'ok' | 'failing'>;
+  /** Where readings queries go: InfluxDB when configured and answering, else the embedded store. */
+  readings: ReadingsRouter;
+  refreshMetrics(): void;
+  /** Per-component details shown by /readyz (outbox depth and age, last error…). */
+  readinessDetails(): Record<string, unknown>;
+  mqttClients(): number;
+  log: Logger;
+  /** Calibration (标校) windows; the routes exist when given. */
+  calibration?: CalibrationApi;
+  /** Personnel positioning; the /personnel routes exist when given. */
+  personnel?: PersonnelService;
+  /** Writes a Modbus device output (admin); throws ApiError (404, 400, 502). The outputs route exists when given. */
+  commandOutput?(site_id: string, device_id: string, output: string, cmd: OutputWrite['cmd'], actor: string, note?: string): Promise<OutputWrite>;
+  /** Poll settings and counters of a Modbus device, for GET …/devices. */
+  modbusDevice?(site_id: string, device_id: string): Record<string, unknown> | undefined;
+  /** Reads the config file again and applies it (admin); the result says what changed or why not. */
+  reload?(actor: string): Promise<unknown>;
+}
+
+/** What the gateway offers the API for calibration (it audits starts and ends). */
+export interface CalibrationApi {
+  start(site_id: string, point_id: string, duration_s: number, actor: string, note?: string): CalibrationWindow;
+  stop(site_id: string, point_id: string, actor: string): CalibrationWindow | undefined;
+  get(site_id: string, point_id: string): CalibrationWindow | undefined;
+}
