@@ -36,7 +36,7 @@ import { PersonnelService } from './personnel/service.js';
 import { AlarmHub } from './sinks/alarm-hub.js';
 import { startInfluxSink } from './sinks/influx-sink.js';
 import { CalibrationWindows } from './store/calibration-windows.js';
-import { EmbeddedReadings } from './store/readings-source.js';
+import { EmbeddedReadings, ReadingsRouter } from './store/readings-source.js';
 import { startRetention } from './store/retention.js';
 import { type CommitResult, SqliteStore } from './store/sqlite-store.js';
 import { WriteBatcher } from './store/write-batcher.js';
@@ -135,7 +135,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     index, store, latest, status, hub, metrics, personnel, calibration, stats,
     log: log.child({ component: 'http' }),
     acknowledge: (alarm_id, actor, note) => acknowledge(alarm_id, actor, note, { batcher, desk, store, metrics, hub }),
-    readings: influx?.readings ?? new EmbeddedReadings(store),
+    readings: new ReadingsRouter(new EmbeddedReadings(store), influx?.readings),
     readiness: () => ({ store: storeOk && store.healthy() ? 'ok' : 'failing', broker: broker ? 'ok' : 'failing', ...(influx ? { influxdb: influx.readiness() } : {}) }),
     refreshMetrics: () => {
       influx?.refreshMetrics();
