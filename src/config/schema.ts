@@ -40,6 +40,7 @@ export const PointSchema = z
     range: z.object({ min: z.number(), max: z.number() }).strict().optional().describe('measuring range (量程)'),
     limits: z.array(LimitSchema).default([]),
     cycle_s: z.number().positive().max(86400).optional().describe('expected reading interval (巡检周期): no reading within cycle_s + tolerance_s raises offline'),
+    abnormal_cycle_s: z.number().positive().max(86400).optional().describe('the expected reading interval while the point is in alarm (default on tailings ponds: 1800, GB 51108-2015 §4.5.4 ≥ 1 per 30 min when abnormal)'),
     tolerance_s: z.number().min(0).max(86400).optional().describe('extra silence allowed before offline; default one cycle'),
     stuck_s: z.number().positive().optional().describe('a value that does not change at all for this long raises sensor_fault (stuck sensor)'),
     linkage: z
@@ -72,6 +73,17 @@ export const PointSchema = z
       .describe('a derived point (src/alarms/derived-points.ts): 安全超高 = crest − pond level, 干滩长度 = (crest − level) / slope, or the rain of a rolling window; computed from each reading of `from`; its device channel is not read'),
     tag: z.string().min(1).optional().describe('位号: the DCS tag number of the point (BIT_NO, standards.md §5.4)'),
     hazard_code: z.string().min(1).optional().describe('重大危险源编码: the major-hazard-source code the point belongs to (HAZARD_CODE, standards.md §5.4)'),
+    shutoff: z
+      .object({
+        valves: z.array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict()).min(1).describe('the emergency shut-off valves (紧急切断阀) a trip closes: close_valve commands'),
+        position_point: id('point_id').optional().describe('the valve position feedback (valve_state: 1 open, 0 closed) that must confirm the close'),
+        confirm_s: z.number().positive().max(3600).default(10).describe('the position must read closed this long after the command, else valve_abnormal'),
+        trip_levels: z.array(z.enum(['blue', 'yellow', 'orange', 'red'])).min(1).default(['red']).describe('limit alarms of these levels trip the valve (default red: the 高高报/低低报 of hazchem/tag)'),
+        auto_reopen: z.boolean().default(false).describe('send open_valve when the trip clears; off by default: reopening after an emergency shut-off is a deliberate act'),
+      })
+      .strict()
+      .optional()
+      .describe('emergency shut-off (紧急切断, standards.md §5.3, §7 item 10): a HH/LL limit of this point closes the valves (its own alarm type shutoff, not power_off)'),
     monitored_item: z.string().min(1).optional().describe('tailings monitored item (监测项目) this point belongs to: GB 39496 escalation (4 blue → yellow, 3 yellow → orange, 2 orange → red)'),
     preset: z.string().optional().describe('a standards preset, e.g. aq1029/coal-face (src/alarms/presets); its limits come before `limits`'),
     preset_values: z.record(z.string(), z.number()).optional().describe('overrides of the preset values, e.g. {power_off: 1.2}'),
