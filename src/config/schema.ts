@@ -48,6 +48,7 @@ export const PointSchema = z
         outputs: z.array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict()).min(1).describe('devices (and their outputs) that a power_off limit of this point switches off'),
         feed_point: id('point_id').optional().describe('feed sensor point (feed_state, 1 = power present) that must confirm the cut'),
         feed_confirm_s: z.number().positive().max(3600).default(10).describe('the feed must read 0 this long after the command, else feed_abnormal'),
+        scope: z.string().min(1).optional().describe('断电范围 in words (e.g. 工作面及其回风巷内全部非本安电气设备); default: the preset\'s (AQ 1029 table)'),
       })
       .strict()
       .optional()
@@ -208,6 +209,31 @@ export const SiteSchema = z
     devices: z.array(DeviceSchema).default([]),
     points: z.array(PointSchema).default([]),
     personnel: PersonnelSchema.optional().describe('personnel positioning (人员定位): areas, cards, shaft-head stations'),
+    major_hazards: z
+      .array(
+        z
+          .object({
+            code: z.string().min(1).describe('重大危险源编码'),
+            name: z.string().min(1),
+            exposed_people: z.number().int().min(0).describe('people exposed within 500 m off site (α of GB 18218 grading)'),
+            substances: z
+              .array(
+                z
+                  .object({
+                    name: z.string().min(1).describe('the substance (named toxic gases get their β: 氨, 氯, 硫化氢 …)'),
+                    actual_t: z.number().min(0).describe('actual quantity q in the unit, t'),
+                    critical_t: z.number().positive().describe('critical quantity Q of GB 18218 表1/表2, t'),
+                    category: z.enum(['toxic_gas', 'highly_toxic_gas', 'explosive', 'flammable_gas', 'other']).optional(),
+                    beta: z.number().positive().optional().describe('an explicit correction factor β'),
+                  })
+                  .strict(),
+              )
+              .min(1),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe('hazchem major hazard sources (GB 18218-2018): R = α·Σβ·q/Q and grade 一级…四级 (src/hazard/gb18218.ts)'),
   })
   .strict();
 
