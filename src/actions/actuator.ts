@@ -62,7 +62,7 @@ export class ModbusActuator implements Actuator {
     for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
       if (this.latest.get(key) !== mine) throw new Error(`${c.cmd} of ${key} superseded by a newer command before the device took it (${last?.message ?? 'not sent'})`);
       try {
-        return await this.write(c.site_id, c.device_id, out.spec.table, out.spec.address, out.spec[PROFILE_VALUE[c.cmd]]);
+        return await this.write(c.site_id, c.device_id, out.spec.table, out.spec.address, out.spec[profileValue(c.cmd)]);
       } catch (err) {
         last = err as Error;
         if (attempt < this.retry.attempts) await new Promise((r) => setTimeout(r, this.retry.every_ms));
@@ -78,6 +78,7 @@ export class ModbusActuator implements Actuator {
  * HR 20 = 2 close, 1 open).
  */
 const PROFILE_VALUE: Record<OutputCommand['cmd'], 'power_off' | 'power_on'> = { power_off: 'power_off', power_on: 'power_on', close_valve: 'power_off', open_valve: 'power_on' };
+export const profileValue = (cmd: OutputCommand['cmd']): 'power_off' | 'power_on' => PROFILE_VALUE[cmd];
 
 /** Routes each command to the actuator of its device's transport. */
 export class Actuators {

@@ -7,6 +7,7 @@ import { AlarmEngine } from '../../src/alarms/engine.js';
 import { powerOffScope } from '../../src/alarms/power-off-scope.js';
 import { buildPresetLimits, presetById } from '../../src/alarms/presets/index.js';
 import { alphaOf, betaOf, gradeMajorHazard, gradeOf } from '../../src/hazard/gb18218.js';
+import type { Limit } from '../../src/domain/types.js';
 
 describe('GB 18218-2018 major-hazard grading', () => {
   it('worked example: 500 t 液氨 (Q 10 t), 3500 t 甲醇 (Q 500 t), 2000 t 汽油 (Q 200 t), 30 people within 500 m → R = 1.2 × (2·50 + 7 + 10) = 140.4, 一级', () => {
@@ -55,7 +56,7 @@ describe('coal: 断电范围, outburst presets, editions', () => {
 
 describe('位号 and hazard code on alarms', () => {
   it('a limit alarm of a tagged point carries the tag and hazard code', () => {
-    const limits = (buildPresetLimits(presetById.get('hazchem/tag')!, { hh: 17.5 }) as { limits: never[] }).limits;
+    const limits = (buildPresetLimits(presetById.get('hazchem/tag')!, { hh: 17.5 }) as { limits: Limit[] }).limits;
     const point = { site_id: 'h', point_id: 't3-level', device_id: 'tg', limits, tag: 'LT-3001', hazard_code: 'H14010003' };
     const e = new AlarmEngine([point], () => 'a1');
     expect(e.evaluate(point, { site_id: 'h', point_id: 't3-level', ts: 1, value: 18, status: 0 }).events[0]?.alarm).toMatchObject({ tag: 'LT-3001', hazard_code: 'H14010003' });

@@ -110,3 +110,15 @@ describe('emergency shut-off valves', () => {
     expect(new OutputHolds().heldBy('h', 'tg')).toEqual([]);
   });
 });
+
+describe('valve commands on a Modbus device', () => {
+  it("close_valve writes the output's power_off value (TG300 HR 20 = 2 close), open_valve its power_on value (1)", async () => {
+    const { ModbusActuator } = await import('../../src/actions/actuator.js');
+    const writes: string[] = [];
+    const spec = { shutoff_valve: { table: 'holding_register' as const, address: 20, power_off: 2, power_on: 1, feedback: 'valve' } };
+    const act = new ModbusActuator(() => spec, async (_s, _d, table, address, value) => void writes.push(`${table}:${address}=${value}`));
+    await act.execute({ cmd: 'close_valve', site_id: 'h', device_id: 'tg', output: 'shutoff_valve', point_id: 't3-level', alarm_id: 'a', at: 0 });
+    await act.execute({ cmd: 'open_valve', site_id: 'h', device_id: 'tg', output: 'shutoff_valve', point_id: 't3-level', alarm_id: 'a', at: 1 });
+    expect(writes).toEqual(['holding_register:20=2', 'holding_register:20=1']);
+  });
+});
