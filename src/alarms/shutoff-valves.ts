@@ -146,7 +146,7 @@ export class ShutoffValves implements AlarmSource {
 
   private close(s: ValveState, cause: Alarm, now: number, out: { commands: OutputCommand[]; events: AlarmEvent[] }): void {
     s.shutoff = {
-      ...openAlarm({ alarm_id: this.newId(), site_id: s.p.site_id, point_id: s.p.point_id, ...(s.p.device_id ? { device_id: s.p.device_id } : {}), type: 'shutoff', level: 'red', value: cause.value, at: now, ...(cause.limit ? { limit: cause.limit } : {}) }),
+      ...openAlarm({ alarm_id: this.newId(), site_id: s.p.site_id, point_id: s.p.point_id, ...(s.p.device_id ? { device_id: s.p.device_id } : {}), type: 'shutoff', level: 'red', value: cause.value, at: now }), // no `limit`: that is the limit alarm's (restore maps limits to limit alarms)
       ...this.labels(s),
     };
     s.closed_since = now;
