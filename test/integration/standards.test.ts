@@ -129,6 +129,9 @@ describe('hazchem shut-off valves, 位号 and grading over MQTT', () => {
     expect(byTag.body.map((p: any) => p.point_id)).toEqual(['t1-level']);
     expect(byTag.body[0]).toMatchObject({ tag: 'LT-1001', hazard_code: 'H1401', shutoff: { valves: [{ device_id: 'valve-01', output: 'xv-1001' }], position_point: 't1-valve' } });
     expect((await gw.api('/api/v1/sites/h1/points?hazard_code=H1401', { token: TOKEN })).body).toHaveLength(2);
+    const tagged = await gw.api('/api/v1/alarms?tag=LT-1001&state=all', { token: TOKEN });
+    expect(tagged.body.map((a: any) => a.type).sort()).toEqual(['over_limit', 'over_limit', 'shutoff', 'valve_abnormal']); // 高报, 高高报, the shut-off and its valve
+    expect((await gw.api('/api/v1/alarms?tag=NO-SUCH&state=all', { token: TOKEN })).body).toEqual([]);
     const sites = await gw.api('/api/v1/sites', { token: TOKEN });
     const h1 = sites.body.find((s: any) => s.site_id === 'h1');
     expect(h1.major_hazard_grade).toBe(1);
