@@ -57,8 +57,8 @@ export default defineProfile({
     h2s: { quantity: 'h2s', unit: 'ppm', kind: 'analog', description: 'electrochemical, 0–100 ppm' },
   },
   payload,
-  decode(p) {
-    const ts = parseTimestamp(p.time) as number;
+  decode(p, _at, ctx) {
+    const ts = parseTimestamp(p.time, ctx?.time_zone ?? 'Asia/Shanghai') as number;
     return p.gases.map((g) => ({
       channel: GAS_CHANNEL[g.gas],
       ts,

@@ -21,7 +21,7 @@ const payload = z.object({
   simulated: z.boolean().optional(),
 });
 
-const tsOf = (p: z.infer<typeof payload>, at: number): number => (p.ts === undefined ? at : (parseTimestamp(p.ts) as number));
+const tsOf = (p: z.infer<typeof payload>, at: number, zone?: string): number => (p.ts === undefined ? at : (parseTimestamp(p.ts, zone ?? 'Asia/Shanghai') as number));
 
 export default defineProfile({
   id: 'anjian-position-reader',
@@ -32,7 +32,7 @@ export default defineProfile({
   transport: 'mqtt',
   channels: { cards: { quantity: 'headcount', unit: 'persons', kind: 'analog', description: 'cards seen by the station' } },
   payload,
-  decode: (p, at) => [{ channel: 'cards', ts: tsOf(p, at), value: p.cards.length, status: 0 }],
+  decode: (p, at, ctx) => [{ channel: 'cards', ts: tsOf(p, at, ctx?.time_zone), value: p.cards.length, status: 0 }],
   sightings: (p, at) => p.cards.map((c) => ({ card_id: c.card, station_id: p.station, ts: tsOf(p, at), ...(c.sos ? { sos: true } : {}) })),
   encode: (sample, simulated) => ({
     station: 'st-sim',

@@ -5,7 +5,10 @@
  *   {"ts"?: epoch_ms | ISO-8601, "values": {"<channel>": number | boolean},
  *    "status"?: {"<channel>": bits}, "simulated"?: true, "backfill"?: true}
  *
- * Booleans are switch quantities: true → 1, false → 0. `status` bits are CONTRACT §2's.
+ * Booleans are switch quantities: true → 1, false → 0, taken only by switch points (an analog
+ * point refuses them: src/decode/input-bounds.ts). `status` bits are CONTRACT §2's. An ISO `ts`
+ * without an offset is read in the site's time zone (Asia/Shanghai, the config default, when the
+ * decode is called without one).
  * A device flushing its buffer may send several timed samples in one message instead of `values`:
  * `"samples": [{"ts", "values", "status"?}, …]` (at most 1000); with `"backfill": true` the whole
  * message is back-fill (补传, like the MEM uplink's reportType=continues): stored, never judged live.
@@ -16,6 +19,8 @@ import { parseTimestamp, TIMESTAMP_HINT } from '../src/decode/timestamp.js';
 import { STATUS, STATUS_MASK_ALL } from '../src/domain/status.js';
 
 const channelName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'channel names are 1-64 of A-Z a-z 0-9 _ . -');
+
+const DEFAULT_ZONE = 'Asia/Shanghai';
 
 const timestamp = z.union([z.number(), z.string()]).refine((v) => parseTimestamp(v) !== null, TIMESTAMP_HINT);
 const values = z.record(channelName, z.union([z.number().finite(), z.boolean()])).refine((v) => Object.keys(v).length > 0, 'values must name at least one channel');
@@ -40,6 +45,7 @@ function readingsOf(s: Sample, extra: number) {
     ts: s.ts,
     value: typeof v === 'boolean' ? Number(v) : v,
     status: (s.status?.[channel] ?? 0) | extra,
+    ...(typeof v === 'boolean' ? { boolean: true as const } : {}),
   }));
 }
 
@@ -52,10 +58,11 @@ export default defineProfile({
   transport: 'mqtt',
   channels: 'any',
   payload,
-  decode(p, at) {
+  decode(p, at, ctx) {
     const extra = p.backfill ? STATUS.BACKFILL : 0;
-    if (p.samples) return p.samples.flatMap((s) => readingsOf({ ...s, ts: parseTimestamp(s.ts) as number }, extra));
-    return readingsOf({ ts: p.ts === undefined ? at : (parseTimestamp(p.ts) as number), values: p.values ?? {}, ...(p.status ? { status: p.status } : {}) }, extra);
+    const zone = ctx?.time_zone ?? DEFAULT_ZONE;
+    if (p.samples) return p.samples.flatMap((s) => readingsOf({ ...s, ts: parseTimestamp(s.ts, zone) as number }, extra));
+    return readingsOf({ ts: p.ts === undefined ? at : (parseTimestamp(p.ts, zone) as number), values: p.values ?? {}, ...(p.status ? { status: p.status } : {}) }, extra);
   },
   encode(sample, simulated) {
     return {

@@ -18,8 +18,10 @@ import { CalibrationControl } from './alarms/calibration-control.js';
 import type { AlarmDesk } from './alarms/desk.js';
 import { buildAlarmDesk } from './alarms/desk-plan.js';
 import { buildApp } from './api/app.js';
+import { type ConfigChange, diffConfig, restartOnly } from './config/diff.js';
 import type { Config } from './config/schema.js';
-import type { AlarmEvent } from './domain/types.js';
+import { clearAlarm } from './alarms/alarm-record.js';
+import type { Alarm, AlarmEvent } from './domain/types.js';
 import { SiteIndex } from './config/site-index.js';
 import { DeviceStatusBoard } from './ingest/device-status.js';
 import { IngestFlow } from './ingest/flow.js';
@@ -38,18 +40,30 @@ import { type CommitResult, SqliteStore } from './store/sqlite-store.js';
 import { WriteBatcher } from './store/write-batcher.js';
 import { MqttAccess } from './transport/mqtt/access.js';
 import { MqttBroker, type RefusalEvent } from './transport/mqtt/broker.js';
+import { recordRefusal } from './transport/mqtt/refusals.js';
 import type { Logger } from './util/log.js';
 import { type Metrics, createMetrics } from './util/metrics.js';
 
 export interface RunningGateway {
   httpPort: number;
   mqttPort: number;
+  /** Applies a new config without a restart (SIGHUP, `anjian reload`, POST /api/v1/admin/reload). */
+  reload(next: Config, actor: string): Promise<ReloadResult>;
   stop(): Promise<void>;
+}
+
+export interface ReloadResult {
+  applied: boolean;
+  changes: ConfigChange[];
+  /** Settings that differ but are read only at start; when any, nothing is applied. */
+  restart_needed: string[];
 }
 
 export interface GatewayOptions {
   /** `site_id/device_id` → where to poll a Modbus device instead of its configured endpoint (simulated slaves on free ports). */
   modbusEndpoints?: ReadonlyMap<string, EndpointOverride>;
+  /** Reads the config again and reloads it (POST /api/v1/admin/reload); without it the endpoint answers 409. */
+  reloadSource?: (actor: string) => Promise<unknown>;
 }
 
 export async function startGateway(config: Config, log: Logger, options: GatewayOptions = {}): Promise<RunningGateway> {
@@ -60,7 +74,9 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   store.setDeviceResolver((site_id, point_id) => index.point(site_id, point_id)?.device_id);
   const audit: Audit = (...a) => store.audit(...a);
   const personnel = new PersonnelService(config, store.db, randomUUID);
-  const desk = buildAlarmDesk({ index, personnel, newId: randomUUID, readingAfter: (s, p, ts) => store.readingAfter(s, p, ts), readingsSince: (s, p, from) => store.rawReadings({ site_id: s, point_id: p, from, to: Number.MAX_SAFE_INTEGER, limit: 1_000_000 }), activeAlarms: store.activeAlarms(), now: Date.now() });
+  const newDesk = (activeAlarms: readonly Alarm[]) =>
+    buildAlarmDesk({ index, personnel, newId: randomUUID, readingAfter: (s, p, ts) => store.readingAfter(s, p, ts), readingsSince: (s, p, from) => store.rawReadings({ site_id: s, point_id: p, from, to: Number.MAX_SAFE_INTEGER, limit: 1_000_000 }), activeAlarms, now: Date.now() });
+  let desk = newDesk(store.activeAlarms());
   const calibration = new CalibrationControl(new CalibrationWindows(store.db), audit);
   const order = new ReadingOrder(store);
   const status = new DeviceStatusBoard(index.allDevices(), store.deadLetterCounts());
@@ -82,10 +98,13 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const commitEvents = (events: AlarmEvent[]) => batcher.add({ readings: [], alarms: [], deadLetters: [], events }, () => {});
   // 3. the ingest flow, its Modbus side and its actions
   const modbusLog = log.child({ component: 'modbus' });
-  const modbus = new ModbusDevices(config, index, options.modbusEndpoints, (cycle) => flow.poll(cycle), modbusLog);
+  const newModbus = (c: Config) => new ModbusDevices(c, index, options.modbusEndpoints, (cycle) => flow.poll(cycle), modbusLog);
+  let modbus = newModbus(config);
+  const outputsOf = (s: string, d: string) => modbus.outputsOf(s, d);
+  const write: ModbusDevices['write'] = (...a) => modbus.write(...a);
   const actuators = new Actuators((s, d) => index.device(s, d)?.transport)
     .register('mqtt', new MqttDownlinkActuator((s, d, json) => broker?.publishDownlink(s, d, json) ?? Promise.reject(new Error('broker not started'))))
-    .register('modbus', new ModbusActuator(modbus.outputsOf, modbus.write));
+    .register('modbus', new ModbusActuator(outputsOf, write));
   const flow = new IngestFlow({
     index, profiles: profileById, status, metrics, latest, desk, order, batcher, log,
     calibration: calibration.board,
@@ -104,7 +123,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const retention = startRetention(store, config.gateway.retention, log.child({ component: 'retention' }));
   // 5. the listeners: MQTT, then HTTP, then polling
   const mqttLog = log.child({ component: 'mqtt' });
-  broker = new MqttBroker(config.gateway.mqtt, new MqttAccess(config), { onUplink: (msg, done) => flow.uplink(msg, done), onRefused: (e) => refused(e, metrics, status, mqttLog) }, mqttLog);
+  broker = new MqttBroker({ ...config.gateway.mqtt, login_throttle: config.gateway.login_throttle }, new MqttAccess(config), { onUplink: (msg, done) => flow.uplink(msg, done), onRefused: (e) => refused(e, metrics, status, mqttLog, store) }, mqttLog);
   const startup = log.level === 'silent' ? log : log.child({ component: 'startup' }, { level: 'info' }); // ports are printed whatever the level (CONTRACT §1)
   const mqttPort = await broker.start();
   startup.info(`mqtt listening on ${mqttPort}`);
@@ -121,8 +140,9 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     },
     readinessDetails: () => (influx ? { influxdb: influx.details() } : {}),
     mqttClients: () => broker?.connectedClients ?? 0,
-    commandOutput: outputCommands({ index, outputsOf: modbus.outputsOf, write: modbus.write, audit, log: modbusLog }),
+    commandOutput: outputCommands({ index, outputsOf, write, audit, log: modbusLog }),
     modbusDevice: (site_id, device_id) => modbus.info(site_id, device_id),
+    ...(options.reloadSource ? { reload: options.reloadSource } : {}),
   });
   await app.listen({ port: config.gateway.http.port, host: config.gateway.http.host });
   const httpPort = (app.server.address() as { port: number }).port;
@@ -130,9 +150,40 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   modbus.poller.start();
   if (modbus.size) startup.info(`polling ${modbus.size} modbus devices on ${modbus.poller.buses.size} buses`);
 
+  /** Hot reload: the new config's points, limits, devices and tokens, with every change audited; alarm state kept. */
+  async function reload(next: Config, actor: string): Promise<ReloadResult> {
+    const changes = diffConfig(index.config, next);
+    const restart = restartOnly(index.config, next);
+    if (restart.length) return { applied: false, changes: [], restart_needed: restart };
+    commitEvents(desk.parts.backfill.check(Number.POSITIVE_INFINITY)); // open back-fill episodes are stored under the old limits
+    batcher.flush();
+    const before = desk.active();
+    const modbusChanged = JSON.stringify(modbusShape(index.config)) !== JSON.stringify(modbusShape(next));
+    index.reload(next);
+    const kept = new Set(newDesk(before).active().map((a) => a.alarm_id));
+    desk = newDesk(before.filter((a) => kept.has(a.alarm_id))); // no source holds on to an alarm that ends here
+    flow.reconfigure(desk);
+    const now = Date.now();
+    // an alarm whose point or limit the new config no longer has ends now: nothing would ever clear it
+    commitEvents(before.filter((a) => !kept.has(a.alarm_id)).map((a) => ({ event: 'cleared' as const, at: now, alarm: { ...clearAlarm(a, now), note: a.note ?? `cleared by a config reload (${actor}): its point or limit was removed` } })));
+    status.track(index.allDevices(), store.deadLetterCounts());
+    broker?.setAccess(new MqttAccess(next));
+    influx?.reconfigured();
+    if (modbusChanged) {
+      await modbus.poller.stop();
+      modbus = newModbus(next);
+      modbus.poller.start();
+    }
+    for (const c of changes) audit(actor, c.action, c.target, { old: c.old, new: c.new }, now);
+    batcher.flush();
+    log.info({ component: 'reload', actor, changes: changes.length }, `config reloaded: ${changes.length} change(s)`);
+    return { applied: true, changes, restart_needed: [] };
+  }
+
   return {
     httpPort,
     mqttPort,
+    reload,
     async stop() {
       await modbus.poller.stop();
       timers.stop();
@@ -180,8 +231,11 @@ function acknowledge(alarm_id: string, actor: string, note: string | undefined, 
   return result;
 }
 
-function refused(e: RefusalEvent, metrics: Metrics, status: DeviceStatusBoard, log: Logger): void {
-  metrics.refused.inc({ what: e.what });
-  if (e.device) status.error(e.device.site_id, e.device.device_id, Date.now(), `${e.what} refused: ${e.reason}`, 'refused');
-  log.warn({ client_id: e.client_id, ...e.device }, `mqtt ${e.what} refused: ${e.reason}`);
+/** What decides how the Modbus side polls: when it changes, the poller is restarted. */
+function modbusShape(c: Config) {
+  return c.sites.map((s) => ({ site: s.site_id, devices: s.devices.filter((d) => d.transport === 'modbus'), points: s.points.map((p) => [p.device_id, p.channel]) }));
+}
+
+function refused(e: RefusalEvent, metrics: Metrics, status: DeviceStatusBoard, log: Logger, store: SqliteStore): void {
+  recordRefusal({ metrics, status, log, audit: (...a) => store.audit(...a) }, e); // counted, logged with the address, audited (issue 13)
 }

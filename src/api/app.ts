@@ -3,12 +3,15 @@
  * can use inject() and the pipeline decides where it listens. Validation errors, auth errors and
  * unknown routes all answer `{"error", "message", "details"?}`.
  */
+import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { TokenAuth } from './auth.js';
+import { TokenAuth, safeUrl } from './auth.js';
 import type { ApiDeps } from './deps.js';
+import { loginGuard } from './login-guard.js';
 import { ApiError, errorBody } from './errors.js';
+import { adminRoutes } from './routes/admin.js';
 import { alarmRoutes } from './routes/alarms.js';
 import { calibrationRoutes } from './routes/calibration.js';
 import { personnelRoutes } from './routes/personnel.js';
@@ -21,7 +24,14 @@ import { whoamiRoutes } from './routes/whoami.js';
 export type { ApiDeps };
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), forceCloseConnections: true, bodyLimit: 64 * 1024 });
+  const gateway = deps.index.config.gateway;
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    forceCloseConnections: true,
+    bodyLimit: 64 * 1024,
+    ...(gateway.http.tls ? { https: { cert: readFileSync(gateway.http.tls.cert_file), key: readFileSync(gateway.http.tls.key_file) } } : {}),
+  }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -34,7 +44,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     if (err.statusCode && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error: err.statusCode === 413 ? 'payload_too_large' : 'bad_request', message: err.message });
     }
-    req.log.error({ err, url: req.url }, 'request failed');
+    req.log.error({ err, url: safeUrl(req.url) }, 'request failed'); // never a URL holding a token (issue 13)
     return reply.code(500).send({ error: 'internal', message: 'internal error; see the gateway log' });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
@@ -46,7 +56,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  const auth = new TokenAuth(deps.index.config.gateway.tokens);
+  const loginEvents = loginGuard(app, { settings: gateway.login_throttle, countFailure: () => deps.metrics.loginFailures.inc({ transport: 'http' }), audit: (...a) => deps.store.audit(...a) });
+  const auth = new TokenAuth(() => deps.index.config.gateway.tokens, loginEvents);
   await app.register(healthRoutes(deps));
   await app.register(whoamiRoutes(auth), { prefix: '/api/v1' });
   await app.register(siteRoutes(deps, auth), { prefix: '/api/v1' });
@@ -54,6 +65,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.personnel) await app.register(personnelRoutes(deps, deps.personnel, auth), { prefix: '/api/v1' });
   if (deps.calibration) await app.register(calibrationRoutes(deps, deps.calibration, auth), { prefix: '/api/v1' });
   if (deps.commandOutput) await app.register(outputRoutes(deps, deps.commandOutput, auth), { prefix: '/api/v1' });
+  await app.register(adminRoutes(deps, auth), { prefix: '/api/v1' });
   await app.register(consoleRoutes());
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -39,6 +39,8 @@ export interface ApiDeps {
   commandOutput?(site_id: string, device_id: string, output: string, cmd: OutputWrite['cmd'], actor: string, note?: string): Promise<OutputWrite>;
   /** Poll settings and counters of a Modbus device, for GET …/devices. */
   modbusDevice?(site_id: string, device_id: string): Record<string, unknown> | undefined;
+  /** Reads the config file again and applies it (admin); the result says what changed or why not. */
+  reload?(actor: string): Promise<unknown>;
 }
 
 /** What the gateway offers the API for calibration (it audits starts and ends). */

@@ -10,6 +10,7 @@ import { buildPresetLimits, presetById } from '../alarms/presets/index.js';
 import { QUANTITIES } from '../domain/quantities.js';
 import { type Config, ConfigSchema } from './schema.js';
 import { crossCheck, type Problem } from './cross-check.js';
+import { checkEdge } from './edge-check.js';
 import { checkStandardsKeys } from './standards-check.js';
 
 export class ConfigError extends Error {
@@ -46,7 +47,7 @@ export function parseConfig(text: string, file = '(config)', override?: (c: Conf
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(file, zodProblems(parsed.error));
-  const problems = [...resolvePresets(parsed.data), ...crossCheck(parsed.data, profileById), ...checkLinkage(parsed.data), ...checkFanLockout(parsed.data), ...checkStandardsKeys(parsed.data)];
+  const problems = [...resolvePresets(parsed.data), ...crossCheck(parsed.data, profileById), ...checkLinkage(parsed.data), ...checkFanLockout(parsed.data), ...checkEdge(parsed.data), ...checkStandardsKeys(parsed.data)];
   if (problems.length) throw new ConfigError(file, problems);
   const config = fillDefaults(parsed.data);
   override?.(config);

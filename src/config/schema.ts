@@ -91,14 +91,23 @@ export const PointSchema = z
   })
   .strict();
 
+const secretFields = {
+  username: z.string().min(1),
+  password: z.string().min(8).optional().describe('plain secret; prefer password_sha256'),
+  password_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('hex SHA-256 of the password'),
+};
+const oneSecret = (c: { password?: string | undefined; password_sha256?: string | undefined }) => (c.password === undefined) !== (c.password_sha256 === undefined);
+
 export const CredentialsSchema = z
   .object({
-    username: z.string().min(1),
-    password: z.string().min(8).optional().describe('plain secret; prefer password_sha256'),
-    password_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('hex SHA-256 of the password'),
+    ...secretFields,
+    client_id: z.string().min(1).max(128).optional().describe('the MQTT client id this device must use; no other login may use it (issue 13)'),
   })
   .strict()
-  .refine((c) => (c.password === undefined) !== (c.password_sha256 === undefined), 'give exactly one of password, password_sha256');
+  .refine(oneSecret, 'give exactly one of password, password_sha256');
+
+/** A site broker bridged in (e.g. mosquitto `connection` with `remote_username`): publishes for every device of its site, nothing else. */
+export const BridgeSchema = z.object(secretFields).strict().refine(oneSecret, 'give exactly one of password, password_sha256');
 
 /**
  * How the gateway polls one Modbus device (src/transport/modbus). Devices whose `host`+`port` (TCP,
@@ -234,6 +243,7 @@ export const SiteSchema = z
       )
       .optional()
       .describe('hazchem major hazard sources (GB 18218-2018): R = α·Σβ·q/Q and grade 一级…四级 (src/hazard/gb18218.ts)'),
+    bridge: BridgeSchema.optional().describe("the login of the site's own broker bridged in: it may publish for every device of this site and nothing else"),
   })
   .strict();
 
@@ -268,20 +278,55 @@ export const InfluxSchema = z
   .strict()
   .refine((c) => c.api === 'v1' || (c.org && c.bucket && c.token), 'the v2 API needs org, bucket and token');
 
+const fileSchema = (what: string) => z.string().min(1).describe(what);
+
+export const HttpTlsSchema = z.object({ cert_file: fileSchema('PEM certificate (chain) file'), key_file: fileSchema('PEM private key file') }).strict();
+
+export const MqttTlsSchema = z
+  .object({
+    host: z.string().optional().describe('defaults to gateway.mqtt.host'),
+    port: z.number().int().min(0).max(65535).default(8883),
+    cert_file: fileSchema('PEM certificate (chain) file'),
+    key_file: fileSchema('PEM private key file'),
+    ca_file: fileSchema('PEM CA certificates that issue device certificates').optional(),
+    client_certs: z.enum(['off', 'optional', 'required']).default('off').describe('optional: a device may log in with a certificate whose CN or SAN DNS name is its credentials.username; required: it must'),
+  })
+  .strict()
+  .refine((t) => t.client_certs === 'off' || t.ca_file !== undefined, { message: 'client_certs needs ca_file', path: ['ca_file'] });
+
 export const GatewaySchema = z
   .object({
     data_dir: z.string().default('./data'),
-    http: z.object({ host: z.string().default('0.0.0.0'), port: z.number().int().min(0).max(65535).default(8080) }).strict().prefault({}),
+    http: z
+      .object({
+        host: z.string().default('0.0.0.0'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        tls: HttpTlsSchema.optional().describe('serve the API and the console over HTTPS'),
+      })
+      .strict()
+      .prefault({}),
     mqtt: z
       .object({
         host: z.string().default('0.0.0.0'),
         port: z.number().int().min(0).max(65535).default(1883),
         max_payload_bytes: z.number().int().min(256).max(1 << 24).default(65536).describe('larger payloads become dead letters'),
         max_packet_bytes: z.number().int().min(1024).max(1 << 28).default(1 << 20).describe('larger packets close the connection'),
+        max_client_id_bytes: z.number().int().min(23).max(65535).default(128).describe('longer client ids get CONNACK 2 (MQTT 3.1.1 §3.1.3-5 requires at least 23)'),
+        tls: MqttTlsSchema.optional().describe('an MQTT over TLS listener (8883), optionally with client certificates'),
       })
       .strict()
       .prefault({}),
     allow_anonymous: z.boolean().default(false).describe('only for demos: anyone may publish as any device'),
+    login_throttle: z
+      .object({
+        base_delay_ms: z.number().int().min(0).max(60_000).default(250).describe('after n failed logins in a row from one address, its next login is answered after base · 2^(n-1) ms'),
+        max_delay_ms: z.number().int().min(0).max(600_000).default(30_000),
+        forget_after_ms: z.number().int().min(1000).default(900_000).describe('an address without failures this long is forgotten'),
+        max_entries: z.number().int().min(100).default(10_000).describe('addresses remembered at most (oldest forgotten first)'),
+      })
+      .strict()
+      .prefault({})
+      .describe('failed MQTT and API logins are throttled per source address'),
     tokens: z.array(TokenSchema).default([]),
     max_clock_skew_s: z.number().min(0).default(300).describe('readings stamped further in the future are refused'),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

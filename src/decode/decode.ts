@@ -3,6 +3,7 @@
  * clock (the frame carries its receive time).
  */
 import type { ChannelReading, Frame } from '../domain/types.js';
+import { reservedKeyPath } from './input-bounds.js';
 import type { Profile } from './profile.js';
 
 export type DecodeErrorCode = 'malformed_json' | 'payload_rejected' | 'payload_too_large';
@@ -22,6 +23,8 @@ export function decodeFrame(profile: Profile, frame: Frame): DecodeResult {
   } catch (err) {
     return { ok: false, code: 'malformed_json', message: `malformed JSON: ${(err as Error).message}` };
   }
+  const reserved = reservedKeyPath(json);
+  if (reserved) return { ok: false, code: 'payload_rejected', message: `rejected: key ${reserved} is named like an Object.prototype property (__proto__, constructor, …), which no channel or field may be` };
   const parsed = profile.payload.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues
@@ -30,5 +33,5 @@ export function decodeFrame(profile: Profile, frame: Frame): DecodeResult {
     return { ok: false, code: 'payload_rejected', message: `rejected by profile ${profile.id}: ${issues}` };
   }
   const simulated = typeof json === 'object' && json !== null && (json as { simulated?: unknown }).simulated === true;
-  return { ok: true, readings: profile.decode(parsed.data, frame.at), simulated };
+  return { ok: true, readings: profile.decode(parsed.data, frame.at, { time_zone: frame.time_zone }), simulated };
 }

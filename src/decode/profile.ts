@@ -9,6 +9,11 @@ import type { ChannelSpec, DeviceSample } from './channel.js';
 import type { ModbusProfile } from './modbus-profile.js';
 import { ModbusProfileShape } from './modbus-shape.js';
 
+/** What a profile's decode may know of where the frame came from. */
+export interface DecodeContext {
+  time_zone?: string | undefined;
+}
+
 export type { ChannelSpec, DeviceSample } from './channel.js';
 
 export interface ProfileExample {
@@ -30,8 +35,8 @@ export interface MqttProfile<P = unknown> {
   /** The channels the device reports, or 'any' for a generic profile mapped entirely by config. */
   channels: Readonly<Record<string, ChannelSpec>> | 'any';
   payload: z.ZodType<P>;
-  /** Pure: a validated payload and its receive time → channel readings. */
-  decode(payload: P, at: number): ChannelReading[];
+  /** Pure: a validated payload and its receive time → channel readings. `ctx.time_zone`: read offset-less ISO times in it. */
+  decode(payload: P, at: number, ctx?: DecodeContext): ChannelReading[];
   /** Pure inverse of decode, for simulators: a sample → the payload the device would send. */
   encode(sample: DeviceSample, simulated: boolean): unknown;
   examples: ProfileExample[];

@@ -15,6 +15,8 @@ export interface Frame {
   /** Receive time, epoch ms. */
   at: number;
   payload: Buffer;
+  /** The site's time zone: ISO device times without an offset are read in it. */
+  time_zone?: string;
 }
 
 /** One decoded value of one device channel, before it is mapped to a point. */
@@ -24,6 +26,8 @@ export interface ChannelReading {
   ts: number;
   value: number;
   status: number;
+  /** The device sent true/false, not a number: only a switch point takes it (src/decode/input-bounds.ts). */
+  boolean?: true;
 }
 
 /** One reading of one point (CONTRACT §2); `ts` is epoch ms inside the gateway. */

@@ -7,6 +7,7 @@
 import type { CalibrationBoard } from '../alarms/calibration.js';
 import type { PointReading } from '../alarms/desk.js';
 import { decodeFrame } from '../decode/decode.js';
+import { boundedReason, inputProblem, refusalCode } from '../decode/input-bounds.js';
 import { type DeviceProfile, isMqttProfile } from '../decode/profile.js';
 import { STATUS } from '../domain/status.js';
 import type { PointConfig } from '../config/schema.js';
@@ -61,12 +62,12 @@ export function decodeUplink(deps: UplinkDeps, msg: UplinkMessage): DeviceBatch 
   if (!isMqttProfile(profile)) {
     return reject('wrong_transport', `device ${device_id} uses profile ${device.profile}, which is not an MQTT profile: it is polled over Modbus, not published`);
   }
-  const decoded = decodeFrame(profile, { site_id, device_id, at: msg.at, payload: msg.payload });
+  const decoded = decodeFrame(profile, { site_id, device_id, at: msg.at, payload: msg.payload, time_zone: deps.index.timeZone(site_id) });
   if (!decoded.ok) return reject(decoded.code, decoded.message, 'decode');
   out.decoded = true;
   deps.status.seen(site_id, device_id, msg.at, decoded.simulated);
   const refused = mapChannelReadings(deps, out, decoded.readings, msg.at);
-  if (refused.length) reject(refused[0]?.startsWith('timestamp') ? 'timestamp_in_future' : 'unmapped_channel', refused.join('; '));
+  if (refused.length) reject(refusalCode(refused), boundedReason(refused));
   return out;
 }
 
@@ -91,7 +92,7 @@ function checkReading(deps: MappingDeps, device_id: string, at: number, cr: Chan
     return `timestamp of channel ${cr.channel} is ${Math.round((cr.ts - at) / 1000)} s ahead of the gateway clock (gateway.max_clock_skew_s = ${deps.maxClockSkewMs / 1000})`;
   }
   if (!point) return `channel ${cr.channel} of device ${device_id} is not mapped to a point`;
-  return null;
+  return inputProblem(cr, point.point_id, point.kind);
 }
 
 function pointReading(deps: MappingDeps, out: DeviceBatch, cr: ChannelReading, point: PointConfig, at: number): PointReading {

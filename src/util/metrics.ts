@@ -12,6 +12,7 @@ export function createMetrics() {
     redeliveries: new Counter({ name: 'anjian_readings_redelivered_total', help: 'readings absorbed as exact repeats of a stored one (QoS 1/2 resends, replays)', registers: [registry] }),
     deadLetters: new Counter({ name: 'anjian_dead_letters_total', help: 'payloads kept as dead letters, by reason code', labelNames: ['code'], registers: [registry] }),
     refused: new Counter({ name: 'anjian_mqtt_refused_total', help: 'MQTT logins, publishes and subscriptions refused', labelNames: ['what'], registers: [registry] }),
+    loginFailures: new Counter({ name: 'anjian_login_failures_total', help: 'failed logins (MQTT credentials or certificates, API tokens), by transport; each is throttled per source address and audited', labelNames: ['transport'], registers: [registry] }),
     alarmEvents: new Counter({ name: 'anjian_alarm_events_total', help: 'alarm events, by event kind', labelNames: ['event'], registers: [registry] }),
     storeErrors: new Counter({ name: 'anjian_store_errors_total', help: 'failed store commits', registers: [registry] }),
     activeAlarms: new Gauge({ name: 'anjian_active_alarms', help: 'alarms currently active', registers: [registry] }),

@@ -27,6 +27,9 @@ export function offsetMinutes(timeZone: string, ms: number): number {
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
+/** A year as ISO-8601 writes it: four digits, or ±six beyond 0000-9999 (ISO 8601 expanded years). */
+const isoYear = (y: number): string => (y >= 0 && y <= 9999 ? pad(y, 4) : `${y < 0 ? '-' : '+'}${pad(Math.abs(y), 6)}`);
+
 /** Epoch ms → ISO-8601 with the zone's offset, millisecond precision: 2025-11-22T10:00:00.000+08:00 */
 export function isoInZone(ms: number, timeZone: string): string {
   const off = offsetMinutes(timeZone, ms);
@@ -34,7 +37,7 @@ export function isoInZone(ms: number, timeZone: string): string {
   const sign = off < 0 ? '-' : '+';
   const abs = Math.abs(off);
   return (
-    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T` +
+    `${isoYear(d.getUTCFullYear())}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T` +
     `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}` +
     `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
   );

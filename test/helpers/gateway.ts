@@ -19,15 +19,24 @@ export interface TestGateway extends RunningGateway {
   cleanup(): Promise<void>;
 }
 
-export async function startTestGateway(yaml: string, dataDir = mkdtempSync(join(tmpdir(), 'anjian-test-'))): Promise<TestGateway> {
+export interface TestGatewayOptions {
+  /** Where the gateway logs, and at which level (default: TEST_LOG_LEVEL or silent, to stdout). */
+  log?: { level: string; destination: { write(line: string): void } };
+  /** Last changes to the parsed config (after the test defaults: loopback, free ports). */
+  adjust?: (c: Config) => void;
+}
+
+export async function startTestGateway(yaml: string, dataDir = mkdtempSync(join(tmpdir(), 'anjian-test-')), options: TestGatewayOptions = {}): Promise<TestGateway> {
   const config = parseConfig(yaml, 'test', (c) => {
     c.gateway.data_dir = dataDir;
     c.gateway.http = { host: '127.0.0.1', port: 0 };
     c.gateway.mqtt.host = '127.0.0.1';
     c.gateway.mqtt.port = 0;
     c.gateway.simulators.enabled = false;
+    options.adjust?.(c);
   });
-  const gw = await startGateway(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const logger = options.log ? createLogger(options.log.level, options.log.destination) : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const gw = await startGateway(config, logger);
   const t: TestGateway = {
     ...gw,
     dataDir,
@@ -49,7 +58,7 @@ export async function startTestGateway(yaml: string, dataDir = mkdtempSync(join(
     connect: (opts = {}) => connectMqtt(gw.mqttPort, opts),
     async restart() {
       await gw.stop();
-      return startTestGateway(yaml, dataDir);
+      return startTestGateway(yaml, dataDir, options);
     },
     async cleanup() {
       await gw.stop();
@@ -98,4 +107,14 @@ export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000, 
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
+}
+
+/** Fills a gateway's outbox (InfluxDB down) with 9,000 two-reading messages of the secure fixture's gd-01: about 1 MiB of lines. */
+export async function fillOutbox(gw: TestGateway): Promise<void> {
+  const device = await gw.connect({ username: 'mine1-gd-01', password: 'gd01-secret-pw' });
+  const t0 = Date.now() - 3_600_000;
+  for (let i = 0; i < 9000; i += 100) {
+    await Promise.all(Array.from({ length: 100 }, (_, k) => device.publishAsync('site/140100000001/dev/gd-01/up', JSON.stringify({ ts: t0 + i + k, values: { ch4: 0.2, feed: true } }), { qos: 1 })));
+  }
+  device.end(true);
 }

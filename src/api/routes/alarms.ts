@@ -37,7 +37,7 @@ export const alarmRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fast
   });
 
   app.get('/alarms/stream', { schema: { summary: 'live alarm events (text/event-stream); resumes after Last-Event-ID', querystring: StreamQuery } }, async (req, reply) => {
-    const p = auth.authenticate(req);
+    const p = auth.authenticate(req, { allowQueryToken: true }); // EventSource cannot set headers
     const site = req.query.site_id;
     if (site !== undefined) requireSite(p, site);
     const header = req.headers['last-event-id'];
