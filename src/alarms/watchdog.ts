@@ -69,7 +69,11 @@ export class PointWatchdog implements AlarmSource {
     private readonly newId: () => string,
   ) {
     for (const p of points) this.states.set(p.site_id, p.point_id, { point: p, last_at: startedAt, last_value: Number.NaN, changed_at: undefined, alarms: {} });
+    this.tightens = points.some((p) => p.abnormal_cycle_s !== undefined);
   }
+
+  /** Whether any point's watch cycle tightens in alarm (sampling by state). */
+  private readonly tightens: boolean;
 
   /** Takes over the active point alarms kept by the store (after a restart). */
   restore(alarms: readonly Alarm[]): void {
@@ -126,6 +130,7 @@ export class PointWatchdog implements AlarmSource {
    * `abnormal_cycle_s` while it is. A point without one is not affected.
    */
   setAbnormal(site_id: string, point_id: string, abnormal: boolean): void {
+    if (!this.tightens) return; // no point tightens: nothing to look up per reading
     const s = this.states.get(site_id, point_id);
     if (s?.point.abnormal_cycle_s !== undefined) s.abnormal = abnormal;
   }
