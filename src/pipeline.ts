@@ -30,6 +30,8 @@ import type { EndpointOverride } from './ingest/modbus-poll.js';
 import { ModbusDevices } from './ingest/modbus-devices.js';
 import { ReadingOrder } from './ingest/reading-order.js';
 import { startAlarmTimers } from './jobs/alarm-timers.js';
+import { startStatsJob } from './jobs/stats.js';
+import { StatsBook } from './stats/stats-book.js';
 import { PersonnelService } from './personnel/service.js';
 import { AlarmHub } from './sinks/alarm-hub.js';
 import { startInfluxSink } from './sinks/influx-sink.js';
@@ -73,6 +75,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const store = new SqliteStore(config.gateway.data_dir);
   store.setDeviceResolver((site_id, point_id) => index.point(site_id, point_id)?.device_id);
   const audit: Audit = (...a) => store.audit(...a);
+  const stats = new StatsBook(store, index); // 5-minute statistics, marked in every commit (issue 14)
   const personnel = new PersonnelService(config, store.db, randomUUID);
   const newDesk = (activeAlarms: readonly Alarm[]) =>
     buildAlarmDesk({ index, personnel, newId: randomUUID, readingAfter: (s, p, ts) => store.readingAfter(s, p, ts), readingsSince: (s, p, from) => store.rawReadings({ site_id: s, point_id: p, from, to: Number.MAX_SAFE_INTEGER, limit: 1_000_000 }), activeAlarms, now: Date.now() });
@@ -120,6 +123,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     commitEvents,
     (err) => log.error({ component: 'alarm-timers', err: err.message }, 'alarm timer check failed'),
   );
+  const statsJob = startStatsJob(stats, log.child({ component: 'stats' }));
   const retention = startRetention(store, config.gateway.retention, log.child({ component: 'retention' }));
   // 5. the listeners: MQTT, then HTTP, then polling
   const mqttLog = log.child({ component: 'mqtt' });
@@ -128,7 +132,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const mqttPort = await broker.start();
   startup.info(`mqtt listening on ${mqttPort}`);
   const app = await buildApp({
-    index, store, latest, status, hub, metrics, personnel, calibration,
+    index, store, latest, status, hub, metrics, personnel, calibration, stats,
     log: log.child({ component: 'http' }),
     acknowledge: (alarm_id, actor, note) => acknowledge(alarm_id, actor, note, { batcher, desk, store, metrics, hub }),
     readings: influx?.readings ?? new EmbeddedReadings(store),
@@ -191,6 +195,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
       await broker?.stop();
       commitEvents(desk.parts.backfill.check(Number.POSITIVE_INFINITY)); // open back-fill episodes are stored, not lost
       batcher.flush();
+      statsJob.stop();
       retention.stop();
       await influx?.stop();
       store.close();

@@ -18,6 +18,7 @@ import { personnelRoutes } from './routes/personnel.js';
 import { outputRoutes } from './routes/outputs.js';
 import { healthRoutes } from './routes/health.js';
 import { siteRoutes } from './routes/sites.js';
+import { reportRoutes } from './routes/reports.js';
 import { consoleRoutes } from './routes/console.js';
 import { whoamiRoutes } from './routes/whoami.js';
 
@@ -57,11 +58,12 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   const loginEvents = loginGuard(app, { settings: gateway.login_throttle, countFailure: () => deps.metrics.loginFailures.inc({ transport: 'http' }), audit: (...a) => deps.store.audit(...a) });
-  const auth = new TokenAuth(() => deps.index.config.gateway.tokens, loginEvents);
+  const auth = new TokenAuth(() => deps.index.config.gateway.tokens, loginEvents, () => deps.index.config);
   await app.register(healthRoutes(deps));
   await app.register(whoamiRoutes(auth), { prefix: '/api/v1' });
   await app.register(siteRoutes(deps, auth), { prefix: '/api/v1' });
   await app.register(alarmRoutes(deps, auth), { prefix: '/api/v1' });
+  if (deps.stats) await app.register(reportRoutes(deps, deps.stats, auth), { prefix: '/api/v1' });
   if (deps.personnel) await app.register(personnelRoutes(deps, deps.personnel, auth), { prefix: '/api/v1' });
   if (deps.calibration) await app.register(calibrationRoutes(deps, deps.calibration, auth), { prefix: '/api/v1' });
   if (deps.commandOutput) await app.register(outputRoutes(deps, deps.commandOutput, auth), { prefix: '/api/v1' });

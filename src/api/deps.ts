@@ -14,6 +14,7 @@ import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
 import type { PersonnelService } from '../personnel/service.js';
 import type { CalibrationWindow } from '../alarms/calibration.js';
+import type { StatsBook } from '../stats/stats-book.js';
 
 export interface ApiDeps {
   index: SiteIndex;
@@ -31,6 +32,8 @@ export interface ApiDeps {
   readinessDetails(): Record<string, unknown>;
   mqttClients(): number;
   log: Logger;
+  /** 5-minute statistics; the statistics and report routes exist when given (src/api/routes/reports.ts). */
+  stats?: StatsBook;
   /** Calibration (标校) windows; the routes exist when given. */
   calibration?: CalibrationApi;
   /** Personnel positioning; the /personnel routes exist when given. */

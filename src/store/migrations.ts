@@ -143,6 +143,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX personnel_tracks_station ON personnel_tracks (site_id, card_id, station_id, ts);
     `,
   },
+  {
+    version: 8,
+    name: '5-minute statistics (AQMT/TJSJ) and the windows back-filled or new readings left to compute',
+    sql: `
+      CREATE TABLE stats_5m (
+        site_id TEXT NOT NULL,
+        point_id TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        max REAL, max_at INTEGER, min REAL, min_at INTEGER, avg REAL, total REAL,
+        count INTEGER NOT NULL,
+        status INTEGER NOT NULL,
+        PRIMARY KEY (site_id, point_id, start)
+      ) WITHOUT ROWID;
+      CREATE TABLE stats_dirty (
+        site_id TEXT NOT NULL,
+        point_id TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        PRIMARY KEY (site_id, point_id, start)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. */

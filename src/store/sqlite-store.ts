@@ -101,6 +101,7 @@ export class SqliteStore {
   private logHead: string;
   private readonly stmt;
   private encoder?: OutboxEncoder;
+  private commitHook?: (inserted: Batch) => void;
   private deviceOf: (site_id: string, point_id: string) => string | undefined = () => undefined;
   private outboxBytesNow = 0;
   private outboxLinesNow = 0;
@@ -156,6 +157,25 @@ export class SqliteStore {
   /** From now on every committed batch also enters the outbox (same transaction). */
   setOutboxEncoder(encoder: OutboxEncoder): void {
     this.encoder = encoder;
+  }
+
+  /** Runs inside every commit's transaction with the readings it inserted (src/stats marks their 5-minute windows). */
+  setCommitHook(hook: (inserted: Batch) => void): void {
+    this.commitHook = hook;
+  }
+
+  /**
+   * Stores derived data (5-minute statistics) in one transaction with the outbox lines `work`
+   * returns, so InfluxDB gets exactly what the embedded store holds.
+   */
+  derive(work: () => Partial<Record<OutboxLine['target'], string[]>>): void {
+    let outbox = { bytes: 0, lines: 0 };
+    this.db.transaction(() => {
+      const lines = work();
+      if (this.encoder) outbox = this.addToOutbox({ readings: lines.readings ?? [], alarms: lines.alarms ?? [] });
+    })();
+    this.outboxBytesNow += outbox.bytes;
+    this.outboxLinesNow += outbox.lines;
   }
 
   /** Names the device of a point in `duplicate_timestamp` dead letters (readings carry no device). */
@@ -216,6 +236,7 @@ export class SqliteStore {
       for (const r of refused) this.insertDeadLetter(r.deadLetter);
       const inserted = notInserted.size === 0 ? batch : { ...batch, readings: batch.readings.filter((_, i) => !notInserted.has(i)) };
       if (this.encoder) outbox = this.addToOutbox(this.encoder(inserted));
+      this.commitHook?.(inserted);
       return batch.events.map((e) => {
         this.putAlarm(e.alarm);
         const row = { alarm_id: e.alarm.alarm_id, site_id: e.alarm.site_id, event: e.event, at: e.at, body: JSON.stringify(e.alarm) };

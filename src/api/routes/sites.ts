@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { SiteConfig } from '../../config/schema.js';
 import type { WindowFn } from '../../store/sqlite-store.js';
+import { watchCycleS } from '../../alarms/watch-cycle.js';
+import { siteRegion } from '../../regions/site-info.js';
 import { isoInZone, offsetMinutes, parseDuration } from '../../util/time.js';
 import type { ApiDeps } from '../deps.js';
 import { canSee, requireRole, requireSite, type TokenAuth } from '../auth.js';
@@ -40,7 +42,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     const p = auth.authenticate(req);
     return deps.index.config.sites
       .filter((s) => canSee(p, s.site_id))
-      .map((s) => ({ site_id: s.site_id, name: s.name, kind: s.kind, time_zone: s.time_zone, devices: s.devices.length, points: s.points.length, ...(s.major_hazards ? majorHazardsOf(s) : {}) }));
+      .map((s) => ({ site_id: s.site_id, name: s.name, kind: s.kind, time_zone: s.time_zone, ...siteRegion(s), devices: s.devices.length, points: s.points.length, ...(s.major_hazards ? majorHazardsOf(s) : {}) }));
   });
 
   app.get('/sites/:site_id/devices', { schema: { summary: 'devices of a site with their health', params: SiteParams } }, async (req) => {
@@ -73,6 +75,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     const { tag, hazard_code } = req.query;
     return s.points.filter((pt) => (tag === undefined || pt.tag === tag) && (hazard_code === undefined || pt.hazard_code === hazard_code)).map((pt) => {
       const last = deps.latest.get(s.site_id, pt.point_id);
+      const cal = deps.calibration?.get(s.site_id, pt.point_id);
       return {
         point_id: pt.point_id,
         name: pt.name ?? null,
@@ -84,6 +87,8 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
         location: pt.location,
         range: pt.range ?? null,
         limits: pt.limits,
+        watch_cycle_s: watchCycleS(s.kind, pt, s.devices.find((d) => d.device_id === pt.device_id)),
+        calibration: cal && Date.now() < cal.until ? { started_at: isoInZone(cal.started_at, s.time_zone), until: isoInZone(cal.until, s.time_zone), by: cal.by, note: cal.note ?? null } : null,
         ...(pt.tag !== undefined ? { tag: pt.tag } : {}),
         ...(pt.hazard_code !== undefined ? { hazard_code: pt.hazard_code } : {}),
         ...(pt.derive ? { derived: { kind: pt.derive.kind, from: pt.derive.from } } : {}),
