@@ -31,7 +31,7 @@ export interface SamplerOptions {
 
 /** The points of `device` (those the sample carries), in config order. */
 export function devicePoints(site: SiteConfig, device: DeviceConfig): PointConfig[] {
-  return site.points.filter((p) => p.device_id === device.device_id);
+  return site.points.filter((p) => p.device_id === device.device_id && !p.derive); // a derived point reads no channel (src/alarms/derived-points.ts)
 }
 
 export function createSampler(opts: SamplerOptions): Sampler {

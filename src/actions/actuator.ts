@@ -12,7 +12,7 @@ export interface Actuator {
   execute(command: OutputCommand): Promise<void>;
 }
 
-/** MQTT: `{"cmd": "power_off", "point_id": …, "alarm_id": …}` on `site/{site_id}/dev/{device_id}/down` (CONTRACT §3), QoS 1. */
+/** MQTT: `{"cmd": "power_off" | "power_on" | "close_valve" | "open_valve", "point_id": …, "alarm_id": …, "output"?: …, "ts": …}` on `site/{site_id}/dev/{device_id}/down` (CONTRACT §3), QoS 1. */
 export class MqttDownlinkActuator implements Actuator {
   constructor(private readonly publish: (site_id: string, device_id: string, json: string) => Promise<void>) {}
 
@@ -62,7 +62,7 @@ export class ModbusActuator implements Actuator {
     for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
       if (this.latest.get(key) !== mine) throw new Error(`${c.cmd} of ${key} superseded by a newer command before the device took it (${last?.message ?? 'not sent'})`);
       try {
-        return await this.write(c.site_id, c.device_id, out.spec.table, out.spec.address, out.spec[c.cmd]);
+        return await this.write(c.site_id, c.device_id, out.spec.table, out.spec.address, out.spec[profileValue(c.cmd)]);
       } catch (err) {
         last = err as Error;
         if (attempt < this.retry.attempts) await new Promise((r) => setTimeout(r, this.retry.every_ms));
@@ -71,6 +71,14 @@ export class ModbusActuator implements Actuator {
     throw new Error(`${c.cmd} of ${key} not taken after ${this.retry.attempts} attempts: ${last?.message}`);
   }
 }
+
+/**
+ * The profile value a command writes: a valve's close is the output's `power_off` value (the
+ * profile's "cut the feed / close the valve"), its open the `power_on` value (devices/acme-tg300.ts:
+ * HR 20 = 2 close, 1 open).
+ */
+const PROFILE_VALUE: Record<OutputCommand['cmd'], 'power_off' | 'power_on'> = { power_off: 'power_off', power_on: 'power_on', close_valve: 'power_off', open_valve: 'power_on' };
+export const profileValue = (cmd: OutputCommand['cmd']): 'power_off' | 'power_on' => PROFILE_VALUE[cmd];
 
 /** Routes each command to the actuator of its device's transport. */
 export class Actuators {

@@ -7,14 +7,15 @@ import { ApiError } from '../api/errors.js';
 import type { ModbusOutputSpec } from '../decode/modbus-profile.js';
 import type { SiteIndex } from '../config/site-index.js';
 import type { Logger } from '../util/log.js';
-import { resolveOutput } from './actuator.js';
+import { profileValue, resolveOutput } from './actuator.js';
 
 /** What one admin output command did. */
 export interface OutputWrite {
   site_id: string;
   device_id: string;
   output: string;
-  cmd: 'power_off' | 'power_on';
+  /** close_valve / open_valve write a valve output's power_off / power_on value (its close / open). */
+  cmd: 'power_off' | 'power_on' | 'close_valve' | 'open_valve';
   table: 'coil' | 'holding_register';
   address: number;
   value: number;
@@ -38,7 +39,7 @@ export function outputCommands(deps: OutputCommandDeps) {
     const resolved = resolveOutput(deps.outputsOf(site_id, device_id), output);
     if ('error' in resolved) throw new ApiError('not_found', `device ${device_id}: ${resolved.error}`);
     const { table, address } = resolved.spec;
-    const result: OutputWrite = { site_id, device_id, output, cmd, table, address, value: resolved.spec[cmd], at: Date.now() };
+    const result: OutputWrite = { site_id, device_id, output, cmd, table, address, value: resolved.spec[profileValue(cmd)], at: Date.now() };
     const target = `${site_id}/${device_id}/${output}`;
     try {
       await deps.write(site_id, device_id, table, address, result.value);

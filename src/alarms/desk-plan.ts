@@ -15,6 +15,10 @@ import { AlarmEngine } from './engine.js';
 import { FanLockout, type FanLockoutPoint } from './fan-lockout.js';
 import { type LinkedPoint, PowerLinkage } from './linkage.js';
 import { OutputHolds } from './output-holds.js';
+import { derivedPointsOf, shutoffPointsOf } from './desk-plan-standards.js';
+import { DerivedPoints } from './derived-points.js';
+import { abnormalCycleS } from './sampling-by-state.js';
+import { ShutoffValves } from './shutoff-valves.js';
 import { DAY_MS, gaugeOf, RollingRainfallBoard } from './rolling-rainfall.js';
 import { BacklogAlarm } from './sink-backlog.js';
 import { TailingsEscalation } from './tailings-escalation.js';
@@ -38,7 +42,8 @@ export function buildAlarmDesk(n: DeskNeeds): AlarmDesk {
   const watched = points.map((p) => {
     const site = n.index.sites.get(p.site_id);
     const cycle_s = site ? watchCycleS(site.kind, p, n.index.device(p.site_id, p.device_id)) : p.cycle_s;
-    return { site_id: p.site_id, point_id: p.point_id, device_id: p.device_id, stuck_s: p.stuck_s, tolerance_s: p.tolerance_s, cycle_s };
+    const abnormal_cycle_s = site && cycle_s !== undefined ? abnormalCycleS(site.kind, p, cycle_s) : undefined;
+    return { site_id: p.site_id, point_id: p.point_id, device_id: p.device_id, stuck_s: p.stuck_s, tolerance_s: p.tolerance_s, cycle_s, ...(abnormal_cycle_s !== undefined ? { abnormal_cycle_s } : {}) };
   });
   const linked: LinkedPoint[] = points.flatMap((p) =>
     p.linkage
@@ -48,10 +53,11 @@ export function buildAlarmDesk(n: DeskNeeds): AlarmDesk {
   const fans: FanLockoutPoint[] = points.flatMap((p) =>
     p.fan_lockout ? [{ site_id: p.site_id, point_id: p.point_id, device_id: p.device_id, outputs: p.fan_lockout.outputs, ...(p.fan_lockout.standby_point ? { standby_point: p.fan_lockout.standby_point } : {}) }] : [],
   );
-  const rain = points.filter((p) => p.quantity === 'rainfall');
+  const rain = points.filter((p) => p.quantity === 'rainfall' && !p.derive); // a derived rain window is already a sum
   const watchOf = new Map(watched.map((w) => [`${w.site_id}\u0000${w.point_id}`, w.cycle_s]));
   const rainfall = new RollingRainfallBoard(rain.map((p) => ({ site_id: p.site_id, point_id: p.point_id, gauge: gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(`${p.site_id}\u0000${p.point_id}`) ?? 60) * 1000 }) })));
   const holds = new OutputHolds();
+  const derived = new DerivedPoints(derivedPointsOf(n.index, (p) => gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(`${p.site_id}\u0000${p.point_id}`) ?? 60) * 1000 })));
   const desk = new AlarmDesk({
     engine: new AlarmEngine(points, n.newId),
     watchdog: new PointWatchdog(watched, n.now, n.newId),
@@ -61,6 +67,8 @@ export function buildAlarmDesk(n: DeskNeeds): AlarmDesk {
     holds,
     rainfall,
     escalation: new TailingsEscalation(points, n.newId),
+    shutoff: new ShutoffValves(shutoffPointsOf(n.index), n.newId),
+    derived,
     backfill: new BackfillEpisodes(n.newId, n.readingAfter),
     backlog: new BacklogAlarm([...n.index.sites.keys()], n.newId),
     personnel: n.personnel,
@@ -74,11 +82,12 @@ export function buildAlarmDesk(n: DeskNeeds): AlarmDesk {
     const rows = n.readingsSince(p.site_id, p.point_id, n.now - DAY_MS - 3_600_000);
     rainfall.restore(p.site_id, p.point_id, rows.map((r) => ({ ts: r.ts, value: r.value ?? Number.NaN, status: r.status })));
   }
+  for (const src of derived.rainSources()) derived.restore(src.site_id, src.point_id, n.readingsSince(src.site_id, src.point_id, n.now - src.window_ms - 3_600_000).map((r) => ({ ts: r.ts, value: r.value ?? Number.NaN, status: r.status })));
   return desk;
 }
 
 /** The profile channel a point reads (its register type and counter behaviour), or just its kind for free-form profiles. */
-function channelOf(index: SiteIndex, p: PointConfig & { site_id: string }): Parameters<typeof gaugeOf>[0] {
+export function channelOf(index: SiteIndex, p: PointConfig & { site_id: string }): Parameters<typeof gaugeOf>[0] {
   const channels = profileById.get(index.device(p.site_id, p.device_id)?.profile ?? '')?.channels;
   const spec = channels && channels !== 'any' ? (channels as Record<string, object>)[p.channel] : undefined;
   return { kind: p.kind ?? 'analog', ...(spec as object | undefined) } as Parameters<typeof gaugeOf>[0];

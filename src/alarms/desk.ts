@@ -8,7 +8,10 @@
  *   card sightings ──▶ personnel ────────────────────────────────────────────────┤
  *        power linkage (methane, feed confirmation) + fan lockout (风电闭锁) ◀───┤
  *                 └─ output holds: power_on only when no rule keeps it off        │
+ *        emergency shut-off valves (紧急切断: close_valve, position confirmation) ◀─┤
  *                 tailings escalation (item warnings) ◀──────────────────────────┘
+ * Derived points (freeboard, dry-beach length, rain windows) are computed from their source
+ * readings by `derive` before the batch is judged, and judged like any other point.
  * Device offline (polls, wills) and the sink backlog have their own entry points.
  */
 import type { Alarm, AlarmEvent, CardSighting, Reading } from '../domain/types.js';
@@ -22,7 +25,10 @@ import type { FanLockout } from './fan-lockout.js';
 import type { OutputCommand, PowerLinkage } from './linkage.js';
 import type { OutputHolds } from './output-holds.js';
 import type { RollingRainfallBoard } from './rolling-rainfall.js';
+import type { DerivedPoints } from './derived-points.js';
+import type { ShutoffValves } from './shutoff-valves.js';
 import type { BacklogAlarm } from './sink-backlog.js';
+import { STATUS } from '../domain/status.js';
 import type { AlarmSource } from './source.js';
 import type { TailingsEscalation } from './tailings-escalation.js';
 import type { PointWatchdog } from './watchdog.js';
@@ -66,6 +72,10 @@ export interface DeskParts {
   /** Rain gauge points, judged on their rolling 24 h sum (GB 51108 §8.3.7). */
   rainfall: RollingRainfallBoard;
   escalation: TailingsEscalation;
+  /** Emergency shut-off valves of hazchem tags (src/alarms/shutoff-valves.ts). */
+  shutoff: ShutoffValves;
+  /** Freeboard, dry-beach length and rain windows computed from their source points. */
+  derived: DerivedPoints;
   backfill: BackfillEpisodes;
   backlog: BacklogAlarm;
   personnel: PersonnelService;
@@ -76,7 +86,7 @@ export class AlarmDesk {
 
   constructor(readonly parts: DeskParts) {
     const p = parts;
-    this.sources = [p.engine, p.watchdog, p.devices, p.linkage, p.fanLockout, p.escalation, p.backfill, p.backlog, p.personnel];
+    this.sources = [p.engine, p.watchdog, p.devices, p.linkage, p.fanLockout, p.shutoff, p.escalation, p.backfill, p.backlog, p.personnel];
   }
 
   /** After a restart: every source takes back its active alarms from the store. */
@@ -86,12 +96,13 @@ export class AlarmDesk {
 
   /** One batch: live readings judged in order, back-fill judged apart, then linkage and escalation. */
   judge(input: DeskInput): Judgement {
-    const { engine, watchdog, backfill, linkage, fanLockout, holds, escalation, personnel } = this.parts;
+    const { engine, watchdog, backfill, linkage, fanLockout, holds, escalation, personnel, shutoff } = this.parts;
     const out: Judgement = { events: [], updated: [], commands: [] };
     const live: Reading[] = [];
     for (const { point, reading } of input.live) {
       const evaluation = engine.evaluate(point, this.judgedValue(reading));
       reading.status = evaluation.status;
+      watchdog.setAbnormal(reading.site_id, reading.point_id, (evaluation.status & STATUS.ALARM) !== 0); // sampling by state
       out.events.push(...evaluation.events, ...watchdog.observe(reading, input.at));
       out.updated.push(...evaluation.updated);
       live.push(reading);
@@ -102,8 +113,16 @@ export class AlarmDesk {
     const fans = fanLockout.step(live, input.at);
     out.commands.push(...holds.filter('linkage', linked.commands), ...holds.filter('fan_lockout', fans.commands));
     out.events.push(...linked.events, ...fans.events);
+    const valves = shutoff.step(live, out.events, input.at); // valve commands never pass the power holds
+    out.commands.push(...valves.commands);
+    out.events.push(...valves.events);
     out.events.push(...escalation.step(out.events, input.at));
     return out;
+  }
+
+  /** The derived readings (freeboard, beach length, rain windows) of a batch's live or late readings, to judge with them. */
+  derive(readings: readonly PointReading[], late = false): PointReading[] {
+    return this.parts.derived.derive(readings, late);
   }
 
   /** What the limits judge: a rain gauge's rolling 24 h sum (unknown when it cannot be applied), else the reading. */

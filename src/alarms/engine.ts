@@ -17,6 +17,9 @@ export interface AlarmPoint {
   point_id: string;
   device_id: string;
   limits: readonly Limit[];
+  /** Hazchem: 位号 and 重大危险源编码, carried by the point's alarms (standards.md §5.4). */
+  tag?: string;
+  hazard_code?: string;
 }
 
 export interface Evaluation {
@@ -32,11 +35,18 @@ const pointKey = (site_id: string, point_id: string): string => `${site_id}\u000
 export class AlarmEngine implements AlarmSource {
   private readonly phases = new PairMap<LimitPhase[]>();
   private readonly active = new Map<string, Alarm>();
+  /** 位号 / hazard code of the points that have them (their alarms carry them, so queries and exports can use them). */
+  private readonly labels = new Map<string, { tag?: string; hazard_code?: string }>();
 
   constructor(
     private readonly points: readonly AlarmPoint[],
     private readonly newId: () => string,
-  ) {}
+  ) {
+    for (const p of points) {
+      if (p.tag === undefined && p.hazard_code === undefined) continue;
+      this.labels.set(pointKey(p.site_id, p.point_id), { ...(p.tag !== undefined ? { tag: p.tag } : {}), ...(p.hazard_code !== undefined ? { hazard_code: p.hazard_code } : {}) });
+    }
+  }
 
   /**
    * Reloads the active limit alarms kept by the store, so a restart raises nothing twice. After a
@@ -95,7 +105,8 @@ export class AlarmEngine implements AlarmSource {
         limit,
       });
       // the alarm starts at the first crossing; with delay_s it is confirmed by this reading
-      const alarm = start === reading.ts ? opened : { ...opened, confirmed_at: reading.ts, max_at: reading.ts, min_at: reading.ts };
+      const labelled = this.labels.size ? { ...opened, ...this.labels.get(pointKey(point.site_id, point.point_id)) } : opened;
+      const alarm = start === reading.ts ? labelled : { ...labelled, confirmed_at: reading.ts, max_at: reading.ts, min_at: reading.ts };
       this.active.set(alarm.alarm_id, alarm);
       phases[i] = { phase: 'active', alarm_id: alarm.alarm_id };
       out.events.push({ event: 'raised', at: reading.ts, alarm });

@@ -158,7 +158,7 @@ export class FanLockout implements AlarmSource {
     this.watchers.set(k, [...(this.watchers.get(k) ?? []), { state, role }]);
   }
 
-  private commands(s: FanState, cmd: OutputCommand['cmd'], alarm_id: string, at: number): OutputCommand[] {
+  private commands(s: FanState, cmd: 'power_off' | 'power_on', alarm_id: string, at: number): OutputCommand[] {
     return s.fan.outputs.map((o) => ({ cmd, site_id: s.fan.site_id, device_id: o.device_id, ...(o.output ? { output: o.output } : {}), point_id: s.fan.point_id, alarm_id, at }));
   }
 }

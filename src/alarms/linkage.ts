@@ -32,7 +32,8 @@ export interface LinkedPoint {
 }
 
 export interface OutputCommand {
-  cmd: 'power_off' | 'power_on';
+  /** power_off / power_on: linkage and fan lockout; close_valve / open_valve: emergency shut-off valves (src/alarms/shutoff-valves.ts). */
+  cmd: 'power_off' | 'power_on' | 'close_valve' | 'open_valve';
   site_id: string;
   device_id: string;
   output?: string;
@@ -155,7 +156,7 @@ export class PowerLinkage implements AlarmSource {
     return { event: 'cleared', at, alarm };
   }
 
-  private commands(s: LinkState, cmd: OutputCommand['cmd'], alarm_id: string, at: number): OutputCommand[] {
+  private commands(s: LinkState, cmd: 'power_off' | 'power_on', alarm_id: string, at: number): OutputCommand[] {
     return s.point.outputs.map((o) => ({ cmd, site_id: s.point.site_id, device_id: o.device_id, ...(o.output ? { output: o.output } : {}), point_id: s.point.point_id, alarm_id, at }));
   }
 }

@@ -27,6 +27,8 @@ export interface WatchedPoint {
   tolerance_s?: number;
   /** A value unchanged this long raises `sensor_fault`; no check without it. */
   stuck_s?: number;
+  /** The expected interval while the point is in alarm (sampling by state, src/alarms/sampling-by-state.ts). */
+  abnormal_cycle_s?: number;
 }
 
 type Slot = 'offline' | 'fault' | 'stuck' | 'over_range';
@@ -39,6 +41,8 @@ interface PointState {
   /** When the value last changed (or first arrived). */
   changed_at: number | undefined;
   alarms: Partial<Record<Slot, Alarm>>;
+  /** In alarm: the watch cycle is `abnormal_cycle_s`. */
+  abnormal?: boolean;
 }
 
 const FAULT_BITS = STATUS.SENSOR_FAULT | STATUS.STATION_FAULT;
@@ -65,7 +69,11 @@ export class PointWatchdog implements AlarmSource {
     private readonly newId: () => string,
   ) {
     for (const p of points) this.states.set(p.site_id, p.point_id, { point: p, last_at: startedAt, last_value: Number.NaN, changed_at: undefined, alarms: {} });
+    this.tightens = points.some((p) => p.abnormal_cycle_s !== undefined);
   }
+
+  /** Whether any point's watch cycle tightens in alarm (sampling by state). */
+  private readonly tightens: boolean;
 
   /** Takes over the active point alarms kept by the store (after a restart). */
   restore(alarms: readonly Alarm[]): void {
@@ -73,6 +81,7 @@ export class PointWatchdog implements AlarmSource {
       const s = a.point_id === undefined ? undefined : this.states.get(a.site_id, a.point_id);
       const slot = slotOf(a);
       if (s && slot && a.device_id !== undefined) s.alarms[slot] = a;
+      if (s && a.limit && !a.historical && s.point.abnormal_cycle_s !== undefined) s.abnormal = true; // still in alarm after a restart
     }
   }
 
@@ -103,8 +112,10 @@ export class PointWatchdog implements AlarmSource {
   check(now: number): AlarmEvent[] {
     const events: AlarmEvent[] = [];
     for (const s of this.states.values()) {
-      const { cycle_s, tolerance_s, stuck_s } = s.point;
-      if (cycle_s !== undefined && !s.alarms.offline && now - s.last_at > (cycle_s + (tolerance_s ?? cycle_s)) * 1000) {
+      const { tolerance_s, stuck_s, abnormal_cycle_s } = s.point;
+      const cycle_s = s.abnormal && abnormal_cycle_s !== undefined ? abnormal_cycle_s : s.point.cycle_s;
+      const tolerance = s.abnormal && abnormal_cycle_s !== undefined ? Math.min(tolerance_s ?? abnormal_cycle_s, abnormal_cycle_s) : tolerance_s;
+      if (cycle_s !== undefined && !s.alarms.offline && now - s.last_at > (cycle_s + (tolerance ?? cycle_s)) * 1000) {
         events.push(this.raise(s, 'offline', 'silence', now));
       }
       if (stuck_s !== undefined && !s.alarms.stuck && !s.alarms.offline && s.changed_at !== undefined && now - s.changed_at >= stuck_s * 1000) {
@@ -112,6 +123,16 @@ export class PointWatchdog implements AlarmSource {
       }
     }
     return events;
+  }
+
+  /**
+   * Whether a point is in alarm (its reading carried the alarm bit): its watch cycle tightens to
+   * `abnormal_cycle_s` while it is. A point without one is not affected.
+   */
+  setAbnormal(site_id: string, point_id: string, abnormal: boolean): void {
+    if (!this.tightens) return; // no point tightens: nothing to look up per reading
+    const s = this.states.get(site_id, point_id);
+    if (s?.point.abnormal_cycle_s !== undefined) s.abnormal = abnormal;
   }
 
   replace(alarm: Alarm): void {

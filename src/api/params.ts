@@ -74,6 +74,8 @@ export const AlarmsQuery = z
     from: timestamp.optional(),
     to: timestamp.optional(),
     limit: intIn(1, 10_000, 100),
+    tag: z.string().min(1).optional().describe('位号: only alarms of points with this DCS tag'),
+    hazard_code: z.string().min(1).optional().describe('重大危险源编码: only alarms of points of this major hazard source'),
   })
   .strict();
 

@@ -105,7 +105,7 @@ export type AlarmWireShape = z.infer<typeof AlarmWire>;
 
 export const Calibration = z.looseObject({ calibrating: z.boolean(), point_id: z.string().optional(), started_at: iso.optional(), until: iso.optional(), by: z.string().optional(), note: z.string().nullable().optional() });
 
-export const OutputWritten = z.looseObject({ site_id: z.string(), device_id: z.string(), output: z.string(), cmd: z.enum(['power_off', 'power_on']), table: z.enum(['coil', 'holding_register']), address: z.number().int(), value: z.number(), at: iso, written: z.literal(true) });
+export const OutputWritten = z.looseObject({ site_id: z.string(), device_id: z.string(), output: z.string(), cmd: z.enum(['power_off', 'power_on', 'close_valve', 'open_valve']), table: z.enum(['coil', 'holding_register']), address: z.number().int(), value: z.number(), at: iso, written: z.literal(true) });
 
 export const Personnel = z.looseObject({
   site_id: z.string(),

@@ -48,12 +48,15 @@ function checkSite(site: SiteConfig, path: string, profiles: ReadonlyMap<string,
     const device = devices.get(p.device_id);
     if (!device) return report(`${at}.device_id`, `unknown device "${p.device_id}" in site ${site.site_id}`);
     const channels = profiles.get(device.profile)?.channels;
-    if (channels && channels !== 'any' && !Object.hasOwn(channels, p.channel)) {
-      report(`${at}.channel`, `unknown channel "${p.channel}" of profile ${device.profile} (channels: ${Object.keys(channels).join(', ')})`);
+    if (!p.derive) {
+      // a derived point (src/config/derived-check.ts) is computed from another point: no channel is read
+      if (channels && channels !== 'any' && !Object.hasOwn(channels, p.channel)) {
+        report(`${at}.channel`, `unknown channel "${p.channel}" of profile ${device.profile} (channels: ${Object.keys(channels).join(', ')})`);
+      }
+      const key = `${p.device_id}\u0000${p.channel}`;
+      if (mapped.has(key)) report(`${at}.channel`, `channel "${p.channel}" of device ${p.device_id} is already mapped to another point`);
+      mapped.add(key);
     }
-    const key = `${p.device_id}\u0000${p.channel}`;
-    if (mapped.has(key)) report(`${at}.channel`, `channel "${p.channel}" of device ${p.device_id} is already mapped to another point`);
-    mapped.add(key);
     if (p.range && p.range.min >= p.range.max) report(`${at}.range`, `min (${p.range.min}) must be below max (${p.range.max})`);
     p.limits.forEach((l, j) => {
       if (l.direction === 'high' && l.clear > l.set) report(`${at}.limits[${j}].clear`, `clear (${l.clear}) above set (${l.set}) on a high limit: it could never clear once raised`);

@@ -14,6 +14,7 @@ import { formatPath } from './paths.js';
 import { resolveSecrets, type SecretSources } from './secrets.js';
 import { configWarnings } from './warnings.js';
 import { checkEdge } from './edge-check.js';
+import { checkStandardsKeys } from './standards-check.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -69,7 +70,7 @@ function checkConfig(text: string, file: string, override?: (c: Config) => void,
   if (secrets.problems.length) throw new ConfigError(file, secrets.problems);
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(file, zodProblems(parsed.error));
-  const problems = [...resolvePresets(parsed.data), ...crossCheck(parsed.data, profileById), ...checkLinkage(parsed.data), ...checkFanLockout(parsed.data), ...checkEdge(parsed.data)];
+  const problems = [...resolvePresets(parsed.data), ...crossCheck(parsed.data, profileById), ...checkLinkage(parsed.data), ...checkFanLockout(parsed.data), ...checkEdge(parsed.data), ...checkStandardsKeys(parsed.data)];
   if (problems.length) throw new ConfigError(file, problems);
   const config = fillDefaults(parsed.data);
   override?.(config);

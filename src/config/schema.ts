@@ -40,6 +40,7 @@ export const PointSchema = z
     range: z.object({ min: z.number(), max: z.number() }).strict().optional().describe('measuring range (量程)'),
     limits: z.array(LimitSchema).default([]),
     cycle_s: z.number().positive().max(86400).optional().describe('expected reading interval (巡检周期): no reading within cycle_s + tolerance_s raises offline'),
+    abnormal_cycle_s: z.number().positive().max(86400).optional().describe('the expected reading interval while the point is in alarm (default on tailings ponds: 1800, GB 51108-2015 §4.5.4 ≥ 1 per 30 min when abnormal)'),
     tolerance_s: z.number().min(0).max(86400).optional().describe('extra silence allowed before offline; default one cycle'),
     stuck_s: z.number().positive().optional().describe('a value that does not change at all for this long raises sensor_fault (stuck sensor)'),
     linkage: z
@@ -47,6 +48,7 @@ export const PointSchema = z
         outputs: z.array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict()).min(1).describe('devices (and their outputs) that a power_off limit of this point switches off'),
         feed_point: id('point_id').optional().describe('feed sensor point (feed_state, 1 = power present) that must confirm the cut'),
         feed_confirm_s: z.number().positive().max(3600).default(10).describe('the feed must read 0 this long after the command, else feed_abnormal'),
+        scope: z.string().min(1).optional().describe('断电范围 in words (e.g. 工作面及其回风巷内全部非本安电气设备); default: the preset\'s (AQ 1029 table)'),
       })
       .strict()
       .optional()
@@ -59,6 +61,30 @@ export const PointSchema = z
       .strict()
       .optional()
       .describe('风电闭锁 (AQ 1029-2019 §3.1, standards.md §1.1/§1.4): this fan_state point (1 = running) is a local fan (局部通风机); when it stops and its standby is not running, a fan_stopped alarm is raised and power_off sent to the outputs; power_on once a fan runs again'),
+    derive: z
+      .object({
+        from: id('point_id').describe('the source point of the same site: a pond_level for freeboard / beach_length, a rainfall gauge for rain_window'),
+        kind: z.enum(['freeboard', 'beach_length', 'rain_window']),
+        crest_elevation: z.number().optional().describe('freeboard, beach_length: the elevation of the beach crest / dam crest (滩顶高程, m) of the design'),
+        beach_slope: z.number().positive().max(1).optional().describe('beach_length: the mean slope of the dry beach (干滩坡度, m/m) of the design'),
+        window_h: z.number().positive().max(72).optional().describe('rain_window: the rolling window in hours (1, 12, 24…)'),
+      })
+      .strict()
+      .optional()
+      .describe('a derived point (src/alarms/derived-points.ts): 安全超高 = crest − pond level, 干滩长度 = (crest − level) / slope, or the rain of a rolling window; computed from each reading of `from`; its device channel is not read'),
+    tag: z.string().min(1).optional().describe('位号: the DCS tag number of the point (BIT_NO, standards.md §5.4)'),
+    hazard_code: z.string().min(1).optional().describe('重大危险源编码: the major-hazard-source code the point belongs to (HAZARD_CODE, standards.md §5.4)'),
+    shutoff: z
+      .object({
+        valves: z.array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict()).min(1).describe('the emergency shut-off valves (紧急切断阀) a trip closes: close_valve commands'),
+        position_point: id('point_id').optional().describe('the valve position feedback (valve_state: 1 open, 0 closed) that must confirm the close'),
+        confirm_s: z.number().positive().max(3600).default(10).describe('the position must read closed this long after the command, else valve_abnormal'),
+        trip_levels: z.array(z.enum(['blue', 'yellow', 'orange', 'red'])).min(1).default(['red']).describe('limit alarms of these levels trip the valve (default red: the 高高报/低低报 of hazchem/tag)'),
+        auto_reopen: z.boolean().default(false).describe('send open_valve when the trip clears; off by default: reopening after an emergency shut-off is a deliberate act'),
+      })
+      .strict()
+      .optional()
+      .describe('emergency shut-off (紧急切断, standards.md §5.3, §7 item 10): a HH/LL limit of this point closes the valves (its own alarm type shutoff, not power_off)'),
     monitored_item: z.string().min(1).optional().describe('tailings monitored item (监测项目) this point belongs to: GB 39496 escalation (4 blue → yellow, 3 yellow → orange, 2 orange → red)'),
     preset: z.string().optional().describe('a standards preset, e.g. aq1029/coal-face (src/alarms/presets); its limits come before `limits`'),
     preset_values: z.record(z.string(), z.number()).optional().describe('overrides of the preset values, e.g. {power_off: 1.2}'),
@@ -144,11 +170,42 @@ export const PersonnelSchema = z
             capacity: z.number().int().positive().optional().describe('more cards than this raise overcrowding (超员)'),
             stations: z.array(z.string().min(1)).min(1),
             permitted_cards: z.array(z.string()).optional().describe('cards allowed in a restricted or permitted area'),
+            district: z.string().min(1).optional().describe('the level or district (水平/采区) of the area: a card assigned to other districts raises out_of_bounds here (超层越界, AQ 1119-2023 §3.1)'),
+            stay_limit_min: z.number().positive().optional().describe('滞留: longer than this in the area raises area_overtime (AQ 1119-2023 §3.1 滞留时间)'),
           })
           .strict(),
       )
       .default([]),
-    cards: z.array(z.object({ card_id: z.string().min(1), name: z.string().min(1) }).strict()).default([]),
+    cards: z
+      .array(
+        z
+          .object({
+            card_id: z.string().min(1),
+            name: z.string().min(1),
+            special_work: z.string().min(1).optional().describe('特种作业 type of a special worker (e.g. 瓦斯检查工)'),
+            districts: z.array(z.string().min(1)).min(1).optional().describe('districts (水平/采区) the person is assigned to; elsewhere out_of_bounds (超层越界)'),
+            route: z
+              .array(z.object({ station: z.string().min(1), within_min: z.number().positive().optional().describe('must be seen here within this many minutes of entering the shaft') }).strict())
+              .min(1)
+              .optional()
+              .describe('特种作业人员预设路线: the readers of the route; underground elsewhere raises route_deviation, a checkpoint not reached in time checkpoint_missed'),
+          })
+          .strict(),
+      )
+      .default([]),
+    danger_zones: z
+      .array(z.object({ zone_id: id('zone_id'), name: z.string().min(1), edge_stations: z.array(z.string().min(1)).min(1).describe('readers at the edge of the zone') }).strict())
+      .default([])
+      .describe('临近危险区域 (AQ 1119-2023 §3.1): a card at an edge reader raises near_danger'),
+    mine_capacity: z.number().int().positive().optional().describe('全矿井定员: more cards underground than this raise mine_overcrowding'),
+    shaft_check: z
+      .object({
+        entry_window_s: z.number().positive().max(86400).default(600).describe('a card going underground must have been read at a surface station within this long before, else card_not_read'),
+        silent_s: z.number().positive().max(86400).optional().describe('an underground card not seen this long (and not seen leaving) raises card_lost'),
+      })
+      .strict()
+      .optional()
+      .describe('card integrity at the shaft head (井口 读卡, AQ 1048-2007 / AQ 1119)'),
   })
   .strict();
 
@@ -165,6 +222,31 @@ export const SiteSchema = z
     devices: z.array(DeviceSchema).default([]),
     points: z.array(PointSchema).default([]),
     personnel: PersonnelSchema.optional().describe('personnel positioning (人员定位): areas, cards, shaft-head stations'),
+    major_hazards: z
+      .array(
+        z
+          .object({
+            code: z.string().min(1).describe('重大危险源编码'),
+            name: z.string().min(1),
+            exposed_people: z.number().int().min(0).describe('people exposed within 500 m off site (α of GB 18218 grading)'),
+            substances: z
+              .array(
+                z
+                  .object({
+                    name: z.string().min(1).describe('the substance (named toxic gases get their β: 氨, 氯, 硫化氢 …)'),
+                    actual_t: z.number().min(0).describe('actual quantity q in the unit, t'),
+                    critical_t: z.number().positive().describe('critical quantity Q of GB 18218 表1/表2, t'),
+                    category: z.enum(['toxic_gas', 'highly_toxic_gas', 'explosive', 'flammable_gas', 'other']).optional(),
+                    beta: z.number().positive().optional().describe('an explicit correction factor β'),
+                  })
+                  .strict(),
+              )
+              .min(1),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe('hazchem major hazard sources (GB 18218-2018): R = α·Σβ·q/Q and grade 一级…四级 (src/hazard/gb18218.ts)'),
     bridge: BridgeSchema.optional().describe("the login of the site's own broker bridged in: it may publish for every device of this site and nothing else"),
   })
   .strict();

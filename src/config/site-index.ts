@@ -35,7 +35,7 @@ export class SiteIndex {
       }
       for (const p of site.points) {
         this.points.set(site.site_id, p.point_id, p);
-        this.byChannel.get(site.site_id, p.device_id)?.set(p.channel, p);
+        if (!p.derive) this.byChannel.get(site.site_id, p.device_id)?.set(p.channel, p); // a derived point reads no channel
       }
     }
   }

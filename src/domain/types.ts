@@ -53,7 +53,20 @@ export type AlarmType =
   | 'restricted_area'
   | 'sos'
   | 'sink_backlog'
-  | 'item_warning';
+  | 'item_warning'
+  /** AQ 1119-2023 positioning functions (src/personnel/aq1119.ts). */
+  | 'out_of_bounds'
+  | 'near_danger'
+  | 'route_deviation'
+  | 'checkpoint_missed'
+  | 'area_overtime'
+  | 'mine_overcrowding'
+  | 'card_not_read'
+  | 'card_lost'
+  /** 紧急切断: a HH/LL limit closed a shut-off valve (src/alarms/shutoff-valves.ts). */
+  | 'shutoff'
+  /** The shut-off valve's position did not confirm closed within its time (阀门异常). */
+  | 'valve_abnormal';
 
 export type AlarmCause = 'silence' | 'status_bit' | 'stuck' | 'device_state' | 'missed_polls';
 
@@ -76,6 +89,14 @@ export interface Alarm {
   device_id?: string;
   /** The tailings monitored item (监测项目) of an `item_warning` (GB 39496 escalation). */
   item_id?: string;
+  /** Personnel alarms: the card holder's name and the area's name (AQ 1119; files and consoles show names). */
+  person_name?: string;
+  area_name?: string;
+  /** Personnel alarms about one reader (a route checkpoint, a danger-zone edge): the reader. */
+  station_id?: string;
+  /** Hazchem points: the DCS tag (位号) and the major-hazard-source code (重大危险源编码), standards.md §5.4. */
+  tag?: string;
+  hazard_code?: string;
   type: AlarmType;
   level: Level;
   state: AlarmState;

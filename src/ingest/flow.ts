@@ -95,6 +95,9 @@ export class IngestFlow {
       else if (arrival.kind === 'redelivery') metrics.redeliveries.inc();
       else this.refuse(batch, pr, arrival.stored, at);
     }
+    // derived points (freeboard, dry-beach length, rain windows) follow their source readings
+    live.push(...desk.derive(live));
+    late.push(...desk.derive(late, true));
     const judged = desk.judge({ site_id: unit.site_id, live, late, sightings, at });
     this.deps.actuate(judged.commands); // at once, before the store commit (AQ 6201: cut-off ≤ 2 s)
     for (const pr of live) this.deps.latest.update(pr.reading);

@@ -15,11 +15,16 @@ import type { Alarm, AlarmEvent, AlarmType, CardSighting, Level } from '../domai
 
 export type { CardSighting };
 import { clearAlarm, openAlarm } from '../alarms/alarm-record.js';
+import { AQ1119_LEVELS, type Aq1119Site, Aq1119Rules, type Condition } from './aq1119.js';
 
 
 export interface AreaSpec {
   area_id: string;
   name: string;
+  /** The level or district (水平/采区) the area belongs to: 超层越界 (src/personnel/aq1119.ts). */
+  district?: string;
+  /** 滞留: longer than this in the area raises area_overtime. */
+  stay_limit_min?: number;
   type: 'key' | 'restricted' | 'permitted';
   capacity?: number;
   stations: readonly string[];
@@ -32,7 +37,10 @@ export interface PersonnelSite {
   surface_stations: readonly string[];
   shift_limit_h: number;
   areas: readonly AreaSpec[];
-  cards: readonly { card_id: string; name: string }[];
+  cards: readonly ({ card_id: string; name: string } & Aq1119Site['cards'][number])[];
+  danger_zones?: Aq1119Site['danger_zones'];
+  mine_capacity?: number;
+  shaft_check?: Aq1119Site['shaft_check'];
 }
 
 export interface CardState {
@@ -55,7 +63,15 @@ export interface TrackPoint {
   ts: number;
 }
 
-const LEVEL: Record<string, Level> = { overcrowding: 'orange', overtime: 'yellow', restricted_area: 'red', sos: 'red' };
+const LEVEL: Record<string, Level> = { overcrowding: 'orange', overtime: 'yellow', restricted_area: 'red', sos: 'red', ...(AQ1119_LEVELS as Record<string, Level>) };
+
+/** The key of an active personnel alarm: its type and subject (a card, an area, a card's checkpoint, the mine). */
+function subjectOf(a: Alarm): string | undefined {
+  if (a.type === 'overcrowding') return a.item_id;
+  if (a.type === 'mine_overcrowding') return 'mine';
+  if (a.type === 'checkpoint_missed') return `${a.device_id}/${a.station_id}`;
+  return a.device_id;
+}
 
 export class PersonnelEngine {
   private readonly cards = new Map<string, CardState>();
@@ -63,6 +79,9 @@ export class PersonnelEngine {
   private readonly names: Map<string, string>;
   /** Active alarms by `${type}/${card_id or area_id}`. */
   private readonly alarms = new Map<string, Alarm>();
+  private readonly areaNames: Map<string, string>;
+  /** AQ 1119-2023 超层越界, 临近危险区域, routes, 滞留, 定员, card integrity. */
+  readonly rules: Aq1119Rules;
 
   constructor(
     readonly site: PersonnelSite,
@@ -70,6 +89,8 @@ export class PersonnelEngine {
   ) {
     for (const a of site.areas) for (const s of a.stations) this.areaOfStation.set(s, a);
     this.names = new Map(site.cards.map((c) => [c.card_id, c.name]));
+    this.areaNames = new Map(site.areas.map((a) => [a.area_id, a.name]));
+    this.rules = new Aq1119Rules(site);
   }
 
   /** One sighting: updates the card, returns the track point and the alarm events it causes. */
@@ -97,6 +118,7 @@ export class PersonnelEngine {
     }
     if (s.sos) events.push(...this.raise('sos', s.card_id, s.ts, 1, area_id ?? undefined));
     if (!card.underground) events.push(...this.end(`sos/${s.card_id}`, s.ts), ...this.end(`overtime/${s.card_id}`, s.ts));
+    events.push(...this.apply(this.rules.sighting(prev, card, this.underground().length), s.ts));
     return { track: { site_id: this.site.site_id, card_id: s.card_id, station_id: s.station_id, area_id, ts: s.ts }, events };
   }
 
@@ -112,6 +134,7 @@ export class PersonnelEngine {
       if (c.underground && c.in_at !== null && now - c.in_at > limit) events.push(...this.raise('overtime', c.card_id, now, (now - c.in_at) / 3_600_000));
       if (!c.underground) events.push(...this.end(`overtime/${c.card_id}`, c.out_at ?? now), ...this.end(`sos/${c.card_id}`, c.out_at ?? now));
     }
+    events.push(...this.apply(this.rules.check(this.cards.values(), now), now));
     return events;
   }
 
@@ -139,8 +162,8 @@ export class PersonnelEngine {
   /** After a restart: take over active personnel alarms (the cards come back through `restoreCards`). */
   restore(alarms: readonly Alarm[]): void {
     for (const a of alarms) {
-      if (a.site_id !== this.site.site_id || !(a.type in LEVEL)) continue;
-      this.alarms.set(`${a.type}/${a.type === 'overcrowding' ? a.item_id : a.device_id}`, a);
+      if (a.site_id !== this.site.site_id || !(a.type in LEVEL) || a.historical) continue;
+      this.alarms.set(`${a.type}/${subjectOf(a)}`, a);
     }
   }
 
@@ -166,15 +189,31 @@ export class PersonnelEngine {
    * `device_id` (a card is the device carried), the area in `item_id`; `value` is the count, the
    * hours underground, or 1.
    */
-  private raise(type: AlarmType, subject: string, at: number, value: number, area_id?: string): AlarmEvent[] {
+  private raise(type: AlarmType, subject: string, at: number, value: number, area_id?: string, extra: { card_id?: string; station_id?: string; area_name?: string } = {}): AlarmEvent[] {
     const k = `${type}/${subject}`;
     if (this.alarms.has(k)) return [];
+    const card_id = extra.card_id ?? (type === 'overcrowding' || type === 'mine_overcrowding' ? undefined : subject);
+    const person = card_id === undefined ? undefined : this.names.get(card_id);
+    const areaName = extra.area_name ?? (area_id === undefined ? undefined : this.areaNames.get(area_id));
     const alarm: Alarm = {
-      ...openAlarm({ alarm_id: this.newId(), site_id: this.site.site_id, ...(type === 'overcrowding' ? {} : { device_id: subject }), type, level: LEVEL[type] as Level, value: Math.round(value * 100) / 100, at }),
+      ...openAlarm({ alarm_id: this.newId(), site_id: this.site.site_id, ...(card_id !== undefined ? { device_id: card_id } : {}), type, level: LEVEL[type] as Level, value: Math.round(value * 100) / 100, at }),
       ...(area_id ? { item_id: area_id } : {}),
+      // names in every personnel alarm (AQ 1119-2023 §3.1: the system shows and prints who and where)
+      ...(person !== undefined ? { person_name: person } : {}),
+      ...(areaName !== undefined ? { area_name: areaName } : {}),
+      ...(extra.station_id !== undefined ? { station_id: extra.station_id } : {}),
     };
     this.alarms.set(k, alarm);
     return [{ event: 'raised', at, alarm }];
+  }
+
+  /** Raises the AQ 1119 conditions that hold and clears those that ended. */
+  private apply(conditions: readonly Condition[], at: number): AlarmEvent[] {
+    return conditions.flatMap((c) =>
+      c.on
+        ? this.raise(c.type, c.subject, at, c.value ?? 1, c.area_id, { ...(c.card_id !== undefined ? { card_id: c.card_id } : {}), ...(c.station_id !== undefined ? { station_id: c.station_id } : {}), ...(c.area_name !== undefined ? { area_name: c.area_name } : {}) })
+        : this.end(`${c.type}/${c.subject}`, at),
+    );
   }
 
   private end(k: string, at: number): AlarmEvent[] {

@@ -21,7 +21,13 @@ export class PersonnelService implements AlarmSource {
       if (!site.personnel) continue;
       const engine = new PersonnelEngine({ site_id: site.site_id, ...site.personnel }, newId);
       // who is underground, since when and where: from the stored tracks, never from the restart time
-      engine.restoreCards(cardStatesFromTracks(db, engine.site));
+      const cards = cardStatesFromTracks(db, engine.site);
+      engine.restoreCards(cards);
+      // a special worker's route goes on with the readers already passed since going down (AQ 1119)
+      for (const c of cards) {
+        if (!c.underground || c.in_at === null || !site.personnel.cards.some((k) => k.card_id === c.card_id && k.route)) continue;
+        engine.rules.restoreVisited(c.card_id, db.prepare('SELECT DISTINCT station_id FROM personnel_tracks WHERE site_id = ? AND card_id = ? AND ts >= ?').pluck().all(site.site_id, c.card_id, c.in_at) as string[]);
+      }
       this.engines.set(site.site_id, engine);
     }
     this.insert = db.prepare('INSERT OR IGNORE INTO personnel_tracks (site_id, card_id, ts, station_id, area_id) VALUES (?, ?, ?, ?, ?)');

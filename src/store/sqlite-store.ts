@@ -63,6 +63,9 @@ export interface AlarmQuery {
   from?: number;
   to?: number;
   limit: number;
+  /** Hazchem: alarms of points with this 位号 / major-hazard-source code (standards.md §5.4). */
+  tag?: string;
+  hazard_code?: string;
 }
 
 export interface RawQuery {
@@ -311,6 +314,8 @@ export class SqliteStore {
     if (q.state !== 'all') where.push(q.state === 'active' ? "state LIKE 'active%'" : "state LIKE 'cleared%'");
     if (q.from !== undefined) (where.push('raised_at >= @from'), (params.from = q.from));
     if (q.to !== undefined) (where.push('raised_at < @to'), (params.to = q.to));
+    if (q.tag !== undefined) (where.push("json_extract(body, '$.tag') = @tag"), (params.tag = q.tag));
+    if (q.hazard_code !== undefined) (where.push("json_extract(body, '$.hazard_code') = @hazard_code"), (params.hazard_code = q.hazard_code));
     const sql = `SELECT body FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC, rowid DESC LIMIT @limit`;
     return (this.db.prepare(sql).pluck().all(params) as string[]).map((b) => JSON.parse(b) as Alarm);
   }

@@ -20,6 +20,7 @@ const DESIGN: Record<string, Record<string, number>> = {
   'gb39496/beach-length': { red: 100 },
   'gb39496/freeboard': { red: 1 },
   'gb39496/dam-displacement': { red: 40 },
+  'gb39496/rainfall-1h': { yellow: 20 },
 };
 
 describe('standards presets', () => {
@@ -38,6 +39,8 @@ describe('standards presets', () => {
       'aq1029/two-return-second': ['high 1/1 yellow', 'high 1/1 red power_off'],
       'aq1029/trolley-loading-point': ['high 0.5/0.5 yellow', 'high 0.5/0.5 red power_off'],
       'aq1029/series-heading-fan': ['high 0.5/0.5 yellow', 'high 0.5/0.5 orange power_off', 'high 1.5/0.5 red power_off'],
+      'aq1029/outburst-face': ['high 1/1 yellow', 'high 1.5/1 red power_off'], // issue 20: outburst-mine cases
+      'aq1029/outburst-intake': ['high 0.5/0.5 yellow', 'high 0.5/0.5 red power_off'],
     };
     for (const [id, want] of Object.entries(table)) expect(brief(limitsOf(id)), id).toEqual(want);
     expect(PRESETS.filter((p) => p.id.startsWith('aq1029/')).map((p) => p.id).sort()).toEqual(Object.keys(table).sort());

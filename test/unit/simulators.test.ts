@@ -6,6 +6,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { Config, PointConfig, SiteConfig } from '../../src/config/schema.js';
 import type { Limit } from '../../src/domain/types.js';
 import { modelFor, mulberry32 } from '../../simulators/models.js';
+import { deriveFromLevel } from '../../src/alarms/derived-points.js';
 import { createSampler, devicePoints, type Sampler } from '../../simulators/mqtt-device.js';
 import { createScenario, leakTarget, METHANE_LEAK, SCENARIO_NAMES, type ScenarioName } from '../../simulators/scenarios.js';
 
@@ -94,6 +95,22 @@ describe('steady models', () => {
         const m = seen.get(`${s.site_id}/${p.point_id}`)!;
         if (p.kind === 'switch') expect(m, p.point_id).toEqual({ min: 1, max: 1 });
         else if (m) expect(m.max - m.min, p.point_id).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('keep the derived freeboard and dry-beach length of the demo pond inside their limits (issue 20)', () => {
+    const pond = site('tailings_pond');
+    const derived = pond.points.filter((p) => p.derive && p.derive.kind !== 'rain_window');
+    expect(derived.map((p) => p.point_id)).toEqual(['freeboard', 'beach-length-calc']);
+    const sim = samplers('steady', MIDNIGHT).find((x) => x.site.site_id === pond.site_id && x.points.some((p) => p.point_id === 'pond-level'))!;
+    const level = pond.points.find((p) => p.point_id === 'pond-level')!;
+    for (let t = MIDNIGHT; t < MIDNIGHT + 7 * 1440 * MINUTE; t += 10 * MINUTE) {
+      const v = sim.sample(t).values[level.channel] as number;
+      for (const p of derived) {
+        const value = deriveFromLevel(p.derive as never, v);
+        const crossed = p.limits.find((l) => crosses(l, value));
+        if (crossed) expect.fail(`${p.point_id} = ${value} at level ${v}: crosses ${JSON.stringify(crossed)}`);
       }
     }
   });

@@ -43,4 +43,20 @@ export const GB39496_PRESETS: readonly Preset[] = [
       red: design('红色'),
     }),
   },
+  // Rolling windows of a derived rain point (`derive: {kind: rain_window}`, src/alarms/derived-points.ts).
+  // GB/T 28592-2012 grades rainfall on 12 h and 24 h windows only (§3: 按 24 h、12 h 两个时间段划分;
+  // 12 h 暴雨 30.0–69.9 mm), so GB 51108's "yellow = 暴雨 grade" gives 30 mm/12 h. It has no 1 h grade:
+  // a 1 h window's colours are the design's (short-duration heavy rain, 短时强降水), none shipped.
+  {
+    ...fourColour('rainfall-12h', '降水量 mm/12 h (rolling)', 'high', {
+      yellow: { default: 30, clause: 'GB 51108-2015 §8.3.7: yellow = 暴雨 grade; GB/T 28592-2012 表1 12 h 暴雨 30.0 mm (standards.md §4.4; 12 h grade: secondary source, B)', confidence: 'B' },
+      red: design('红色'),
+    }),
+  },
+  {
+    ...fourColour('rainfall-1h', '降水量 mm/1 h (rolling; GB/T 28592 has no 1 h grade: design values)', 'high', {
+      yellow: { required: true, clause: 'GB 51108-2015 §8.3.7 yellow = 暴雨 grade; no 1 h grade in GB/T 28592-2012: the design sets it', confidence: 'A' },
+      red: design('红色'),
+    }),
+  },
 ];

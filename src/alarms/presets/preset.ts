@@ -41,6 +41,10 @@ export interface Preset {
   title: string;
   values: Readonly<Record<string, PresetValue>>;
   limits: readonly PresetLimit[];
+  /** 断电范围: what a power_off of this case cuts (AQ 1029 table, standards.md §1.2), shown on the point. */
+  scope?: string;
+  /** The edition the values come from, when editions differ (standards.md §7 item 2: versioned). */
+  edition?: string;
 }
 
 export type PresetResult = { ok: true; limits: Limit[] } | { ok: false; problems: { key?: string; message: string }[] };

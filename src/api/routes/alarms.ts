@@ -20,7 +20,7 @@ export const alarmRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fast
     const q = req.query;
     if (q.site_id !== undefined) requireSite(p, q.site_id);
     const site_ids = q.site_id !== undefined ? [q.site_id] : p.sites;
-    const alarms = deps.store.listAlarms({ site_ids, state: q.state, limit: q.limit, ...(q.from !== undefined ? { from: q.from } : {}), ...(q.to !== undefined ? { to: q.to } : {}) });
+    const alarms = deps.store.listAlarms({ site_ids, state: q.state, limit: q.limit, ...(q.from !== undefined ? { from: q.from } : {}), ...(q.to !== undefined ? { to: q.to } : {}), ...(q.tag !== undefined ? { tag: q.tag } : {}), ...(q.hazard_code !== undefined ? { hazard_code: q.hazard_code } : {}) });
     return alarms.map((a) => alarmToWire(a, tz(a.site_id)) as AlarmWireShape);
   });
 

@@ -16,7 +16,7 @@ import { errors, OutputWritten } from '../responses.js';
 const OutputParams = z.object({ site_id: z.string().min(1), device_id: z.string().min(1), output: z.string().min(1) }).strict();
 const OutputBody = z
   .object({
-    cmd: z.enum(['power_off', 'power_on']).describe('power_off cuts the feed / closes the valve; power_on restores it'),
+    cmd: z.enum(['power_off', 'power_on', 'close_valve', 'open_valve']).describe('power_off cuts the feed / closes the valve; power_on restores it; close_valve / open_valve are the same writes named for a shut-off valve (reopening after an emergency shut-off)'),
     note: z.string().max(2000).optional().describe('why (kept in the audit table)'),
   })
   .strict();

@@ -38,7 +38,8 @@ export const personnelRoutes = (deps: ApiDeps, personnel: PersonnelService, auth
       underground: people.map((c) => ({ card_id: c.card_id, name: c.name, in_at: iso(c.in_at), area_id: c.area_id, station_id: c.station_id, area_since: iso(c.area_since), last_seen: iso(c.last_seen), alarms: inAlarm.get(c.card_id) ?? [] })),
       areas: engine.areaCounts().map((a) => ({ ...a, over_capacity: a.capacity !== null && a.count > a.capacity })),
       in_alarm: [...inAlarm].map(([card_id, types]) => ({ card_id, types })),
-      alarms: alarms.map((a) => ({ alarm_id: a.alarm_id, type: a.type, level: a.level, card_id: a.device_id ?? null, area_id: a.item_id ?? null, raised_at: iso(a.raised_at) })),
+      alarms: alarms.map((a) => ({ alarm_id: a.alarm_id, type: a.type, level: a.level, card_id: a.device_id ?? null, name: a.person_name ?? null, area_id: a.item_id ?? null, area_name: a.area_name ?? null, raised_at: iso(a.raised_at) })),
+      ...(engine.site.mine_capacity !== undefined ? { mine_capacity: engine.site.mine_capacity } : {}),
     };
   });
 

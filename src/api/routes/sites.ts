@@ -9,10 +9,22 @@ import { isoInZone, offsetMinutes, parseDuration } from '../../util/time.js';
 import type { ApiDeps } from '../deps.js';
 import { canSee, requireRole, requireSite, type TokenAuth } from '../auth.js';
 import { ApiError } from '../errors.js';
+import { z } from 'zod';
+import { gradeMajorHazard } from '../../hazard/gb18218.js';
+import { powerOffScope } from '../../alarms/power-off-scope.js';
 import { LimitQuery, PointParams, ReadingsQuery, SiteParams } from '../params.js';
 import { AUTHED, DeadLetters, DeviceList, errors, PointList, Readings, SiteList } from '../responses.js';
 
 const DAY = 86_400_000;
+
+/** GB 18218 grading of a site's major hazard sources, and the site's worst grade (1 = 一级). */
+function majorHazardsOf(s: SiteConfig): { major_hazards: ReturnType<typeof gradeMajorHazard>[]; major_hazard_grade: number | null } {
+  const graded = (s.major_hazards ?? []).map(gradeMajorHazard);
+  const grades = graded.flatMap((g) => (g.grade === null ? [] : [g.grade]));
+  return { major_hazards: graded, major_hazard_grade: grades.length ? Math.min(...grades) : null };
+}
+
+const PointsQuery = z.object({ tag: z.string().min(1).optional(), hazard_code: z.string().min(1).optional() });
 
 /** Which store answered a readings query (`influxdb` or `embedded`), and why not InfluxDB when it fell back. */
 export const READINGS_SOURCE_HEADER = 'x-readings-source';
@@ -35,7 +47,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     const p = auth.authenticate(req);
     return deps.index.config.sites
       .filter((s) => canSee(p, s.site_id))
-      .map((s) => ({ site_id: s.site_id, name: s.name, kind: s.kind, time_zone: s.time_zone, ...siteRegion(s), devices: s.devices.length, points: s.points.length }));
+      .map((s) => ({ site_id: s.site_id, name: s.name, kind: s.kind, time_zone: s.time_zone, ...siteRegion(s), devices: s.devices.length, points: s.points.length, ...(s.major_hazards ? majorHazardsOf(s) : {}) }));
   });
 
   app.get('/sites/:site_id/devices', { schema: { summary: 'devices of a site with their health', params: SiteParams, response: { 200: DeviceList, ...AUTHED } } }, async (req) => {
@@ -63,9 +75,10 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     });
   });
 
-  app.get('/sites/:site_id/points', { schema: { summary: 'points of a site with their last reading', params: SiteParams, response: { 200: PointList, ...AUTHED } } }, async (req) => {
+  app.get('/sites/:site_id/points', { schema: { summary: 'points of a site with their last reading; ?tag= (位号) and ?hazard_code= (重大危险源编码) select', params: SiteParams, querystring: PointsQuery, response: { 200: PointList, ...AUTHED } } }, async (req) => {
     const s = site(auth.authenticate(req), req.params.site_id);
-    return s.points.map((pt) => {
+    const { tag, hazard_code } = req.query;
+    return s.points.filter((pt) => (tag === undefined || pt.tag === tag) && (hazard_code === undefined || pt.hazard_code === hazard_code)).map((pt) => {
       const last = deps.latest.get(s.site_id, pt.point_id);
       const cal = deps.calibration?.get(s.site_id, pt.point_id);
       return {
@@ -81,6 +94,11 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
         limits: pt.limits,
         watch_cycle_s: watchCycleS(s.kind, pt, s.devices.find((d) => d.device_id === pt.device_id)),
         calibration: cal && Date.now() < cal.until ? { started_at: isoInZone(cal.started_at, s.time_zone), until: isoInZone(cal.until, s.time_zone), by: cal.by, note: cal.note ?? null } : null,
+        ...(pt.tag !== undefined ? { tag: pt.tag } : {}),
+        ...(pt.hazard_code !== undefined ? { hazard_code: pt.hazard_code } : {}),
+        ...(pt.derive ? { derived: { kind: pt.derive.kind, from: pt.derive.from } } : {}),
+        ...(pt.linkage ? { power_off_scope: powerOffScope(pt) } : {}),
+        ...(pt.shutoff ? { shutoff: { valves: pt.shutoff.valves, position_point: pt.shutoff.position_point ?? null, trip_levels: pt.shutoff.trip_levels } } : {}),
         last: last ? { ts: isoInZone(last.ts, s.time_zone), value: knownOrNull(last.value), status: last.status } : null,
       };
     });
