@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.js';
 import { siteRoutes } from './routes/sites.js';
 import { consoleRoutes } from './routes/console.js';
 import { whoamiRoutes } from './routes/whoami.js';
+import { exportRoutes } from './routes/export.js';
 
 export type { ApiDeps };
 
@@ -64,6 +65,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.personnel) await app.register(personnelRoutes(deps, deps.personnel, auth), { prefix: '/api/v1' });
   if (deps.calibration) await app.register(calibrationRoutes(deps, deps.calibration, auth), { prefix: '/api/v1' });
   if (deps.commandOutput) await app.register(outputRoutes(deps, deps.commandOutput, auth), { prefix: '/api/v1' });
+  if (deps.nationalFiles) await app.register(exportRoutes(deps.nationalFiles, auth), { prefix: '/api/v1' });
   await app.register(consoleRoutes());
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -98,6 +98,7 @@ export class SqliteStore {
   private logHead: string;
   private readonly stmt;
   private encoder?: OutboxEncoder;
+  private readonly commitHooks: ((stored: Batch) => void)[] = [];
   private deviceOf: (site_id: string, point_id: string) => string | undefined = () => undefined;
   private outboxBytesNow = 0;
   private outboxLinesNow = 0;
@@ -153,6 +154,11 @@ export class SqliteStore {
   /** From now on every committed batch also enters the outbox (same transaction). */
   setOutboxEncoder(encoder: OutboxEncoder): void {
     this.encoder = encoder;
+  }
+
+  /** Runs inside every commit's transaction with what it stored: the uplink queues (src/uplink/queue.ts, issue 17). */
+  addCommitHook(hook: (stored: Batch) => void): void {
+    this.commitHooks.push(hook);
   }
 
   /** Names the device of a point in `duplicate_timestamp` dead letters (readings carry no device). */
@@ -213,6 +219,7 @@ export class SqliteStore {
       for (const r of refused) this.insertDeadLetter(r.deadLetter);
       const inserted = notInserted.size === 0 ? batch : { ...batch, readings: batch.readings.filter((_, i) => !notInserted.has(i)) };
       if (this.encoder) outbox = this.addToOutbox(this.encoder(inserted));
+      for (const hook of this.commitHooks) hook(inserted);
       return batch.events.map((e) => {
         this.putAlarm(e.alarm);
         const row = { alarm_id: e.alarm.alarm_id, site_id: e.alarm.site_id, event: e.event, at: e.at, body: JSON.stringify(e.alarm) };
