@@ -65,18 +65,19 @@ export function memEncoder(cfg: MemUplinkConfig, index: SiteIndex, allowed: (sit
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { dataId: randomUUID(), site_id: r.site_id, ts: r.ts, backfilled, datas: [] }));
       const valid = !Number.isNaN(r.value) && (r.status & INVALID_BITS) === 0;
-      g.datas.push({ quotaId, value: Number.isNaN(r.value) ? null : r.value, isValid: valid });
+      g.datas.push({ quotaId, value: valid ? r.value : null, isValid: valid }); // an invalid value is never sent as a number
     }
     const rows = [...groups.values()].map((g) => ({ kind: 'real', body: JSON.stringify(g) }));
     for (const e of stored.events) {
       const a = e.alarm;
-      if (!sites.has(a.site_id) || !ALARM_EVENTS.has(e.event) || a.point_id === undefined || !allowed(a.site_id, a.point_id)) continue;
+      // limit alarms only (the message carries a threshold); faults reach the regulator as isValid: false in the real-time data
+      if (!sites.has(a.site_id) || !ALARM_EVENTS.has(e.event) || !a.limit || a.point_id === undefined || !allowed(a.site_id, a.point_id)) continue;
       const quotaId = index.point(a.site_id, a.point_id)?.quota_id;
       if (!quotaId) continue;
-      const alarmType = a.limit ? `${a.limit.direction === 'high' ? 'hi' : 'lo'}:${a.level}` : a.type; // no confirmed spec values (standards.md §5.4)
+      const alarmType = `${a.limit.direction === 'high' ? 'hi' : 'lo'}:${a.level}`; // no confirmed spec values (standards.md §5.4): direction and level
       const msg: QueuedAlarm = {
         dataId: randomUUID(), site_id: a.site_id, ts: a.raised_at,
-        alarms: [{ quotaId, value: Number.isFinite(a.value) ? a.value : null, alarmType, threshold: a.limit?.set ?? null, alarmTime: compactTime(a.raised_at, index.timeZone(a.site_id)) }],
+        alarms: [{ quotaId, value: Number.isFinite(a.value) ? a.value : null, alarmType, threshold: a.limit.set, alarmTime: compactTime(a.raised_at, index.timeZone(a.site_id)) }],
       };
       rows.push({ kind: 'alarm', body: JSON.stringify(msg) });
     }

@@ -45,7 +45,7 @@ async function publishAll(client: MqttClient, from: number, to: number, t0: numb
 }
 
 describe('upstream MQTT uplink', () => {
-  it('sends live data, keeps it while the broker is down, and back-fills it once the broker is back', async () => {
+  it('sends live data, keeps it while the broker is down, and back-fills it once the broker is back', { timeout: 90_000 }, async () => {
     const port = await freePort();
     const broker: MosquittoBroker = await startMosquitto(mkdtempSync(join(tmp, 'mq-')), port, '');
     cleanups.push(() => broker.destroy());
@@ -73,6 +73,7 @@ describe('upstream MQTT uplink', () => {
     expect(metrics).toMatch(/anjian_uplink_backlog_rows\{uplink_id="county",kind="mqtt"\} 100/);
 
     await broker.start();
+    await eventually(async () => (await gw.api('/readyz')).body.details.uplinks.county.connected, 10_000, 'the uplink to reconnect');
     await publishAll(dev, 150, 170, t0); // live data while the back-log drains
     await eventually(() => new Set(plat.readings().map((r) => r.ts)).size >= 170, 20_000, 'all 170 readings upstream');
     const all = plat.readings();
@@ -90,7 +91,7 @@ describe('upstream MQTT uplink', () => {
     await eventually(async () => (await gw.api('/readyz')).body.details.uplinks.county.backlog_rows === 0, 5000, 'the queue to empty');
   });
 
-  it('loses nothing and sends nothing twice across a SIGKILL with a back-log', async () => {
+  it('loses nothing and sends nothing twice across a SIGKILL with a back-log', { timeout: 90_000 }, async () => {
     const port = await freePort();
     const broker = await startMosquitto(mkdtempSync(join(tmp, 'mq-')), port, '');
     cleanups.push(() => broker.destroy());
