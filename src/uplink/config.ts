@@ -63,9 +63,37 @@ export const MemUplinkSchema = z
   })
   .strict();
 
-export const UplinkSchema = z.discriminatedUnion('kind', [MqttUplinkSchema, MemUplinkSchema]);
+const FILE_TYPES = ['CDDY', 'FZDY', 'CDSS', 'YCBJ', 'TJSJ'] as const;
+
+export const FilesUplinkSchema = z
+  .object({
+    ...common,
+    kind: z.literal('files'),
+    dir: z.string().min(1).optional().describe("a local directory (e.g. the regulator's mounted share) the files are dropped into"),
+    ftp: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535).default(21),
+        user: z.string().default('anonymous'),
+        password: z.string().default(''),
+        dir: z.string().default('/').describe('remote directory'),
+        secure: z.boolean().default(false).describe('explicit FTPS (AUTH TLS)'),
+      })
+      .strict()
+      .optional()
+      .describe("the regulator's FTP server"),
+    types: z.array(z.enum(FILE_TYPES)).default([...FILE_TYPES]),
+    realtime_interval_s: z.number().int().min(1).max(3600).default(30).describe('CDSS every cycle'),
+    definitions_interval_s: z.number().int().min(60).max(86400).default(86400).describe('CDDY and FZDY when the definitions change and at least this often'),
+    timeout_ms: z.number().int().min(100).default(10_000),
+  })
+  .strict()
+  .refine((c) => (c.dir === undefined) !== (c.ftp === undefined), 'give exactly one of dir, ftp');
+
+export const UplinkSchema = z.discriminatedUnion('kind', [MqttUplinkSchema, MemUplinkSchema, FilesUplinkSchema]);
 
 export type UplinkConfig = z.output<typeof UplinkSchema>;
 export type MqttUplinkConfig = z.output<typeof MqttUplinkSchema>;
 export type MemUplinkConfig = z.output<typeof MemUplinkSchema>;
+export type FilesUplinkConfig = z.output<typeof FilesUplinkSchema>;
 export type NetworkingConfig = z.output<typeof NetworkingSchema>;

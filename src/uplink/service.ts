@@ -11,6 +11,7 @@ import type { SqliteStore } from '../store/sqlite-store.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
 import type { UplinkConfig } from './config.js';
+import { FileUplink } from './file-uplink.js';
 import { MemUplinkTransport, memEncoder } from './mem-uplink.js';
 import { MqttUplinkTransport, mqttEncoder } from './mqtt-uplink.js';
 import { NationalFiles } from './national/files.js';
@@ -31,7 +32,7 @@ export interface UplinkDeps {
 
 export class Uplinks {
   readonly files: NationalFiles;
-  readonly runners: UplinkRunner[] = [];
+  readonly runners: (UplinkRunner | FileUplink)[] = [];
   private readonly gauges;
 
   constructor(private readonly deps: UplinkDeps) {
@@ -46,10 +47,10 @@ export class Uplinks {
       refused: new Gauge({ name: 'anjian_uplink_simulated_refused', help: 'simulated readings and alarm events not sent (the uplink is not a test target)', labelNames: ['uplink_id', 'kind'], registers: [registry] }),
     };
     if (!uplinks.length) return;
-    const queue = UplinkQueue.attach(deps.store);
+    const queue = uplinks.some((u) => u.kind !== 'files') ? UplinkQueue.attach(deps.store) : undefined;
     for (const cfg of uplinks) {
-      const runner = this.runner(cfg, queue);
-      this.runners.push(runner);
+      if (cfg.kind === 'files') this.runners.push(new FileUplink(cfg, { index: deps.index, store: deps.store, files: this.files, dataDir: deps.config.gateway.data_dir, log: deps.log.child({ uplink_id: cfg.uplink_id }) }));
+      else this.runners.push(this.runner(cfg, queue as UplinkQueue));
     }
   }
 
@@ -86,7 +87,7 @@ export class Uplinks {
     await Promise.all(this.runners.map((r) => r.stop()));
   }
 
-  private runner(cfg: UplinkConfig, queue: UplinkQueue): UplinkRunner {
+  private runner(cfg: Exclude<UplinkConfig, { kind: 'files' }>, queue: UplinkQueue): UplinkRunner {
     const log = this.deps.log.child({ uplink_id: cfg.uplink_id });
     let runner: UplinkRunner | undefined;
     // simulated data never goes upward as real: only a test target takes it (issue 17 point 5)

@@ -30,6 +30,8 @@ export interface BuildOptions {
   /** YCBJ and TJSJ: the span covered (default YCBJ the last 24 h, TJSJ the last complete 5 minutes). */
   from?: number;
   to?: number;
+  /** YCBJ: exactly these alarms (the ones that changed since the last file) instead of a span. */
+  alarms?: Alarm[];
 }
 
 export class FileError extends Error {
@@ -72,6 +74,7 @@ export class NationalFiles {
       case 'CDSS':
         return site.points.map((point) => this.realtime(site, point, ctx.at));
       case 'YCBJ':
+        if (opts.alarms) return opts.alarms.filter((a) => this.isAbnormal(site, a)).map((a) => ({ point: site.points.find((p) => p.point_id === a.point_id), alarm: a, ended_at: a.cleared_at }));
         return this.abnormal(site, opts.from ?? ctx.at - DAY, opts.to ?? ctx.at);
       case 'TJSJ':
         return this.statistics(site, opts, ctx.at);
