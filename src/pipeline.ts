@@ -67,7 +67,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const order = new ReadingOrder(store);
   const status = new DeviceStatusBoard(index.allDevices(), store.deadLetterCounts());
   const latest = new LatestValues(store);
-  const uplinks = new Uplinks({ config, index, store, status, metrics, log: log.child({ component: 'uplink' }) }); // its queues fill in every commit from here on
+  const uplinks = new Uplinks({ config, index, store, status, metrics, newId: randomUUID, log: log.child({ component: 'uplink' }) }); // its queues fill in every commit from here on
   // 2. the commit path: group commits, then the alarm fan-out
   let broker: MqttBroker | undefined;
   let storeOk = true;
@@ -100,7 +100,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   // 4. sinks and scheduled work
   const influx = config.gateway.influx ? startInfluxSink(config, store, index, metrics, log.child({ component: 'influx' })) : undefined;
   const timers = startAlarmTimers(
-    [(now) => desk.check(now), (now) => calibration.expire(now), (now) => (influx ? desk.parts.backlog.step(influx.fill(), now) : [])],
+    [(now) => desk.check(now), (now) => calibration.expire(now), (now) => (influx ? desk.parts.backlog.step(influx.fill(), now) : []), (now) => uplinks.backlogStep(now)],
     commitEvents,
     (err) => log.error({ component: 'alarm-timers', err: err.message }, 'alarm timer check failed'),
   );

@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import type { SiteIndex } from '../config/site-index.js';
 import type { DeviceStatusBoard } from '../ingest/device-status.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
+import type { AlarmEvent } from '../domain/types.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
 import type { UplinkConfig } from './config.js';
@@ -16,6 +17,7 @@ import { MemUplinkTransport, memEncoder } from './mem-uplink.js';
 import { MqttUplinkTransport, mqttEncoder } from './mqtt-uplink.js';
 import { NationalFiles } from './national/files.js';
 import { type FiveMinuteStats, StoreFiveMinuteStats } from './national/stats.js';
+import { UplinkBacklogAlarms } from './backlog-alarm.js';
 import { UplinkQueue } from './queue.js';
 import { type UplinkState, UplinkRunner } from './runner.js';
 
@@ -26,6 +28,7 @@ export interface UplinkDeps {
   status: DeviceStatusBoard;
   metrics: Metrics;
   log: Logger;
+  newId: () => string;
   /** The 5-minute statistics of TJSJ; default computed from the store's readings. */
   stats?: FiveMinuteStats;
 }
@@ -34,6 +37,7 @@ export class Uplinks {
   readonly files: NationalFiles;
   readonly runners: (UplinkRunner | FileUplink)[] = [];
   private readonly gauges;
+  private readonly backlog: UplinkBacklogAlarms;
 
   constructor(private readonly deps: UplinkDeps) {
     this.files = new NationalFiles({ index: deps.index, store: deps.store, stats: deps.stats ?? new StoreFiveMinuteStats(deps.store) });
@@ -46,6 +50,7 @@ export class Uplinks {
       sent: new Gauge({ name: 'anjian_uplink_sent', help: 'messages the server acknowledged since start', labelNames: ['uplink_id', 'kind'], registers: [registry] }),
       refused: new Gauge({ name: 'anjian_uplink_simulated_refused', help: 'simulated readings and alarm events not sent (the uplink is not a test target)', labelNames: ['uplink_id', 'kind'], registers: [registry] }),
     };
+    this.backlog = new UplinkBacklogAlarms(uplinks, deps.newId, (id) => deps.store.getAlarm(id), uplinks.length ? deps.store.activeAlarms() : []);
     if (!uplinks.length) return;
     const queue = uplinks.some((u) => u.kind !== 'files') ? UplinkQueue.attach(deps.store) : undefined;
     for (const cfg of uplinks) {
@@ -61,6 +66,11 @@ export class Uplinks {
   /** After each group commit: live data goes out at once. */
   committed(): void {
     for (const r of this.runners) r.kick();
+  }
+
+  /** The alarm timers' tick: backlog alarms of the uplinks (events for the caller to commit). */
+  backlogStep(now: number): AlarmEvent[] {
+    return this.runners.length ? this.backlog.step(this.states(), now) : [];
   }
 
   states(): UplinkState[] {

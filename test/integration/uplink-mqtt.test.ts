@@ -24,8 +24,8 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const withUplink = (port: number) =>
-  fixture('secure.yaml').replace('log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: county, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up, sites: ['${MINE}'] }`);
+const withUplink = (port: number, extra = '') =>
+  fixture('secure.yaml').replace('log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: county, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up, sites: ['${MINE}']${extra} }`);
 
 /** The platform side: a persistent QoS 1 subscription on the upstream broker, keeping every message. */
 async function platform(port: number, id: string) {
@@ -50,7 +50,7 @@ describe('upstream MQTT uplink', () => {
     const broker: MosquittoBroker = await startMosquitto(mkdtempSync(join(tmp, 'mq-')), port, '');
     cleanups.push(() => broker.destroy());
     const plat = await platform(port, 'county-platform-1');
-    const gw: TestGateway = await startTestGateway(withUplink(port));
+    const gw: TestGateway = await startTestGateway(withUplink(port, ', max_backlog_age_s: 2'));
     cleanups.push(() => gw.cleanup());
     const dev = await connectMqtt(gw.mqttPort, { username: 'mine1-gd-01', password: 'gd01-secret-pw' });
     cleanups.push(() => dev.endAsync(true));
@@ -72,6 +72,9 @@ describe('upstream MQTT uplink', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${gw.httpPort}/metrics`)).text();
     expect(metrics).toMatch(/anjian_uplink_backlog_rows\{uplink_id="county",kind="mqtt"\} 100/);
 
+    // a back-log older than its bound is an alarm, like the InfluxDB outbox's
+    const backlogAlarm = () => gw.api(`/api/v1/alarms?site_id=${MINE}&state=all`, { token: 'test-admin-token' }).then((r) => r.body.find((a: any) => a.type === 'sink_backlog' && a.device_id === 'uplink:county'));
+    expect(await eventually(backlogAlarm, 10_000, 'the uplink backlog alarm')).toMatchObject({ state: 'active_unacked', level: 'orange' });
     await broker.start();
     await eventually(async () => (await gw.api('/readyz')).body.details.uplinks.county.connected, 10_000, 'the uplink to reconnect');
     await publishAll(dev, 150, 170, t0); // live data while the back-log drains
@@ -89,6 +92,7 @@ describe('upstream MQTT uplink', () => {
     }
     expect(all.filter((r) => Math.round((Date.parse(r.ts) - t0) / 1000) < 50).every((r) => !r.backfill)).toBe(true);
     await eventually(async () => (await gw.api('/readyz')).body.details.uplinks.county.backlog_rows === 0, 5000, 'the queue to empty');
+    expect(await eventually(async () => (await backlogAlarm())?.cleared_at && backlogAlarm(), 5000, 'the backlog alarm to clear')).toMatchObject({ state: 'cleared_unacked' });
   });
 
   it('loses nothing and sends nothing twice across a SIGKILL with a back-log', { timeout: 90_000 }, async () => {
