@@ -41,29 +41,34 @@ interface QueuedReal {
   site_id: string;
   ts: number;
   backfilled: boolean;
+  /** Only on a test target: the data is simulated (a field of the gateway's own, not of the published message). */
+  simulated?: true | boolean;
   datas: { quotaId: string; value: number | null; isValid: boolean }[];
 }
 
 interface QueuedAlarm {
   dataId: string;
+  simulated?: boolean;
   site_id: string;
   ts: number;
   alarms: { quotaId: string; value: number | null; alarmType: string; threshold: number | null; alarmTime: string }[];
 }
 
 /** Readings of points with a quota_id, one real-time message per site and time; alarm events of them. */
-export function memEncoder(cfg: MemUplinkConfig, index: SiteIndex, allowed: (site_id: string, point_id: string | undefined) => boolean) {
+export function memEncoder(cfg: MemUplinkConfig, index: SiteIndex, allowed: (site_id: string, point_id: string | undefined) => boolean | 'simulated') {
   const sites = new Set(cfg.sites);
   return (stored: Batch) => {
     const groups = new Map<string, QueuedReal>();
     for (const r of stored.readings) {
-      if (!sites.has(r.site_id) || !allowed(r.site_id, r.point_id)) continue;
+      const ok = sites.has(r.site_id) && allowed(r.site_id, r.point_id);
+      if (!ok) continue;
       const quotaId = index.point(r.site_id, r.point_id)?.quota_id;
       if (!quotaId) continue;
       const backfilled = (r.status & STATUS.BACKFILL) !== 0;
-      const key = `${r.site_id}\u0000${r.ts}\u0000${backfilled}`;
+      const simulated = ok === 'simulated';
+      const key = `${r.site_id}\u0000${r.ts}\u0000${backfilled}\u0000${simulated}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { dataId: randomUUID(), site_id: r.site_id, ts: r.ts, backfilled, datas: [] }));
+      if (!g) groups.set(key, (g = { dataId: randomUUID(), site_id: r.site_id, ts: r.ts, backfilled, ...(simulated ? { simulated } : {}), datas: [] }));
       const valid = !Number.isNaN(r.value) && (r.status & INVALID_BITS) === 0;
       g.datas.push({ quotaId, value: valid ? r.value : null, isValid: valid }); // an invalid value is never sent as a number
     }
@@ -71,12 +76,13 @@ export function memEncoder(cfg: MemUplinkConfig, index: SiteIndex, allowed: (sit
     for (const e of stored.events) {
       const a = e.alarm;
       // limit alarms only (the message carries a threshold); faults reach the regulator as isValid: false in the real-time data
-      if (!sites.has(a.site_id) || !ALARM_EVENTS.has(e.event) || !a.limit || a.point_id === undefined || !allowed(a.site_id, a.point_id)) continue;
+      const ok = sites.has(a.site_id) && ALARM_EVENTS.has(e.event) && a.limit !== undefined && a.point_id !== undefined && allowed(a.site_id, a.point_id);
+      if (!ok || !a.limit || a.point_id === undefined) continue;
       const quotaId = index.point(a.site_id, a.point_id)?.quota_id;
       if (!quotaId) continue;
       const alarmType = `${a.limit.direction === 'high' ? 'hi' : 'lo'}:${a.level}`; // no confirmed spec values (standards.md §5.4): direction and level
       const msg: QueuedAlarm = {
-        dataId: randomUUID(), site_id: a.site_id, ts: a.raised_at,
+        dataId: randomUUID(), site_id: a.site_id, ts: a.raised_at, ...(ok === 'simulated' ? { simulated: true } : {}),
         alarms: [{ quotaId, value: Number.isFinite(a.value) ? a.value : null, alarmType, threshold: a.limit.set, alarmTime: compactTime(a.raised_at, index.timeZone(a.site_id)) }],
       };
       rows.push({ kind: 'alarm', body: JSON.stringify(msg) });
@@ -92,7 +98,7 @@ export function innerMessage(row: QueueRow, backfill: boolean, cfg: MemUplinkCon
   const enterpriseId = site?.networking.enterprise_code ?? site?.networking.mine_code ?? q.site_id;
   const gatewayId = site?.networking.gateway_code ?? `${enterpriseId}01`;
   const head = { dataId: q.dataId, enterpriseId, gatewayId, collectTime: compactTime(q.ts, index.timeZone(q.site_id)) };
-  if (row.kind === 'alarm') return { dataId: q.dataId, inner: { ...head, dataType: 'alarm', alarms: (q as QueuedAlarm).alarms } };
+  if (row.kind === 'alarm') return { dataId: q.dataId, inner: { ...head, dataType: 'alarm', ...((q as QueuedAlarm).simulated ? { simulated: true } : {}), alarms: (q as QueuedAlarm).alarms } };
   const real = q as QueuedReal;
   return {
     dataId: q.dataId,
@@ -101,6 +107,7 @@ export function innerMessage(row: QueueRow, backfill: boolean, cfg: MemUplinkCon
       dataType: 'real',
       isConnectDataSource: real.datas.some((d) => d.isValid),
       reportType: backfill || real.backfilled ? 'continues' : 'report',
+      ...(real.simulated ? { simulated: true } : {}),
       datas: real.datas,
     },
   };

@@ -20,17 +20,20 @@ import type { UplinkTransport } from './runner.js';
 const RECONNECT_MS = 1000;
 
 /** Readings of the uplink's sites and every alarm event of them, as queue rows. */
-export function mqttEncoder(cfg: MqttUplinkConfig, index: SiteIndex, allowed: (site_id: string, point_id: string | undefined) => boolean) {
+/** `allowed`: false leaves a reading or event out (simulated, not a test target); 'simulated' sends it marked so. */
+export function mqttEncoder(cfg: MqttUplinkConfig, index: SiteIndex, allowed: (site_id: string, point_id: string | undefined) => boolean | 'simulated') {
   const sites = new Set(cfg.sites);
   return (stored: Batch) => {
     const rows: { kind: string; body: string }[] = [];
     for (const r of stored.readings) {
-      if (!sites.has(r.site_id) || !allowed(r.site_id, r.point_id)) continue;
-      rows.push({ kind: 'reading', body: JSON.stringify([r.site_id, r.point_id, r.ts, Number.isNaN(r.value) ? null : r.value, r.status]) });
+      const ok = sites.has(r.site_id) && allowed(r.site_id, r.point_id);
+      if (!ok) continue;
+      rows.push({ kind: 'reading', body: JSON.stringify([r.site_id, r.point_id, r.ts, Number.isNaN(r.value) ? null : r.value, r.status, ...(ok === 'simulated' ? [1] : [])]) });
     }
     for (const e of stored.events) {
-      if (!sites.has(e.alarm.site_id) || !allowed(e.alarm.site_id, e.alarm.point_id)) continue;
-      rows.push({ kind: 'alarm', body: JSON.stringify(eventToWire(e, index.timeZone(e.alarm.site_id))) });
+      const ok = sites.has(e.alarm.site_id) && allowed(e.alarm.site_id, e.alarm.point_id);
+      if (!ok) continue;
+      rows.push({ kind: 'alarm', body: JSON.stringify({ ...eventToWire(e, index.timeZone(e.alarm.site_id)), ...(ok === 'simulated' ? { simulated: true } : {}) }) });
     }
     return rows;
   };
@@ -82,9 +85,9 @@ export class MqttUplinkTransport implements UplinkTransport {
     let topic: string;
     let payload: Record<string, unknown>;
     if (row.kind === 'reading') {
-      const [site_id, point_id, ts, value, status] = JSON.parse(row.body) as [string, string, number, number | null, number];
+      const [site_id, point_id, ts, value, status, simulated] = JSON.parse(row.body) as [string, string, number, number | null, number, 1?];
       topic = `${this.cfg.topic_prefix}/${site_id}/readings`;
-      payload = { msg_id, site_id, point_id, ts: isoInZone(ts, this.index.timeZone(site_id)), value, status, ...(backfill || status & STATUS.BACKFILL ? { backfill: true } : {}) };
+      payload = { msg_id, site_id, point_id, ts: isoInZone(ts, this.index.timeZone(site_id)), value, status, ...(backfill || status & STATUS.BACKFILL ? { backfill: true } : {}), ...(simulated ? { simulated: true } : {}) };
     } else {
       const alarm = JSON.parse(row.body) as { site_id: string };
       topic = `${this.cfg.topic_prefix}/${alarm.site_id}/alarms`;

@@ -101,12 +101,14 @@ export class Uplinks {
     const log = this.deps.log.child({ uplink_id: cfg.uplink_id });
     let runner: UplinkRunner | undefined;
     // simulated data never goes upward as real: only a test target takes it (issue 17 point 5)
-    const allowed = (site_id: string, point_id: string | undefined): boolean => {
-      if (cfg.test_target || point_id === undefined) return true;
+    const allowed = (site_id: string, point_id: string | undefined): boolean | 'simulated' => {
+      if (point_id === undefined) return true;
       const device_id = this.deps.index.point(site_id, point_id)?.device_id;
       const simulated = device_id !== undefined && this.deps.status.get(site_id, device_id)?.simulated === true;
-      if (simulated && runner) runner.counters.refused_simulated++;
-      return !simulated;
+      if (!simulated) return true;
+      if (cfg.test_target) return 'simulated'; // sent, marked simulated
+      if (runner) runner.counters.refused_simulated++;
+      return false;
     };
     if (cfg.kind === 'mqtt') {
       queue.register(cfg.uplink_id, mqttEncoder(cfg, this.deps.index, allowed));

@@ -125,6 +125,30 @@ describe('upstream MQTT uplink', () => {
   });
 });
 
+describe('simulated data upward', () => {
+  it('is refused by a real target and sent marked simulated to a test target', async () => {
+    const port = await freePort();
+    const broker = await startMosquitto(mkdtempSync(join(tmp, 'mq-')), port, '');
+    cleanups.push(() => broker.destroy());
+    const plat = await platform(port, 'county-platform-3');
+    const gw = await startTestGateway(
+      fixture('secure.yaml').replace('log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: county, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up, sites: ['${MINE}'] }\n    - { uplink_id: lab, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up/lab, test_target: true, sites: ['${MINE}'] }`),
+    );
+    cleanups.push(() => gw.cleanup());
+    const dev = await connectMqtt(gw.mqttPort, { username: 'mine1-gd-01', password: 'gd01-secret-pw' });
+    cleanups.push(() => dev.endAsync(true));
+    await eventually(async () => { const u = (await gw.api('/readyz')).body.details?.uplinks; return u?.county?.connected && u?.lab?.connected; }, 10_000, 'both uplinks to connect');
+    const t0 = Date.now() - 60_000;
+    for (let i = 0; i < 10; i++) await dev.publishAsync(`site/${MINE}/dev/gd-01/up`, JSON.stringify({ ts: t0 + i * 1000, simulated: true, values: { ch4: 0.2 } }), { qos: 1 });
+    await eventually(() => plat.got.filter((m) => m.topic === `up/lab/${MINE}/readings`).length >= 10, 10_000, 'the test target to get the simulated readings');
+    expect(plat.got.filter((m) => m.topic === `up/lab/${MINE}/readings`).every((m) => m.json.simulated === true)).toBe(true);
+    expect(plat.got.filter((m) => m.topic === `up/${MINE}/readings`)).toEqual([]);
+    const state = (await gw.api('/readyz')).body.details.uplinks;
+    expect(state.county).toMatchObject({ test_target: false, refused_simulated: 10, backlog_rows: 0 });
+    expect(state.lab).toMatchObject({ test_target: true, refused_simulated: 0 });
+  });
+});
+
 function startCli(config: string): Promise<{ proc: ChildProcess; mqtt: number }> {
   const proc = spawn(process.execPath, [CLI, 'start', '--config', config, '--http-port', '0', '--mqtt-port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   cleanups.push(() => proc.kill('SIGKILL'));
