@@ -112,7 +112,7 @@ export class NationalFiles {
   }
 
   private statistics(site: SiteConfig, opts: BuildOptions, at: number): StatRow[] {
-    const to = opts.to ?? Math.floor(at / FIVE_MINUTES) * FIVE_MINUTES;
+    const to = Math.min(opts.to ?? Number.POSITIVE_INFINITY, Math.floor(at / FIVE_MINUTES) * FIVE_MINUTES); // windows complete at the file's time only
     const from = opts.from ?? to - FIVE_MINUTES;
     const out: StatRow[] = [];
     for (const point of site.points) {
