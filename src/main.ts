@@ -9,11 +9,13 @@ import { busKeyOf } from './config/modbus-check.js';
 import { isModbusProfile } from './decode/profile.js';
 import type { EndpointOverride } from './ingest/modbus-poll.js';
 import { influxFromUrl } from './config/influx-url.js';
-import { loadConfig } from './config/load.js';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, formatProblem, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import type { ScenarioName } from '../simulators/run.js';
-import { startGateway } from './pipeline.js';
-import { createLogger } from './util/log.js';
+import { type ReloadResult, type RunningGateway, startGateway } from './pipeline.js';
+import { createLogger, type Logger } from './util/log.js';
 
 export interface StartFlags {
   config: string;
@@ -74,7 +76,7 @@ export async function runGateway(flags: StartFlags): Promise<void> {
   const slaves = sim.enabled
     ? await startSimulatedSlaves(config, { scenario: sim.scenario, interval_ms: sim.interval_ms, configuredPorts: false, log: (msg) => log.info({ component: 'simulators' }, msg) })
     : undefined;
-  const gateway = await startGateway(config, log, { modbusEndpoints: slaves?.endpoints });
+  const gateway: RunningGateway = await startGateway(config, log, { modbusEndpoints: slaves?.endpoints, reloadSource: (actor) => reloadFromFile(gateway, flags, actor, log) });
   const simulators = sim.enabled
     ? await startSimulators({
         config,
@@ -93,10 +95,31 @@ export async function runGateway(flags: StartFlags): Promise<void> {
     await simulators?.stop();
     await gateway.stop();
     await slaves?.stop();
+    rmSync(pidFile(config.gateway.data_dir), { force: true });
     log.info('stopped');
     log.flush();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  // hot reload (anjian reload sends it): the file is read again; an invalid one is refused and the running config kept
+  process.on('SIGHUP', () => void reloadFromFile(gateway, flags, 'SIGHUP', log));
+  writeFileSync(pidFile(config.gateway.data_dir), `${process.pid}\n`);
+}
+
+/** Where `anjian reload` finds the running gateway's process id. */
+export const pidFile = (dataDir: string): string => join(dataDir, 'anjian.pid');
+
+/** Loads the config file again with the start flags and applies it; problems are logged as `path: message` lines. */
+export async function reloadFromFile(gateway: RunningGateway, flags: StartFlags, actor: string, log: Logger): Promise<ReloadResult | { applied: false; problems: string[] }> {
+  try {
+    const result = await gateway.reload(loadConfig(flags.config, applyFlags(flags)), actor);
+    if (result.restart_needed.length) log.warn({ component: 'reload', restart_needed: result.restart_needed }, `config not reloaded: ${result.restart_needed.join(', ')} change only with a restart`);
+    return result;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const problems = err.problems.map(formatProblem);
+    log.error({ component: 'reload', problems }, `config not reloaded, the running one is kept:\n${problems.join('\n')}`);
+    return { applied: false, problems };
+  }
 }

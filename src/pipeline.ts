@@ -18,8 +18,10 @@ import { CalibrationControl } from './alarms/calibration-control.js';
 import type { AlarmDesk } from './alarms/desk.js';
 import { buildAlarmDesk } from './alarms/desk-plan.js';
 import { buildApp } from './api/app.js';
+import { type ConfigChange, diffConfig, restartOnly } from './config/diff.js';
 import type { Config } from './config/schema.js';
-import type { AlarmEvent } from './domain/types.js';
+import { clearAlarm } from './alarms/alarm-record.js';
+import type { Alarm, AlarmEvent } from './domain/types.js';
 import { SiteIndex } from './config/site-index.js';
 import { DeviceStatusBoard } from './ingest/device-status.js';
 import { IngestFlow } from './ingest/flow.js';
@@ -28,6 +30,8 @@ import type { EndpointOverride } from './ingest/modbus-poll.js';
 import { ModbusDevices } from './ingest/modbus-devices.js';
 import { ReadingOrder } from './ingest/reading-order.js';
 import { startAlarmTimers } from './jobs/alarm-timers.js';
+import { startStatsJob } from './jobs/stats.js';
+import { StatsBook } from './stats/stats-book.js';
 import { PersonnelService } from './personnel/service.js';
 import { AlarmHub } from './sinks/alarm-hub.js';
 import { startInfluxSink } from './sinks/influx-sink.js';
@@ -46,12 +50,23 @@ import { type Metrics, createMetrics } from './util/metrics.js';
 export interface RunningGateway {
   httpPort: number;
   mqttPort: number;
+  /** Applies a new config without a restart (SIGHUP, `anjian reload`, POST /api/v1/admin/reload). */
+  reload(next: Config, actor: string): Promise<ReloadResult>;
   stop(): Promise<void>;
+}
+
+export interface ReloadResult {
+  applied: boolean;
+  changes: ConfigChange[];
+  /** Settings that differ but are read only at start; when any, nothing is applied. */
+  restart_needed: string[];
 }
 
 export interface GatewayOptions {
   /** `site_id/device_id` → where to poll a Modbus device instead of its configured endpoint (simulated slaves on free ports). */
   modbusEndpoints?: ReadonlyMap<string, EndpointOverride>;
+  /** Reads the config again and reloads it (POST /api/v1/admin/reload); without it the endpoint answers 409. */
+  reloadSource?: (actor: string) => Promise<unknown>;
 }
 
 export async function startGateway(config: Config, log: Logger, options: GatewayOptions = {}): Promise<RunningGateway> {
@@ -61,8 +76,11 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const store = new SqliteStore(config.gateway.data_dir);
   store.setDeviceResolver((site_id, point_id) => index.point(site_id, point_id)?.device_id);
   const audit: Audit = (...a) => store.audit(...a);
+  const stats = new StatsBook(store, index); // 5-minute statistics, marked in every commit (issue 14)
   const personnel = new PersonnelService(config, store.db, randomUUID);
-  const desk = buildAlarmDesk({ index, personnel, newId: randomUUID, readingAfter: (s, p, ts) => store.readingAfter(s, p, ts), readingsSince: (s, p, from) => store.rawReadings({ site_id: s, point_id: p, from, to: Number.MAX_SAFE_INTEGER, limit: 1_000_000 }), activeAlarms: store.activeAlarms(), now: Date.now() });
+  const newDesk = (activeAlarms: readonly Alarm[]) =>
+    buildAlarmDesk({ index, personnel, newId: randomUUID, readingAfter: (s, p, ts) => store.readingAfter(s, p, ts), readingsSince: (s, p, from) => store.rawReadings({ site_id: s, point_id: p, from, to: Number.MAX_SAFE_INTEGER, limit: 1_000_000 }), activeAlarms, now: Date.now() });
+  let desk = newDesk(store.activeAlarms());
   const calibration = new CalibrationControl(new CalibrationWindows(store.db), audit);
   const order = new ReadingOrder(store);
   const status = new DeviceStatusBoard(index.allDevices(), store.deadLetterCounts());
@@ -85,10 +103,13 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const commitEvents = (events: AlarmEvent[]) => batcher.add({ readings: [], alarms: [], deadLetters: [], events }, () => {});
   // 3. the ingest flow, its Modbus side and its actions
   const modbusLog = log.child({ component: 'modbus' });
-  const modbus = new ModbusDevices(config, index, options.modbusEndpoints, (cycle) => flow.poll(cycle), modbusLog);
+  const newModbus = (c: Config) => new ModbusDevices(c, index, options.modbusEndpoints, (cycle) => flow.poll(cycle), modbusLog);
+  let modbus = newModbus(config);
+  const outputsOf = (s: string, d: string) => modbus.outputsOf(s, d);
+  const write: ModbusDevices['write'] = (...a) => modbus.write(...a);
   const actuators = new Actuators((s, d) => index.device(s, d)?.transport)
     .register('mqtt', new MqttDownlinkActuator((s, d, json) => broker?.publishDownlink(s, d, json) ?? Promise.reject(new Error('broker not started'))))
-    .register('modbus', new ModbusActuator(modbus.outputsOf, modbus.write));
+    .register('modbus', new ModbusActuator(outputsOf, write));
   const flow = new IngestFlow({
     index, profiles: profileById, status, metrics, latest, desk, order, batcher, log,
     calibration: calibration.board,
@@ -104,6 +125,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     commitEvents,
     (err) => log.error({ component: 'alarm-timers', err: err.message }, 'alarm timer check failed'),
   );
+  const statsJob = startStatsJob(stats, log.child({ component: 'stats' }));
   const retention = startRetention(store, config.gateway.retention, log.child({ component: 'retention' }));
   // 5. the listeners: MQTT, then HTTP, then polling
   const mqttLog = log.child({ component: 'mqtt' });
@@ -112,7 +134,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const mqttPort = await broker.start();
   startup.info(`mqtt listening on ${mqttPort}`);
   const app = await buildApp({
-    index, store, latest, status, hub, metrics, personnel, calibration,
+    index, store, latest, status, hub, metrics, personnel, calibration, stats,
     log: log.child({ component: 'http' }),
     acknowledge: (alarm_id, actor, note) => acknowledge(alarm_id, actor, note, { batcher, desk, store, metrics, hub }),
     readings: influx?.readings ?? new EmbeddedReadings(store),
@@ -126,8 +148,9 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     readinessDetails: () => ({ ...(influx ? { influxdb: influx.details() } : {}), ...(uplinks.runners.length ? { uplinks: uplinks.details() } : {}) }),
     nationalFiles: uplinks.files,
     mqttClients: () => broker?.connectedClients ?? 0,
-    commandOutput: outputCommands({ index, outputsOf: modbus.outputsOf, write: modbus.write, audit, log: modbusLog }),
+    commandOutput: outputCommands({ index, outputsOf, write, audit, log: modbusLog }),
     modbusDevice: (site_id, device_id) => modbus.info(site_id, device_id),
+    ...(options.reloadSource ? { reload: options.reloadSource } : {}),
   });
   await app.listen({ port: config.gateway.http.port, host: config.gateway.http.host });
   const httpPort = (app.server.address() as { port: number }).port;
@@ -136,9 +159,40 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   uplinks.start();
   if (modbus.size) startup.info(`polling ${modbus.size} modbus devices on ${modbus.poller.buses.size} buses`);
 
+  /** Hot reload: the new config's points, limits, devices and tokens, with every change audited; alarm state kept. */
+  async function reload(next: Config, actor: string): Promise<ReloadResult> {
+    const changes = diffConfig(index.config, next);
+    const restart = restartOnly(index.config, next);
+    if (restart.length) return { applied: false, changes: [], restart_needed: restart };
+    commitEvents(desk.parts.backfill.check(Number.POSITIVE_INFINITY)); // open back-fill episodes are stored under the old limits
+    batcher.flush();
+    const before = desk.active();
+    const modbusChanged = JSON.stringify(modbusShape(index.config)) !== JSON.stringify(modbusShape(next));
+    index.reload(next);
+    const kept = new Set(newDesk(before).active().map((a) => a.alarm_id));
+    desk = newDesk(before.filter((a) => kept.has(a.alarm_id))); // no source holds on to an alarm that ends here
+    flow.reconfigure(desk);
+    const now = Date.now();
+    // an alarm whose point or limit the new config no longer has ends now: nothing would ever clear it
+    commitEvents(before.filter((a) => !kept.has(a.alarm_id)).map((a) => ({ event: 'cleared' as const, at: now, alarm: { ...clearAlarm(a, now), note: a.note ?? `cleared by a config reload (${actor}): its point or limit was removed` } })));
+    status.track(index.allDevices(), store.deadLetterCounts());
+    broker?.setAccess(new MqttAccess(next));
+    influx?.reconfigured();
+    if (modbusChanged) {
+      await modbus.poller.stop();
+      modbus = newModbus(next);
+      modbus.poller.start();
+    }
+    for (const c of changes) audit(actor, c.action, c.target, { old: c.old, new: c.new }, now);
+    batcher.flush();
+    log.info({ component: 'reload', actor, changes: changes.length }, `config reloaded: ${changes.length} change(s)`);
+    return { applied: true, changes, restart_needed: [] };
+  }
+
   return {
     httpPort,
     mqttPort,
+    reload,
     async stop() {
       await modbus.poller.stop();
       timers.stop();
@@ -146,6 +200,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
       await broker?.stop();
       commitEvents(desk.parts.backfill.check(Number.POSITIVE_INFINITY)); // open back-fill episodes are stored, not lost
       batcher.flush();
+      statsJob.stop();
       retention.stop();
       await influx?.stop();
       await uplinks.stop();
@@ -185,6 +240,11 @@ function acknowledge(alarm_id: string, actor: string, note: string | undefined, 
   d.metrics.alarmEvents.inc({ event: 'acknowledged' });
   d.hub.dispatch([stored]);
   return result;
+}
+
+/** What decides how the Modbus side polls: when it changes, the poller is restarted. */
+function modbusShape(c: Config) {
+  return c.sites.map((s) => ({ site: s.site_id, devices: s.devices.filter((d) => d.transport === 'modbus'), points: s.points.map((p) => [p.device_id, p.channel]) }));
 }
 
 function refused(e: RefusalEvent, metrics: Metrics, status: DeviceStatusBoard, log: Logger, store: SqliteStore): void {

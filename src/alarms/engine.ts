@@ -38,14 +38,21 @@ export class AlarmEngine implements AlarmSource {
     private readonly newId: () => string,
   ) {}
 
-  /** Reloads the active limit alarms kept by the store, so a restart raises nothing twice. */
+  /**
+   * Reloads the active limit alarms kept by the store, so a restart raises nothing twice. After a
+   * hot reload that moved a threshold, an alarm continues under the limit of the same direction,
+   * level and action (it then clears by the new `clear`); an alarm whose limit is gone is left out.
+   */
   restore(alarms: readonly Alarm[]): void {
     const byKey = new Map(this.points.map((p) => [pointKey(p.site_id, p.point_id), p]));
     for (const alarm of alarms) {
       if (alarm.historical) continue;
       const point = alarm.point_id === undefined ? undefined : byKey.get(pointKey(alarm.site_id, alarm.point_id));
-      const index = point?.limits.findIndex((l) => sameLimit(l, alarm.limit)) ?? -1;
-      if (!point || index < 0) continue;
+      if (!point) continue;
+      const taken = (i: number) => this.phasesOf(point)[i]?.phase === 'active';
+      let index = point.limits.findIndex((l, i) => !taken(i) && sameLimit(l, alarm.limit));
+      if (index < 0) index = point.limits.findIndex((l, i) => !taken(i) && sameKind(l, alarm.limit));
+      if (index < 0) continue;
       this.phasesOf(point)[index] = { phase: 'active', alarm_id: alarm.alarm_id };
       this.active.set(alarm.alarm_id, alarm);
     }
@@ -125,6 +132,11 @@ export class AlarmEngine implements AlarmSource {
     }
     return phases;
   }
+}
+
+/** The same limit with another threshold: what a hot reload that moves `set` or `clear` leaves. */
+function sameKind(a: Limit, b: Limit | undefined): boolean {
+  return !!b && a.direction === b.direction && a.level === b.level && a.action === b.action;
 }
 
 /** The limit a stored alarm was raised by (its comparison included: ≥ and > are two limits). */

@@ -7,6 +7,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Config, TokenConfig } from '../config/schema.js';
+import { tokenScope } from '../regions/scope.js';
 import { secretMatches } from '../util/secrets.js';
 import { ApiError } from './errors.js';
 
@@ -15,7 +16,9 @@ export type Role = TokenConfig['role'];
 export interface Principal {
   name: string;
   role: Role;
+  /** Resolved from the token's `sites` and `regions` (src/regions/scope.ts). */
   sites: readonly string[] | '*';
+  regions?: readonly string[];
 }
 
 /** Told of each login by token: a failure (reason, never the token) or a success. */
@@ -28,8 +31,11 @@ const QUERY_TOKEN = 'access_token';
 
 export class TokenAuth {
   constructor(
-    private readonly tokens: Config['gateway']['tokens'],
+    /** The configured tokens, read at every request (a hot reload changes them). */
+    private readonly tokens: () => Config['gateway']['tokens'],
     private readonly events?: AuthEvents,
+    /** The sites, read at every request, for tokens scoped by `regions` (src/regions/scope.ts). */
+    private readonly config: () => Pick<Config, 'sites'> = () => ({ sites: [] }),
   ) {}
 
   /** The principal of a request, or throws 401. Only the SSE route passes `allowQueryToken`. */
@@ -37,7 +43,7 @@ export class TokenAuth {
     try {
       const found = this.find(this.tokenOf(req, opts.allowQueryToken === true));
       this.events?.succeeded(req);
-      return { name: found.name, role: found.role, sites: found.sites };
+      return { name: found.name, role: found.role, sites: tokenScope(found, this.config()), ...(found.regions ? { regions: found.regions } : {}) };
     } catch (err) {
       if (err instanceof ApiError) this.events?.failed(req, err.message);
       throw err;
@@ -58,7 +64,7 @@ export class TokenAuth {
   }
 
   private find(token: string): TokenConfig {
-    const found = this.tokens.find((t) => secretMatches(token, t.token, t.token_sha256));
+    const found = this.tokens().find((t) => secretMatches(token, t.token, t.token_sha256));
     if (!found) throw new ApiError('unauthorized', 'unknown or revoked token');
     return found;
   }

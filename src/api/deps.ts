@@ -15,6 +15,7 @@ import type { Metrics } from '../util/metrics.js';
 import type { PersonnelService } from '../personnel/service.js';
 import type { CalibrationWindow } from '../alarms/calibration.js';
 import type { NationalFiles } from '../uplink/national/files.js';
+import type { StatsBook } from '../stats/stats-book.js';
 
 export interface ApiDeps {
   index: SiteIndex;
@@ -32,6 +33,8 @@ export interface ApiDeps {
   readinessDetails(): Record<string, unknown>;
   mqttClients(): number;
   log: Logger;
+  /** 5-minute statistics; the statistics and report routes exist when given (src/api/routes/reports.ts). */
+  stats?: StatsBook;
   /** Calibration (标校) windows; the routes exist when given. */
   calibration?: CalibrationApi;
   /** Personnel positioning; the /personnel routes exist when given. */
@@ -42,6 +45,8 @@ export interface ApiDeps {
   nationalFiles?: NationalFiles;
   /** Poll settings and counters of a Modbus device, for GET …/devices. */
   modbusDevice?(site_id: string, device_id: string): Record<string, unknown> | undefined;
+  /** Reads the config file again and applies it (admin); the result says what changed or why not. */
+  reload?(actor: string): Promise<unknown>;
 }
 
 /** What the gateway offers the API for calibration (it audits starts and ends). */

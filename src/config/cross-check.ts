@@ -77,7 +77,7 @@ function checkUsernames(config: Config, report: Report): void {
 function checkTokens(config: Config, report: Report): void {
   const siteIds = new Set(config.sites.map((s) => s.site_id));
   config.gateway.tokens.forEach((t, i) => {
-    if (t.sites === '*') return;
+    if (t.sites === undefined || t.sites === '*') return;
     t.sites.forEach((s, j) => {
       if (!siteIds.has(s)) report(`gateway.tokens[${i}].sites[${j}]`, `unknown site "${s}"`);
     });

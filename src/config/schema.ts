@@ -160,6 +160,10 @@ export const SiteSchema = z
     name: z.string().min(1),
     kind: z.enum(['coal_mine', 'noncoal_mine', 'tailings_pond', 'hazchem']),
     time_zone: z.string().default('Asia/Shanghai'),
+    region_code: z.string().regex(/^\d{6}$/, 'region_code must be a 6-digit administrative division code (GB/T 2260)').optional().describe('administrative division (GB/T 2260: 2 digits province, 2 city, 2 county), e.g. 510821'),
+    enterprise: z.object({ name: z.string().min(1), code: z.string().min(1).optional().describe('unified social credit code (统一社会信用代码)') }).strict().optional().describe('the enterprise that runs the site'),
+    longitude: z.number().min(-180).max(180).optional().describe('CGCS2000 / WGS84 degrees east'),
+    latitude: z.number().min(-90).max(90).optional().describe('CGCS2000 / WGS84 degrees north'),
     devices: z.array(DeviceSchema).default([]),
     points: z.array(PointSchema).default([]),
     personnel: PersonnelSchema.optional().describe('personnel positioning (人员定位): areas, cards, shaft-head stations'),
@@ -174,10 +178,16 @@ export const TokenSchema = z
     token: z.string().min(8).optional(),
     token_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     role: z.enum(['viewer', 'operator', 'regulator', 'admin']),
-    sites: z.union([z.literal('*'), z.array(z.string()).min(1)]),
+    sites: z.union([z.literal('*'), z.array(z.string()).min(1)]).optional().describe('the sites the token may see, or *'),
+    regions: z
+      .array(z.string().regex(/^\d{6}$/, 'a region is a 6-digit GB/T 2260 code, e.g. 510000 (province), 510800 (city), 510821 (county)'))
+      .min(1)
+      .optional()
+      .describe('every site whose region_code falls under one of these divisions (with sites: both)'),
   })
   .strict()
-  .refine((t) => (t.token === undefined) !== (t.token_sha256 === undefined), 'give exactly one of token, token_sha256');
+  .refine((t) => (t.token === undefined) !== (t.token_sha256 === undefined), 'give exactly one of token, token_sha256')
+  .refine((t) => t.sites !== undefined || t.regions !== undefined, 'give sites, regions or both');
 
 export const InfluxSchema = z
   .object({

@@ -1,4 +1,7 @@
-/** Lookups over the frozen config, built once at start: sites, devices, points by device channel. */
+/**
+ * Lookups over the frozen config: sites, devices, points by device channel. Built at start and
+ * rebuilt in place by `reload` (hot reload), so every stage holding the index sees the new config.
+ */
 import type { Config, DeviceConfig, PointConfig, SiteConfig } from './schema.js';
 import { PairMap } from '../util/pair-map.js';
 
@@ -9,7 +12,21 @@ export class SiteIndex {
   /** site_id + device_id → channel → point */
   private readonly byChannel = new PairMap<Map<string, PointConfig>>();
 
-  constructor(readonly config: Config) {
+  constructor(public config: Config) {
+    this.fill(config);
+  }
+
+  /** Takes a new config (hot reload): every lookup answers from it from now on. */
+  reload(config: Config): void {
+    this.config = config;
+    this.sites.clear();
+    this.devices.clear();
+    this.points.clear();
+    this.byChannel.clear();
+    this.fill(config);
+  }
+
+  private fill(config: Config): void {
     for (const site of config.sites) {
       this.sites.set(site.site_id, site);
       for (const d of site.devices) {

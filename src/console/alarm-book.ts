@@ -1,8 +1,10 @@
 /**
  * The alarms the console knows: a snapshot from GET /api/v1/alarms, then every SSE event applied
  * in order (the last event of an alarm is its newest state). Sorted for the feed: active first,
- * newest on top. Keeps every active alarm and the most recent cleared ones.
+ * then by severity (the power-off chain, then red … blue), newest on top. Keeps every active alarm
+ * and the most recent cleared ones.
  */
+import { severity } from './alarm-kind.js';
 import type { Alarm, AlarmEvent } from './types.js';
 
 const KEEP_CLEARED = 300;
@@ -14,12 +16,19 @@ export class AlarmBook {
   private readonly byId = new Map<string, Alarm>();
   private readonly freshUntil = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
+  private readonly alertListeners = new Set<(a: Alarm) => void>();
   private sorted: Alarm[] | undefined;
   version = 0;
 
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called on every new or escalated alarm (the sound plays at once, then repeats). */
+  onAlert(listener: (a: Alarm) => void): () => void {
+    this.alertListeners.add(listener);
+    return () => this.alertListeners.delete(listener);
   }
 
   /** A snapshot from the API; events received while it loaded are applied after it. */
@@ -35,6 +44,7 @@ export class AlarmBook {
     const alerting = event === 'raised' || event === 'escalated';
     if (alerting) this.freshUntil.set(alarm.alarm_id, Date.now() + FRESH_MS);
     this.changed();
+    if (alerting) for (const l of this.alertListeners) l(alarm);
     return alerting;
   }
 
@@ -67,11 +77,10 @@ export class AlarmBook {
   }
 }
 
-const LEVELS = ['blue', 'yellow', 'orange', 'red'];
-
-/** Active before cleared; within each, newest raised first; raised together: the higher level first. */
+/** Active before cleared; active ones by severity (power-off chain, red … blue), then newest raised first. */
 export function feedOrder(a: Alarm, b: Alarm): number {
   const active = Number(isActive(b)) - Number(isActive(a));
   if (active !== 0) return active;
-  return Date.parse(b.raised_at) - Date.parse(a.raised_at) || LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level);
+  const worse = isActive(a) ? severity(b) - severity(a) : 0;
+  return worse || Date.parse(b.raised_at) - Date.parse(a.raised_at) || severity(b) - severity(a);
 }

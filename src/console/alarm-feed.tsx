@@ -1,12 +1,21 @@
-/** The alarm feed, always on screen: active first, newest on top, filters by site, level, state and type. */
+/**
+ * The alarm feed, always on screen: active first, by severity (power-off chain, red … blue), then
+ * newest; filters by site, level, state and type. Cleared alarms still awaiting acknowledgement
+ * collapse into a compact list with one "acknowledge all" (one handling note for all).
+ */
 import { useState } from 'preact/hooks';
 import { type AlarmBook, isActive } from './alarm-book.js';
 import { AlarmItem } from './alarm-item.js';
+import { ClearedList } from './cleared-list.js';
 import { canAcknowledge, useSession } from './context.js';
 import { LEVEL_ORDER } from './format.js';
 import { useBook, useNow } from './hooks.js';
 import { type Key, type Lang, t, tDynamic } from './i18n.js';
+import type { LivePoints } from './live-points.js';
+import { faultIndex, pointHealth } from './point-health.js';
 import type { Alarm } from './types.js';
+import { useLive } from './use-live-points.js';
+import { usePeopleVersion } from './use-people.js';
 
 interface Filters {
   site: string;
@@ -27,13 +36,19 @@ function matches(a: Alarm, f: Filters): boolean {
   return !f.state || a.state === f.state;
 }
 
-export function AlarmFeed({ book, lang }: { book: AlarmBook; lang: Lang }) {
+export function AlarmFeed({ book, lang, live }: { book: AlarmBook; lang: Lang; live: LivePoints }) {
   const session = useSession();
   useBook(book);
+  useLive(live);
   const now = useNow();
+  const names = usePeopleVersion();
   const [f, setF] = useState<Filters>({ site: '', level: '', state: '', type: '' });
   const shown = book.list().filter((a) => matches(a, f));
+  const clearedUnacked = f.state === '' || f.state === 'unacked' ? shown.filter((a) => a.state === 'cleared_unacked') : [];
+  const cards = shown.filter((a) => !clearedUnacked.includes(a));
   const active = book.list().filter(isActive).length;
+  const faults = faultIndex(book.list());
+  const canAck = canAcknowledge(session.me);
   const select = (key: keyof Filters, label: Key, options: [string, string][]) => (
     <label>
       {t(label)}
@@ -47,6 +62,11 @@ export function AlarmFeed({ book, lang }: { book: AlarmBook; lang: Lang }) {
       </select>
     </label>
   );
+  const item = (a: Alarm) => {
+    const p = a.point_id ? live.get(a.site_id, a.point_id) : undefined;
+    const stale = p ? pointHealth(a.site_id, p, now, faults).health !== 'ok' : false;
+    return <AlarmItem key={a.alarm_id} names={names} alarm={a} fresh={book.isFresh(a.alarm_id, now)} canAck={canAck} lang={lang} current={p?.last?.value} currentStale={stale} now={isActive(a) ? now : 0} onAcked={(x) => book.put(x)} />;
+  };
   return (
     <aside class="feed" aria-label={t('feed_title')}>
       <h2>
@@ -60,9 +80,9 @@ export function AlarmFeed({ book, lang }: { book: AlarmBook; lang: Lang }) {
       </div>
       <ol class="alarms">
         {shown.length === 0 && <li class="empty">{t('feed_empty')}</li>}
-        {shown.map((a) => (
-          <AlarmItem key={a.alarm_id} alarm={a} fresh={book.isFresh(a.alarm_id, now)} canAck={canAcknowledge(session.me)} lang={lang} onAcked={(x) => book.put(x)} />
-        ))}
+        {cards.filter(isActive).map(item)}
+        {clearedUnacked.length > 0 && <ClearedList alarms={clearedUnacked} canAck={canAck} onAcked={(x) => book.put(x)} />}
+        {cards.filter((a) => !isActive(a)).map(item)}
       </ol>
     </aside>
   );

@@ -1,42 +1,64 @@
-/** One alarm in the feed: level colour, type · place · value, state; acknowledge with a handling note. */
-import { memo } from './memo.js';
-import { useState } from 'preact/hooks';
+/**
+ * One alarm in the feed: KJ label (coal) or level colour, type · place, the point's current value
+ * (live, not the value at raise time), the peak, how long it has lasted; acknowledge with a
+ * handling note. Cleared power-off alarms read 复电.
+ */
+import { useRef, useState } from 'preact/hooks';
+import { AckForm } from './ack-form.js';
 import { isActive } from './alarm-book.js';
+import { alarmTag, isPowerOffChain, severity } from './alarm-kind.js';
 import { siteName, useSession } from './context.js';
-import { alarmWords, wallTime } from './format.js';
+import { alarmWords, comparator, decimalsFor, durationText, pointValueText, unitText, valueText, wallTime } from './format.js';
 import { type Lang, t, tDynamic } from './i18n.js';
+import { memo } from './memo.js';
 import type { Alarm } from './types.js';
 
 interface Props {
   alarm: Alarm;
+  /** The version of the people names (re-render when a card's name arrives). */
+  names: number;
   fresh: boolean;
   canAck: boolean;
   lang: Lang;
+  /** The point's live value (undefined: not known yet, null: no valid reading). */
+  current: number | null | undefined;
+  /** The live value is stale (older than the watch cycle) or its sensor is in fault. */
+  currentStale: boolean;
+  /** Now, for the duration of an active alarm (0 for cleared ones, which do not tick). */
+  now: number;
   onAcked(a: Alarm): void;
 }
 
-export const AlarmItem = memo(function AlarmItem({ alarm: a, fresh, canAck, onAcked }: Props) {
+export const AlarmItem = memo(function AlarmItem({ alarm: a, fresh, canAck, current, currentStale, now, onAcked }: Props) {
   const session = useSession();
   const [acking, setAcking] = useState(false);
-  const words = alarmWords(a, a.point_id ? session.points.get(a.site_id)?.get(a.point_id) : undefined);
+  const point = a.point_id ? session.points.get(a.site_id)?.get(a.point_id) : undefined;
+  const kind = session.sites.find((s) => s.site_id === a.site_id)?.kind;
+  const words = alarmWords(a, point, session.devices.get(a.site_id)?.get(a.device_id ?? ''));
+  const active = isActive(a);
   const unacked = a.state.endsWith('unacked');
-  const cls = ['alarm', `level-${a.level}`, isActive(a) ? 'active' : 'cleared', unacked ? 'unacked' : 'acked', fresh && unacked ? 'fresh' : ''].join(' ');
+  const powerOff = isPowerOffChain(a);
+  const cls = ['alarm', `level-${a.level}`, active ? 'active' : 'cleared', unacked ? 'unacked' : 'acked', powerOff ? 'power-off' : '', fresh && unacked ? 'fresh' : ''].join(' ');
+  const restored = !active && powerOff && a.type !== 'feed_abnormal';
   return (
-    <li class={cls} data-alarm-id={a.alarm_id} data-state={a.state} data-level={a.level}>
+    <li class={cls} data-alarm-id={a.alarm_id} data-state={a.state} data-level={a.level} data-type={a.type} data-severity={severity(a)}>
       <div class="alarm-main">
-        <span class="level-tag">{tDynamic(`level_${a.level}`)}</span>
+        <span class={`level-tag level-${a.level}`}>{alarmTag(a, kind)}</span>
         <span class="what">{words.what}</span>
         <span class="where">{words.where}</span>
-        {words.detail && <span class="detail">{words.detail}</span>}
       </div>
+      {point && a.limit && <Values alarm={a} active={active} current={current} stale={currentStale} />}
       <div class="alarm-meta">
         <span>{siteName(session, a.site_id)}</span>
         <span>
           {t('raised_at')} {wallTime(a.raised_at)}
         </span>
+        <span class="duration">
+          {t('lasted')} {durationText((a.cleared_at ? Date.parse(a.cleared_at) : now || Date.now()) - Date.parse(a.raised_at))}
+        </span>
         {a.cleared_at && (
-          <span>
-            {t('cleared_at')} {wallTime(a.cleared_at)}
+          <span class={restored ? 'restored' : ''}>
+            {restored ? t('kj_restore') : t('cleared_at')} {wallTime(a.cleared_at)}
           </span>
         )}
         <span class="state">{tDynamic(`state_${a.state}`)}</span>
@@ -52,39 +74,43 @@ export const AlarmItem = memo(function AlarmItem({ alarm: a, fresh, canAck, onAc
           {t('ack')}
         </button>
       )}
-      {acking && <AckForm alarm={a} onDone={() => setAcking(false)} onAcked={onAcked} />}
+      {acking && <AckForm alarms={[a]} onDone={() => setAcking(false)} onAcked={onAcked} />}
     </li>
   );
 });
 
-function AckForm({ alarm, onDone, onAcked }: { alarm: Alarm; onDone(): void; onAcked(a: Alarm): void }) {
-  const { api } = useSession();
-  const [note, setNote] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    try {
-      onAcked(await api.ack(alarm.alarm_id, note.trim()));
-      onDone();
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
+/** 当前 1.80 %CH4 ≥ 1.50 · 峰值 1.80: the live value while active (the peak follows it), the peak once cleared. */
+function Values({ alarm: a, active, current, stale }: { alarm: Alarm; active: boolean; current: number | null | undefined; stale: boolean }) {
+  const session = useSession();
+  const point = session.points.get(a.site_id)?.get(a.point_id ?? '');
+  const seen = useRef<number | undefined>(undefined);
+  if (!point) return null;
+  const low = a.limit?.direction === 'low';
+  const live = current ?? undefined;
+  if (active && !stale && live !== undefined && live !== null) seen.current = seen.current === undefined ? live : low ? Math.min(seen.current, live) : Math.max(seen.current, live);
+  const recorded = low ? a.min_value : a.max_value;
+  const peaks = [recorded, seen.current].filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const peak = peaks.length === 0 ? undefined : low ? Math.min(...peaks) : Math.max(...peaks);
+  const decimals = decimalsFor(a.limit?.set ?? a.value);
+  const unit = unitText(point.unit);
+  const shownNow = active ? (stale ? undefined : (live ?? a.value)) : undefined;
+  const num = (v: number) => (point.kind === 'switch' ? pointValueText(point, v) : `${valueText(v, decimals)}${unit ? ` ${unit}` : ''}`);
   return (
-    <form class="ack-form" onSubmit={submit} aria-label={t('ack_title')}>
-      <label>
-        {t('ack_note')}
-        <textarea name="note" rows={2} maxLength={2000} placeholder={t('ack_note_placeholder')} value={note} onInput={(e) => setNote(e.currentTarget.value)} required autofocus />
-      </label>
-      {error && <p class="error">{error}</p>}
-      <div class="row">
-        <button type="submit" class="primary" disabled={note.trim() === ''}>
-          {t('ack_submit')}
-        </button>
-        <button type="button" onClick={onDone}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+    <div class="alarm-values">
+      {active && (
+        <span class="current">
+          <span class="label">{t('now_value')}</span>{' '}
+          <span class="detail" data-value={shownNow ?? ''}>
+            {shownNow === undefined ? t('health_stale') : num(shownNow)}
+            {a.limit && shownNow !== undefined ? ` ${comparator(a.limit)} ${valueText(a.limit.set, decimals)}` : ''}
+          </span>
+        </span>
+      )}
+      {peak !== undefined && point.kind !== 'switch' && (
+        <span class="peak" data-value={peak}>
+          {t('peak')} {num(peak)}
+        </span>
+      )}
+    </div>
   );
 }

@@ -48,6 +48,14 @@ export class Api {
     return this.call<Alarm>(`/api/v1/alarms/${enc(alarm_id)}/ack`, { method: 'POST', body: JSON.stringify({ note }) });
   }
 
+  startCalibration(site_id: string, point_id: string, duration_s: number, note: string): Promise<unknown> {
+    return this.call(`/api/v1/sites/${enc(site_id)}/points/${enc(point_id)}/calibration`, { method: 'POST', body: JSON.stringify(note ? { duration_s, note } : { duration_s }) });
+  }
+
+  stopCalibration(site_id: string, point_id: string): Promise<unknown> {
+    return this.call(`/api/v1/sites/${enc(site_id)}/points/${enc(point_id)}/calibration`, { method: 'DELETE' });
+  }
+
   readings(site_id: string, point_id: string, q: { from: number; to?: number; every?: string; fn?: string; limit?: number }) {
     return this.call<{ unit: string; readings: Reading[]; truncated: boolean }>(`/api/v1/sites/${enc(site_id)}/points/${enc(point_id)}/readings?${query(q)}`);
   }

@@ -3,15 +3,21 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiFailure, UNAUTHORIZED } from './api.js';
 import { openSession, type Session, SessionContext } from './context.js';
 import { type Lang, setLang } from './i18n.js';
+import { DailyPrint, printRoute } from './daily-print.js';
 import { Monitor } from './monitor.js';
 import { forgetToken, savedLang, savedToken, saveLang, saveToken } from './session.js';
 import { SignIn } from './sign-in.js';
-import { unlockAudio } from './sound.js';
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(savedLang());
   const [session, setSession] = useState<Session | null>(null);
   const [restoring, setRestoring] = useState(savedToken() !== null);
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const onHash = () => setHash(location.hash);
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
   setLang(lang);
 
   useEffect(() => {
@@ -27,11 +33,7 @@ export function App() {
 
   useEffect(() => {
     const signOutNow = () => (forgetToken(), setSession(null));
-    // Browsers play sound only after a user gesture: the first click or key on the page unlocks it.
-    const unlock = () => unlockAudio();
     window.addEventListener(UNAUTHORIZED, signOutNow);
-    window.addEventListener('pointerdown', unlock, { once: true });
-    window.addEventListener('keydown', unlock, { once: true });
     return () => window.removeEventListener(UNAUTHORIZED, signOutNow);
   }, []);
 
@@ -52,6 +54,8 @@ export function App() {
 
   if (restoring) return null;
   if (!session) return <SignIn lang={lang} onLang={switchLang} onSignIn={signIn} />;
+  const print = printRoute(hash); // the printable daily report, alone on the page (issue 14)
+  if (print) return <DailyPrint token={session.api.token} site={print.site} date={print.date} />;
   return (
     <SessionContext.Provider value={session}>
       <Monitor lang={lang} onLang={switchLang} onSignOut={signOut} />

@@ -2,7 +2,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { Api } from './api.js';
-import type { Point, Site, Whoami } from './types.js';
+import type { Device, Point, Site, Whoami } from './types.js';
 
 export interface Session {
   api: Api;
@@ -10,6 +10,8 @@ export interface Session {
   sites: Site[];
   /** Points of every visible site by site and point id: location, unit and limits for the alarm feed. */
   points: Map<string, Map<string, Point>>;
+  /** Devices of every visible site (names and locations for device alarms), as at sign-in. */
+  devices: Map<string, Map<string, Device>>;
 }
 
 /** Signs in: checks the token (GET /api/v1/whoami) and loads the sites and their points. */
@@ -17,9 +19,10 @@ export async function openSession(token: string): Promise<Session> {
   const api = new Api(token);
   const me = await api.whoami();
   const sites = await api.sites();
-  const lists = await Promise.all(sites.map((s) => api.points(s.site_id)));
+  const [lists, deviceLists] = await Promise.all([Promise.all(sites.map((s) => api.points(s.site_id))), Promise.all(sites.map((s) => api.devices(s.site_id)))]);
   const points = new Map(sites.map((s, i) => [s.site_id, new Map((lists[i] ?? []).map((p) => [p.point_id, p]))]));
-  return { api, me, sites, points };
+  const devices = new Map(sites.map((s, i) => [s.site_id, new Map((deviceLists[i] ?? []).map((d) => [d.device_id, d]))]));
+  return { api, me, sites, points, devices };
 }
 
 export const canAcknowledge = (me: Whoami): boolean => me.role === 'operator' || me.role === 'admin';

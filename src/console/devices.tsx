@@ -32,21 +32,21 @@ export function DevicesView({ site, onSite }: { site: string; onSite(site_id: st
         <tbody>
           {(devices.data ?? []).map((d) => (
             <tr key={d.device_id} class={d.online ? 'device online' : 'device offline'} data-device-id={d.device_id}>
-              <td>
+              <td class="name">
                 <span class="pid">{d.device_id}</span> {d.name ?? ''} {d.simulated && <span class="tag">{t('simulated')}</span>}
               </td>
-              <td>{d.location ?? ''}</td>
-              <td>{d.transport.toUpperCase()}</td>
+              <td data-label={t('location')}>{d.location ?? ''}</td>
+              <td data-label={t('transport')}>{d.transport.toUpperCase()}</td>
               <td>
                 <span class={d.online ? 'badge ok' : 'badge bad'}>{d.online ? t('online') : t('offline')}</span>
               </td>
-              <td>
+              <td data-label={t('last_seen')}>
                 {wallTime(d.last_seen)} <span class="age">{d.last_seen ? ageText(d.last_seen, now) : ''}</span>
               </td>
-              <td class="num">{d.frames}</td>
-              <td class={d.decode_errors > 0 ? 'num bad' : 'num'}>{d.decode_errors}</td>
-              <td class={d.dead_letters > 0 ? 'num bad' : 'num'}>{d.dead_letters}</td>
-              <td class="last-error">{d.last_error ? `${wallTime(d.last_error_at)} ${d.last_error}` : t('not_applicable')}</td>
+              <td class="num" data-label={t('frames')}>{d.frames}</td>
+              <td class={d.decode_errors > 0 ? 'num bad' : 'num'} data-label={t('decode_errors')}>{d.decode_errors}</td>
+              <td class={d.dead_letters > 0 ? 'num bad' : 'num'} data-label={t('dead_letters')}>{d.dead_letters}</td>
+              <td class="last-error" data-label={t('last_error')}>{d.last_error ? `${wallTime(d.last_error_at)} ${d.last_error}` : t('not_applicable')}</td>
             </tr>
           ))}
         </tbody>

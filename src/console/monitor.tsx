@@ -1,18 +1,25 @@
 /** The monitoring screen: top bar, the views (overview, points, devices, history) and the alarm feed, always visible. */
-import { useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { isActive } from './alarm-book.js';
 import { AlarmFeed } from './alarm-feed.js';
 import { AlarmHistory } from './alarm-history.js';
 import { useSession } from './context.js';
 import { DevicesView } from './devices.js';
 import { type Key, type Lang, t } from './i18n.js';
+import { LivePoints } from './live-points.js';
+import { watchPeople } from './people.js';
 import { Overview } from './overview.js';
 import { PointsView } from './points.js';
-import { savedMute, saveMute } from './session.js';
+import { MUTE_MS, savedMuteUntil, saveMuteUntil } from './session.js';
+import { SoundBlocked } from './sound-blocked.js';
+import { ReportsView } from './reports-view.js';
+import { SiteMap } from './site-map.js';
 import { TopBar } from './top-bar.js';
+import { useAlarmSound } from './use-alarm-sound.js';
 import { useLiveAlarms } from './use-live-alarms.js';
 
-type Tab = 'overview' | 'points' | 'devices' | 'history';
-const TABS: Tab[] = ['overview', 'points', 'devices', 'history'];
+type Tab = 'overview' | 'points' | 'devices' | 'history' | 'map' | 'reports';
+const TABS: Tab[] = ['overview', 'points', 'devices', 'history', 'map', 'reports'];
 
 interface Props {
   lang: Lang;
@@ -22,13 +29,25 @@ interface Props {
 
 export function Monitor({ lang, onLang, onSignOut }: Props) {
   const session = useSession();
-  const [muted, setMuted] = useState(savedMute());
-  const { book, link } = useLiveAlarms(session.api, muted);
+  const [mutedUntil, setMutedUntil] = useState(savedMuteUntil());
+  const { book, link } = useLiveAlarms(session.api);
+  const audio = useAlarmSound(book, mutedUntil);
   const [tab, setTab] = useState<Tab>('overview');
   const [site, setSite] = useState(session.sites[0]?.site_id ?? '');
+  const live = useMemo(() => new LivePoints(session.api), [session.api]);
+  const wanted = useRef<{ tab: Tab; site: string }>({ tab, site });
+  wanted.current = { tab, site };
+  useEffect(() => {
+    // the site on the points screen, and every site with an active point alarm (live values in the feed)
+    live.start(() => [...(wanted.current.tab === 'points' ? [wanted.current.site] : []), ...book.list().filter((a) => isActive(a) && a.point_id).map((a) => a.site_id)]);
+    return () => live.stop();
+  }, [live, book]);
+  useEffect(() => live.refresh(), [live, tab, site]);
+  useEffect(() => watchPeople(session.api, book), [session.api, book]);
   const toggleMute = () => {
-    saveMute(!muted);
-    setMuted(!muted);
+    const until = mutedUntil > Date.now() ? 0 : Date.now() + MUTE_MS;
+    saveMuteUntil(until);
+    setMutedUntil(until);
   };
   const openSite = (site_id: string) => {
     setSite(site_id);
@@ -36,7 +55,8 @@ export function Monitor({ lang, onLang, onSignOut }: Props) {
   };
   return (
     <div class="shell">
-      <TopBar link={link} muted={muted} onMute={toggleMute} onLang={onLang} onSignOut={onSignOut} />
+      <TopBar link={link} audio={audio} mutedUntil={mutedUntil} onMute={toggleMute} onLang={onLang} onSignOut={onSignOut} />
+      {audio === 'blocked' && <SoundBlocked />}
       {link === 'lost' && (
         <div class="link-lost" role="alert">
           {t('link_lost')}
@@ -53,12 +73,14 @@ export function Monitor({ lang, onLang, onSignOut }: Props) {
           </nav>
           <div class="view">
             {tab === 'overview' && <Overview book={book} onOpenSite={openSite} />}
-            {tab === 'points' && <PointsView site={site} onSite={setSite} lang={lang} />}
+            {tab === 'points' && <PointsView site={site} onSite={setSite} lang={lang} book={book} live={live} />}
             {tab === 'devices' && <DevicesView site={site} onSite={setSite} />}
             {tab === 'history' && <AlarmHistory lang={lang} />}
+            {tab === 'map' && <SiteMap />}
+            {tab === 'reports' && <ReportsView site={site} onSite={setSite} />}
           </div>
         </section>
-        <AlarmFeed book={book} lang={lang} />
+        <AlarmFeed book={book} lang={lang} live={live} />
       </div>
     </div>
   );

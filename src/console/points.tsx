@@ -1,45 +1,89 @@
-/** Points of one site: live value, unit, status in words, limits, last update age; click for the trend. */
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+/**
+ * Points of one site: live value, unit, status in words, limits, last update age; click for the
+ * trend. A point whose data is stale or whose device/sensor is in fault shows that state, never
+ * its old value as current. Filter by text and status; sort by alarm first.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { AlarmBook } from './alarm-book.js';
+import { CalibrationBox } from './calibration.js';
 import { useSession } from './context.js';
-import { ageText, decimalsOfPoint, limitsText, quantityName, statusWords, unitText, valueText } from './format.js';
-import { usePoll } from './hooks.js';
+import { quantityName } from './format.js';
+import { useBook, useNow } from './hooks.js';
 import { type Lang, t } from './i18n.js';
-import { memo } from './memo.js';
+import type { LivePoints } from './live-points.js';
+import { faultIndex, type Health, pointHealth } from './point-health.js';
+import { paintAge, PointRow } from './point-row.js';
 import { SitePicker } from './site-picker.js';
 import { Trend } from './trend.js';
 import type { Point } from './types.js';
+import { useLive } from './use-live-points.js';
 
-const POLL_MS = 2000;
+type StatusFilter = '' | 'alarm' | 'abnormal' | 'normal';
 
 interface Props {
   site: string;
   onSite(site_id: string): void;
   lang: Lang;
+  book: AlarmBook;
+  live: LivePoints;
 }
 
-export function PointsView({ site, onSite, lang }: Props) {
-  const { api } = useSession();
-  const points = usePoll(() => api.points(site), POLL_MS, [site]);
+/** Rank for sort-by-alarm: in alarm, then not current (stale, offline, fault, never read), then other status bits, then normal. */
+function rank(p: Point, h: Health): number {
+  const status = p.last?.status ?? 0;
+  if (h !== 'ok') return 1;
+  return status & 1 ? 0 : status & ~1 ? 2 : 3;
+}
+
+export function PointsView({ site, onSite, lang, book, live }: Props) {
+  const { sites } = useSession();
+  useLive(live);
+  useBook(book);
+  const now = useNow();
   const [selected, setSelected] = useState<string | undefined>();
   const [filter, setFilter] = useState('');
+  const [status, setStatus] = useState<StatusFilter>('');
+  const [byAlarm, setByAlarm] = useState(false);
   const choose = (site_id: string) => {
     setSelected(undefined);
     onSite(site_id);
   };
+  const coal = sites.find((s) => s.site_id === site)?.kind === 'coal_mine';
+  const faults = faultIndex(book.list());
   const needle = filter.trim().toLowerCase();
-  const rows = (points.data ?? []).filter((p) => !needle || `${p.point_id} ${p.location} ${p.quantity} ${quantityName(p.quantity)}`.toLowerCase().includes(needle));
-  const chosen = points.data?.find((p) => p.point_id === selected);
+  const all = (live.list(site) ?? []).map((p) => ({ p, ...pointHealth(site, p, now, faults) }));
+  const rows = all
+    .filter(({ p }) => !needle || `${p.point_id} ${p.name ?? ''} ${p.location} ${p.quantity} ${quantityName(p.quantity)}`.toLowerCase().includes(needle))
+    .filter(({ p, health }) => {
+      const r = rank(p, health);
+      return status === '' || (status === 'alarm' ? r === 0 : status === 'abnormal' ? r === 1 || r === 2 : r === 3);
+    });
+  if (byAlarm) rows.sort((a, b) => rank(a.p, a.health) - rank(b.p, b.health));
+  const chosen = all.find((r) => r.p.point_id === selected)?.p;
   const table = useRef<HTMLTableElement>(null);
   useEffect(() => {
     const id = setInterval(() => table.current?.querySelectorAll<HTMLElement>('.age').forEach((el) => paintAge(el, Date.now())), 1000);
     return () => clearInterval(id);
   }, []);
+  const error = live.error(site);
   return (
     <div class="points-view">
       <SitePicker site={site} onSite={choose} />
-      {chosen && <Trend key={`${site}/${chosen.point_id}`} site={site} point={chosen} lang={lang} onClose={() => setSelected(undefined)} />}
-      <input class="filter" type="search" placeholder={t('filter_points')} value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
-      {points.error && <p class="error">{t('error_loading', { msg: points.error })}</p>}
+      {chosen && <Trend key={`${site}/${chosen.point_id}`} site={site} point={chosen} lang={lang} book={book} coal={coal} onClose={() => setSelected(undefined)} />}
+      {chosen && <CalibrationBox site={site} point={chosen} onChanged={() => live.refresh()} />}
+      <div class="points-filters">
+        <input class="filter" type="search" placeholder={t('filter_points')} value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+        <select name="points-status" value={status} onChange={(e) => setStatus(e.currentTarget.value as StatusFilter)} aria-label={t('status')}>
+          <option value="">{t('all')}</option>
+          <option value="alarm">{t('status_1')}</option>
+          <option value="abnormal">{t('filter_abnormal')}</option>
+          <option value="normal">{t('status_normal')}</option>
+        </select>
+        <label class="check">
+          <input type="checkbox" name="points-by-alarm" checked={byAlarm} onChange={(e) => setByAlarm(e.currentTarget.checked)} /> {t('sort_by_alarm')}
+        </label>
+      </div>
+      {error && <p class="error">{t('error_loading', { msg: error })}</p>}
       <table class="points" ref={table}>
         <thead>
           <tr>
@@ -53,61 +97,11 @@ export function PointsView({ site, onSite, lang }: Props) {
           </tr>
         </thead>
         <tbody>
-          {rows.map((p) => (
-            <PointRow key={p.point_id} point={p} lastTs={p.last?.ts} lastValue={p.last?.value} lastStatus={p.last?.status} selected={p.point_id === selected} lang={lang} onSelect={setSelected} />
+          {rows.map(({ p, health }) => (
+            <PointRow key={p.point_id} point={p} coal={coal} health={health} calibrating={p.calibration ? `${p.calibration.by}/${p.calibration.until}` : ''} lastTs={p.last?.ts} lastValue={p.last?.value} lastStatus={p.last?.status} selected={p.point_id === selected} lang={lang} onSelect={setSelected} />
           ))}
         </tbody>
       </table>
     </div>
   );
-}
-
-interface RowProps {
-  point: Point;
-  lastTs: string | undefined;
-  lastValue: number | null | undefined;
-  lastStatus: number | undefined;
-  selected: boolean;
-  lang: Lang;
-  onSelect(point_id: string): void;
-}
-
-/** Re-renders only when the reading changes (ts, value, status), not on every poll; `point` is config. */
-const PointRow = memo(function PointRow({ point: p, lastTs, lastValue, lastStatus, selected, onSelect }: RowProps) {
-  const status = lastStatus ?? 0;
-  const hasValue = lastValue !== null && lastValue !== undefined;
-  const cls = ['point', status & 1 ? 'in-alarm' : '', status & ~1 ? 'abnormal' : '', selected ? 'selected' : ''].join(' ');
-  return (
-    <tr class={cls} data-point-id={p.point_id} tabIndex={0} onClick={() => onSelect(p.point_id)} onKeyDown={(e) => e.key === 'Enter' && onSelect(p.point_id)}>
-      <td>
-        <span class="pid">{p.point_id}</span> <span class="quantity">{quantityName(p.quantity)}</span>
-      </td>
-      <td>{p.location}</td>
-      <td class={hasValue ? 'num value' : 'num value none'}>{lastTs === undefined ? t('no_value') : valueText(lastValue, decimalsOfPoint(p))}</td>
-      <td>{unitText(p.unit)}</td>
-      <td class="status">{lastTs === undefined ? t('no_value') : statusWords(status).join(' · ')}</td>
-      <td class="limits">{limitsText(p.limits, '')}</td>
-      <td>
-        <Age iso={lastTs} />
-      </td>
-    </tr>
-  );
-}, ['point']);
-
-/**
- * The age of the last reading. Its text is written directly, by the row when the reading changes
- * and by one timer for the whole table every second, so hundreds of rows do not re-render each second.
- */
-function Age({ iso }: { iso: string | undefined }) {
-  const ref = useRef<HTMLSpanElement>(null);
-  useLayoutEffect(() => {
-    if (ref.current) paintAge(ref.current, Date.now());
-  }, [iso]);
-  return <span class="age" data-ts={iso ?? ''} ref={ref} />;
-}
-
-function paintAge(el: HTMLElement, now: number): void {
-  const iso = el.dataset.ts || undefined;
-  el.textContent = ageText(iso, now);
-  el.classList.toggle('stale', iso !== undefined && now - Date.parse(iso) > 60_000);
 }

@@ -1,22 +1,25 @@
 /** Title, live-link indicator, clock, sound and language switches, who is signed in. */
+import { Clock } from './clock.js';
 import { useSession } from './context.js';
+import { SoundSwitch } from './sound-switch.js';
 import { type Key, t } from './i18n.js';
 import { useNow } from './hooks.js';
 import type { LinkState } from './live.js';
-import { unlockAudio } from './sound.js';
+import { type AudioState, unlockAudio } from './sound.js';
 
 interface Props {
   link: LinkState;
-  muted: boolean;
+  audio: AudioState;
+  mutedUntil: number;
   onMute(): void;
   onLang(): void;
   onSignOut(): void;
 }
 
-export function TopBar({ link, muted, onMute, onLang, onSignOut }: Props) {
-  const { me, sites } = useSession();
-  const timeZone = sites[0]?.time_zone ?? 'Asia/Shanghai';
+export function TopBar({ link, audio, mutedUntil, onMute, onLang, onSignOut }: Props) {
+  const { me } = useSession();
   const now = useNow();
+  const muted = mutedUntil > now;
   const mute = () => {
     unlockAudio();
     onMute();
@@ -27,13 +30,9 @@ export function TopBar({ link, muted, onMute, onLang, onSignOut }: Props) {
       <span class={`link link-${link}`} data-state={link} title={t(`link_${link}` as Key)}>
         <span class="dot" /> {t(`link_${link}` as Key)}
       </span>
-      <span class="clock" title={timeZone}>
-        {new Date(now).toLocaleTimeString('zh-CN', { hour12: false, timeZone })}
-      </span>
+      <Clock now={now} />
       <span class="spacer" />
-      <button class={muted ? 'sound off' : 'sound'} onClick={mute} aria-pressed={muted} title={muted ? t('unmute') : t('mute')}>
-        {muted ? t('sound_off') : t('sound_on')}
-      </button>
+      <SoundSwitch audio={audio} muted={muted} left={mutedUntil - now} onClick={mute} />
       <button class="lang" onClick={onLang}>
         {t('lang_switch')}
       </button>

@@ -36,7 +36,18 @@ export interface Point {
   kind: string;
   location: string;
   limits: Limit[];
+  /** The silence watch cycle (s): a reading older than this is stale. */
+  watch_cycle_s?: number;
+  /** An open calibration (标校) window. */
+  calibration?: Calibration | null;
   last: LastReading | null;
+}
+
+export interface Calibration {
+  started_at: string;
+  until: string;
+  by: string;
+  note: string | null;
 }
 
 export interface Device {
@@ -71,8 +82,12 @@ export interface Alarm {
   note?: string;
   value: number;
   limit?: Limit;
-  max_value: number;
-  min_value: number;
+  max_value: number | null;
+  min_value: number | null;
+  max_at?: string;
+  cause?: string;
+  historical?: boolean;
+  confirmed_at?: string;
 }
 
 /** An SSE / MQTT alarm event: the alarm JSON plus what happened and when. */
@@ -89,4 +104,6 @@ export interface Reading {
 
 export interface Personnel {
   underground_count: number;
+  underground: { card_id: string; name: string | null; area_id: string | null }[];
+  areas: { area_id: string; name: string }[];
 }

@@ -1,22 +1,19 @@
 /**
  * Feeds the alarm book: opens the SSE stream first and, once it is live, loads the snapshot
  * (GET /api/v1/alarms), so no event falls between the two; events that arrive while the snapshot
- * loads are applied after it. New and escalated alarms beep unless muted.
+ * loads are applied after it. New and escalated alarms are told to the book's alert listeners (the sound).
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { AlarmBook } from './alarm-book.js';
 import type { Api } from './api.js';
 import { AlarmStream, type LinkState } from './live.js';
-import { beep } from './sound.js';
 import type { AlarmEvent } from './types.js';
 
 const SNAPSHOT_RETRY_MS = 3000;
 
-export function useLiveAlarms(api: Api, muted: boolean): { book: AlarmBook; link: LinkState } {
+export function useLiveAlarms(api: Api): { book: AlarmBook; link: LinkState } {
   const book = useMemo(() => new AlarmBook(), []);
   const [link, setLink] = useState<LinkState>('connecting');
-  const mutedRef = useRef(muted);
-  mutedRef.current = muted;
 
   useEffect(() => {
     let loaded = false;
@@ -38,7 +35,7 @@ export function useLiveAlarms(api: Api, muted: boolean): { book: AlarmBook; link
         buffered.push(e);
         return;
       }
-      if (book.apply(e) && !mutedRef.current) beep(e.level);
+      book.apply(e);
     };
     const onState = (s: LinkState) => {
       setLink(s);

@@ -21,7 +21,13 @@ export class DeviceStatusBoard {
   private readonly devices = new Map<string, DeviceStatus>();
 
   constructor(ids: { site_id: string; device_id: string }[], deadLetterCounts: Map<string, number>) {
+    this.track(ids, deadLetterCounts);
+  }
+
+  /** Devices a reloaded config adds start with fresh counters; those already known keep theirs. */
+  track(ids: { site_id: string; device_id: string }[], deadLetterCounts: Map<string, number>): void {
     for (const { site_id, device_id } of ids) {
+      if (this.devices.has(key(site_id, device_id))) continue;
       this.devices.set(key(site_id, device_id), {
         online: false,
         last_seen: null,

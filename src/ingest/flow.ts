@@ -42,6 +42,11 @@ type Done = (err?: Error) => void;
 export class IngestFlow {
   constructor(private readonly deps: FlowDeps) {}
 
+  /** A hot reload's new alarm desk judges from the next reading on. */
+  reconfigure(desk: AlarmDesk): void {
+    this.deps.desk = desk;
+  }
+
   /** One MQTT device publish (`up` or `state`); `done` once it is durably stored. */
   uplink(msg: UplinkMessage, done: Done): void {
     const { site_id, device_id, kind } = msg.topic;

@@ -24,6 +24,8 @@ export interface InfluxSink {
   refreshMetrics(): void;
   /** How full the outbox is, 0…1 of gateway.influx.max_outbox_bytes. */
   fill(): number;
+  /** A hot reload changed points or devices: series names are looked up again. */
+  reconfigured(): void;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
       metrics.outboxOldestAge.set(s.oldest_at === null ? 0 : (Date.now() - s.oldest_at) / 1000);
     },
     fill: () => writer.fill(),
+    reconfigured: () => series.clear(),
     async stop() {
       await writer.stop();
     },

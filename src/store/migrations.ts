@@ -145,6 +145,27 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 8,
+    name: '5-minute statistics (AQMT/TJSJ) and the windows back-filled or new readings left to compute',
+    sql: `
+      CREATE TABLE stats_5m (
+        site_id TEXT NOT NULL,
+        point_id TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        max REAL, max_at INTEGER, min REAL, min_at INTEGER, avg REAL, total REAL,
+        count INTEGER NOT NULL,
+        status INTEGER NOT NULL,
+        PRIMARY KEY (site_id, point_id, start)
+      ) WITHOUT ROWID;
+      CREATE TABLE stats_dirty (
+        site_id TEXT NOT NULL,
+        point_id TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        PRIMARY KEY (site_id, point_id, start)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 9,
     name: 'uplink queues (联网, issue 17): what each uplink still has to send, written in the commit that stores it',
     sql: `
       CREATE TABLE uplink_queue (

@@ -29,6 +29,7 @@ export function applyRetention(store: SqliteStore, r: Config['gateway']['retenti
       .run({ before: alarmsBefore });
     const alarms = store.db.prepare(`DELETE FROM alarms WHERE ${old} AND alarm_id NOT IN (SELECT alarm_id FROM alarm_events)`).run({ before: alarmsBefore }).changes;
     store.db.prepare('DELETE FROM dead_letters WHERE received_at < ?').run(readingsBefore);
+    store.db.prepare('DELETE FROM stats_5m WHERE start < ?').run(alarmsBefore); // 5-minute statistics: ≥ 2 years, as alarms (standards.md §1.5)
     return { readings, alarms };
   })();
 }

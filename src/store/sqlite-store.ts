@@ -99,6 +99,7 @@ export class SqliteStore {
   private readonly stmt;
   private encoder?: OutboxEncoder;
   private readonly commitHooks: ((stored: Batch) => void)[] = [];
+  private commitHook?: (inserted: Batch) => void;
   private deviceOf: (site_id: string, point_id: string) => string | undefined = () => undefined;
   private outboxBytesNow = 0;
   private outboxLinesNow = 0;
@@ -161,6 +162,25 @@ export class SqliteStore {
     this.commitHooks.push(hook);
   }
 
+  /** Runs inside every commit's transaction with the readings it inserted (src/stats marks their 5-minute windows). */
+  setCommitHook(hook: (inserted: Batch) => void): void {
+    this.commitHook = hook;
+  }
+
+  /**
+   * Stores derived data (5-minute statistics) in one transaction with the outbox lines `work`
+   * returns, so InfluxDB gets exactly what the embedded store holds.
+   */
+  derive(work: () => Partial<Record<OutboxLine['target'], string[]>>): void {
+    let outbox = { bytes: 0, lines: 0 };
+    this.db.transaction(() => {
+      const lines = work();
+      if (this.encoder) outbox = this.addToOutbox({ readings: lines.readings ?? [], alarms: lines.alarms ?? [] });
+    })();
+    this.outboxBytesNow += outbox.bytes;
+    this.outboxLinesNow += outbox.lines;
+  }
+
   /** Names the device of a point in `duplicate_timestamp` dead letters (readings carry no device). */
   setDeviceResolver(deviceOf: (site_id: string, point_id: string) => string | undefined): void {
     this.deviceOf = deviceOf;
@@ -220,6 +240,7 @@ export class SqliteStore {
       const inserted = notInserted.size === 0 ? batch : { ...batch, readings: batch.readings.filter((_, i) => !notInserted.has(i)) };
       if (this.encoder) outbox = this.addToOutbox(this.encoder(inserted));
       for (const hook of this.commitHooks) hook(inserted);
+      this.commitHook?.(inserted);
       return batch.events.map((e) => {
         this.putAlarm(e.alarm);
         const row = { alarm_id: e.alarm.alarm_id, site_id: e.alarm.site_id, event: e.event, at: e.at, body: JSON.stringify(e.alarm) };

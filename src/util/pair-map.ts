@@ -27,6 +27,10 @@ export class PairMap<V> {
     return this.outer.get(a)?.delete(b) ?? false;
   }
 
+  clear(): void {
+    this.outer.clear();
+  }
+
   /** Every value, in insertion order of their first keys. */
   *values(): Generator<V> {
     for (const inner of this.outer.values()) yield* inner.values();

@@ -108,3 +108,13 @@ export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000, 
     await sleep(50);
   }
 }
+
+/** Fills a gateway's outbox (InfluxDB down) with 9,000 two-reading messages of the secure fixture's gd-01: about 1 MiB of lines. */
+export async function fillOutbox(gw: TestGateway): Promise<void> {
+  const device = await gw.connect({ username: 'mine1-gd-01', password: 'gd01-secret-pw' });
+  const t0 = Date.now() - 3_600_000;
+  for (let i = 0; i < 9000; i += 100) {
+    await Promise.all(Array.from({ length: 100 }, (_, k) => device.publishAsync('site/140100000001/dev/gd-01/up', JSON.stringify({ ts: t0 + i + k, values: { ch4: 0.2, feed: true } }), { qos: 1 })));
+  }
+  device.end(true);
+}

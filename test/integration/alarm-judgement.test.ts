@@ -216,3 +216,27 @@ describe('redeliveries are absorbed', () => {
     expect(Number(/^anjian_readings_redelivered_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('values the standard permits never alarm (the shipped demo config)', () => {
+  it('O2 at 20.0 %, wind at 0.25 and 4.0 m/s raise nothing; 19.9 % and 0.24 m/s do', async () => {
+    const { readFileSync } = await import('node:fs');
+    const demo = await startTestGateway(readFileSync(new URL('../../config/demo.yaml', import.meta.url), 'utf8'));
+    try {
+      const kj = await demo.connect({ clientId: 'kj-sub-01' });
+      const gd4 = await demo.connect({ username: '140100000001-gd4-01', password: 'sim-gd4-01-pass' });
+      const limitAlarms = async () => ((await demo.api('/api/v1/alarms?state=active&site_id=140100000001', { token: 'demo-operator' })).body as any[]).filter((a) => a.limit).map((a) => a.point_id).sort();
+      const o2 = (val: number) => gd4.publishAsync('site/140100000001/dev/gd4-01/up', JSON.stringify({ sn: 'GD4', time: new Date().toISOString(), gases: [{ ch: 3, gas: 'O2', val, unit: '%VOL', state: 0 }] }), { qos: 1 });
+      await o2(20.0);
+      await kj.publishAsync('site/140100000001/dev/kj-sub-01/up', JSON.stringify({ values: { wind: 0.25 } }), { qos: 1 });
+      await kj.publishAsync('site/140100000001/dev/kj-sub-01/up', JSON.stringify({ values: { wind: 4.0 } }), { qos: 1 });
+      expect(await limitAlarms()).toEqual([]);
+      await o2(19.9);
+      await kj.publishAsync('site/140100000001/dev/kj-sub-01/up', JSON.stringify({ values: { wind: 0.24 } }), { qos: 1 });
+      expect(await limitAlarms()).toEqual(['o2-return', 'wind-face']);
+      kj.end(true);
+      gd4.end(true);
+    } finally {
+      await demo.cleanup();
+    }
+  });
+});

@@ -5,7 +5,7 @@
  */
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, fixture, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { eventually, fillOutbox, fixture, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { influxql, type Server, startInfluxd, startVictoriaMetrics } from '../helpers/servers.js';
 
 const MINE = '140100000001';
@@ -109,12 +109,7 @@ describe('outbox bound', () => {
     await influxd.stop();
     const gw = await startTestGateway(withInflux(`{ url: '${influxd.url}', database: bound, max_outbox_bytes: 1048576 }`));
     try {
-      const device = await gw.connect({ username: 'mine1-gd-01', password: 'gd01-secret-pw' });
-      const t0 = Date.now() - 3_600_000;
-      for (let i = 0; i < 9000; i += 100) {
-        await Promise.all(Array.from({ length: 100 }, (_, k) => device.publishAsync(UP, JSON.stringify({ ts: t0 + i + k, values: { ch4: 0.2, feed: true } }), { qos: 1 })));
-      }
-      device.end(true);
+      await fillOutbox(gw);
       const alarms = await eventually(async () => {
         const list = (await gw.api('/api/v1/alarms?state=active', { token: 'test-viewer-token' })).body as { type: string; site_id: string }[];
         return list.filter((a) => a.type === 'sink_backlog').length === 2 ? list : null;

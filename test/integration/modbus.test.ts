@@ -123,8 +123,11 @@ describe('Modbus polling', () => {
     const alarm = await eventually(async () => (await activeAlarms()).find((a) => a.type === 'offline' && a.device_id === 'dead' && !a.point_id), 5000, 'the offline alarm');
     expect(alarm).toMatchObject({ site_id: SITE, device_id: 'dead', level: 'orange', value: null, cause: 'missed_polls' });
     // the point is offline too, from its status bit 32 (AQ 6201 不巡检), naming its device
-    const pointAlarm = (await activeAlarms()).find((a) => a.type === 'offline' && a.point_id === 'ch4-dead');
-    expect(pointAlarm).toMatchObject({ device_id: 'dead', cause: 'status_bit', value: null, avg_value: null });
+    // (whichever comes first on a busy machine: the silence check or the first failed poll's bit; one alarm either way)
+    const pointAlarms = (await activeAlarms()).filter((a) => a.type === 'offline' && a.point_id === 'ch4-dead');
+    expect(pointAlarms).toHaveLength(1);
+    expect(pointAlarms[0]).toMatchObject({ device_id: 'dead', value: null, avg_value: null });
+    expect(['status_bit', 'silence']).toContain(pointAlarms[0].cause);
     const device = (await devices()).find((d) => d.device_id === 'dead');
     expect(device).toMatchObject({ online: false });
     expect(device.last_error).toMatch(/timed out|not polled/);

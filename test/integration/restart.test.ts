@@ -3,7 +3,7 @@
  * acknowledgement are kept as they were; nothing is raised twice and no time is invented.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, fixture, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { eventually, fillOutbox, fixture, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { type Server, startInfluxd } from '../helpers/servers.js';
 
 const MINE = '140100000001';
@@ -49,12 +49,7 @@ describe('a restart with an acknowledged sink backlog', () => {
   it('restores the backlog alarms with their acknowledgement, and they clear acknowledged once InfluxDB drains', async () => {
     let gw = await startTestGateway(withInflux(`{ url: '${influxd.url}', database: restart, max_outbox_bytes: 1048576, flush_interval_ms: 50 }`));
     try {
-      const device = await gw.connect({ username: 'mine1-gd-01', password: 'gd01-secret-pw' });
-      const t0 = Date.now() - 3_600_000;
-      for (let i = 0; i < 9000; i += 100) {
-        await Promise.all(Array.from({ length: 100 }, (_, k) => device.publishAsync(UP, JSON.stringify({ ts: t0 + i + k, values: { ch4: 0.2, feed: true } }), { qos: 1 })));
-      }
-      device.end(true);
+      await fillOutbox(gw);
       const raised = await eventually(async () => {
         const list = (await alarms(gw, 'active')).filter((a) => a.type === 'sink_backlog');
         return list.length === 2 ? list : null;

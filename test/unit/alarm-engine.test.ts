@@ -48,6 +48,8 @@ describe('alarm engine', () => {
     expect(run(newEngine(), [1.2, 1.2, 0.5, 1.2, 1.2], p).events).toEqual([]); // interrupted after 2 s
     const { events } = run(newEngine(), [1.2, 1.2, 1.2, 1.2], p);
     expect(events.map((e) => [e.event, e.at])).toEqual([['raised', 4000]]);
+    // the alarm starts at the first crossing (YCBJ 异常开始时间); the delay ran out at 4000
+    expect(events[0]!.alarm).toMatchObject({ raised_at: 1000, confirmed_at: 4000 });
   });
 
   it('handles low limits (oxygen below 19.5 %VOL)', () => {

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { SiteConfig } from '../../config/schema.js';
 import type { WindowFn } from '../../store/sqlite-store.js';
+import { watchCycleS } from '../../alarms/watch-cycle.js';
+import { siteRegion } from '../../regions/site-info.js';
 import { isoInZone, offsetMinutes, parseDuration } from '../../util/time.js';
 import type { ApiDeps } from '../deps.js';
 import { canSee, requireRole, requireSite, type TokenAuth } from '../auth.js';
@@ -27,7 +29,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     const p = auth.authenticate(req);
     return deps.index.config.sites
       .filter((s) => canSee(p, s.site_id))
-      .map((s) => ({ site_id: s.site_id, name: s.name, kind: s.kind, time_zone: s.time_zone, devices: s.devices.length, points: s.points.length }));
+      .map((s) => ({ site_id: s.site_id, name: s.name, kind: s.kind, time_zone: s.time_zone, ...siteRegion(s), devices: s.devices.length, points: s.points.length }));
   });
 
   app.get('/sites/:site_id/devices', { schema: { summary: 'devices of a site with their health', params: SiteParams } }, async (req) => {
@@ -59,6 +61,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     const s = site(auth.authenticate(req), req.params.site_id);
     return s.points.map((pt) => {
       const last = deps.latest.get(s.site_id, pt.point_id);
+      const cal = deps.calibration?.get(s.site_id, pt.point_id);
       return {
         point_id: pt.point_id,
         name: pt.name ?? null,
@@ -70,6 +73,8 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
         location: pt.location,
         range: pt.range ?? null,
         limits: pt.limits,
+        watch_cycle_s: watchCycleS(s.kind, pt, s.devices.find((d) => d.device_id === pt.device_id)),
+        calibration: cal && Date.now() < cal.until ? { started_at: isoInZone(cal.started_at, s.time_zone), until: isoInZone(cal.until, s.time_zone), by: cal.by, note: cal.note ?? null } : null,
         last: last ? { ts: isoInZone(last.ts, s.time_zone), value: knownOrNull(last.value), status: last.status } : null,
       };
     });

@@ -8,6 +8,6 @@ import type { TokenAuth } from '../auth.js';
 export const whoamiRoutes = (auth: TokenAuth) => async (app: FastifyInstance) => {
   app.get('/whoami', { schema: { summary: 'the calling token: name, role and the sites it may see' } }, async (req) => {
     const p = auth.authenticate(req);
-    return { name: p.name, role: p.role, sites: p.sites };
+    return { name: p.name, role: p.role, sites: p.sites, ...(p.regions ? { regions: p.regions } : {}) };
   });
 };

@@ -7,6 +7,7 @@
  * Refusal reasons never carry a secret or a secret's hash (issue 13 item 2).
  */
 import type { Config } from '../../config/schema.js';
+import { tokenScope } from '../../regions/scope.js';
 import { secretMatches } from '../../util/secrets.js';
 import type { DeviceTopic } from './topics.js';
 
@@ -88,7 +89,7 @@ export class MqttAccess {
       return { ok: false, reason: `wrong password for the bridge user "${username}" of site ${bridge.site_id}` };
     }
     const token = this.config.gateway.tokens.find((t) => secretMatches(password, t.token, t.token_sha256));
-    if (token) return { ok: true, identity: { kind: 'integration', name: token.name, sites: token.sites } };
+    if (token) return { ok: true, identity: { kind: 'integration', name: token.name, sites: tokenScope(token, this.config) } };
     return { ok: false, reason: `unknown user "${username ?? ''}" or wrong password` };
   }
 

@@ -76,7 +76,7 @@ export class MqttBroker {
 
   constructor(
     private readonly opts: BrokerOptions,
-    private readonly access: MqttAccess,
+    private access: MqttAccess,
     private readonly hooks: BrokerHooks,
     private readonly log: Logger,
   ) {
@@ -110,6 +110,15 @@ export class MqttBroker {
       startup.info(`mqtts listening on ${this.ports[1]}`);
     }
     return this.ports[0] as number;
+  }
+
+  /**
+   * A reloaded config's logins and permissions (hot reload): new connections and every later
+   * publish and subscription are checked against them; connected clients keep their connection.
+   */
+  setAccess(access: MqttAccess): void {
+    this.access = access;
+    this.clientIds.setReserved(access.reservedClientIds);
   }
 
   get connectedClients(): number {

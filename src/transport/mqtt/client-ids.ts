@@ -31,9 +31,14 @@ export class ClientIdRegistry {
 
   constructor(
     /** client id → identity key of the device it is configured for. */
-    private readonly reserved: ReadonlyMap<string, string>,
+    private reserved: ReadonlyMap<string, string>,
     private readonly maxBytes: number,
   ) {}
+
+  /** A reloaded config's reserved ids (live bindings stay as they are). */
+  setReserved(reserved: ReadonlyMap<string, string>): void {
+    this.reserved = reserved;
+  }
 
   /** Shape checks that need no identity: MQTT 3.1.1 §3.1.3-8 and the configured length bound. */
   checkShape(clientId: string, clean: boolean): ConnectRefusal | null {

@@ -1,0 +1,21 @@
+/** Computes the closed 5-minute windows every few seconds (src/stats/stats-book.ts); on stop, every marked window, open ones too (a later reading marks them again). */
+import type { StatsBook } from '../stats/stats-book.js';
+import type { Logger } from '../util/log.js';
+
+export function startStatsJob(book: StatsBook, log: Logger, everyMs = 10_000): { stop(): void } {
+  const run = (now: number) => {
+    try {
+      book.flush(now);
+    } catch (err) {
+      log.error({ err: (err as Error).message }, '5-minute statistics failed');
+    }
+  };
+  const timer = setInterval(() => run(Date.now()), everyMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      run(Number.MAX_SAFE_INTEGER);
+    },
+  };
+}
