@@ -11,7 +11,7 @@ import type { EndpointOverride } from './ingest/modbus-poll.js';
 import { influxFromUrl } from './config/influx-url.js';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, formatProblem, loadConfig } from './config/load.js';
+import { ConfigError, formatProblem, loadConfig, loadConfigWithWarnings } from './config/load.js';
 import type { Config } from './config/schema.js';
 import type { ScenarioName } from '../simulators/run.js';
 import { type ReloadResult, type RunningGateway, startGateway } from './pipeline.js';
@@ -70,8 +70,9 @@ export async function startSimulatedSlaves(config: Config, opts: { scenario: Sce
 }
 
 export async function runGateway(flags: StartFlags): Promise<void> {
-  const config = loadConfig(flags.config, applyFlags(flags));
+  const { config, warnings } = loadConfigWithWarnings(flags.config, applyFlags(flags));
   const log = createLogger(config.gateway.log_level);
+  for (const w of warnings) log.warn({ component: 'config', path: w.path }, `config warning: ${w.path}: ${w.message}`);
   const sim = config.gateway.simulators;
   const slaves = sim.enabled
     ? await startSimulatedSlaves(config, { scenario: sim.scenario, interval_ms: sim.interval_ms, configuredPorts: false, log: (msg) => log.info({ component: 'simulators' }, msg) })

@@ -36,7 +36,7 @@ import { PersonnelService } from './personnel/service.js';
 import { AlarmHub } from './sinks/alarm-hub.js';
 import { startInfluxSink } from './sinks/influx-sink.js';
 import { CalibrationWindows } from './store/calibration-windows.js';
-import { EmbeddedReadings } from './store/readings-source.js';
+import { EmbeddedReadings, ReadingsRouter } from './store/readings-source.js';
 import { startRetention } from './store/retention.js';
 import { type CommitResult, SqliteStore } from './store/sqlite-store.js';
 import { WriteBatcher } from './store/write-batcher.js';
@@ -46,6 +46,9 @@ import { recordRefusal } from './transport/mqtt/refusals.js';
 import { Uplinks } from './uplink/service.js';
 import type { Logger } from './util/log.js';
 import { type Metrics, createMetrics } from './util/metrics.js';
+
+/** Timer-raised alarm events per group commit (one commit of 2,000 events takes a few tens of ms). */
+const EVENTS_PER_COMMIT = 2000;
 
 export interface RunningGateway {
   httpPort: number;
@@ -100,7 +103,14 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
       log.error({ component: 'store', err: err.message }, 'store commit failed: readiness is now failing');
     },
   );
-  const commitEvents = (events: AlarmEvent[]) => batcher.add({ readings: [], alarms: [], deadLetters: [], events }, () => {});
+  // A tick that raises many alarms at once (a silent substation of hundreds of points) commits
+  // them in chunks over turns of the event loop, so readings and PUBACKs keep flowing meanwhile.
+  const commitEvents = (events: AlarmEvent[]): void => {
+    batcher.add({ readings: [], alarms: [], deadLetters: [], events: events.slice(0, EVENTS_PER_COMMIT) }, () => {});
+    if (events.length > EVENTS_PER_COMMIT) setImmediate(() => commitEvents(events.slice(EVENTS_PER_COMMIT)));
+  };
+  /** All in the next commit (a reload, the stop): nothing may be left for a later turn. */
+  const commitNow = (events: AlarmEvent[]): void => batcher.add({ readings: [], alarms: [], deadLetters: [], events }, () => {});
   // 3. the ingest flow, its Modbus side and its actions
   const modbusLog = log.child({ component: 'modbus' });
   const newModbus = (c: Config) => new ModbusDevices(c, index, options.modbusEndpoints, (cycle) => flow.poll(cycle), modbusLog);
@@ -137,7 +147,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     index, store, latest, status, hub, metrics, personnel, calibration, stats,
     log: log.child({ component: 'http' }),
     acknowledge: (alarm_id, actor, note) => acknowledge(alarm_id, actor, note, { batcher, desk, store, metrics, hub }),
-    readings: influx?.readings ?? new EmbeddedReadings(store),
+    readings: new ReadingsRouter(new EmbeddedReadings(store), influx?.readings),
     readiness: () => ({ store: storeOk && store.healthy() ? 'ok' : 'failing', broker: broker ? 'ok' : 'failing', ...(influx ? { influxdb: influx.readiness() } : {}) }),
     refreshMetrics: () => {
       influx?.refreshMetrics();
@@ -164,7 +174,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     const changes = diffConfig(index.config, next);
     const restart = restartOnly(index.config, next);
     if (restart.length) return { applied: false, changes: [], restart_needed: restart };
-    commitEvents(desk.parts.backfill.check(Number.POSITIVE_INFINITY)); // open back-fill episodes are stored under the old limits
+    commitNow(desk.parts.backfill.check(Number.POSITIVE_INFINITY)); // open back-fill episodes are stored under the old limits
     batcher.flush();
     const before = desk.active();
     const modbusChanged = JSON.stringify(modbusShape(index.config)) !== JSON.stringify(modbusShape(next));
@@ -174,7 +184,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     flow.reconfigure(desk);
     const now = Date.now();
     // an alarm whose point or limit the new config no longer has ends now: nothing would ever clear it
-    commitEvents(before.filter((a) => !kept.has(a.alarm_id)).map((a) => ({ event: 'cleared' as const, at: now, alarm: { ...clearAlarm(a, now), note: a.note ?? `cleared by a config reload (${actor}): its point or limit was removed` } })));
+    commitNow(before.filter((a) => !kept.has(a.alarm_id)).map((a) => ({ event: 'cleared' as const, at: now, alarm: { ...clearAlarm(a, now), note: a.note ?? `cleared by a config reload (${actor}): its point or limit was removed` } })));
     status.track(index.allDevices(), store.deadLetterCounts());
     broker?.setAccess(new MqttAccess(next));
     influx?.reconfigured();
@@ -198,7 +208,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
       timers.stop();
       await app.close();
       await broker?.stop();
-      commitEvents(desk.parts.backfill.check(Number.POSITIVE_INFINITY)); // open back-fill episodes are stored, not lost
+      commitNow(desk.parts.backfill.check(Number.POSITIVE_INFINITY)); // open back-fill episodes are stored, not lost
       batcher.flush();
       statsJob.stop();
       retention.stop();
@@ -227,8 +237,7 @@ function committed({ events, refused }: CommitResult, d: CommitDeps): void {
   }
   if (!events.length) return;
   for (const e of events) d.metrics.alarmEvents.inc({ event: e.event });
-  d.metrics.activeAlarms.set(d.desk.activeCount());
-  d.hub.dispatch(events);
+  d.hub.dispatch(events); // anjian_active_alarms is counted when /metrics is read (refreshMetrics), not per commit
 }
 
 function acknowledge(alarm_id: string, actor: string, note: string | undefined, d: Pick<CommitDeps, 'metrics' | 'hub' | 'desk'> & { batcher: WriteBatcher; store: SqliteStore }) {

@@ -8,7 +8,7 @@ import type { LatestValues } from '../ingest/latest.js';
 import type { AckResult } from '../alarms/desk.js';
 import type { OutputWrite } from '../actions/output-command.js';
 import type { AlarmHub } from '../sinks/alarm-hub.js';
-import type { ReadingsSource } from '../store/readings-source.js';
+import type { ReadingsRouter } from '../store/readings-source.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
@@ -26,8 +26,8 @@ export interface ApiDeps {
   metrics: Metrics;
   acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult;
   readiness(): Record<string, 'ok' | 'failing'>;
-  /** Where readings queries go: InfluxDB when configured, else the embedded store. */
-  readings: ReadingsSource;
+  /** Where readings queries go: InfluxDB when configured and answering, else the embedded store. */
+  readings: ReadingsRouter;
   refreshMetrics(): void;
   /** Per-component details shown by /readyz (outbox depth and age, last error…). */
   readinessDetails(): Record<string, unknown>;

@@ -10,6 +10,9 @@ import { buildPresetLimits, presetById } from '../alarms/presets/index.js';
 import { QUANTITIES } from '../domain/quantities.js';
 import { type Config, ConfigSchema } from './schema.js';
 import { crossCheck, type Problem } from './cross-check.js';
+import { formatPath } from './paths.js';
+import { resolveSecrets, type SecretSources } from './secrets.js';
+import { configWarnings } from './warnings.js';
 import { checkEdge } from './edge-check.js';
 
 export class ConfigError extends Error {
@@ -36,6 +39,24 @@ export function loadConfig(file: string, override?: (c: Config) => void): Config
 
 /** Parses config text; `override` (command-line flags) is applied before the result is frozen. */
 export function parseConfig(text: string, file = '(config)', override?: (c: Config) => void): Config {
+  return checkConfig(text, file, override).config;
+}
+
+/**
+ * Reads a config file like loadConfig, and also returns its warnings (configWarnings: valid but
+ * unsafe settings, secrets written in the file).
+ */
+export function loadConfigWithWarnings(file: string, override?: (c: Config) => void, sources?: SecretSources): { config: Config; warnings: Problem[] } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(file, [{ path: '(file)', message: (err as Error).message }]);
+  }
+  return checkConfig(text, file, override, sources);
+}
+
+function checkConfig(text: string, file: string, override?: (c: Config) => void, sources?: SecretSources): { config: Config; warnings: Problem[] } {
   let raw: unknown;
   try {
     // js-yaml: ~15× faster and ~6× leaner than a document-model parser on a 440,000-point config (issue #7)
@@ -44,13 +65,15 @@ export function parseConfig(text: string, file = '(config)', override?: (c: Conf
     const e = err as { mark?: { line: number; column: number }; reason?: string; message: string };
     throw new ConfigError(file, [{ path: `(yaml) line ${(e.mark?.line ?? -1) + 1}, column ${(e.mark?.column ?? -1) + 1}`, message: e.reason ?? e.message }]);
   }
+  const secrets = resolveSecrets(raw, sources);
+  if (secrets.problems.length) throw new ConfigError(file, secrets.problems);
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(file, zodProblems(parsed.error));
   const problems = [...resolvePresets(parsed.data), ...crossCheck(parsed.data, profileById), ...checkLinkage(parsed.data), ...checkFanLockout(parsed.data), ...checkEdge(parsed.data)];
   if (problems.length) throw new ConfigError(file, problems);
   const config = fillDefaults(parsed.data);
   override?.(config);
-  return deepFreeze(config);
+  return { config: deepFreeze(config), warnings: configWarnings(config, secrets.literalSecrets) };
 }
 
 export function zodProblems(error: z.ZodError): Problem[] {
@@ -63,9 +86,7 @@ export function zodProblems(error: z.ZodError): Problem[] {
   });
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), '');
-}
+export { formatPath };
 
 /** Replaces each point's `preset` by plain limits (preset limits first, then the point's own). */
 export function resolvePresets(config: Config): Problem[] {

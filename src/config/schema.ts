@@ -200,11 +200,13 @@ export const InfluxSchema = z
     org: z.string().optional(),
     bucket: z.string().optional(),
     token: z.string().optional(),
-    batch_size: z.number().int().min(1).max(100_000).default(5000),
+    batch_size: z.number().int().min(1).max(100_000).default(5000).describe('lines per write to start with; the writer grows it while writes are fast and halves it when InfluxDB is busy'),
+    max_batch_size: z.number().int().min(1).max(500_000).default(50_000).describe('the most lines one write carries while catching up'),
+    max_in_flight: z.number().int().min(1).max(32).default(4).describe('the most writes in flight at once while catching up (fewer while InfluxDB is busy)'),
     flush_interval_ms: z.number().int().min(10).max(60_000).default(1000),
     max_outbox_bytes: z.number().int().min(1 << 20).default(2 * 1024 ** 3).describe('outbox bound; past 90 % an alarm is raised and /readyz fails; nothing is dropped'),
     gzip: z.boolean().default(true),
-    timeout_ms: z.number().int().min(100).default(10_000),
+    timeout_ms: z.number().int().min(100).default(10_000).describe('a write or query is given up after this long; a write that timed out while InfluxDB still answers /ping is retried at once with a smaller batch and a longer timeout (up to 120 s)'),
   })
   .strict()
   .refine((c) => c.api === 'v1' || (c.org && c.bucket && c.token), 'the v2 API needs org, bucket and token');

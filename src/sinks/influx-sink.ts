@@ -12,6 +12,7 @@ import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
 import { BACKLOG_SET } from '../alarms/sink-backlog.js';
 import { InfluxClient } from './influx-client.js';
+import { startSideWrites } from './influx-side.js';
 import { InfluxWriter } from './influx-writer.js';
 import { PairMap } from '../util/pair-map.js';
 import { alarmLine, readingSeries, seriesLine } from './line-protocol.js';
@@ -37,9 +38,15 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
   const series = new PairMap<string>();
   store.setOutboxEncoder((batch) => encode(batch, index, series));
   const writer = new InfluxWriter(store, client, influx, metrics, log);
+  // while the writer cannot reach InfluxDB, readings queries go to the embedded store at once (no timeout first)
+  const usable = () => writer.state.connected;
   writer.start();
+  const side = startSideWrites(client, () => index.allPoints(), () => {
+    const o = store.outboxStats();
+    return { outbox_lines: o.lines, outbox_bytes: o.bytes, outbox_oldest_age_s: o.oldest_at === null ? 0 : (Date.now() - o.oldest_at) / 1000, connected: writer.state.connected };
+  }, log);
   return {
-    readings: new InfluxReadings(client),
+    readings: new InfluxReadings(client, usable),
     readiness: () => (writer.state.connected && writer.fill() < BACKLOG_SET ? 'ok' : 'failing'),
     details() {
       const o = store.outboxStats();
@@ -53,6 +60,9 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
         last_write_at: writer.state.last_write_at === null ? null : new Date(writer.state.last_write_at).toISOString(),
         last_error: writer.state.last_error,
         last_error_at: writer.state.last_error_at === null ? null : new Date(writer.state.last_error_at).toISOString(),
+        busy_retries: writer.state.busy_retries,
+        batch_lines: writer.pacer.batchLines,
+        writes_in_flight: writer.pacer.inFlight,
       };
     },
     refreshMetrics() {
@@ -62,8 +72,12 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
       metrics.outboxOldestAge.set(s.oldest_at === null ? 0 : (Date.now() - s.oldest_at) / 1000);
     },
     fill: () => writer.fill(),
-    reconfigured: () => series.clear(),
+    reconfigured: () => {
+      series.clear();
+      side.limitsChanged();
+    },
     async stop() {
+      side.stop();
       await writer.stop();
     },
   };

@@ -1,19 +1,27 @@
 /**
- * Drains the outbox to InfluxDB: oldest lines first, in batches; a line leaves the outbox only
- * when InfluxDB accepted it or it became a dead letter. A batch InfluxDB rejects as bad data is
- * split in halves until the bad lines are found (InfluxDB overwrites a point with the same series
- * and time, so re-sending the good ones is harmless). Outages are retried with backoff, forever:
- * the outbox is on disk, so a restart resumes where the last run stopped.
+ * Drains the outbox to InfluxDB: oldest lines first, in batches, several writes in flight; a line
+ * leaves the outbox only when InfluxDB accepted it or it became a dead letter. Each outbox chunk
+ * is handed to exactly one write at a time (a cursor over the outbox's sequence numbers); after a
+ * failure the writer lets the other writes finish, then starts again from the oldest chunk left,
+ * so nothing is skipped and nothing is in two writes at once. A batch InfluxDB rejects as bad data
+ * is split in halves until the bad lines are found (InfluxDB overwrites a point with the same
+ * series and time, so re-sending the good ones is harmless). WritePacer sizes batches, timeouts
+ * and writes in flight, and tells a busy server (slow down, retry soon) from an absent one
+ * (back off); outages are retried forever: the outbox is on disk, so a restart resumes.
  */
 import type { DeadLetter, OutboxRow, SqliteStore } from '../store/sqlite-store.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
 import { type InfluxClient, InfluxWriteError, type WriteTarget } from './influx-client.js';
+import { WritePacer } from './write-pacer.js';
 
 export interface WriterOptions {
   batch_size: number;
+  max_batch_size: number;
+  max_in_flight: number;
   flush_interval_ms: number;
   max_outbox_bytes: number;
+  timeout_ms: number;
 }
 
 export interface WriterState {
@@ -21,16 +29,29 @@ export interface WriterState {
   last_error: string | null;
   last_error_at: number | null;
   last_write_at: number | null;
+  /** Writes InfluxDB was too busy for (timed out or 5xx while it answered /ping): retried at once, smaller. */
+  busy_retries: number;
 }
 
-const MAX_BACKOFF_MS = 30_000;
+/** A write that timed out is a busy server if /ping answers within this (the gateway's own event loop may have been the slow part). */
+const PING_MS = 5000;
+const BUSY_LOG_EVERY_MS = 30_000;
+/** While InfluxDB is absent, /ping is tried this often (and given this long). */
+const PROBE_MS = 1000;
 
 export class InfluxWriter {
-  readonly state: WriterState = { connected: false, last_error: null, last_error_at: null, last_write_at: null };
+  readonly state: WriterState = { connected: false, last_error: null, last_error_at: null, last_write_at: null, busy_retries: 0 };
+  readonly pacer: WritePacer;
   private running = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
-  private failures = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** The newest outbox chunk handed to a write; chunks after it are not in flight. */
+  private cursor = 0;
+  private nextPeekAt = 0;
+  private failure?: Error;
+  private busyLoggedAt = 0;
+  private everFailed = false;
 
   constructor(
     private readonly store: SqliteStore,
@@ -38,14 +59,16 @@ export class InfluxWriter {
     private readonly opts: WriterOptions,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.pacer = new WritePacer(opts);
+  }
 
   start(): void {
     this.running = true;
     this.loop = this.run();
   }
 
-  /** Stops after the write in flight; what is left stays in the outbox for the next start. */
+  /** Stops after the writes in flight; what is left stays in the outbox for the next start. */
   async stop(): Promise<void> {
     this.running = false;
     this.wakeUp?.();
@@ -57,71 +80,134 @@ export class InfluxWriter {
     return this.store.outboxStats().bytes / this.opts.max_outbox_bytes;
   }
 
-  /**
-   * Writes about one batch of lines; returns how many it settled (0 when the outbox was empty).
-   * The chunks leave the outbox only after every line in them was accepted or dead-lettered.
-   */
-  async drainOnce(): Promise<number> {
-    const rows = this.store.outboxPeek(this.opts.batch_size);
-    if (rows.length === 0) return 0;
-    const dead: DeadLetter[] = [];
-    for (const [target, items] of linesByTarget(rows)) await this.writeOrSplit(target, items, dead);
-    this.store.outboxRemove(rows, dead);
-    for (const d of dead) this.log.warn({ line: d.payload.toString().slice(0, 200), err: d.reason }, 'InfluxDB rejected a line: kept as a dead letter');
-    this.metrics.deadLetters.inc({ code: 'influx_rejected' }, dead.length);
-    return rows.reduce((n, r) => n + r.count, 0);
-  }
-
   private async run(): Promise<void> {
     let prepared = false;
     while (this.running) {
-      try {
-        if (!prepared) {
-          await this.client.prepare();
+      if (!prepared) {
+        try {
+          for (const change of await this.client.prepare()) this.log.info(`InfluxDB: ${change}`);
           prepared = true;
+          this.succeeded();
+        } catch (err) {
+          await this.sleep(await this.pauseAfter(err as Error));
+          continue;
         }
-        const settled = await this.drainOnce();
-        this.succeeded();
-        if (settled < this.opts.batch_size) await this.sleep(this.opts.flush_interval_ms);
-      } catch (err) {
-        this.failed(err as Error);
-        await this.sleep(Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(this.failures, 10)));
       }
+      // outbox seqs are SQLite rowids: once the newest chunks are gone they are handed out again, so
+      // the cursor only holds while writes are in flight; with none, every chunk left is eligible
+      if (this.inFlight.size === 0) this.cursor = 0;
+      if (Date.now() >= this.nextPeekAt) this.dispatch();
+      if (this.inFlight.size === 0) {
+        await this.sleep(Math.max(1, this.nextPeekAt - Date.now()));
+        continue;
+      }
+      await Promise.race(this.inFlight);
+      if (this.failure) {
+        await Promise.all(this.inFlight); // let the others settle, then start again from the oldest chunk
+        const err = this.failure;
+        this.failure = undefined;
+        this.cursor = 0;
+        if (err instanceof InfluxWriteError && err.status === 404) prepared = false; // database gone: create it again
+        await this.sleep(await this.pauseAfter(err));
+      }
+    }
+    await Promise.all(this.inFlight);
+  }
+
+  /** Hands the next chunks to new writes while the pacer allows more in flight. */
+  private dispatch(): void {
+    while (this.running && !this.failure && this.inFlight.size < this.pacer.inFlight) {
+      const rows = this.store.outboxPeek(this.pacer.batchLines, this.cursor);
+      const lines = rows.reduce((n, r) => n + r.count, 0);
+      if (lines < this.pacer.batchLines) this.nextPeekAt = Date.now() + this.opts.flush_interval_ms; // the outbox is (nearly) drained: let it fill
+      if (rows.length === 0) return;
+      this.cursor = (rows.at(-1) as OutboxRow).seq;
+      const write: Promise<void> = this.writeRows(rows)
+        .then(
+          () => this.succeeded(),
+          (err: Error) => {
+            this.failure ??= err;
+          },
+        )
+        .finally(() => this.inFlight.delete(write));
+      this.inFlight.add(write);
+      if (lines < this.pacer.batchLines) return;
     }
   }
 
-  private async writeOrSplit(target: WriteTarget, lines: string[], dead: DeadLetter[]): Promise<void> {
+  /** Writes some chunks, in bodies of about the pacer's batch size; removes them once all their lines are settled. */
+  private async writeRows(rows: OutboxRow[]): Promise<void> {
+    const dead: DeadLetter[] = [];
+    for (const body of bodies(rows, this.pacer.batchLines)) {
+      const started = performance.now();
+      await this.writeOrSplit(body.target, body.text, body.count, dead);
+      this.pacer.succeeded(body.count, performance.now() - started);
+    }
+    this.store.outboxRemove(rows, dead);
+    for (const d of dead) this.log.warn({ line: d.payload.toString().slice(0, 200), err: d.reason }, 'InfluxDB rejected a line: kept as a dead letter');
+    this.metrics.deadLetters.inc({ code: 'influx_rejected' }, dead.length);
+  }
+
+  /** One write; a batch rejected as bad data is split in halves until the bad lines are dead letters. */
+  private async writeOrSplit(target: WriteTarget, text: string | string[], count: number, dead: DeadLetter[]): Promise<void> {
     try {
-      await this.client.write(target, lines);
-      this.metrics.influxLines.inc(lines.length);
+      await this.client.write(target, text, this.pacer.timeoutMs);
+      this.metrics.influxLines.inc(count);
       return;
     } catch (err) {
       if (!(err instanceof InfluxWriteError) || err.kind !== 'rejected') throw err;
+      const lines = typeof text === 'string' ? text.split('\n') : text;
       if (lines.length === 1) {
         dead.push(deadLetter(target, lines[0] as string, err));
         return;
       }
+      const half = Math.ceil(lines.length / 2);
+      await this.writeOrSplit(target, lines.slice(0, half), half, dead);
+      await this.writeOrSplit(target, lines.slice(half), lines.length - half, dead);
     }
-    const half = Math.ceil(lines.length / 2);
-    await this.writeOrSplit(target, lines.slice(0, half), dead);
-    await this.writeOrSplit(target, lines.slice(half), dead);
   }
 
   private succeeded(): void {
     if (!this.state.connected) this.log.info(`writing to ${this.client.description}`);
     this.state.connected = true;
     this.state.last_write_at = Date.now();
-    this.failures = 0;
+  }
+
+  /** After a failed write or prepare: how long to wait. A busy server keeps the writer connected. */
+  private async pauseAfter(err: Error): Promise<number> {
+    const e = err instanceof InfluxWriteError ? err : undefined;
+    if (e?.kind === 'unavailable' && e.busy && (await this.client.ping(PING_MS))) {
+      this.metrics.influxFailures.inc({ kind: 'busy' });
+      this.state.busy_retries++;
+      const pause = this.pacer.busy();
+      if (Date.now() - this.busyLoggedAt > BUSY_LOG_EVERY_MS) {
+        this.busyLoggedAt = Date.now();
+        this.log.warn({ err: err.message, batch_lines: this.pacer.batchLines, timeout_ms: this.pacer.timeoutMs, in_flight: this.pacer.inFlight }, 'InfluxDB is busy: writing smaller batches, fewer at a time');
+      }
+      return pause;
+    }
+    this.failed(err);
+    const backoff = this.pacer.absent();
+    // bad credentials, a missing database: /ping would answer while writes still fail
+    if (e?.kind !== 'unavailable' || e.status !== undefined) return backoff;
+    // an absent server: probe /ping each second instead of sleeping the whole backoff, so the
+    // outbox starts draining within a second of InfluxDB coming back
+    const until = Date.now() + backoff;
+    while (this.running && Date.now() < until) {
+      if (await this.client.ping(PROBE_MS)) return 0;
+      await this.sleep(Math.min(PROBE_MS, Math.max(0, until - Date.now())));
+    }
+    return 0;
   }
 
   private failed(err: Error): void {
     const kind = err instanceof InfluxWriteError ? err.kind : 'unavailable';
     this.metrics.influxFailures.inc({ kind });
-    if (this.state.connected || this.failures === 0) this.log.error({ err: err.message, kind }, `InfluxDB write failing (${this.client.description}); readings wait in the outbox`);
+    if (this.state.connected || !this.everFailed) this.log.error({ err: err.message, kind }, `InfluxDB write failing (${this.client.description}); readings wait in the outbox`);
+    this.everFailed = true;
     this.state.connected = false;
     this.state.last_error = err.message;
     this.state.last_error_at = Date.now();
-    this.failures++;
   }
 
   private sleep(ms: number): Promise<void> {
@@ -135,14 +221,39 @@ export class InfluxWriter {
   }
 }
 
-function linesByTarget(rows: OutboxRow[]): [WriteTarget, string[]][] {
-  const groups = new Map<WriteTarget, string[]>();
+interface Body {
+  target: WriteTarget;
+  text: string;
+  count: number;
+}
+
+/**
+ * The chunks' lines as write bodies of about `batch` lines, per target, in order: whole chunks
+ * are joined as they are (no split into lines and join again); only a chunk much bigger than a
+ * batch (a group commit of 100k readings) is cut into pieces.
+ */
+export function bodies(rows: readonly OutboxRow[], batch: number): Body[] {
+  const out: Body[] = [];
+  const open = new Map<WriteTarget, { texts: string[]; count: number }>();
+  const close = (target: WriteTarget) => {
+    const o = open.get(target);
+    if (o?.count) out.push({ target, text: o.texts.join('\n'), count: o.count });
+    open.delete(target);
+  };
   for (const r of rows) {
-    const list = groups.get(r.target) ?? [];
-    for (const line of r.lines.split('\n')) list.push(line);
-    groups.set(r.target, list);
+    if (r.count > batch * 1.5) {
+      const lines = r.lines.split('\n');
+      for (let i = 0; i < lines.length; i += batch) out.push({ target: r.target, text: lines.slice(i, i + batch).join('\n'), count: Math.min(batch, lines.length - i) });
+      continue;
+    }
+    const o = open.get(r.target) ?? { texts: [], count: 0 };
+    o.texts.push(r.lines);
+    o.count += r.count;
+    open.set(r.target, o);
+    if (o.count >= batch) close(r.target);
   }
-  return [...groups];
+  for (const target of [...open.keys()]) close(target);
+  return out;
 }
 
 function deadLetter(target: WriteTarget, line: string, err: InfluxWriteError): DeadLetter {

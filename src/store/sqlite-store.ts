@@ -186,11 +186,10 @@ export class SqliteStore {
     this.deviceOf = deviceOf;
   }
 
-  /** The oldest outbox chunks, in commit order, holding at least `maxLines` lines when there are that many. */
-  outboxPeek(maxLines: number): OutboxRow[] {
+  /** The oldest outbox chunks after chunk `after`, in commit order, holding at least `maxLines` lines when there are that many. */
+  outboxPeek(maxLines: number, after = 0): OutboxRow[] {
     const out: OutboxRow[] = [];
     let lines = 0;
-    let after = 0;
     while (lines < maxLines) {
       const rows = this.stmt.outboxPeek.all(after) as Omit<OutboxRow, 'lines'>[];
       for (const r of rows) {

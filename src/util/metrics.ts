@@ -1,9 +1,36 @@
-/** Prometheus metrics of one gateway instance (GET /metrics). One registry per instance. */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+/**
+ * Prometheus metrics of one gateway instance (GET /metrics). One registry per instance. The
+ * exposition passes `promtool check metrics` (test/integration/metrics-openapi.test.ts): counters
+ * end in `_total`, nothing else does.
+ */
+import { Counter, type CounterConfiguration, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** prom-client's default metrics include three gauges named `*_total`; their per-type gauges (same names without `_total`) carry the same numbers. */
+const GAUGES_NAMED_TOTAL = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+/** A counter fed with running totals kept elsewhere (the Modbus poller's): `set` adds what grew since the last call. */
+export class TotalsCounter<T extends string> extends Counter<T> {
+  private readonly last = new Map<string, number>();
+
+  constructor(config: CounterConfiguration<T>) {
+    super(config);
+  }
+
+  set(labelsOrTotal: Partial<Record<T, string>> | number, total?: number): void {
+    const labels = typeof labelsOrTotal === 'number' ? {} : labelsOrTotal;
+    const value = typeof labelsOrTotal === 'number' ? labelsOrTotal : (total as number);
+    const key = JSON.stringify(labels);
+    const grown = value - (this.last.get(key) ?? 0);
+    this.last.set(key, value);
+    if (grown > 0) this.inc(labels as Partial<Record<T, string | number>>, grown);
+  }
+}
 
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'anjian_process_' });
+  const prefix = 'anjian_process_';
+  collectDefaultMetrics({ register: registry, prefix });
+  for (const name of GAUGES_NAMED_TOTAL) registry.removeSingleMetric(prefix + name);
   const m = {
     registry,
     frames: new Counter({ name: 'anjian_frames_total', help: 'device uplink messages received', registers: [registry] }),
@@ -22,8 +49,8 @@ export function createMetrics() {
     outboxBytes: new Gauge({ name: 'anjian_outbox_bytes', help: 'bytes waiting in the outbox', registers: [registry] }),
     outboxOldestAge: new Gauge({ name: 'anjian_outbox_oldest_age_seconds', help: 'age of the oldest line in the outbox', registers: [registry] }),
     mqttClients: new Gauge({ name: 'anjian_mqtt_clients', help: 'connected MQTT clients', registers: [registry] }),
-    modbusCycles: new Gauge({ name: 'anjian_modbus_cycles', help: 'Modbus poll cycles since start, by outcome (ok, failed, late: finished after the next was due or dropped)', labelNames: ['outcome'], registers: [registry] }),
-    modbusRequestsFailed: new Gauge({ name: 'anjian_modbus_requests_failed', help: 'Modbus requests that failed since start (after retries)', registers: [registry] }),
+    modbusCycles: new TotalsCounter({ name: 'anjian_modbus_cycles_total', help: 'Modbus poll cycles since start, by outcome (ok, failed, late: finished after the next was due or dropped)', labelNames: ['outcome'], registers: [registry] }),
+    modbusRequestsFailed: new TotalsCounter({ name: 'anjian_modbus_requests_failed_total', help: 'Modbus requests that failed since start (after retries)', registers: [registry] }),
     modbusDevicesOffline: new Gauge({ name: 'anjian_modbus_devices_offline', help: 'Modbus devices with an active offline alarm', registers: [registry] }),
     modbusBusesConnected: new Gauge({ name: 'anjian_modbus_buses_connected', help: 'Modbus buses (endpoints, serial lines) with an open connection', registers: [registry] }),
   };

@@ -7,6 +7,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { type RunningGateway, startGateway } from '../../src/pipeline.js';
 import { createLogger } from '../../src/util/log.js';
+import { type ResponseChecker, responseChecker } from './openapi.js';
 
 export const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -37,6 +38,7 @@ export async function startTestGateway(yaml: string, dataDir = mkdtempSync(join(
   });
   const logger = options.log ? createLogger(options.log.level, options.log.destination) : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const gw = await startGateway(config, logger);
+  let checker: ResponseChecker | undefined;
   const t: TestGateway = {
     ...gw,
     dataDir,
@@ -53,6 +55,10 @@ export async function startTestGateway(yaml: string, dataDir = mkdtempSync(join(
       } catch {
         /* not JSON: keep the text */
       }
+      // every response the tests see must match the gateway's OpenAPI document
+      checker ??= responseChecker(await (await fetch(`http://127.0.0.1:${gw.httpPort}/openapi.json`)).json());
+      const problems = checker.check(init.method ?? 'GET', path, res.status, body, res.headers.get('content-type'));
+      if (problems.length) throw new Error(`response outside the OpenAPI document:\n${problems.join('\n')}`);
       return { status: res.status, body };
     },
     connect: (opts = {}) => connectMqtt(gw.mqttPort, opts),

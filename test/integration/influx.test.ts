@@ -38,8 +38,11 @@ describe('InfluxDB 1.x', () => {
     await device.publishAsync(UP, JSON.stringify({ ts, values: { ch4: 1.21, feed: true } }), { qos: 1 });
     await eventually(outboxEmpty, 10_000, 'the outbox to drain');
     const policies = await q('SHOW RETENTION POLICIES');
-    expect(policies.map((r) => [r[0], r[1]])).toEqual(expect.arrayContaining([['anjian_readings', '2232h0m0s'], ['anjian_alarms', '17520h0m0s']]));
+    // name, duration, shard group, replicas, default: the readings policy is the database's default
+    expect(policies.map((r) => [r[0], r[1], r.at(-1)])).toEqual(expect.arrayContaining([['anjian_readings', '2232h0m0s', true], ['anjian_alarms', '17520h0m0s', false]]));
     expect(await q('SELECT "value", "status", "device_id", "point_id", "site_id" FROM "anjian_readings"."ch4"')).toEqual([[ts, 1.21, 1, 'gd-01', 'ch4-face', MINE]]);
+    // what `influx -database anjian -execute 'SELECT * FROM ch4'` and a Grafana InfluxQL panel run
+    expect(await q('SELECT * FROM "ch4"')).toEqual([[ts, 'gd-01', 'ch4-face', MINE, 1, 1.21]]);
     expect(await q('SHOW FIELD KEYS ON "anjian_test" FROM "anjian_readings"."ch4"')).toEqual([['status', 'integer'], ['value', 'float']]);
     expect(await q('SELECT "value" FROM "anjian_readings"."feed_state"')).toEqual([[ts, 1]]);
     const alarms = await q('SELECT "alarm_id", "event", "state", "value", "type", "level", "point_id" FROM "anjian_alarms"."alarm"');
@@ -74,6 +77,17 @@ describe('InfluxDB 1.x', () => {
     expect(down.connected).toBe(false);
     expect(down.outbox_lines).toBeGreaterThan(0);
     expect(down.last_error).toMatch(/127\.0\.0\.1/);
+    // the readings endpoint answers from the embedded store meanwhile, and says so
+    const url = `http://127.0.0.1:${gw.httpPort}/api/v1/sites/${MINE}/points/ch4-face/readings?from=${base}&to=${base + 250_000}`;
+    for (const query of ['', '&every=1m&fn=count']) {
+      const res = await fetch(url + query, { headers: { authorization: 'Bearer test-viewer-token' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-readings-source')).toBe('embedded');
+      expect(res.headers.get('x-readings-fallback')).toMatch(/^influxdb unavailable/);
+      const body = (await res.json()) as { readings: { value: number }[] };
+      if (query) expect(body.readings.reduce((n, r) => n + r.value, 0)).toBe(250);
+      else expect(body.readings).toHaveLength(250);
+    }
     await influxd.start();
     for (let i = 250; i < 300; i++) await send(i);
     await eventually(outboxEmpty, 20_000, 'the outbox to drain after the outage');
@@ -81,6 +95,22 @@ describe('InfluxDB 1.x', () => {
     expect(count).toBe(300);
     expect(total).toBeCloseTo(sum, 6);
     expect((await gw.api('/metrics')).body).toMatch(/anjian_influx_write_failures_total\{kind="unavailable"\} [1-9]/);
+    const res = await fetch(`http://127.0.0.1:${gw.httpPort}/api/v1/sites/${MINE}/points/ch4-face/readings?from=${base}&to=${base + 300_000}`, { headers: { authorization: 'Bearer test-viewer-token' } });
+    expect(res.headers.get('x-readings-source')).toBe('influxdb');
+    expect(((await res.json()) as { readings: unknown[] }).readings).toHaveLength(300);
+  });
+
+  it('answers 400, never a 500 from InfluxQL, for out-of-range every, from and to', async () => {
+    const path = `/api/v1/sites/${MINE}/points/ch4-face/readings`;
+    const bad = ['every=0s', 'every=500ms', 'every=99999999999999d', 'every=367d', 'from=99999999999999999', 'to=99999999999999999', 'from=9999-01-01T00:00:00Z', 'from=1&to=99999999999999', 'from=1&to=1700000000000&every=1s', 'to=0'];
+    for (const query of bad) {
+      const res = await gw.api(`${path}?${query}`, { token: 'test-viewer-token' });
+      expect([query, res.status, res.body.error]).toEqual([query, 400, 'bad_request']);
+    }
+    for (const query of ['every=366d&from=1', 'every=1s', 'from=1&to=8000000000000', 'every=1d&from=1&to=9214646399999']) {
+      const res = await gw.api(`${path}?${query}`, { token: 'test-viewer-token' });
+      expect([query, res.status]).toEqual([query, 200]);
+    }
   });
 
   it('writes the rest of a batch when InfluxDB rejects one line, which becomes a dead letter', async () => {
@@ -154,5 +184,11 @@ describe('InfluxDB v2 write API (VictoriaMetrics)', () => {
     expect(series.metric).toMatchObject({ site_id: MINE, point_id: 'ch4-face', device_id: 'gd-01' });
     expect(series.values.map((v) => Math.round(v * 10) / 10)).toEqual([0.1, 0.2, 0.3, 0.4, 0.5]);
     expect(series.timestamps).toEqual([0, 1, 2, 3, 4].map((i) => ts + i * 1000));
+    // VictoriaMetrics has no InfluxQL /query: the readings endpoint answers from the embedded store, and says so
+    const res = await fetch(`http://127.0.0.1:${gw.httpPort}/api/v1/sites/${MINE}/points/ch4-face/readings?from=${ts}&to=${ts + 5000}`, { headers: { authorization: 'Bearer test-viewer-token' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-readings-source')).toBe('embedded');
+    expect(res.headers.get('x-readings-fallback')).toMatch(/^influxdb /);
+    expect(((await res.json()) as { readings: { value: number }[] }).readings.map((r) => r.value)).toEqual([0.1, 0.2, 0.30000000000000004, 0.4, 0.5]);
   });
 });

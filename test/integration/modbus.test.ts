@@ -142,7 +142,7 @@ describe('Modbus polling', () => {
     expect(mute.stats.requests).toBeGreaterThan(0);
     const metrics = (await gw.api('/metrics')).body as string;
     expect(Number(/^anjian_modbus_devices_offline (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
-    expect(Number(/^anjian_modbus_cycles\{outcome="failed"\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(Number(/^anjian_modbus_cycles_total\{outcome="failed"\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
   });
 
   it('a Modbus exception marks the channels of the failed block station fault (16); the device answered, so no offline alarm, but a fault alarm', async () => {

@@ -8,11 +8,12 @@ import type { FastifyInstance } from 'fastify';
 import { requireRole, type TokenAuth } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
+import { errors, ReloadOutcome } from '../responses.js';
 
 type Outcome = { applied: boolean; problems?: string[]; restart_needed?: string[]; changes?: unknown[] };
 
 export const adminRoutes = (deps: ApiDeps, auth: TokenAuth) => async (app: FastifyInstance) => {
-  app.post('/admin/reload', { schema: { summary: 'read the config file again and apply it (points, limits, devices, tokens); every change audited' } }, async (req, reply) => {
+  app.post('/admin/reload', { schema: { summary: 'read the config file again and apply it (points, limits, devices, tokens); every change audited', response: { 200: ReloadOutcome, ...errors(400, 401, 403, 409, 413, 422) } } }, async (req, reply) => {
     const p = auth.authenticate(req);
     requireRole(p, ['admin']);
     if (!deps.reload) throw new ApiError('conflict', 'this gateway was not started from a config file: nothing to reload');

@@ -7,6 +7,7 @@ import type { ApiDeps } from '../deps.js';
 import { canSee, type Principal, requireRole, requireSite, type TokenAuth } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { AckBody, AlarmParams, AlarmsQuery, StreamQuery } from '../params.js';
+import { AlarmList, AlarmWire, type AlarmWireShape, AUTHED, errors, EventStream } from '../responses.js';
 
 const KEEPALIVE_MS = 15_000;
 
@@ -14,16 +15,16 @@ export const alarmRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fast
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tz = (site_id: string) => deps.index.timeZone(site_id);
 
-  app.get('/alarms', { schema: { summary: 'alarms, newest first', querystring: AlarmsQuery } }, async (req) => {
+  app.get('/alarms', { schema: { summary: 'alarms, newest first', querystring: AlarmsQuery, response: { 200: AlarmList, ...AUTHED } } }, async (req) => {
     const p = auth.authenticate(req);
     const q = req.query;
     if (q.site_id !== undefined) requireSite(p, q.site_id);
     const site_ids = q.site_id !== undefined ? [q.site_id] : p.sites;
     const alarms = deps.store.listAlarms({ site_ids, state: q.state, limit: q.limit, ...(q.from !== undefined ? { from: q.from } : {}), ...(q.to !== undefined ? { to: q.to } : {}) });
-    return alarms.map((a) => alarmToWire(a, tz(a.site_id)));
+    return alarms.map((a) => alarmToWire(a, tz(a.site_id)) as AlarmWireShape);
   });
 
-  app.post('/alarms/:alarm_id/ack', { schema: { summary: 'acknowledge an alarm with a handling note (处理措施)', params: AlarmParams, body: AckBody } }, async (req) => {
+  app.post('/alarms/:alarm_id/ack', { schema: { summary: 'acknowledge an alarm with a handling note (处理措施)', params: AlarmParams, body: AckBody, response: { 200: AlarmWire, ...errors(400, 401, 403, 404, 409, 413) } } }, async (req) => {
     const p = auth.authenticate(req);
     requireRole(p, ['operator', 'admin']);
     const existing = deps.store.getAlarm(req.params.alarm_id);
@@ -33,10 +34,10 @@ export const alarmRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fast
       if (result.code === 'not_found') throw new ApiError('not_found', `no alarm ${req.params.alarm_id}`);
       throw new ApiError('conflict', `alarm ${req.params.alarm_id} is already acknowledged`);
     }
-    return alarmToWire(result.alarm, tz(result.alarm.site_id));
+    return alarmToWire(result.alarm, tz(result.alarm.site_id)) as AlarmWireShape;
   });
 
-  app.get('/alarms/stream', { schema: { summary: 'live alarm events (text/event-stream); resumes after Last-Event-ID', querystring: StreamQuery } }, async (req, reply) => {
+  app.get('/alarms/stream', { schema: { summary: 'live alarm events (text/event-stream); resumes after Last-Event-ID', querystring: StreamQuery, response: { 200: EventStream, ...AUTHED } } }, async (req, reply) => {
     const p = auth.authenticate(req, { allowQueryToken: true }); // EventSource cannot set headers
     const site = req.query.site_id;
     if (site !== undefined) requireSite(p, site);

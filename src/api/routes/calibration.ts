@@ -11,6 +11,7 @@ import type { ApiDeps, CalibrationApi } from '../deps.js';
 import { requireRole, requireSite, type TokenAuth } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { PointParams } from '../params.js';
+import { AUTHED, Calibration, errors } from '../responses.js';
 
 
 const StartBody = z.object({ duration_s: z.number().int().min(1).max(MAX_CALIBRATION_S), note: z.string().max(2000).optional() }).strict();
@@ -26,13 +27,13 @@ export const calibrationRoutes = (deps: ApiDeps, calibration: CalibrationApi, au
   };
   const path = '/sites/:site_id/points/:point_id/calibration';
 
-  app.get(path, { schema: { summary: 'the calibration (标校) window of a point', params: PointParams } }, async (req) => {
+  app.get(path, { schema: { summary: 'the calibration (标校) window of a point', params: PointParams, response: { 200: Calibration, ...AUTHED } } }, async (req) => {
     requireSite(auth.authenticate(req), req.params.site_id);
     point(req.params.site_id, req.params.point_id);
     return wire(calibration.get(req.params.site_id, req.params.point_id), req.params.site_id);
   });
 
-  app.post(path, { schema: { summary: 'put a point into calibration (标校) for duration_s; its readings carry bit 4 and raise or clear nothing', params: PointParams, body: StartBody } }, async (req) => {
+  app.post(path, { schema: { summary: 'put a point into calibration (标校) for duration_s; its readings carry bit 4 and raise or clear nothing', params: PointParams, body: StartBody, response: { 200: Calibration, ...errors(400, 401, 403, 404, 413) } } }, async (req) => {
     const p = auth.authenticate(req);
     requireRole(p, ['operator', 'admin']);
     requireSite(p, req.params.site_id);
@@ -40,7 +41,7 @@ export const calibrationRoutes = (deps: ApiDeps, calibration: CalibrationApi, au
     return wire(calibration.start(req.params.site_id, req.params.point_id, req.body.duration_s, p.name, req.body.note), req.params.site_id);
   });
 
-  app.delete(path, { schema: { summary: 'end a calibration early', params: PointParams } }, async (req) => {
+  app.delete(path, { schema: { summary: 'end a calibration early', params: PointParams, response: { 200: Calibration, ...errors(400, 401, 403, 404, 409) } } }, async (req) => {
     const p = auth.authenticate(req);
     requireRole(p, ['operator', 'admin']);
     requireSite(p, req.params.site_id);

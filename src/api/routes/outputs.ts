@@ -11,6 +11,7 @@ import { isoInZone } from '../../util/time.js';
 import type { ApiDeps } from '../deps.js';
 import { requireRole, requireSite, type TokenAuth } from '../auth.js';
 import { ApiError } from '../errors.js';
+import { errors, OutputWritten } from '../responses.js';
 
 const OutputParams = z.object({ site_id: z.string().min(1), device_id: z.string().min(1), output: z.string().min(1) }).strict();
 const OutputBody = z
@@ -29,6 +30,7 @@ export const outputRoutes = (deps: ApiDeps, commandOutput: NonNullable<ApiDeps['
         summary: "write a Modbus device's output (power_off / power_on) through its bus; admin only; audited. 404: unknown site, device or output; 400: not a Modbus device; 502: the device did not take the write",
         params: OutputParams,
         body: OutputBody,
+        response: { 200: OutputWritten, ...errors(400, 401, 403, 404, 413, 502) },
       },
     },
     async (req) => {
@@ -38,7 +40,7 @@ export const outputRoutes = (deps: ApiDeps, commandOutput: NonNullable<ApiDeps['
       requireSite(p, site_id);
       if (!deps.index.sites.has(site_id)) throw new ApiError('not_found', `no site ${site_id}`);
       const w = await commandOutput(site_id, device_id, output, req.body.cmd, p.name, req.body.note);
-      return { ...w, at: isoInZone(w.at, deps.index.timeZone(site_id)), written: true };
+      return { ...w, at: isoInZone(w.at, deps.index.timeZone(site_id)), written: true as const };
     },
   );
 };

@@ -11,6 +11,7 @@ import type { ApiDeps } from '../deps.js';
 import { requireSite, type TokenAuth } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { SiteParams } from '../params.js';
+import { AUTHED, Personnel, Track } from '../responses.js';
 
 const DAY = 86_400_000;
 const TrackQuery = z.object({ from: z.coerce.number().int().optional(), to: z.coerce.number().int().optional() }).strict();
@@ -23,7 +24,7 @@ export const personnelRoutes = (deps: ApiDeps, personnel: PersonnelService, auth
     return engine;
   };
 
-  app.get('/sites/:site_id/personnel', { schema: { summary: 'people underground, counts per area with capacity, people in alarm', params: SiteParams } }, async (req) => {
+  app.get('/sites/:site_id/personnel', { schema: { summary: 'people underground, counts per area with capacity, people in alarm', params: SiteParams, response: { 200: Personnel, ...AUTHED } } }, async (req) => {
     requireSite(auth.authenticate(req), req.params.site_id);
     const engine = engineOf(req.params.site_id);
     const iso = (ms: number | null) => (ms === null ? null : isoInZone(ms, deps.index.timeZone(req.params.site_id)));
@@ -41,7 +42,7 @@ export const personnelRoutes = (deps: ApiDeps, personnel: PersonnelService, auth
     };
   });
 
-  app.get('/sites/:site_id/personnel/:card_id/track', { schema: { summary: "a card's trajectory (轨迹), default the last 24 h", params: SiteParams.extend({ card_id: z.string() }), querystring: TrackQuery } }, async (req) => {
+  app.get('/sites/:site_id/personnel/:card_id/track', { schema: { summary: "a card's trajectory (轨迹), default the last 24 h", params: SiteParams.extend({ card_id: z.string() }), querystring: TrackQuery, response: { 200: Track, ...AUTHED } } }, async (req) => {
     requireSite(auth.authenticate(req), req.params.site_id);
     engineOf(req.params.site_id);
     const to = req.query.to ?? Date.now();

@@ -10,8 +10,14 @@ import type { ApiDeps } from '../deps.js';
 import { canSee, requireRole, requireSite, type TokenAuth } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { LimitQuery, PointParams, ReadingsQuery, SiteParams } from '../params.js';
+import { AUTHED, DeadLetters, DeviceList, errors, PointList, Readings, SiteList } from '../responses.js';
 
 const DAY = 86_400_000;
+
+/** Which store answered a readings query (`influxdb` or `embedded`), and why not InfluxDB when it fell back. */
+export const READINGS_SOURCE_HEADER = 'x-readings-source';
+export const READINGS_FALLBACK_HEADER = 'x-readings-fallback';
+const headerSafe = (s: string): string => s.replace(/[^\x20-\x7e]/g, '?');
 
 /** An unknown value (NaN in memory, NULL in the store) is `null` on the wire, never a number. */
 const knownOrNull = (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : v);
@@ -25,14 +31,14 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     return found;
   };
 
-  app.get('/sites', { schema: { summary: 'sites the token may see' } }, async (req) => {
+  app.get('/sites', { schema: { summary: 'sites the token may see', response: { 200: SiteList, ...errors(401) } } }, async (req) => {
     const p = auth.authenticate(req);
     return deps.index.config.sites
       .filter((s) => canSee(p, s.site_id))
       .map((s) => ({ site_id: s.site_id, name: s.name, kind: s.kind, time_zone: s.time_zone, ...siteRegion(s), devices: s.devices.length, points: s.points.length }));
   });
 
-  app.get('/sites/:site_id/devices', { schema: { summary: 'devices of a site with their health', params: SiteParams } }, async (req) => {
+  app.get('/sites/:site_id/devices', { schema: { summary: 'devices of a site with their health', params: SiteParams, response: { 200: DeviceList, ...AUTHED } } }, async (req) => {
     const s = site(auth.authenticate(req), req.params.site_id);
     const iso = (ms: number | null) => (ms === null ? null : isoInZone(ms, s.time_zone));
     return s.devices.map((d) => {
@@ -57,7 +63,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     });
   });
 
-  app.get('/sites/:site_id/points', { schema: { summary: 'points of a site with their last reading', params: SiteParams } }, async (req) => {
+  app.get('/sites/:site_id/points', { schema: { summary: 'points of a site with their last reading', params: SiteParams, response: { 200: PointList, ...AUTHED } } }, async (req) => {
     const s = site(auth.authenticate(req), req.params.site_id);
     return s.points.map((pt) => {
       const last = deps.latest.get(s.site_id, pt.point_id);
@@ -68,8 +74,8 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
         device_id: pt.device_id,
         channel: pt.channel,
         quantity: pt.quantity,
-        unit: pt.unit,
-        kind: pt.kind,
+        unit: pt.unit as string, // filled from the quantity catalogue at load
+        kind: pt.kind as NonNullable<typeof pt.kind>,
         location: pt.location,
         range: pt.range ?? null,
         limits: pt.limits,
@@ -82,8 +88,16 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
 
   app.get(
     '/sites/:site_id/points/:point_id/readings',
-    { schema: { summary: 'readings of a point: raw, or one row per window', params: PointParams, querystring: ReadingsQuery } },
-    async (req) => {
+    {
+      schema: {
+        summary: 'readings of a point: raw, or one row per window',
+        description: `From InfluxDB when one is configured, else (or while InfluxDB cannot answer) from the embedded store, within its retention. The ${READINGS_SOURCE_HEADER} response header names the source (influxdb or embedded); ${READINGS_FALLBACK_HEADER} says why InfluxDB did not answer.`,
+        params: PointParams,
+        querystring: ReadingsQuery,
+        response: { 200: Readings, ...AUTHED },
+      },
+    },
+    async (req, reply) => {
       const s = site(auth.authenticate(req), req.params.site_id);
       const point = deps.index.point(s.site_id, req.params.point_id);
       if (!point) throw new ApiError('not_found', `no point ${req.params.point_id} in site ${s.site_id}`);
@@ -91,12 +105,15 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
       const to = q.to ?? Date.now();
       const from = q.from ?? to - DAY;
       const base = { site_id: s.site_id, point_id: point.point_id, from, to, limit: q.limit };
-      const rows = q.every
+      const answer = q.every
         ? await deps.readings.windows({ ...base, every_ms: parseDuration(q.every) as number, fn: (q.fn ?? 'mean') as WindowFn, origin_ms: -offsetMinutes(s.time_zone, from) * 60_000 }, point.quantity)
         : await deps.readings.raw(base, point.quantity);
+      const rows = answer.rows;
+      reply.header(READINGS_SOURCE_HEADER, answer.source);
+      if (answer.fallback) reply.header(READINGS_FALLBACK_HEADER, headerSafe(answer.fallback));
       return {
         point_id: point.point_id,
-        unit: point.unit,
+        unit: point.unit as string,
         ...(q.every ? { every: q.every, fn: q.fn ?? 'mean' } : {}),
         readings: rows.map((r) => ({ ts: isoInZone(r.ts, s.time_zone), value: knownOrNull(r.value), status: r.status })),
         truncated: rows.length === q.limit,
@@ -104,7 +121,7 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     },
   );
 
-  app.get('/sites/:site_id/dead-letters', { schema: { summary: 'payloads the gateway could not use, with the reason', params: SiteParams, querystring: LimitQuery } }, async (req) => {
+  app.get('/sites/:site_id/dead-letters', { schema: { summary: 'payloads the gateway could not use, with the reason', params: SiteParams, querystring: LimitQuery, response: { 200: DeadLetters, ...AUTHED } } }, async (req) => {
     const p = auth.authenticate(req);
     requireRole(p, ['operator', 'admin']);
     const s = site(p, req.params.site_id);
