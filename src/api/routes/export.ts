@@ -11,6 +11,7 @@ import { FileError, type NationalFiles } from '../../uplink/national/files.js';
 import { FILE_TABLES } from '../../uplink/national/tables.js';
 import { requireRole, requireSite, type TokenAuth } from '../auth.js';
 import { ApiError } from '../errors.js';
+import { AUTHED } from '../responses.js';
 
 const time = z
   .string()
@@ -23,10 +24,14 @@ const time = z
 const types = Object.keys(FILE_TABLES) as [keyof typeof FILE_TABLES, ...(keyof typeof FILE_TABLES)[]];
 const Params = z.object({ site_id: z.string(), type: z.string() });
 const Query = z.object({ at: time, from: time, to: time }).strict();
+const FileText = {
+  description: 'the file as text/plain; charset=utf-8 (UTF-8 without BOM): ";" between fields, "~" after each record, "||" at the end; its name in Content-Disposition',
+  content: { 'text/plain': { schema: z.string() } },
+};
 
 export const exportRoutes = (files: NationalFiles, auth: TokenAuth) => async (root: FastifyInstance) => {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  app.get('/sites/:site_id/export/:type', { schema: { summary: `national networking file (${types.join(', ')}), MT/T 1201-style text`, params: Params, querystring: Query } }, async (req, reply) => {
+  app.get('/sites/:site_id/export/:type', { schema: { summary: `national networking file (${types.join(', ')}), MT/T 1201-style text`, params: Params, querystring: Query, response: { 200: FileText, ...AUTHED } } }, async (req, reply) => {
     const p = auth.authenticate(req);
     requireRole(p, ['regulator', 'admin']);
     requireSite(p, req.params.site_id);
