@@ -40,7 +40,7 @@ export const EventStream = {
   content: { 'text/event-stream': { schema: z.string() } },
 };
 
-export const WhoAmI = z.object({ name: z.string(), role: z.enum(['viewer', 'operator', 'regulator', 'admin']), sites: z.union([z.literal('*'), z.array(z.string())]) });
+export const WhoAmI = z.object({ name: z.string(), role: z.enum(['viewer', 'operator', 'regulator', 'admin']), sites: z.union([z.literal('*'), z.array(z.string())]), regions: z.array(z.string()).optional().describe('the administrative divisions (GB/T 2260) the token is scoped to') });
 
 export const SiteList = z.array(z.looseObject({ site_id: z.string(), name: z.string(), kind: z.string(), time_zone: z.string(), devices: z.number().int(), points: z.number().int() }));
 

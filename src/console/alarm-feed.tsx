@@ -13,7 +13,7 @@ import { useBook, useNow } from './hooks.js';
 import { type Key, type Lang, t, tDynamic } from './i18n.js';
 import type { LivePoints } from './live-points.js';
 import { faultIndex, pointHealth } from './point-health.js';
-import type { Alarm } from './types.js';
+import type { Alarm, Point } from './types.js';
 import { useLive } from './use-live-points.js';
 import { usePeopleVersion } from './use-people.js';
 
@@ -65,7 +65,7 @@ export function AlarmFeed({ book, lang, live }: { book: AlarmBook; lang: Lang; l
   const item = (a: Alarm) => {
     const p = a.point_id ? live.get(a.site_id, a.point_id) : undefined;
     const stale = p ? pointHealth(a.site_id, p, now, faults).health !== 'ok' : false;
-    return <AlarmItem key={a.alarm_id} names={names} alarm={a} fresh={book.isFresh(a.alarm_id, now)} canAck={canAck} lang={lang} current={p?.last?.value} currentStale={stale} now={isActive(a) ? now : 0} onAcked={(x) => book.put(x)} />;
+    return <AlarmItem key={a.alarm_id} names={names} alarm={a} fresh={book.isFresh(a.alarm_id, now)} canAck={canAck} lang={lang} current={currentValue(a, p)} currentStale={stale} now={isActive(a) ? now : 0} onAcked={(x) => book.put(x)} />;
   };
   return (
     <aside class="feed" aria-label={t('feed_title')}>
@@ -86,4 +86,14 @@ export function AlarmFeed({ book, lang, live }: { book: AlarmBook; lang: Lang; l
       </ol>
     </aside>
   );
+}
+
+/**
+ * The point's current value for a card: its last reading, unless the alarm itself saw a newer one
+ * (the points poll runs every 2 s: a card raised a moment ago must not show the value before it).
+ */
+function currentValue(a: Alarm, p: Point | undefined): number | null | undefined {
+  const seen = Math.max(...[a.raised_at, a.confirmed_at, a.max_at].filter((t): t is string => t !== undefined).map((t) => Date.parse(t)));
+  const last = p?.last ? Date.parse(p.last.ts) : Number.NEGATIVE_INFINITY;
+  return last >= seen ? p?.last?.value : a.value;
 }

@@ -19,6 +19,7 @@ import { isoInZone } from '../../util/time.js';
 import { canSee, type Principal, requireRole, requireSite, type TokenAuth } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
+import { AUTHED } from '../responses.js';
 import { PointParams, SiteParams } from '../params.js';
 import { DailyQuery, DailyResponse, FaultsResponse, MapResponse, MonthlyQuery, MonthlyResponse, OnlineRateResponse, RegionSpanQuery, SpanQuery, StatsResponse } from '../report-schemas.js';
 
@@ -36,7 +37,7 @@ export const reportRoutes = (deps: ApiDeps, stats: StatsBook, auth: TokenAuth) =
   const visible = (p: Principal, region?: string) => deps.index.config.sites.filter((s) => canSee(p, s.site_id) && (region === undefined || regionCovers(region, s.region_code)));
   const tz = deps.index.config.sites[0]?.time_zone ?? 'Asia/Shanghai';
 
-  app.get('/sites/:site_id/points/:point_id/stats', { schema: { summary: '5-minute statistics of a point (AQMT/TJSJ): max, min with times, avg, count, status bits; cumulative points with totals', params: PointParams, querystring: SpanQuery, response: { 200: StatsResponse } } }, async (req) => {
+  app.get('/sites/:site_id/points/:point_id/stats', { schema: { summary: '5-minute statistics of a point (AQMT/TJSJ): max, min with times, avg, count, status bits; cumulative points with totals', params: PointParams, querystring: SpanQuery, response: { 200: StatsResponse, ...AUTHED } } }, async (req) => {
     const s = site(auth.authenticate(req), req.params.site_id);
     const point = deps.index.point(s.site_id, req.params.point_id);
     if (!point) throw new ApiError('not_found', `no point ${req.params.point_id} in site ${s.site_id}`);
@@ -50,7 +51,7 @@ export const reportRoutes = (deps: ApiDeps, stats: StatsBook, auth: TokenAuth) =
     return { point_id: point.point_id, unit: point.unit ?? '', windows };
   });
 
-  app.get('/sites/:site_id/reports/daily', { schema: { summary: 'the daily report (安全监控日报表) of the site\'s local day; format=csv for spreadsheets', params: SiteParams, querystring: DailyQuery, response: { 200: DailyResponse } } }, async (req, reply) => {
+  app.get('/sites/:site_id/reports/daily', { schema: { summary: 'the daily report (安全监控日报表) of the site\'s local day; format=csv for spreadsheets', params: SiteParams, querystring: DailyQuery, response: { 200: DailyResponse, ...AUTHED } } }, async (req, reply) => {
     const s = site(auth.authenticate(req), req.params.site_id);
     const span = localDay(req.query.date, s.time_zone);
     const wire = dailyToWire(dailyReport(s, span, { store: deps.store, stats }, Date.now()), req.query.date);
@@ -62,14 +63,14 @@ export const reportRoutes = (deps: ApiDeps, stats: StatsBook, auth: TokenAuth) =
       .send(dailyToCsv(wire) as never);
   });
 
-  app.get('/sites/:site_id/faults', { schema: { summary: 'the device fault log (24-hour watch): offline and fault episodes with start, end, duration, note; default the last 24 h', params: SiteParams, querystring: SpanQuery, response: { 200: FaultsResponse } } }, async (req) => {
+  app.get('/sites/:site_id/faults', { schema: { summary: 'the device fault log (24-hour watch): offline and fault episodes with start, end, duration, note; default the last 24 h', params: SiteParams, querystring: SpanQuery, response: { 200: FaultsResponse, ...AUTHED } } }, async (req) => {
     const s = site(auth.authenticate(req), req.params.site_id);
     const now = Date.now();
     const to = req.query.to ?? now;
     return faultLog(deps.store, s, { from: req.query.from ?? to - DAY, to }, now);
   });
 
-  app.get('/online-rate', { schema: { summary: 'online-monitoring rate per site and region roll-ups (sites below 80 % flagged); default the last 24 h', querystring: RegionSpanQuery, response: { 200: OnlineRateResponse } } }, async (req) => {
+  app.get('/online-rate', { schema: { summary: 'online-monitoring rate per site and region roll-ups (sites below 80 % flagged); default the last 24 h', querystring: RegionSpanQuery, response: { 200: OnlineRateResponse, ...AUTHED } } }, async (req) => {
     const p = auth.authenticate(req);
     const now = Date.now();
     const to = req.query.to ?? now;
@@ -78,7 +79,7 @@ export const reportRoutes = (deps: ApiDeps, stats: StatsBook, auth: TokenAuth) =
     return { from: isoInZone(span.from, tz), to: isoInZone(span.to, tz), threshold: MIN_RATE, sites, regions: [...regionRollups(sites, 'province'), ...regionRollups(sites, 'city')] };
   });
 
-  app.get('/map', { schema: { summary: 'GeoJSON FeatureCollection of the visible sites: kind, worst active alarm level, online rate of the last hour', response: { 200: MapResponse } } }, async (req) => {
+  app.get('/map', { schema: { summary: 'GeoJSON FeatureCollection of the visible sites: kind, worst active alarm level, online rate of the last hour', response: { 200: MapResponse, ...AUTHED } } }, async (req) => {
     const p = auth.authenticate(req);
     const now = Date.now();
     const sites = visible(p);
@@ -87,7 +88,7 @@ export const reportRoutes = (deps: ApiDeps, stats: StatsBook, auth: TokenAuth) =
     return { type: 'FeatureCollection' as const, features };
   });
 
-  app.get('/reports/monthly', { schema: { summary: 'the monthly summary per site and region (研判): alarms by type and level, power-offs, offline devices, online rate', querystring: MonthlyQuery, response: { 200: MonthlyResponse } } }, async (req) => {
+  app.get('/reports/monthly', { schema: { summary: 'the monthly summary per site and region (研判): alarms by type and level, power-offs, offline devices, online rate', querystring: MonthlyQuery, response: { 200: MonthlyResponse, ...AUTHED } } }, async (req) => {
     const p = auth.authenticate(req);
     requireRole(p, ['regulator', 'admin']);
     const now = Date.now();
