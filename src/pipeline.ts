@@ -43,6 +43,7 @@ import { WriteBatcher } from './store/write-batcher.js';
 import { MqttAccess } from './transport/mqtt/access.js';
 import { MqttBroker, type RefusalEvent } from './transport/mqtt/broker.js';
 import { recordRefusal } from './transport/mqtt/refusals.js';
+import { Uplinks } from './uplink/service.js';
 import type { Logger } from './util/log.js';
 import { type Metrics, createMetrics } from './util/metrics.js';
 
@@ -87,13 +88,14 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const order = new ReadingOrder(store);
   const status = new DeviceStatusBoard(index.allDevices(), store.deadLetterCounts());
   const latest = new LatestValues(store);
+  const uplinks = new Uplinks({ config, index, store, status, metrics, newId: randomUUID, log: log.child({ component: 'uplink' }) }); // its queues fill in every commit from here on
   // 2. the commit path: group commits, then the alarm fan-out
   let broker: MqttBroker | undefined;
   let storeOk = true;
   const hub = new AlarmHub((site, json) => broker?.publishAlarm(site, json) ?? Promise.resolve(), (s) => index.timeZone(s), log.child({ component: 'alarms' }));
   const batcher = new WriteBatcher(
     store,
-    (result) => (order.committed(), committed(result, { metrics, status, latest, hub, desk })),
+    (result) => (order.committed(), committed(result, { metrics, status, latest, hub, desk }), uplinks.committed()),
     (err) => {
       storeOk = false;
       order.forget();
@@ -129,7 +131,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   // 4. sinks and scheduled work
   const influx = config.gateway.influx ? startInfluxSink(config, store, index, metrics, log.child({ component: 'influx' })) : undefined;
   const timers = startAlarmTimers(
-    [(now) => desk.check(now), (now) => calibration.expire(now), (now) => (influx ? desk.parts.backlog.step(influx.fill(), now) : [])],
+    [(now) => desk.check(now), (now) => calibration.expire(now), (now) => (influx ? desk.parts.backlog.step(influx.fill(), now) : []), (now) => uplinks.backlogStep(now)],
     commitEvents,
     (err) => log.error({ component: 'alarm-timers', err: err.message }, 'alarm timer check failed'),
   );
@@ -149,10 +151,12 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     readiness: () => ({ store: storeOk && store.healthy() ? 'ok' : 'failing', broker: broker ? 'ok' : 'failing', ...(influx ? { influxdb: influx.readiness() } : {}) }),
     refreshMetrics: () => {
       influx?.refreshMetrics();
+      uplinks.refreshMetrics();
       metrics.activeAlarms.set(desk.activeCount());
       modbus.refreshMetrics(metrics, desk.parts.devices.activeAlarms().filter((a) => a.device_id !== undefined && modbus.plan(a.site_id, a.device_id)).length);
     },
-    readinessDetails: () => (influx ? { influxdb: influx.details() } : {}),
+    readinessDetails: () => ({ ...(influx ? { influxdb: influx.details() } : {}), ...(uplinks.runners.length ? { uplinks: uplinks.details() } : {}) }),
+    nationalFiles: uplinks.files,
     mqttClients: () => broker?.connectedClients ?? 0,
     commandOutput: outputCommands({ index, outputsOf, write, audit, log: modbusLog }),
     modbusDevice: (site_id, device_id) => modbus.info(site_id, device_id),
@@ -162,6 +166,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const httpPort = (app.server.address() as { port: number }).port;
   startup.info(`http listening on ${httpPort}`);
   modbus.poller.start();
+  uplinks.start();
   if (modbus.size) startup.info(`polling ${modbus.size} modbus devices on ${modbus.poller.buses.size} buses`);
 
   /** Hot reload: the new config's points, limits, devices and tokens, with every change audited; alarm state kept. */
@@ -208,6 +213,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
       statsJob.stop();
       retention.stop();
       await influx?.stop();
+      await uplinks.stop();
       store.close();
     },
   };

@@ -21,6 +21,7 @@ import { siteRoutes } from './routes/sites.js';
 import { reportRoutes } from './routes/reports.js';
 import { consoleRoutes } from './routes/console.js';
 import { whoamiRoutes } from './routes/whoami.js';
+import { exportRoutes } from './routes/export.js';
 
 export type { ApiDeps };
 
@@ -67,6 +68,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.personnel) await app.register(personnelRoutes(deps, deps.personnel, auth), { prefix: '/api/v1' });
   if (deps.calibration) await app.register(calibrationRoutes(deps, deps.calibration, auth), { prefix: '/api/v1' });
   if (deps.commandOutput) await app.register(outputRoutes(deps, deps.commandOutput, auth), { prefix: '/api/v1' });
+  if (deps.nationalFiles) await app.register(exportRoutes(deps.nationalFiles, auth), { prefix: '/api/v1' });
   await app.register(adminRoutes(deps, auth), { prefix: '/api/v1' });
   await app.register(consoleRoutes());
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

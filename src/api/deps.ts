@@ -14,6 +14,7 @@ import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
 import type { PersonnelService } from '../personnel/service.js';
 import type { CalibrationWindow } from '../alarms/calibration.js';
+import type { NationalFiles } from '../uplink/national/files.js';
 import type { StatsBook } from '../stats/stats-book.js';
 
 export interface ApiDeps {
@@ -40,6 +41,8 @@ export interface ApiDeps {
   personnel?: PersonnelService;
   /** Writes a Modbus device output (admin); throws ApiError (404, 400, 502). The outputs route exists when given. */
   commandOutput?(site_id: string, device_id: string, output: string, cmd: OutputWrite['cmd'], actor: string, note?: string): Promise<OutputWrite>;
+  /** The national networking files; the export route exists when given (issue 17). */
+  nationalFiles?: NationalFiles;
   /** Poll settings and counters of a Modbus device, for GET …/devices. */
   modbusDevice?(site_id: string, device_id: string): Record<string, unknown> | undefined;
   /** Reads the config file again and applies it (admin); the result says what changed or why not. */

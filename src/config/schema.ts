@@ -6,6 +6,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { QUANTITIES, type QuantityId } from '../domain/quantities.js';
+import { NetworkingSchema, UplinkSchema, pointNetworkingFields } from '../uplink/config.js';
 
 const id = (what: string) =>
   z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, `${what} must be 1-64 of A-Z a-z 0-9 _ . - (not starting with _ . -)`);
@@ -88,6 +89,7 @@ export const PointSchema = z
     monitored_item: z.string().min(1).optional().describe('tailings monitored item (监测项目) this point belongs to: GB 39496 escalation (4 blue → yellow, 3 yellow → orange, 2 orange → red)'),
     preset: z.string().optional().describe('a standards preset, e.g. aq1029/coal-face (src/alarms/presets); its limits come before `limits`'),
     preset_values: z.record(z.string(), z.number()).optional().describe('overrides of the preset values, e.g. {power_off: 1.2}'),
+    ...pointNetworkingFields, // point_code, sensor_type, quota_id (issue 17)
   })
   .strict();
 
@@ -248,6 +250,7 @@ export const SiteSchema = z
       .optional()
       .describe('hazchem major hazard sources (GB 18218-2018): R = α·Σβ·q/Q and grade 一级…四级 (src/hazard/gb18218.ts)'),
     bridge: BridgeSchema.optional().describe("the login of the site's own broker bridged in: it may publish for every device of this site and nothing else"),
+    networking: NetworkingSchema.prefault({}).describe('identity in the national networking files and MEM messages (issue 17)'),
   })
   .strict();
 
@@ -351,6 +354,7 @@ export const GatewaySchema = z
       })
       .strict()
       .prefault({}),
+    uplinks: z.array(UplinkSchema).default([]).describe('networking upward (联网): upstream MQTT brokers and MEM data-access servers, each with store-and-forward (issue 17)'),
     simulators: z
       .object({
         enabled: z.boolean().default(false),

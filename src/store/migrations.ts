@@ -164,6 +164,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 9,
+    name: 'uplink queues (联网, issue 17): what each uplink still has to send, written in the commit that stores it',
+    sql: `
+      CREATE TABLE uplink_queue (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        uplink_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX uplink_queue_uplink ON uplink_queue (uplink_id, seq);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database, each in its own transaction. */

@@ -101,6 +101,7 @@ export class SqliteStore {
   private logHead: string;
   private readonly stmt;
   private encoder?: OutboxEncoder;
+  private readonly commitHooks: ((stored: Batch) => void)[] = [];
   private commitHook?: (inserted: Batch) => void;
   private deviceOf: (site_id: string, point_id: string) => string | undefined = () => undefined;
   private outboxBytesNow = 0;
@@ -157,6 +158,11 @@ export class SqliteStore {
   /** From now on every committed batch also enters the outbox (same transaction). */
   setOutboxEncoder(encoder: OutboxEncoder): void {
     this.encoder = encoder;
+  }
+
+  /** Runs inside every commit's transaction with what it stored: the uplink queues (src/uplink/queue.ts, issue 17). */
+  addCommitHook(hook: (stored: Batch) => void): void {
+    this.commitHooks.push(hook);
   }
 
   /** Runs inside every commit's transaction with the readings it inserted (src/stats marks their 5-minute windows). */
@@ -235,6 +241,7 @@ export class SqliteStore {
       for (const r of refused) this.insertDeadLetter(r.deadLetter);
       const inserted = notInserted.size === 0 ? batch : { ...batch, readings: batch.readings.filter((_, i) => !notInserted.has(i)) };
       if (this.encoder) outbox = this.addToOutbox(this.encoder(inserted));
+      for (const hook of this.commitHooks) hook(inserted);
       this.commitHook?.(inserted);
       return batch.events.map((e) => {
         this.putAlarm(e.alarm);

@@ -11,9 +11,10 @@ import { ingestLeg } from './ingest.js';
 import { latencyLeg } from './latency.js';
 import { modbusLeg } from './modbus.js';
 import { scaleLeg } from './scale.js';
+import { uplinkLeg } from './uplink.js';
 import { type Figure, machine } from './lib.js';
 
-const LEGS: Record<string, (log: (s: string) => void) => Promise<Figure[]>> = { ingest: ingestLeg, latency: latencyLeg, scale: scaleLeg, influx: influxLeg, console: consoleLeg, modbus: modbusLeg };
+const LEGS: Record<string, (log: (s: string) => void) => Promise<Figure[]>> = { ingest: ingestLeg, latency: latencyLeg, scale: scaleLeg, influx: influxLeg, console: consoleLeg, modbus: modbusLeg, uplink: uplinkLeg };
 
 function table(figures: Figure[]): string {
   const rows = figures.map((f) => [f.leg, f.name, `${f.value.toLocaleString('en')} ${f.unit}`, f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}×`, f.target ?? '']);
