@@ -103,3 +103,10 @@ export function gradeMajorHazard(unit: MajorHazardUnit): HazardGrading {
   const grade = is_major_hazard ? gradeOf(r) : null;
   return { code: unit.code, name: unit.name, s: round(s), is_major_hazard, alpha, terms: terms.map((t) => ({ ...t, ratio: round(t.ratio) })), r: round(r), grade, grade_name: grade === null ? null : GRADE_NAME[grade] };
 }
+
+/** GB 18218 grading of a site's major hazard sources, and the site's worst grade (1 = 一级), for /sites and the map. */
+export function majorHazardsOf(s: { major_hazards?: readonly MajorHazardUnit[] | undefined }): { major_hazards: ReturnType<typeof gradeMajorHazard>[]; major_hazard_grade: number | null } {
+  const graded = (s.major_hazards ?? []).map(gradeMajorHazard);
+  const grades = graded.flatMap((g) => (g.grade === null ? [] : [g.grade]));
+  return { major_hazards: graded, major_hazard_grade: grades.length ? Math.min(...grades) : null };
+}

@@ -10,19 +10,13 @@ import type { ApiDeps } from '../deps.js';
 import { canSee, requireRole, requireSite, type TokenAuth } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { z } from 'zod';
-import { gradeMajorHazard } from '../../hazard/gb18218.js';
+import { majorHazardsOf } from '../../hazard/gb18218.js';
 import { powerOffScope } from '../../alarms/power-off-scope.js';
 import { LimitQuery, PointParams, ReadingsQuery, SiteParams } from '../params.js';
 import { AUTHED, DeadLetters, DeviceList, errors, PointList, Readings, SiteList } from '../responses.js';
 
 const DAY = 86_400_000;
 
-/** GB 18218 grading of a site's major hazard sources, and the site's worst grade (1 = 一级). */
-function majorHazardsOf(s: SiteConfig): { major_hazards: ReturnType<typeof gradeMajorHazard>[]; major_hazard_grade: number | null } {
-  const graded = (s.major_hazards ?? []).map(gradeMajorHazard);
-  const grades = graded.flatMap((g) => (g.grade === null ? [] : [g.grade]));
-  return { major_hazards: graded, major_hazard_grade: grades.length ? Math.min(...grades) : null };
-}
 
 const PointsQuery = z.object({ tag: z.string().min(1).optional(), hazard_code: z.string().min(1).optional() });
 
