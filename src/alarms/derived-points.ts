@@ -21,7 +21,7 @@
  */
 import { STATUS } from '../domain/status.js';
 import type { Reading } from '../domain/types.js';
-import type { PointReading } from './desk.js';
+import type { PointReading } from './point-reading.js';
 import type { AlarmPoint } from './engine.js';
 import { DAY_MS, type RainGauge, RollingRainfall } from './rolling-rainfall.js';
 

@@ -20,7 +20,8 @@ import type { PersonnelService } from '../personnel/service.js';
 import { ackAlarm } from './alarm-record.js';
 import type { BackfillEpisodes } from './backfill-episodes.js';
 import type { DeviceOffline } from './device-offline.js';
-import type { AlarmEngine, AlarmPoint } from './engine.js';
+import type { AlarmEngine } from './engine.js';
+import type { PointReading } from './point-reading.js';
 import type { FanLockout } from './fan-lockout.js';
 import type { OutputCommand, PowerLinkage } from './linkage.js';
 import type { OutputHolds } from './output-holds.js';
@@ -33,11 +34,7 @@ import type { AlarmSource } from './source.js';
 import type { TailingsEscalation } from './tailings-escalation.js';
 import type { PointWatchdog } from './watchdog.js';
 
-/** A reading with the point it belongs to. */
-export interface PointReading {
-  point: AlarmPoint;
-  reading: Reading;
-}
+export type { PointReading };
 
 /** One batch of one device's readings, already sorted out by src/ingest/reading-order.ts. */
 export interface DeskInput {

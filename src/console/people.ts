@@ -3,8 +3,14 @@
  * says 王二 · 1205 采空区密闭, not K0002. Asked from GET …/personnel only for sites that have
  * an active personnel alarm, every 10 s.
  */
-import type { AlarmBook } from './alarm-book.js';
 import type { Api } from './api.js';
+import type { Alarm } from './types.js';
+
+/** What the watch needs of the alarm book: its alarms and new ones (a shape, so this file does not import the book). */
+export interface AlarmList {
+  list(): readonly Alarm[];
+  onAlert(listener: (a: Alarm) => void): () => void;
+}
 
 export const PERSONNEL_TYPES = new Set(['overcrowding', 'overtime', 'restricted_area', 'sos']);
 const POLL_MS = 10_000;
@@ -23,7 +29,7 @@ export function onPeople(listener: () => void): () => void {
 }
 
 /** Polls the personnel of sites with an active personnel alarm (at once on a new one) until the returned stop is called. */
-export function watchPeople(api: Api, book: AlarmBook): () => void {
+export function watchPeople(api: Api, book: AlarmList): () => void {
   const alarms = () => book.list();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
