@@ -4,6 +4,7 @@
  * (confidence C, ../shared/domain/standards.md §2.2); each table cites its source. A corrected
  * standard is a change of these tables, nothing else.
  */
+import type { WindowStat } from '../../stats/window-stat.js';
 import type { PointConfig, SiteConfig } from '../../config/schema.js';
 import type { Alarm } from '../../domain/types.js';
 import { type SiteIdentity, abnormalType, pointCode, pointKind, pointUnit, relations, sensorType, sensorTypeName, substationCode, switchText, thresholds, VALUE_TYPE } from './codes.js';
@@ -177,16 +178,8 @@ export const YCBJ: FileTable<AbnormalRow> = {
   ],
 };
 
-export interface StatRow {
-  point: PointConfig;
-  start: number;
-  end: number;
-  max: number;
-  max_at: number;
-  min: number;
-  min_at: number;
-  avg: number;
-}
+/** A TJSJ record: one point's 5-minute window (src/stats/window-stat.ts). */
+export type StatRow = Pick<WindowStat, 'start' | 'end' | 'max' | 'max_at' | 'min' | 'min_at' | 'avg'> & { point: PointConfig };
 
 /** TJSJ 测点统计 (5 minutes; parser id 52029760166, statistics class id 9994653337); values to 2 decimals. */
 export const TJSJ: FileTable<StatRow> = {
