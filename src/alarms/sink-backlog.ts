@@ -12,6 +12,9 @@ import type { AlarmSource } from './source.js';
 export const BACKLOG_SET = 0.9;
 export const BACKLOG_CLEAR = 0.8;
 
+/** The device an outbox backlog alarm names. */
+const INFLUX_DEVICE = 'influxdb';
+
 export class BacklogAlarm implements AlarmSource {
   private active = new Map<string, Alarm>();
 
@@ -21,13 +24,14 @@ export class BacklogAlarm implements AlarmSource {
   ) {}
 
   restore(alarms: readonly Alarm[]): void {
-    for (const a of alarms) if (a.type === 'sink_backlog' && this.siteIds.includes(a.site_id)) this.active.set(a.site_id, a);
+    // the InfluxDB outbox's own alarms only: an uplink's backlog alarm (device uplink:<id>) is not ours to clear
+    for (const a of alarms) if (a.type === 'sink_backlog' && a.device_id === INFLUX_DEVICE && this.siteIds.includes(a.site_id)) this.active.set(a.site_id, a);
   }
 
   step(fill: number, at: number): AlarmEvent[] {
     const percent = Math.round(fill * 1000) / 10;
     if (this.active.size === 0 && fill >= BACKLOG_SET) {
-      for (const site_id of this.siteIds) this.active.set(site_id, openAlarm({ alarm_id: this.newId(), site_id, device_id: 'influxdb', type: 'sink_backlog', level: 'orange', value: percent, at }));
+      for (const site_id of this.siteIds) this.active.set(site_id, openAlarm({ alarm_id: this.newId(), site_id, device_id: INFLUX_DEVICE, type: 'sink_backlog', level: 'orange', value: percent, at }));
       return [...this.active.values()].map((alarm) => ({ event: 'raised', at, alarm }));
     }
     if (this.active.size > 0 && fill < BACKLOG_CLEAR) {
