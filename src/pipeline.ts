@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { profileById } from '../devices/index.js';
 import { Actuators, ModbusActuator, MqttDownlinkActuator } from './actions/actuator.js';
 import { type Audit, commandDispatcher } from './actions/dispatch.js';
-import { outputCommands } from './actions/output-command.js';
+import { outputCommands } from './api/output-command.js';
 import { CalibrationControl } from './alarms/calibration-control.js';
 import type { AlarmDesk } from './alarms/desk.js';
 import { buildAlarmDesk } from './alarms/desk-plan.js';

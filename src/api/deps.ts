@@ -6,7 +6,7 @@ import type { SiteIndex } from '../config/site-index.js';
 import type { DeviceStatusBoard } from '../ingest/device-status.js';
 import type { LatestValues } from '../ingest/latest.js';
 import type { AckResult } from '../alarms/desk.js';
-import type { OutputWrite } from '../actions/output-command.js';
+import type { OutputWrite } from './output-command.js';
 import type { AlarmHub } from '../sinks/alarm-hub.js';
 import type { ReadingsRouter } from '../store/readings-source.js';
 import type { SqliteStore } from '../store/sqlite-store.js';

@@ -3,11 +3,11 @@
  * output's `power_off` / `power_on` value written to a Modbus device through its bus queue. Every
  * write and every failed one is logged and audited (`output.power_off`, `output.power_off.failed`).
  */
-import { ApiError } from '../api/errors.js';
+import { ApiError } from './errors.js';
 import type { ModbusOutputSpec } from '../decode/modbus-profile.js';
 import type { SiteIndex } from '../config/site-index.js';
 import type { Logger } from '../util/log.js';
-import { profileValue, resolveOutput } from './actuator.js';
+import { profileValue, resolveOutput } from '../actions/actuator.js';
 
 /** What one admin output command did. */
 export interface OutputWrite {
