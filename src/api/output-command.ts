@@ -7,7 +7,8 @@ import { ApiError } from './errors.js';
 import type { ModbusOutputSpec } from '../decode/modbus-profile.js';
 import type { SiteIndex } from '../config/site-index.js';
 import type { Logger } from '../util/log.js';
-import { profileValue, resolveOutput } from '../actions/actuator.js';
+import { profileValue } from '../actions/actuator.js';
+import { resolveOutput } from '../decode/outputs.js';
 
 /** What one admin output command did. */
 export interface OutputWrite {

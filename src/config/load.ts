@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import type { z } from 'zod';
 import { profileById } from '../../devices/index.js';
-import { buildPresetLimits, presetById } from '../alarms/presets/index.js';
+import { buildPresetLimits, presetById } from '../domain/presets/index.js';
 import { QUANTITIES } from '../domain/quantities.js';
 import { type Config, ConfigSchema } from './schema.js';
 import { crossCheck, type Problem } from './cross-check.js';

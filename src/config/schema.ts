@@ -1,12 +1,14 @@
 /**
  * The config file's schema (zod). One YAML file holds the gateway settings and every site with
  * its devices and points. `anjian schema` prints the JSON Schema generated from these schemas
- * (config/anjian.schema.json) so editors can complete and check the YAML.
+ * (config/anjian.schema.json) so editors can complete and check the YAML. Over 300 lines: it is
+ * the one schema of the file's sections, read top to bottom like the YAML; the uplink sections
+ * already live in uplink-schema.ts.
  */
 import cron from 'node-cron';
 import { z } from 'zod';
 import { QUANTITIES, type QuantityId } from '../domain/quantities.js';
-import { NetworkingSchema, UplinkSchema, pointNetworkingFields } from '../uplink/config.js';
+import { NetworkingSchema, UplinkSchema, pointNetworkingFields } from './uplink-schema.js';
 
 const id = (what: string) =>
   z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, `${what} must be 1-64 of A-Z a-z 0-9 _ . - (not starting with _ . -)`);
@@ -87,7 +89,7 @@ export const PointSchema = z
       .optional()
       .describe('emergency shut-off (紧急切断, standards.md §5.3, §7 item 10): a HH/LL limit of this point closes the valves (its own alarm type shutoff, not power_off)'),
     monitored_item: z.string().min(1).optional().describe('tailings monitored item (监测项目) this point belongs to: GB 39496 escalation (4 blue → yellow, 3 yellow → orange, 2 orange → red)'),
-    preset: z.string().optional().describe('a standards preset, e.g. aq1029/coal-face (src/alarms/presets); its limits come before `limits`'),
+    preset: z.string().optional().describe('a standards preset, e.g. aq1029/coal-face (src/domain/presets); its limits come before `limits`'),
     preset_values: z.record(z.string(), z.number()).optional().describe('overrides of the preset values, e.g. {power_off: 1.2}'),
     ...pointNetworkingFields, // point_code, sensor_type, quota_id (issue 17)
   })

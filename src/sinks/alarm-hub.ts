@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { StoredEvent } from '../store/sqlite-store.js';
 import type { Logger } from '../util/log.js';
-import { eventToWire } from '../util/wire.js';
+import { eventToWire } from '../alarms/wire.js';
 
 export type AlarmListener = (event: StoredEvent) => void;
 

@@ -17,7 +17,7 @@ import type { SiteIndex } from '../config/site-index.js';
 import type { Alarm } from '../domain/types.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import type { Logger } from '../util/log.js';
-import type { FilesUplinkConfig } from './config.js';
+import type { FilesUplinkConfig } from '../config/uplink-schema.js';
 import type { NationalFiles } from './national/files.js';
 import { FIVE_MINUTES } from './national/stats.js';
 import type { UplinkState } from './runner.js';

@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { SiteIndex } from '../config/site-index.js';
 import { STATUS } from '../domain/status.js';
 import type { Batch } from '../store/sqlite-store.js';
-import type { MemUplinkConfig } from './config.js';
+import type { MemUplinkConfig } from '../config/uplink-schema.js';
 import { compactTime } from './national/text.js';
 import type { QueueRow } from './queue.js';
 import type { UplinkTransport } from './runner.js';

@@ -12,8 +12,8 @@ import type { SiteIndex } from '../config/site-index.js';
 import { STATUS } from '../domain/status.js';
 import type { Batch } from '../store/sqlite-store.js';
 import { isoInZone } from '../util/time.js';
-import { eventToWire } from '../util/wire.js';
-import type { MqttUplinkConfig } from './config.js';
+import { eventToWire } from '../alarms/wire.js';
+import type { MqttUplinkConfig } from '../config/uplink-schema.js';
 import type { QueueRow } from './queue.js';
 import type { UplinkTransport } from './runner.js';
 

@@ -11,7 +11,7 @@ import type { SqliteStore } from '../store/sqlite-store.js';
 import type { AlarmEvent } from '../domain/types.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
-import type { UplinkConfig } from './config.js';
+import type { UplinkConfig } from '../config/uplink-schema.js';
 import { FileUplink } from './file-uplink.js';
 import { MemUplinkTransport, memEncoder } from './mem-uplink.js';
 import { MqttUplinkTransport, mqttEncoder } from './mqtt-uplink.js';

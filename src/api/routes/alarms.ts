@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { StoredEvent } from '../../store/sqlite-store.js';
-import { eventToWire, alarmToWire } from '../../util/wire.js';
+import { eventToWire, alarmToWire } from '../../alarms/wire.js';
 import type { ApiDeps } from '../deps.js';
 import { canSee, type Principal, requireRole, requireSite, type TokenAuth } from '../auth.js';
 import { ApiError } from '../errors.js';

@@ -1,7 +1,7 @@
 /** Internal records → their JSON form on the wire (CONTRACT §2): ISO times in the site's zone. */
-import { avgValue } from '../alarms/alarm-record.js';
+import { avgValue } from './alarm-record.js';
 import type { Alarm, AlarmEvent } from '../domain/types.js';
-import { isoInZone } from './time.js';
+import { isoInZone } from '../util/time.js';
 
 export type WireAlarm = Record<string, unknown>;
 

@@ -10,7 +10,7 @@
  * warns. Rainfall is judged on the rolling 24 h sum (src/alarms/rolling-rainfall.ts), not on a
  * gauge's since-midnight counter.
  */
-import type { Limit } from '../../domain/types.js';
+import type { Limit } from '../types.js';
 import type { Preset, PresetValue } from './preset.js';
 
 const CLAUSE = 'GB 39496-2020 §5.5.4 (design value)';

@@ -4,7 +4,7 @@
  * (`preset: aq1029/coal-face`) and may override any value (`preset_values: {power_off: 1.2}`);
  * src/config/load.ts resolves presets into plain limits before the config is frozen.
  */
-import type { Level, Limit } from '../../domain/types.js';
+import type { Level, Limit } from '../types.js';
 
 /** standards.md confidence: A standard text, B secondary paraphrase, C implementation/Q&A only. */
 export type Confidence = 'A' | 'B' | 'C';
