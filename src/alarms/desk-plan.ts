@@ -24,6 +24,7 @@ import { BacklogAlarm } from './sink-backlog.js';
 import { TailingsEscalation } from './tailings-escalation.js';
 import { watchCycleS } from './watch-cycle.js';
 import { PointWatchdog } from './watchdog.js';
+import { PairMap } from '../util/pair-map.js';
 
 export interface DeskNeeds {
   index: SiteIndex;
@@ -54,10 +55,11 @@ export function buildAlarmDesk(n: DeskNeeds): AlarmDesk {
     p.fan_lockout ? [{ site_id: p.site_id, point_id: p.point_id, device_id: p.device_id, outputs: p.fan_lockout.outputs, ...(p.fan_lockout.standby_point ? { standby_point: p.fan_lockout.standby_point } : {}) }] : [],
   );
   const rain = points.filter((p) => p.quantity === 'rainfall' && !p.derive); // a derived rain window is already a sum
-  const watchOf = new Map(watched.map((w) => [`${w.site_id}\u0000${w.point_id}`, w.cycle_s]));
-  const rainfall = new RollingRainfallBoard(rain.map((p) => ({ site_id: p.site_id, point_id: p.point_id, gauge: gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(`${p.site_id}\u0000${p.point_id}`) ?? 60) * 1000 }) })));
+  const watchOf = new PairMap<number>();
+  for (const w of watched) if (w.cycle_s !== undefined) watchOf.set(w.site_id, w.point_id, w.cycle_s);
+  const rainfall = new RollingRainfallBoard(rain.map((p) => ({ site_id: p.site_id, point_id: p.point_id, gauge: gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(p.site_id, p.point_id) ?? 60) * 1000 }) })));
   const holds = new OutputHolds();
-  const derived = new DerivedPoints(derivedPointsOf(n.index, (p) => gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(`${p.site_id}\u0000${p.point_id}`) ?? 60) * 1000 })));
+  const derived = new DerivedPoints(derivedPointsOf(n.index, (p) => gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(p.site_id, p.point_id) ?? 60) * 1000 })));
   const desk = new AlarmDesk({
     engine: new AlarmEngine(points, n.newId),
     watchdog: new PointWatchdog(watched, n.now, n.newId),

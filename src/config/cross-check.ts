@@ -8,6 +8,7 @@ import { checkCoalBudgets } from './budget-check.js';
 import { checkModbus } from './modbus-check.js';
 import type { Problem } from './problem.js';
 import type { Config, SiteConfig } from './schema.js';
+import { PairMap } from '../util/pair-map.js';
 
 export type { Problem };
 
@@ -42,7 +43,7 @@ function checkSite(site: SiteConfig, path: string, profiles: ReadonlyMap<string,
     if (d.transport === 'mqtt' && !anonymous && !d.credentials) report(`${path}.devices[${i}].credentials`, 'required: devices must authenticate unless gateway.allow_anonymous is true');
   });
   const devices = new Map(site.devices.map((d) => [d.device_id, d]));
-  const mapped = new Set<string>();
+  const mapped = new PairMap<true>(); // device_id, channel
   site.points.forEach((p, i) => {
     const at = `${path}.points[${i}]`;
     const device = devices.get(p.device_id);
@@ -53,9 +54,8 @@ function checkSite(site: SiteConfig, path: string, profiles: ReadonlyMap<string,
       if (channels && channels !== 'any' && !Object.hasOwn(channels, p.channel)) {
         report(`${at}.channel`, `unknown channel "${p.channel}" of profile ${device.profile} (channels: ${Object.keys(channels).join(', ')})`);
       }
-      const key = `${p.device_id}\u0000${p.channel}`;
-      if (mapped.has(key)) report(`${at}.channel`, `channel "${p.channel}" of device ${p.device_id} is already mapped to another point`);
-      mapped.add(key);
+      if (mapped.has(p.device_id, p.channel)) report(`${at}.channel`, `channel "${p.channel}" of device ${p.device_id} is already mapped to another point`);
+      mapped.set(p.device_id, p.channel, true);
     }
     if (p.range && p.range.min >= p.range.max) report(`${at}.range`, `min (${p.range.min}) must be below max (${p.range.max})`);
     p.limits.forEach((l, j) => {

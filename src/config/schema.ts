@@ -8,6 +8,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { QUANTITIES, type QuantityId } from '../domain/quantities.js';
+import { LEVELS, POINT_KINDS, SITE_KINDS } from '../domain/types.js';
 import { NetworkingSchema, UplinkSchema, pointNetworkingFields } from './uplink-schema.js';
 
 const id = (what: string) =>
@@ -18,7 +19,7 @@ export const LimitSchema = z
     direction: z.enum(['high', 'low']),
     set: z.number().describe('alarm when the value reaches this (≥ for high, ≤ for low), or passes it (> / <) when inclusive is false'),
     clear: z.number().describe('clear only once the value is back beyond this (< for high, > for low), or back at it (≤ / ≥) when inclusive is false'),
-    level: z.enum(['blue', 'yellow', 'orange', 'red']),
+    level: z.enum(LEVELS),
     action: z.literal('power_off').optional(),
     delay_s: z.number().min(0).max(86400).optional().describe('the value must stay over the limit this long'),
     inclusive: z
@@ -37,7 +38,7 @@ export const PointSchema = z
     channel: z.string().min(1),
     quantity: z.enum(quantityIds),
     unit: z.string().optional().describe('defaults to the quantity catalogue unit'),
-    kind: z.enum(['analog', 'switch', 'cumulative']).optional().describe('defaults to the quantity kind'),
+    kind: z.enum(POINT_KINDS).optional().describe('defaults to the quantity kind'),
     location: z.string().min(1).describe('安装地点'),
     name: z.string().optional(),
     range: z.object({ min: z.number(), max: z.number() }).strict().optional().describe('measuring range (量程)'),
@@ -82,7 +83,7 @@ export const PointSchema = z
         valves: z.array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict()).min(1).describe('the emergency shut-off valves (紧急切断阀) a trip closes: close_valve commands'),
         position_point: id('point_id').optional().describe('the valve position feedback (valve_state: 1 open, 0 closed) that must confirm the close'),
         confirm_s: z.number().positive().max(3600).default(10).describe('the position must read closed this long after the command, else valve_abnormal'),
-        trip_levels: z.array(z.enum(['blue', 'yellow', 'orange', 'red'])).min(1).default(['red']).describe('limit alarms of these levels trip the valve (default red: the 高高报/低低报 of hazchem/tag)'),
+        trip_levels: z.array(z.enum(LEVELS)).min(1).default(['red']).describe('limit alarms of these levels trip the valve (default red: the 高高报/低低报 of hazchem/tag)'),
         auto_reopen: z.boolean().default(false).describe('send open_valve when the trip clears; off by default: reopening after an emergency shut-off is a deliberate act'),
       })
       .strict()
@@ -217,7 +218,7 @@ export const SiteSchema = z
   .object({
     site_id: id('site_id').describe("the regulator's code, e.g. a 12-digit mine code"),
     name: z.string().min(1),
-    kind: z.enum(['coal_mine', 'noncoal_mine', 'tailings_pond', 'hazchem']),
+    kind: z.enum(SITE_KINDS),
     time_zone: z.string().default('Asia/Shanghai'),
     region_code: z.string().regex(/^\d{6}$/, 'region_code must be a 6-digit administrative division code (GB/T 2260)').optional().describe('administrative division (GB/T 2260: 2 digits province, 2 city, 2 county), e.g. 510821'),
     enterprise: z.object({ name: z.string().min(1), code: z.string().min(1).optional().describe('unified social credit code (统一社会信用代码)') }).strict().optional().describe('the enterprise that runs the site'),

@@ -8,7 +8,7 @@ import { type AlarmBook, isActive } from './alarm-book.js';
 import { AlarmItem } from './alarm-item.js';
 import { ClearedList } from './cleared-list.js';
 import { canAcknowledge, useSession } from './context.js';
-import { LEVEL_ORDER } from './format.js';
+import { LEVELS } from '../domain/alarm-words.js';
 import { useBook, useNow } from './hooks.js';
 import { type Key, type Lang, t, tDynamic } from './i18n.js';
 import type { LivePoints } from './live-points.js';
@@ -74,7 +74,7 @@ export function AlarmFeed({ book, lang, live }: { book: AlarmBook; lang: Lang; l
       </h2>
       <div class="filters">
         {select('site', 'site', session.sites.map((s) => [s.site_id, s.name]))}
-        {select('level', 'level', [...LEVEL_ORDER].reverse().map((l) => [l, tDynamic(`level_${l}`)]))}
+        {select('level', 'level', [...LEVELS].reverse().map((l) => [l, tDynamic(`level_${l}`)]))}
         {select('state', 'state', STATES.map((s) => [s, tDynamic(`state_${s}`)]))}
         {select('type', 'type', TYPES.map((x) => [x, tDynamic(`type_${x}`)]))}
       </div>

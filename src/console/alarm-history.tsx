@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { useSession } from './context.js';
-import { LEVEL_ORDER } from './format.js';
+import { LEVELS } from '../domain/alarm-words.js';
 import { HISTORY_COLUMNS, historyRows, toCsv } from './history-rows.js';
 import { type Lang, t, tDynamic } from './i18n.js';
 import type { Alarm } from './types.js';
@@ -88,7 +88,7 @@ export function AlarmHistory(_: { lang: Lang }) {
             {t('level')}
             <select name="history-level" value={level} onChange={(e) => setLevel(e.currentTarget.value)}>
               <option value="">{t('all')}</option>
-              {[...LEVEL_ORDER].reverse().map((l) => (
+              {[...LEVELS].reverse().map((l) => (
                 <option key={l} value={l}>
                   {tDynamic(`level_${l}`)}
                 </option>

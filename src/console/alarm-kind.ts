@@ -3,7 +3,7 @@
  * (断电, 馈电异常, and a limit whose action is power_off) above every plain level; on coal-mine
  * sites the labels 报警 / 断电 / 馈电异常 / 复电, elsewhere the colour grades.
  */
-import { levelRank } from './format.js';
+import { levelRank } from '../domain/alarm-words.js';
 import { type Key, t, tDynamic } from './i18n.js';
 import type { Pattern } from './sound.js';
 import type { Alarm } from './types.js';

@@ -126,5 +126,3 @@ export function ageText(iso: string | null | undefined, now: number): string {
   return t('ago_d', { n: Math.round(s / 86_400) });
 }
 
-export const LEVEL_ORDER = ['blue', 'yellow', 'orange', 'red'] as const;
-export const levelRank = (level: string): number => LEVEL_ORDER.indexOf(level as (typeof LEVEL_ORDER)[number]);

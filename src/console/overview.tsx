@@ -7,7 +7,8 @@ import { type AlarmBook, isActive } from './alarm-book.js';
 import { severity } from './alarm-kind.js';
 import { useSession } from './context.js';
 import { calibrationText } from './calibration.js';
-import { alarmWords, LEVEL_ORDER, levelRank, quantityName } from './format.js';
+import { LEVELS, levelRank } from '../domain/alarm-words.js';
+import { alarmWords, quantityName } from './format.js';
 import { useBook, usePoll } from './hooks.js';
 import { t, tDynamic } from './i18n.js';
 import { useOnlineRate } from './online-rate.js';
@@ -33,9 +34,9 @@ export function Overview({ book, onOpenSite }: Props) {
     <div class="overview">
       {sites.map((s) => {
         const mine = active.filter((a) => a.site_id === s.site_id);
-        const counts = Object.fromEntries(LEVEL_ORDER.map((l) => [l, 0])) as Record<string, number>;
+        const counts = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<string, number>;
         for (const a of mine) counts[a.level] = (counts[a.level] ?? 0) + 1;
-        const worst = [...LEVEL_ORDER].reverse().find((l) => (counts[l] ?? 0) > 0);
+        const worst = [...LEVELS].reverse().find((l) => (counts[l] ?? 0) > 0);
         return <SiteCard key={s.site_id} site={s} counts={counts} worst={worst} alarms={mine} onOpen={() => onOpenSite(s.site_id)} />;
       })}
     </div>
@@ -71,7 +72,7 @@ function SiteCard({ site, counts, worst, alarms, onOpen }: CardProps) {
         <span class="big">{worst ? tDynamic(`level_${worst}`) : t('no_alarm')}</span>
       </div>
       <div class="level-counts" title={t('active_alarms')}>
-        {[...LEVEL_ORDER]
+        {[...LEVELS]
           .sort((a, b) => levelRank(b) - levelRank(a))
           .map((l) => (
             <span key={l} class={`level-count level-${l}`} data-level={l}>

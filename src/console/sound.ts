@@ -5,10 +5,10 @@
  * Two patterns, as a KJ host has: short beeps, higher and more of them for higher levels, and a
  * two-tone siren for power-off (断电) and feed-abnormal (馈电异常).
  */
-import { levelRank } from './format.js';
+import { type Level, levelRank } from '../domain/alarm-words.js';
 
 export type AudioState = 'running' | 'blocked';
-export type Pattern = 'power_off' | 'blue' | 'yellow' | 'orange' | 'red';
+export type Pattern = 'power_off' | Level;
 
 /** The siren's two tones (Hz); the beeps are 660 + 220 per level rank, never these. */
 export const SIREN_HZ = [1400, 950] as const;

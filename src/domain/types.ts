@@ -3,10 +3,11 @@
  * names are snake_case and identical to CONTRACT.md §2.
  */
 import type { AlarmState, AlarmEventKind, Level, Limit } from './alarm-words.js';
+import type { PointKind } from './kinds.js';
 
-export { type AlarmEventKind, type AlarmState, type Level, type Limit, LEVELS, crossingSign, isInclusive, levelRank } from './alarm-words.js';
+export { type AlarmEventKind, type AlarmState, type Level, type Limit, DIRECTIONS, LEVELS, crossingSign, isInclusive, levelRank } from './alarm-words.js';
 
-export type PointKind = 'analog' | 'switch' | 'cumulative';
+export { POINT_KINDS, type PointKind, SITE_KINDS, type SiteKind } from './kinds.js';
 
 /** What a transport hands to decode: one message or one poll of one device. */
 export interface Frame {

@@ -10,18 +10,18 @@
  * warns. Rainfall is judged on the rolling 24 h sum (src/alarms/rolling-rainfall.ts), not on a
  * gauge's since-midnight counter.
  */
-import type { Limit } from '../types.js';
+import { type Level, LEVELS, type Limit } from '../types.js';
 import type { Preset, PresetValue } from './preset.js';
 
 const CLAUSE = 'GB 39496-2020 §5.5.4 (design value)';
 const design = (colour: string, required = false): PresetValue => ({ clause: `${CLAUSE} ${colour}`, confidence: 'A', ...(required ? { required } : {}) });
 
-function fourColour(id: string, title: string, direction: Limit['direction'], extra: Partial<Record<'blue' | 'yellow' | 'orange' | 'red', PresetValue>> = {}): Preset {
+function fourColour(id: string, title: string, direction: Limit['direction'], extra: Partial<Record<Level, PresetValue>> = {}): Preset {
   return {
     id: `gb39496/${id}`,
     title,
     values: { blue: design('蓝色'), yellow: design('黄色'), orange: design('橙色'), red: design('红色', true), ...extra },
-    limits: (['blue', 'yellow', 'orange', 'red'] as const).map((level) => ({ set: level, direction, level })),
+    limits: LEVELS.map((level) => ({ set: level, direction, level })),
   };
 }
 
