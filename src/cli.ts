@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { startSimulators } from '../simulators/run.js';
 import { ConfigError, formatProblem, loadConfig, loadConfigWithWarnings } from './config/load.js';
 import { ConfigSchema } from './config/schema.js';
+import { isScenarioName, SCENARIO_NAMES } from './domain/scenarios.js';
 import { pidFile, runGateway, startSimulatedSlaves } from './main.js';
 
 const USAGE = `usage:
@@ -126,7 +127,7 @@ async function simulate(configFile: string | undefined, values: Record<string, s
   if (!configFile) fail(USAGE);
   const config = loadConfig(configFile);
   const scenario = (values.scenario as string | undefined) ?? config.gateway.simulators.scenario;
-  if (scenario !== 'steady' && scenario !== 'methane-leak') fail(`--scenario: unknown scenario "${scenario}" (steady, methane-leak)`);
+  if (!isScenarioName(scenario)) fail(`--scenario: unknown scenario "${scenario}" (${SCENARIO_NAMES.join(', ')})`);
   const url = (values.url as string | undefined) ?? `mqtt://127.0.0.1:${config.gateway.mqtt.port}`;
   const interval_ms = values['interval-ms'] ? Number(values['interval-ms']) : config.gateway.simulators.interval_ms;
   const log = (m: string) => process.stdout.write(`${m}\n`);

@@ -8,6 +8,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { QUANTITIES, type QuantityId } from '../domain/quantities.js';
+import { SCENARIO_NAMES } from '../domain/scenarios.js';
 import { LEVELS, POINT_KINDS, SITE_KINDS } from '../domain/types.js';
 import { NetworkingSchema, UplinkSchema, pointNetworkingFields } from './uplink-schema.js';
 
@@ -361,7 +362,7 @@ export const GatewaySchema = z
     simulators: z
       .object({
         enabled: z.boolean().default(false),
-        scenario: z.enum(['steady', 'methane-leak']).default('steady'),
+        scenario: z.enum(SCENARIO_NAMES).default('steady'),
         interval_ms: z.number().int().min(100).default(2000),
       })
       .strict()
