@@ -13,6 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import { eventually, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { patch } from '../helpers/patch.js';
 
 const MINE = '140100000001';
 const POND = '140100000002';
@@ -21,7 +22,7 @@ const OPERATOR = 'demo-operator';
 const ARTIFACTS = new URL('../artifacts/', import.meta.url);
 /** ch4-face watched every 4 s (the demo's 30 s would make the silent-device test wait a minute). */
 const FACE_CYCLE_S = 4;
-const DEMO = readFileSync(new URL('../../config/demo.yaml', import.meta.url), 'utf8').replace(/cycle_s: 30 # AQ 6201[^\n]*/, `cycle_s: ${FACE_CYCLE_S}`);
+const DEMO = patch(readFileSync(new URL('../../config/demo.yaml', import.meta.url), 'utf8'), [/cycle_s: 30 # AQ 6201[^\n]*/, `cycle_s: ${FACE_CYCLE_S}`]);
 const SIREN = [1400, 950];
 
 let gw: TestGateway;

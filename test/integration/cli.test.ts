@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers/gateway.js';
+import { patch } from '../helpers/patch.js';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '../../bin/anjian.js');
@@ -32,7 +33,7 @@ describe('anjian check-config', () => {
     writeFileSync(good, fixture('secure.yaml'));
     expect(await cli(['check-config', good])).toMatchObject({ code: 0, stdout: expect.stringContaining('ok (2 sites, 4 points)') });
     const bad = join(tmp, 'bad.yaml');
-    writeFileSync(bad, fixture('secure.yaml').replace('profile: acme-gd4', 'profile: acme-ch4-m10').replace('log_level: warn', 'log_level: warn\n  colour: red'));
+    writeFileSync(bad, patch(fixture('secure.yaml'), ['profile: acme-gd4', 'profile: acme-ch4-m10'], ['log_level: warn', 'log_level: warn\n  colour: red']));
     const res = await cli(['check-config', bad]);
     expect(res.code).toBe(1);
     expect(res.stderr.trim().split('\n').slice(1)).toEqual(['gateway.colour: unknown key']);

@@ -11,6 +11,7 @@ import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, fixture } from '../helpers/gateway.js';
 import { influxql, type Server, startInfluxd } from '../helpers/servers.js';
+import { patch } from '../helpers/patch.js';
 
 const CLI = join(import.meta.dirname, '../../bin/anjian.js');
 const MINE = '140100000001';
@@ -74,7 +75,7 @@ describe('crash with InfluxDB down', () => {
     influxd = await startInfluxd();
     await influxd.stop(); // InfluxDB is down for the whole first run
     const config = join(tmp, 'gw.yaml');
-    writeFileSync(config, fixture('secure.yaml').replace('data_dir: ./data', `data_dir: ${join(tmp, 'data')}`).replace('log_level: warn', `log_level: warn\n  influx: { url: '${influxd.url}', database: crash, flush_interval_ms: 50 }`));
+    writeFileSync(config, patch(fixture('secure.yaml'), ['data_dir: ./data', `data_dir: ${join(tmp, 'data')}`], ['log_level: warn', `log_level: warn\n  influx: { url: '${influxd.url}', database: crash, flush_interval_ms: 50 }`]));
     const first = await startGateway(config);
     const t0 = Math.floor(Date.now() / 1000) * 1000 - 600_000;
     const pubs = [

@@ -10,10 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, fixture, startTestGateway } from '../helpers/gateway.js';
 import { influxql, type Server, startInfluxd } from '../helpers/servers.js';
+import { patch } from '../helpers/patch.js';
 
 const MINE = '140100000001';
 const UP = `site/${MINE}/dev/gd-01/up`;
-const withInflux = (section: string) => fixture('secure.yaml').replace('log_level: warn', `log_level: warn\n  influx: ${section}`);
+const withInflux = (section: string) => patch(fixture('secure.yaml'), ['log_level: warn', `log_level: warn\n  influx: ${section}`]);
 const post = (url: string, q: string) => fetch(`${url}/query?${new URLSearchParams({ q })}`, { method: 'POST' });
 
 let influxd: Server;

@@ -7,10 +7,11 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, fillOutbox, fixture, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { influxql, type Server, startInfluxd, startVictoriaMetrics } from '../helpers/servers.js';
+import { patch } from '../helpers/patch.js';
 
 const MINE = '140100000001';
 const UP = `site/${MINE}/dev/gd-01/up`;
-const withInflux = (section: string) => fixture('secure.yaml').replace('log_level: warn', `log_level: warn\n  influx: ${section}`);
+const withInflux = (section: string) => patch(fixture('secure.yaml'), ['log_level: warn', `log_level: warn\n  influx: ${section}`]);
 
 describe('InfluxDB 1.x', () => {
   let influxd: Server;

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseFile } from '../../src/uplink/national/text.js';
 import { connectMqtt, eventually, fixture, sleep, startTestGateway } from '../helpers/gateway.js';
 import { type FtpServer, startVsftpd } from '../helpers/ftp.js';
+import { patch } from '../helpers/patch.js';
 
 const MINE = '140100000001';
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -26,7 +27,7 @@ describe('scheduled file uplink', () => {
   it('delivers to FTP, keeps the files made during an outage and sends them in order once the server is back', { timeout: 90_000 }, async () => {
     const ftp: FtpServer = await startVsftpd();
     cleanups.push(() => ftp.destroy());
-    const yaml = fixture('secure.yaml').replace('log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: bureau, kind: files, ftp: { host: 127.0.0.1, port: ${ftp.port}, dir: /incoming }, realtime_interval_s: 1, timeout_ms: 2000, sites: ['${MINE}'] }`);
+    const yaml = patch(fixture('secure.yaml'), ['log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: bureau, kind: files, ftp: { host: 127.0.0.1, port: ${ftp.port}, dir: /incoming }, realtime_interval_s: 1, timeout_ms: 2000, sites: ['${MINE}'] }`]);
     const gw = await startTestGateway(yaml);
     cleanups.push(() => gw.cleanup());
     const dev = await connectMqtt(gw.mqttPort, { username: 'mine1-gd-01', password: 'gd01-secret-pw' });
@@ -71,7 +72,7 @@ describe('scheduled file uplink', () => {
   it('drops files into a local directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'anjian-drop-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const yaml = fixture('secure.yaml').replace('log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: share, kind: files, dir: '${dir}', realtime_interval_s: 1, types: [CDDY, CDSS], sites: ['${MINE}'] }`);
+    const yaml = patch(fixture('secure.yaml'), ['log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: share, kind: files, dir: '${dir}', realtime_interval_s: 1, types: [CDDY, CDSS], sites: ['${MINE}'] }`]);
     const gw = await startTestGateway(yaml);
     cleanups.push(() => gw.cleanup());
     await eventually(() => files(dir).filter((f) => typeOf(f) === 'CDSS').length >= 2 && files(dir).some((f) => typeOf(f) === 'CDDY'), 10_000, 'files in the directory');

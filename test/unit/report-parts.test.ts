@@ -14,6 +14,7 @@ import { summarize, windowStart } from '../../src/stats/window-stat.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Alarm } from '../../src/domain/types.js';
 import { fixture } from '../helpers/gateway.js';
+import { patch } from '../helpers/patch.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -36,7 +37,7 @@ describe('regions (GB/T 2260)', () => {
   });
 
   it('refuses a token without sites or regions, and bad codes', () => {
-    const bad = fixture('reports.yaml').replace("regions: ['510800']", "regions: ['5108']").replace("role: admin, sites: '*'", 'role: admin');
+    const bad = patch(fixture('reports.yaml'), ["regions: ['510800']", "regions: ['5108']"], ["role: admin, sites: '*'", 'role: admin']);
     expect(() => parseConfig(bad, 'test')).toThrow(/gateway\.tokens\[0\]: give sites, regions or both\ngateway\.tokens\[1\]\.regions\[0\]: a region is a 6-digit GB\/T 2260 code/);
   });
 });
