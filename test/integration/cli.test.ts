@@ -65,10 +65,15 @@ describe('anjian start', () => {
         }
       });
     });
-    const sub = run('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(ports.mqtt), '-u', 'ops', '-P', 'test-viewer-token', '-t', 'site/+/alarms', '-C', '1', '-W', '10', '-q', '1']);
-    await new Promise((r) => setTimeout(r, 300));
+    // -d prints the SUBACK (line-buffered by stdbuf, as on a terminal): publish once the
+    // subscription is in place rather than after a pause
+    const sub = run('stdbuf', ['-oL', 'mosquitto_sub', '-d', '-h', '127.0.0.1', '-p', String(ports.mqtt), '-u', 'ops', '-P', 'test-viewer-token', '-t', 'site/+/alarms', '-C', '1', '-W', '10', '-q', '1']);
+    await new Promise<void>((resolve) => {
+      let out = '';
+      sub.child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), out.includes('SUBACK') && resolve()));
+    });
     await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(ports.mqtt), '-u', 'mine1-gd-01', '-P', 'gd01-secret-pw', '-q', '1', '-t', 'site/140100000001/dev/gd-01/up', '-m', '{"values":{"ch4":1.2}}']);
-    const alarm = JSON.parse((await sub).stdout);
+    const alarm = JSON.parse(((await sub).stdout.split('\n').find((line) => line.startsWith('{')) ?? 'null'));
     expect(alarm).toMatchObject({ event: 'raised', type: 'over_limit', point_id: 'ch4-face', value: 1.2, level: 'yellow' });
     const health = await fetch(`http://127.0.0.1:${ports.http}/healthz`);
     expect(health.status).toBe(200);
