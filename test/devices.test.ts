@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { PROFILES, profileById } from '../devices/index.js';
 import { decodeFrame } from '../src/decode/decode.js';
 import type { ModbusProfile } from '../src/decode/modbus-profile.js';
-import { isModbusProfile, type Profile, ProfileShape } from '../src/decode/profile.js';
+import { isModbusProfile, type MqttProfile, ProfileShape } from '../src/decode/profile.js';
 import { decodeImage, encodeImage, imageOf, spansOf } from '../src/decode/registers.js';
 import { isQuantity } from '../src/domain/quantities.js';
 
@@ -33,7 +33,7 @@ describe('device profiles', () => {
   }
 });
 
-function mqttProfileCases(profile: Profile): void {
+function mqttProfileCases(profile: MqttProfile<any>): void {
   profile.examples.forEach((ex, i) => {
     it(`example ${i + 1} decodes: ${ex.description}`, () => {
       const result = decodeFrame(profile, { site_id: 's', device_id: 'd', at: ex.at, payload: Buffer.from(JSON.stringify(ex.payload)) });

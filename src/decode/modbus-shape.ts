@@ -8,11 +8,7 @@
 import { z } from 'zod';
 import { isQuantity } from '../domain/quantities.js';
 import { STATUS_MASK_ALL } from '../domain/status.js';
-import type { RegisterType } from './modbus-profile.js';
-
-const TABLES = ['coil', 'discrete_input', 'input_register', 'holding_register'] as const;
-const TYPES = ['int16', 'uint16', 'int32', 'uint32', 'float32', 'int64', 'uint64', 'float64'] as const;
-const ORDERS = ['ABCD', 'CDAB', 'BADC', 'DCBA'] as const;
+import { BIT_TABLES, BYTE_ORDERS, isBitTable, REGISTER_TABLES, REGISTER_TYPES, type RegisterType, WRITABLE_TABLES } from '../domain/modbus-words.js';
 
 /** Registers a value of `type` spans (1, 2 or 4 sixteen-bit words). */
 export function wordsOf(type: RegisterType): number {
@@ -25,7 +21,6 @@ const address = z.number().int().min(0).max(65535);
 const word = z.number().int().min(0).max(65535);
 const rawCode = z.string().regex(/^-?\d+$/, 'a raw code must be an integer');
 const statusBits = z.number().int().min(0).max(STATUS_MASK_ALL);
-const isBitTable = (table: string): boolean => table === 'coil' || table === 'discrete_input';
 
 const span = z
   .object({ raw_min: z.number().finite(), raw_max: z.number().finite(), eng_min: z.number().finite(), eng_max: z.number().finite() })
@@ -39,17 +34,17 @@ const channel = z
     kind: z.enum(['analog', 'switch', 'cumulative']),
     description: z.string().optional(),
     resets: z.literal('local_midnight').optional(),
-    table: z.enum(TABLES),
+    table: z.enum(REGISTER_TABLES),
     address,
-    type: z.enum(TYPES).optional(),
-    order: z.enum(ORDERS).optional(),
+    type: z.enum(REGISTER_TYPES).optional(),
+    order: z.enum(BYTE_ORDERS).optional(),
     scale: z.number().finite().refine((v) => v !== 0, 'scale 0 would lose every value').optional(),
     offset: z.number().finite().optional(),
     span: span.optional(),
     bit: z.number().int().min(0).max(15).optional(),
     enum: z.record(rawCode, z.number().finite()).optional(),
     fault_codes: z.array(z.number().finite()).optional(),
-    status: z.object({ table: z.enum(TABLES), address, bit: z.number().int().min(0).max(15).optional(), map: z.record(rawCode, statusBits) }).strict().optional(),
+    status: z.object({ table: z.enum(REGISTER_TABLES), address, bit: z.number().int().min(0).max(15).optional(), map: z.record(rawCode, statusBits) }).strict().optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -75,7 +70,7 @@ const channel = z
 
 const output = z
   .object({
-    table: z.enum(['coil', 'holding_register'], { message: 'outputs are coils or holding registers (the writable tables)' }),
+    table: z.enum(WRITABLE_TABLES, { message: 'outputs are coils or holding registers (the writable tables)' }),
     address,
     power_off: z.number().int().min(0).max(65535),
     power_on: z.number().int().min(0).max(65535),
@@ -97,7 +92,7 @@ const example = z
     readings: z.array(z.object({ channel: z.string(), ts: z.number(), value: z.union([z.number(), z.nan()]), status: statusBits })).min(1),
   })
   .superRefine((ex, ctx) => {
-    for (const table of ['coil', 'discrete_input'] as const) {
+    for (const table of BIT_TABLES) {
       for (const [a, v] of Object.entries(ex.registers[table] ?? {})) {
         if (v > 1) ctx.addIssue({ code: 'custom', path: ['registers', table, a], message: 'a bit is 0 or 1' });
       }

@@ -44,17 +44,14 @@ export interface MqttProfile<P = unknown> {
   sightings?(payload: P, at: number): CardSighting[];
 }
 
-/** An MQTT profile (the name predates Modbus profiles; kept to limit churn). */
-export type Profile = MqttProfile<any>;
-
 /** Any profile of the registry (devices/index.ts): an MQTT payload profile or a Modbus register map. */
-export type DeviceProfile = Profile | ModbusProfile;
+export type DeviceProfile = MqttProfile<any> | ModbusProfile;
 
 export function isModbusProfile(profile: DeviceProfile | undefined): profile is ModbusProfile {
   return profile?.transport === 'modbus';
 }
 
-export function isMqttProfile(profile: DeviceProfile | undefined): profile is Profile {
+export function isMqttProfile(profile: DeviceProfile | undefined): profile is MqttProfile<any> {
   return profile?.transport === 'mqtt';
 }
 
