@@ -26,7 +26,7 @@ export default defineModbusProfile({
   // Every channel, with its quantity from src/domain/quantities.ts.
   channels: {
     level: {
-      quantity: 'water_level', unit: 'm', kind: 'analog', table: 'input_register', address: 0, type: 'float32', order: 'CDAB',
+      quantity: 'water_level', table: 'input_register', address: 0, type: 'float32', order: 'CDAB',
       status: { table: 'input_register', address: 2, map: { 0: STATUS.NORMAL, 1: STATUS.SENSOR_FAULT, 2: STATUS.CALIBRATION } },
     },
   },

@@ -6,7 +6,7 @@
  *
  * Addresses are 0-based PDU addresses (register 40001 of a datasheet is holding_register 0).
  */
-import type { ChannelSpec, DeviceSample } from './channel.js';
+import { type ChannelInput, type ChannelSpec, type DeviceSample, inheritQuantities } from './channel.js';
 import type { ChannelReading } from '../domain/types.js';
 import type { ByteOrder, RegisterTable, RegisterType, WritableTable } from '../domain/modbus-words.js';
 
@@ -94,7 +94,10 @@ export interface ModbusCodec {
   encodeImage(profile: ModbusProfile, sample: DeviceSample): RegisterImage;
 }
 
-/** Identity function that gives a Modbus profile literal its type (and checks it at compile time). */
-export function defineModbusProfile(profile: ModbusProfile): ModbusProfile {
-  return profile;
+/** A Modbus profile as written: channels may leave `unit` and `kind` to their quantity. */
+export type ModbusProfileInput = Omit<ModbusProfile, 'channels'> & { channels: Readonly<Record<string, ChannelInput<ModbusChannelSpec>>> };
+
+/** Gives a Modbus profile literal its type (checked at compile time); channels inherit unit and kind from their quantity. */
+export function defineModbusProfile(profile: ModbusProfileInput): ModbusProfile {
+  return { ...profile, channels: inheritQuantities<ModbusChannelSpec>(profile.channels) };
 }

@@ -6,7 +6,7 @@
  * an unknown quantity.
  */
 import { z } from 'zod';
-import { isQuantity } from '../domain/quantities.js';
+import { isQuantity, QUANTITIES } from '../domain/quantities.js';
 import { STATUS_MASK_ALL } from '../domain/status.js';
 import { BIT_TABLES, BYTE_ORDERS, isBitTable, REGISTER_TABLES, REGISTER_TYPES, type RegisterType, WRITABLE_TABLES } from '../domain/modbus-words.js';
 
@@ -16,6 +16,9 @@ export function wordsOf(type: RegisterType): number {
   if (type === 'int64' || type === 'uint64' || type === 'float64') return 4;
   return 2;
 }
+
+/** A channel's kind: its own, else its quantity's. */
+const kindOf = (c: { quantity: string; kind?: string | undefined }): string | undefined => c.kind ?? (isQuantity(c.quantity) ? QUANTITIES[c.quantity].kind : undefined);
 
 const address = z.number().int().min(0).max(65535);
 const word = z.number().int().min(0).max(65535);
@@ -30,8 +33,8 @@ const span = z
 const channel = z
   .object({
     quantity: z.string().refine(isQuantity, 'unknown quantity (see src/domain/quantities.ts)'),
-    unit: z.string(),
-    kind: z.enum(['analog', 'switch', 'cumulative']),
+    unit: z.string().optional().describe('default: the unit of the quantity (src/domain/quantities.ts)'),
+    kind: z.enum(['analog', 'switch', 'cumulative']).optional().describe('default: the kind of the quantity'),
     description: z.string().optional(),
     resets: z.literal('local_midnight').optional(),
     table: z.enum(REGISTER_TABLES),
@@ -49,7 +52,7 @@ const channel = z
   .strict()
   .superRefine((c, ctx) => {
     const issue = (path: string, message: string): void => void ctx.addIssue({ code: 'custom', path: [path], message });
-    if (c.resets !== undefined && c.kind !== 'cumulative') issue('resets', 'only a cumulative channel (a counter) resets');
+    if (c.resets !== undefined && kindOf(c) !== 'cumulative') issue('resets', 'only a cumulative channel (a counter) resets');
     if (isBitTable(c.table)) {
       for (const key of ['type', 'order', 'bit', 'scale', 'offset', 'span', 'fault_codes'] as const) {
         if (c[key] !== undefined) issue(key, `not allowed on a ${c.table}: it holds one bit (0 or 1)`);
@@ -113,6 +116,6 @@ export const ModbusProfileShape = z.object({
   for (const [name, out] of Object.entries(p.outputs ?? {})) {
     if (out.feedback === undefined) continue;
     const channel = p.channels[out.feedback];
-    if (channel?.kind !== 'switch') ctx.addIssue({ code: 'custom', path: ['outputs', name, 'feedback'], message: `"${out.feedback}" is not a switch channel of this profile` });
+    if (!channel || kindOf(channel) !== 'switch') ctx.addIssue({ code: 'custom', path: ['outputs', name, 'feedback'], message: `"${out.feedback}" is not a switch channel of this profile` });
   }
 });
