@@ -1,10 +1,13 @@
 /**
- * One test over every device profile, MQTT and Modbus: valid shape, registered, its worked examples
- * decode exactly, and encode is the inverse of decode on them.
+ * One test over every device profile, MQTT and Modbus, built-in (devices/*.ts) and shipped as a
+ * data file (devices/examples/*.yaml): valid shape, registered, every worked example decodes
+ * exactly (no channel missing or extra), and encode is the inverse of decode on each.
  */
 import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PROFILES, profileById } from '../devices/index.js';
+import { readProfileDir } from '../src/config/profile-files.js';
 import { decodeFrame } from '../src/decode/decode.js';
 import { defineModbusProfile, type ModbusProfile } from '../src/decode/modbus-profile.js';
 import { isModbusProfile, type MqttProfile, ProfileShape } from '../src/decode/profile.js';
@@ -14,6 +17,8 @@ import type { ChannelReading } from '../src/domain/types.js';
 import { isQuantity } from '../src/domain/quantities.js';
 import { STATUS } from '../src/domain/status.js';
 
+/** The data-file profiles shipped as examples (gateway.profiles_dir: devices/examples), checked like the built-in ones. */
+const shipped = readProfileDir(fileURLToPath(new URL('../devices/examples/', import.meta.url)));
 const files = readdirSync(new URL('../devices/', import.meta.url)).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && !f.startsWith('_'));
 
 describe('device profiles', () => {
@@ -22,7 +27,9 @@ describe('device profiles', () => {
     expect(profileById.size).toBe(PROFILES.length);
   });
 
-  for (const profile of PROFILES) {
+  it('every data-file profile in devices/examples/ reads without a problem', () => expect(shipped.problems).toEqual([]));
+
+  for (const profile of [...PROFILES, ...shipped.profiles.map((f) => f.profile)]) {
     describe(profile.id, () => {
       it('has the profile shape', () => {
         expect(ProfileShape.safeParse(profile).error?.issues ?? []).toEqual([]);

@@ -312,6 +312,7 @@ export const MqttTlsSchema = z
 export const GatewaySchema = z
   .object({
     data_dir: z.string().default('./data'),
+    profiles_dir: z.string().min(1).optional().describe('a directory of data-file Modbus device profiles (<id>.yaml, .yml or .json; see devices/README.md), read at start without a rebuild; relative to the working directory'),
     http: z
       .object({
         host: z.string().default('0.0.0.0'),

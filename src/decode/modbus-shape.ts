@@ -92,7 +92,7 @@ const example = z
     description: z.string().min(1),
     registers: z.object({ coil: registersOfTable, discrete_input: registersOfTable, input_register: registersOfTable, holding_register: registersOfTable }).partial().strict(),
     at: z.number().int(),
-    readings: z.array(z.object({ channel: z.string(), ts: z.number(), value: z.union([z.number(), z.nan()]), status: statusBits })).min(1),
+    readings: z.array(z.object({ channel: z.string(), ts: z.number(), value: z.union([z.number(), z.nan(), z.null().transform(() => NaN)]).describe('NaN (YAML .nan, JSON null): no value'), status: statusBits })).min(1),
   })
   .superRefine((ex, ctx) => {
     for (const table of BIT_TABLES) {
