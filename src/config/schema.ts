@@ -5,6 +5,7 @@
  */
 import cron from 'node-cron';
 import { z } from 'zod';
+import { MODBUS_MODES } from '../domain/modbus-words.js';
 import { QUANTITIES, type QuantityId } from '../domain/quantities.js';
 import { NetworkingSchema, UplinkSchema, pointNetworkingFields } from '../uplink/config.js';
 
@@ -118,7 +119,7 @@ export const BridgeSchema = z.object(secretFields).strict().refine(oneSecret, 'g
  */
 export const ModbusSchema = z
   .object({
-    mode: z.enum(['tcp', 'rtu', 'rtu_over_tcp']).describe('tcp: Modbus TCP (MBAP); rtu: RTU frames on a serial line (RS-485/RS-232); rtu_over_tcp: RTU frames through a serial server / DTU'),
+    mode: z.enum(MODBUS_MODES).describe('tcp: Modbus TCP (MBAP); rtu: RTU frames on a serial line (RS-485/RS-232); rtu_over_tcp: RTU frames through a serial server / DTU'),
     host: z.string().min(1).optional().describe('tcp, rtu_over_tcp: host name or address of the slave or serial server'),
     port: z.number().int().min(1).max(65535).optional().describe('tcp, rtu_over_tcp: TCP port; default 502'),
     path: z.string().min(1).optional().describe('rtu: serial device, e.g. /dev/ttyS1 or /dev/ttyUSB0'),
@@ -150,11 +151,13 @@ export const DeviceSchema = z
     location: z.string().optional(),
     credentials: CredentialsSchema.optional().describe('mqtt: the login of the device'),
     modbus: ModbusSchema.optional().describe('transport modbus: where and how to poll the device'),
+    simulated: z.boolean().optional().describe('transport modbus: played by the simulators (gateway.simulators.enabled, anjian simulate --config), its readings marked simulated; other Modbus devices are always polled where the config says'),
   })
   .strict()
   .superRefine((d, ctx) => {
     if (d.transport === 'modbus' && !d.modbus) ctx.addIssue({ code: 'custom', path: ['modbus'], message: 'required: transport modbus needs a modbus block (mode, host/port or path, unit_id…)' });
     if (d.transport === 'mqtt' && d.modbus) ctx.addIssue({ code: 'custom', path: ['modbus'], message: 'a modbus block needs transport: modbus' });
+    if (d.transport === 'mqtt' && d.simulated !== undefined) ctx.addIssue({ code: 'custom', path: ['simulated'], message: 'not used: the MQTT simulators play every MQTT device of a config (anjian simulate); simulated marks Modbus devices' });
     if (d.transport === 'modbus' && d.credentials) ctx.addIssue({ code: 'custom', path: ['credentials'], message: 'not used: a Modbus device does not log in to MQTT' });
   });
 

@@ -3,6 +3,14 @@
  * and the zod enums (src/decode/modbus-shape.ts) are derived from these tuples.
  */
 
+/**
+ * How the gateway reaches a Modbus device, and how a simulated slave frames its answers (config
+ * `modbus.mode`): Modbus TCP (MBAP, Modbus Messaging on TCP/IP V1.0b §3.1.3), RTU frames on a serial
+ * line (Modbus over Serial Line V1.02 §2.5.1), RTU frames with CRC through a TCP socket (serial servers, DTUs).
+ */
+export const MODBUS_MODES = ['tcp', 'rtu', 'rtu_over_tcp'] as const;
+export type ModbusMode = (typeof MODBUS_MODES)[number];
+
 /** The four data tables of the Modbus data model (Modbus Application Protocol V1.1b3 §4.3). */
 export const REGISTER_TABLES = ['coil', 'discrete_input', 'input_register', 'holding_register'] as const;
 export type RegisterTable = (typeof REGISTER_TABLES)[number];
