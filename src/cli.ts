@@ -148,7 +148,8 @@ function checkProfile(file: string | undefined): void {
     process.exit(1);
   }
   const { profile } = r;
-  process.stdout.write(`${file}: ok (profile ${profile.id}: ${Object.keys(profile.channels).length} channels, ${profile.examples.length} worked examples decode)\n`);
+  const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+  process.stdout.write(`${file}: ok (profile ${profile.id}: ${n(Object.keys(profile.channels).length, 'channel')}, ${n(profile.examples.length, 'worked example')} decoding as stated)\n`);
 }
 
 /** `anjian simulate --profile`: one device on its own port (simulators/one-device.ts). */
