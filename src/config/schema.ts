@@ -151,7 +151,7 @@ export const DeviceSchema = z
     location: z.string().optional(),
     credentials: CredentialsSchema.optional().describe('mqtt: the login of the device'),
     modbus: ModbusSchema.optional().describe('transport modbus: where and how to poll the device'),
-    simulated: z.boolean().optional().describe('transport modbus: played by the simulators (gateway.simulators.enabled, anjian simulate --config), its readings marked simulated; other Modbus devices are always polled where the config says'),
+    simulated: z.boolean().optional().describe('transport modbus: played by the simulators: with gateway.simulators.enabled a simulated slave on a free port, polled there and its readings marked simulated; anjian simulate --config serves it on its configured port. Other Modbus devices are always polled where the config says'),
   })
   .strict()
   .superRefine((d, ctx) => {
