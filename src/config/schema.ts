@@ -7,6 +7,7 @@
  */
 import cron from 'node-cron';
 import { z } from 'zod';
+import { MODBUS_MODES } from '../domain/modbus-words.js';
 import { QUANTITIES, type QuantityId } from '../domain/quantities.js';
 import { SCENARIO_NAMES } from '../domain/scenarios.js';
 import { LEVELS, POINT_KINDS, SITE_KINDS } from '../domain/types.js';
@@ -122,7 +123,7 @@ export const BridgeSchema = z.object(secretFields).strict().refine(oneSecret, 'g
  */
 export const ModbusSchema = z
   .object({
-    mode: z.enum(['tcp', 'rtu', 'rtu_over_tcp']).describe('tcp: Modbus TCP (MBAP); rtu: RTU frames on a serial line (RS-485/RS-232); rtu_over_tcp: RTU frames through a serial server / DTU'),
+    mode: z.enum(MODBUS_MODES).describe('tcp: Modbus TCP (MBAP); rtu: RTU frames on a serial line (RS-485/RS-232); rtu_over_tcp: RTU frames through a serial server / DTU'),
     host: z.string().min(1).optional().describe('tcp, rtu_over_tcp: host name or address of the slave or serial server'),
     port: z.number().int().min(1).max(65535).optional().describe('tcp, rtu_over_tcp: TCP port; default 502'),
     path: z.string().min(1).optional().describe('rtu: serial device, e.g. /dev/ttyS1 or /dev/ttyUSB0'),
@@ -154,11 +155,13 @@ export const DeviceSchema = z
     location: z.string().optional(),
     credentials: CredentialsSchema.optional().describe('mqtt: the login of the device'),
     modbus: ModbusSchema.optional().describe('transport modbus: where and how to poll the device'),
+    simulated: z.boolean().optional().describe('transport modbus: played by the simulators: with gateway.simulators.enabled a simulated slave on a free port, polled there and its readings marked simulated; anjian simulate --config serves it on its configured port. Other Modbus devices are always polled where the config says'),
   })
   .strict()
   .superRefine((d, ctx) => {
     if (d.transport === 'modbus' && !d.modbus) ctx.addIssue({ code: 'custom', path: ['modbus'], message: 'required: transport modbus needs a modbus block (mode, host/port or path, unit_id…)' });
     if (d.transport === 'mqtt' && d.modbus) ctx.addIssue({ code: 'custom', path: ['modbus'], message: 'a modbus block needs transport: modbus' });
+    if (d.transport === 'mqtt' && d.simulated !== undefined) ctx.addIssue({ code: 'custom', path: ['simulated'], message: 'not used: the MQTT simulators play every MQTT device of a config (anjian simulate); simulated marks Modbus devices' });
     if (d.transport === 'modbus' && d.credentials) ctx.addIssue({ code: 'custom', path: ['credentials'], message: 'not used: a Modbus device does not log in to MQTT' });
   });
 
@@ -316,6 +319,7 @@ export const MqttTlsSchema = z
 export const GatewaySchema = z
   .object({
     data_dir: z.string().default('./data'),
+    profiles_dir: z.string().min(1).optional().describe('a directory of data-file Modbus device profiles (<id>.yaml, .yml or .json; see devices/README.md), read at start without a rebuild; relative to the working directory'),
     http: z
       .object({
         host: z.string().default('0.0.0.0'),

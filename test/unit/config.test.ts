@@ -24,7 +24,7 @@ describe('config', () => {
     const bad2 = patch(bad, ['\n    colour: red', '']);
     expect(problems(bad2)).toEqual([
       'sites[0].points[2].point_id: duplicate point_id "ch4-face" in site 140100000001',
-      'sites[0].devices[1].profile: unknown profile "acme-ch4-m10" (known: generic-json, acme-gd4, anjian-position-reader, anjian-kj-substation, acme-gjc4, acme-gdc6, acme-tg300, acme-tmr8)',
+      'sites[0].devices[1].profile: unknown profile "acme-ch4-m10" (known: generic-json, acme-gd4, anjian-position-reader, anjian-kj-substation, acme-gjc4, acme-gdc6, acme-tg300, acme-tmr8). Looked in the built-in profiles, compiled from devices/*.ts into dist/ (after adding a .ts file: npm run build), and in no profiles directory (gateway.profiles_dir is not set)',
       'sites[0].points[2].limits[0].clear: clear (30) above set (24) on a high limit: it could never clear once raised',
       'sites[1].points[0].device_id: unknown device "tank-99" in site 320000000002',
     ]);

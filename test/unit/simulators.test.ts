@@ -8,6 +8,7 @@ import type { Limit } from '../../src/domain/types.js';
 import { modelFor, mulberry32 } from '../../simulators/models.js';
 import { deriveFromLevel } from '../../src/alarms/derived-points.js';
 import { createSampler, devicePoints, type Sampler } from '../../simulators/mqtt-device.js';
+import { simulatedModbusDevices } from '../../simulators/config-slaves.js';
 import { createScenario, leakTarget, METHANE_LEAK, SCENARIO_NAMES, type ScenarioName } from '../../simulators/scenarios.js';
 
 const demoText = readFileSync(new URL('../../config/demo.yaml', import.meta.url), 'utf8');
@@ -244,5 +245,19 @@ describe('simulated payloads', () => {
       expect(decoded).toEqual(smp.values);
       expect(Object.keys(smp.values).sort()).toEqual(points.map((p) => p.channel).sort());
     }
+  });
+});
+
+describe('which Modbus devices the simulators play (simulators/config-slaves.ts)', () => {
+  it('only those marked simulated: the demo marks its three; an unmarked one is polled where the config says', () => {
+    const log: string[] = [];
+    expect(simulatedModbusDevices(demo, { configuredPorts: false, log: (m) => log.push(m) }).map((d) => `${d.device.device_id} ${d.framing}`)).toEqual(['kj-f16-01 tcp', 'tmr8-01 rtu_over_tcp', 'tg300-03 tcp']);
+    const unmarked = parseConfig(demoText.replaceAll('        simulated: true', '        simulated: false'), 'demo-unmarked');
+    expect(simulatedModbusDevices(unmarked, { configuredPorts: false, log: (m) => log.push(m) })).toEqual([]);
+    expect(log).toEqual([]);
+  });
+
+  it('simulated marks Modbus devices only', () => {
+    expect(() => parseConfig(demoText.replace('        profile: acme-gd4\n', '        profile: acme-gd4\n        simulated: true\n'), 'demo-mqtt')).toThrow(/devices\[1\]\.simulated: not used: the MQTT simulators play every MQTT device/);
   });
 });
