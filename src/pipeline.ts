@@ -88,7 +88,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const order = new ReadingOrder(store);
   const status = new DeviceStatusBoard(index.allDevices(), store.deadLetterCounts());
   const latest = new LatestValues(store);
-  const uplinks = new Uplinks({ config, index, store, status, metrics, newId: randomUUID, log: log.child({ component: 'uplink' }) }); // its queues fill in every commit from here on
+  const uplinks = new Uplinks({ config, index, store, status, metrics, personnel, newId: randomUUID, log: log.child({ component: 'uplink' }) }); // its queues fill in every commit from here on
   // 2. the commit path: group commits, then the alarm fan-out
   let broker: MqttBroker | undefined;
   let storeOk = true;

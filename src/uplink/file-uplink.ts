@@ -1,8 +1,9 @@
 /**
  * Scheduled file uplink (issue 17): per site, the national networking files are made on a
- * schedule into a local spool (CDSS every cycle, default 30 s; TJSJ for each 5-minute window
- * that ended; CDDY and FZDY when the definitions change and at least daily; YCBJ whenever alarms
- * changed) and delivered in the order they were made to a local directory or the regulator's FTP
+ * schedule into a local spool (CDSS, RYSS and JZSS every cycle, default 30 s; TJSJ for each
+ * 5-minute window that ended; CDDY, FZDY, RYXX, RYQY and RYJZ when the definitions change and at
+ * least daily; YCBJ, RYCS, RYCY, RYQJ and RYXZ whenever alarms of their kind changed; the RY*
+ * and JZSS files only for sites with personnel) and delivered in the order they were made to a local directory or the regulator's FTP
  * server (basic-ftp). While the server is unreachable the made files wait in the spool (on disk,
  * so across restarts) and go out in order once it is back; nothing is made again afterwards, so
  * no file ever holds data that was not there when it was made. Upload is to `<name>.tmp`, then a
@@ -23,6 +24,8 @@ import { FIVE_MINUTES } from './national/stats.js';
 import type { UplinkState } from './runner.js';
 
 const TICK_MS = 1000;
+/** Files of events: made when alarms of their kind changed, never empty. */
+const EVENT_FILES = new Set(['YCBJ', 'RYCS', 'RYCY', 'RYQJ', 'RYXZ']);
 /** TJSJ catches up at most this far back after a stop (from stored readings only). */
 const MAX_CATCH_UP_MS = 86_400_000;
 
@@ -40,6 +43,7 @@ export class FileUplink {
   private st: SpoolState;
   private seq: number;
   private lastCdss = new Map<string, number>();
+  private lastPeople = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private busy = false;
   private ftp?: FtpClient;
@@ -110,16 +114,20 @@ export class FileUplink {
     for (const site_id of this.cfg.sites) {
       const site = this.deps.index.sites.get(site_id);
       if (!site) continue;
-      const defs = createHash('sha256').update(JSON.stringify([site.networking, site.devices, site.points])).digest('hex');
+      const people = site.personnel !== undefined; // the personnel files only for sites with positioning
+      const defs = createHash('sha256').update(JSON.stringify([site.networking, site.devices, site.points, site.personnel ?? null])).digest('hex');
       if (this.st.defs_hash[site_id] !== defs || now - (this.st.defs_at[site_id] ?? 0) >= this.cfg.definitions_interval_s * 1000) {
-        if (types.has('CDDY')) this.put(site_id, 'CDDY', now);
-        if (types.has('FZDY')) this.put(site_id, 'FZDY', now);
+        for (const type of ['CDDY', 'FZDY', ...(people ? (['RYXX', 'RYQY', 'RYJZ'] as const) : [])] as const) if (types.has(type)) this.put(site_id, type, now);
         this.st.defs_hash[site_id] = defs;
         this.st.defs_at[site_id] = now;
       }
       if (types.has('CDSS') && now - (this.lastCdss.get(site_id) ?? 0) >= this.cfg.realtime_interval_s * 1000) {
         this.put(site_id, 'CDSS', now);
         this.lastCdss.set(site_id, now);
+      }
+      if (people && now - (this.lastPeople.get(site_id) ?? 0) >= this.cfg.realtime_interval_s * 1000) {
+        for (const type of ['RYSS', 'JZSS'] as const) if (types.has(type)) this.put(site_id, type, now);
+        this.lastPeople.set(site_id, now);
       }
       const ended = Math.floor(now / FIVE_MINUTES) * FIVE_MINUTES;
       const since = Math.max(this.st.tjsj_to[site_id] ?? ended - FIVE_MINUTES, ended - MAX_CATCH_UP_MS);
@@ -129,6 +137,7 @@ export class FileUplink {
       }
       const alarms = changed.filter((a) => a.site_id === site_id);
       if (types.has('YCBJ') && alarms.length) this.put(site_id, 'YCBJ', now, { alarms });
+      if (people && alarms.length) for (const type of ['RYCS', 'RYCY', 'RYQJ', 'RYXZ'] as const) if (types.has(type)) this.put(site_id, type, now, { alarms });
     }
     this.saveState();
   }
@@ -145,7 +154,7 @@ export class FileUplink {
 
   private put(site_id: string, type: Parameters<NationalFiles['build']>[1], at: number, opts: Omit<Parameters<NationalFiles['build']>[2] & object, 'at'> = {}): void {
     const file = this.deps.files.build(site_id, type, { ...opts, at });
-    if (type === 'YCBJ' && file.records === 0) return;
+    if (EVENT_FILES.has(type) && file.records === 0) return; // an event file only when something happened
     this.seq++;
     const name = `${String(this.seq).padStart(10, '0')}_${at}_${file.name}`;
     const tmp = join(this.spool, `.${name}.tmp`);

@@ -7,6 +7,7 @@ import { Gauge } from 'prom-client';
 import type { Config } from '../config/schema.js';
 import type { SiteIndex } from '../config/site-index.js';
 import type { DeviceStatusBoard } from '../ingest/device-status.js';
+import type { PersonnelService } from '../personnel/service.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import type { AlarmEvent } from '../domain/types.js';
 import type { Logger } from '../util/log.js';
@@ -29,6 +30,8 @@ export interface UplinkDeps {
   metrics: Metrics;
   log: Logger;
   newId: () => string;
+  /** The card tracks of the personnel files (RYSS, RYCS, …); without it those files have no records. */
+  personnel?: PersonnelService;
   /** The 5-minute statistics of TJSJ; default computed from the store's readings. */
   stats?: FiveMinuteStats;
 }
@@ -40,7 +43,7 @@ export class Uplinks {
   private readonly backlog: UplinkBacklogAlarms;
 
   constructor(private readonly deps: UplinkDeps) {
-    this.files = new NationalFiles({ index: deps.index, store: deps.store, stats: deps.stats ?? new StoreFiveMinuteStats(deps.store) });
+    this.files = new NationalFiles({ index: deps.index, store: deps.store, stats: deps.stats ?? new StoreFiveMinuteStats(deps.store), personnel: deps.personnel, status: deps.status });
     const uplinks = deps.config.gateway.uplinks;
     const registry = deps.metrics.registry;
     this.gauges = {

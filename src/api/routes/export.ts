@@ -1,7 +1,9 @@
 /**
  * GET /api/v1/sites/{site_id}/export/{type} (CONTRACT §4, issue 17): a national networking file
- * (CDDY, FZDY, CDSS, YCBJ, TJSJ) as text, its file name in Content-Disposition; `?at=` for a past
- * moment, `?from=&to=` for the span of YCBJ and TJSJ. Regulator and admin only.
+ * (CDDY, FZDY, CDSS, YCBJ, TJSJ; for sites with personnel RYXX, RYQY, RYJZ, RYSS, JZSS, RYCS,
+ * RYCY, RYQJ, RYXZ) as text, its file name in Content-Disposition; `?at=` for a past moment (not
+ * JZSS: reader states are known now only), `?from=&to=` for the span of YCBJ, TJSJ and the
+ * personnel alarm files. Regulator and admin only.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
