@@ -59,6 +59,8 @@ export async function startSimulatedSlaves(config: Config, opts: { scenario: Sce
         opts.log(`sim ${site.site_id}/${device.device_id}: a serial (rtu) device is not simulated by anjian simulate`);
         continue;
       }
+      // a slave on the configured port looks like the real device to the gateway: only its config can say it is simulated
+      if (opts.configuredPorts && !(device.simulated ?? site.simulated)) opts.log(`sim ${site.site_id}/${device.device_id}: warning: the gateway cannot tell this slave from the real device; set simulated: true on it in the gateway's config, or its readings go upward as real`);
       const framing = m.mode === 'tcp' ? 'tcp' : 'rtu-over-tcp';
       devices.push({ site, device, profile, unit_id: m.unit_id, bus: busKeyOf(m), framing, ...(opts.configuredPorts ? { port: m.port ?? 502 } : {}) });
     }

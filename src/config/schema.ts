@@ -150,6 +150,7 @@ export const DeviceSchema = z
     location: z.string().optional(),
     credentials: CredentialsSchema.optional().describe('mqtt: the login of the device'),
     modbus: ModbusSchema.optional().describe('transport modbus: where and how to poll the device'),
+    simulated: z.boolean().optional().describe('a simulator, not a field device (e.g. a slave of `anjian simulate`): its readings and alarms carry the simulated mark (status bit 512) and go only to test-target uplinks; default the site\'s `simulated`'),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -216,6 +217,7 @@ export const SiteSchema = z
     site_id: id('site_id').describe("the regulator's code, e.g. a 12-digit mine code"),
     name: z.string().min(1),
     kind: z.enum(['coal_mine', 'noncoal_mine', 'tailings_pond', 'hazchem']),
+    simulated: z.boolean().default(false).describe('every device of the site is a simulator (a demo site): see devices[].simulated'),
     time_zone: z.string().default('Asia/Shanghai'),
     region_code: z.string().regex(/^\d{6}$/, 'region_code must be a 6-digit administrative division code (GB/T 2260)').optional().describe('administrative division (GB/T 2260: 2 digits province, 2 city, 2 county), e.g. 510821'),
     enterprise: z.object({ name: z.string().min(1), code: z.string().min(1).optional().describe('unified social credit code (统一社会信用代码)') }).strict().optional().describe('the enterprise that runs the site'),

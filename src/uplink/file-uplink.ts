@@ -48,7 +48,7 @@ export class FileUplink {
   private busy = false;
   private ftp?: FtpClient;
   private connected = false;
-  readonly counters = { sent: 0, last_success_at: null as number | null, last_error: null as string | null, last_error_at: null as number | null };
+  readonly counters = { sent: 0, last_success_at: null as number | null, last_error: null as string | null, last_error_at: null as number | null, refused_simulated: 0 };
 
   constructor(
     readonly cfg: FilesUplinkConfig,
@@ -87,7 +87,7 @@ export class FileUplink {
       backlog_rows: files.length, backlog_age_s: oldest === null ? 0 : Math.max(0, Math.round((now - oldest) / 100) / 10),
       sent: this.counters.sent, sent_backfill: 0,
       last_success_at: this.counters.last_success_at, last_error: this.counters.last_error, last_error_at: this.counters.last_error_at,
-      test_target: this.cfg.test_target, refused_simulated: 0,
+      test_target: this.cfg.test_target, refused_simulated: this.counters.refused_simulated,
     };
   }
 
@@ -153,7 +153,9 @@ export class FileUplink {
   }
 
   private put(site_id: string, type: Parameters<NationalFiles['build']>[1], at: number, opts: Omit<Parameters<NationalFiles['build']>[2] & object, 'at'> = {}): void {
-    const file = this.deps.files.build(site_id, type, { ...opts, at });
+    // simulated data only to a test target (there marked; issue 17 point 5)
+    const file = this.deps.files.build(site_id, type, { ...opts, at, simulated: this.cfg.test_target ? 'mark' : 'omit' });
+    this.counters.refused_simulated += file.omitted_simulated;
     if (EVENT_FILES.has(type) && file.records === 0) return; // an event file only when something happened
     this.seq++;
     const name = `${String(this.seq).padStart(10, '0')}_${at}_${file.name}`;

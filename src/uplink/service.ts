@@ -104,10 +104,10 @@ export class Uplinks {
     const log = this.deps.log.child({ uplink_id: cfg.uplink_id });
     let runner: UplinkRunner | undefined;
     // simulated data never goes upward as real: only a test target takes it (issue 17 point 5)
-    const allowed = (site_id: string, point_id: string | undefined): boolean | 'simulated' => {
-      if (point_id === undefined) return true;
-      const device_id = this.deps.index.point(site_id, point_id)?.device_id;
-      const simulated = device_id !== undefined && this.deps.status.get(site_id, device_id)?.simulated === true;
+    // the mark (status bit 512, alarm.simulated) is set at ingest (src/ingest/simulated.ts); the device state is a second check
+    const allowed = (site_id: string, point_id: string | undefined, marked: boolean): boolean | 'simulated' => {
+      const device_id = point_id === undefined ? undefined : this.deps.index.point(site_id, point_id)?.device_id;
+      const simulated = marked || (device_id !== undefined && this.deps.status.get(site_id, device_id)?.simulated === true);
       if (!simulated) return true;
       if (cfg.test_target) return 'simulated'; // sent, marked simulated
       if (runner) runner.counters.refused_simulated++;

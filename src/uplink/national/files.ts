@@ -10,7 +10,9 @@ import type { SiteIndex } from '../../config/site-index.js';
 import { STATUS } from '../../domain/status.js';
 import type { Alarm } from '../../domain/types.js';
 import type { ReadingRow, SqliteStore } from '../../store/sqlite-store.js';
-import type { DeviceStatusBoard } from '../../ingest/device-status.js';
+import { DeviceStatusBoard } from '../../ingest/device-status.js';
+import { SimulatedMarks, readerProfiles } from '../../ingest/simulated.js';
+import { profileById } from '../../../devices/index.js';
 import type { PersonnelService } from '../../personnel/service.js';
 import { READER_POWER_UNKNOWN, READER_RUN, areaOfStation, stationIds } from './personnel-codes.js';
 import { abnormalType, pointKind, siteIdentity } from './codes.js';
@@ -27,6 +29,8 @@ export interface BuiltFile {
   name: string;
   text: string;
   records: number;
+  /** Records left out because their data is simulated (BuildOptions.simulated 'omit'). */
+  omitted_simulated: number;
 }
 
 export interface BuildOptions {
@@ -37,6 +41,12 @@ export interface BuildOptions {
   to?: number;
   /** YCBJ: exactly these alarms (the ones that changed since the last file) instead of a span. */
   alarms?: Alarm[];
+  /**
+   * Simulated data (src/ingest/simulated.ts): 'omit' (default) leaves its records out, 'mark'
+   * keeps them (a test target) with bit 512 in CDSS 测点状态, the only field that can carry it.
+   * Definitions (CDDY, FZDY, RYXX, RYQY, RYJZ) are config, never simulated.
+   */
+  simulated?: 'omit' | 'mark';
 }
 
 export class FileError extends Error {
@@ -47,8 +57,11 @@ export class FileError extends Error {
 
 export class NationalFiles {
   private readonly lastAt;
+  private readonly marks: SimulatedMarks;
+  private readonly isReader = readerProfiles(profileById);
 
   constructor(private readonly deps: { index: SiteIndex; store: SqliteStore; stats: FiveMinuteStats; personnel?: PersonnelService | undefined; status?: DeviceStatusBoard | undefined; now?: () => number }) {
+    this.marks = new SimulatedMarks(deps.index, deps.status ?? new DeviceStatusBoard([], new Map()));
     this.lastAt = deps.store.db.prepare('SELECT r.ts, r.value, r.status FROM readings r JOIN points p ON p.point_key = r.point_key WHERE p.site_id = ? AND p.point_id = ? AND r.ts <= ? ORDER BY r.ts DESC LIMIT 1');
   }
 
@@ -71,11 +84,12 @@ export class NationalFiles {
     // the reader states are known now only, not for a past moment
     if (type === 'JZSS' && at < now - 60_000) throw new FileError('bad_request', 'JZSS is the readers\' state now: ?at= cannot be in the past');
     const ctx: FileContext = { site, id, tz: this.deps.index.timeZone(site_id), at };
-    const rows = this.rows(site, type, ctx, opts);
+    const all = this.rows(site, type, ctx, opts);
+    const rows = opts.simulated === 'mark' ? all : all.filter((r) => !this.simulated(site, type, r));
     const table = FILE_TABLES[type] as FileTable<unknown>;
     const header = table.header.map((fd) => fd.get(undefined, ctx));
     const records = rows.map((r) => table.record.map((fd) => fd.get(r, ctx)));
-    return { type, name: fileName(id.mine_code, type, at, ctx.tz), text: frame(header, records), records: records.length };
+    return { type, name: fileName(id.mine_code, type, at, ctx.tz), text: frame(header, records), records: records.length, omitted_simulated: all.length - rows.length };
   }
 
   private rows(site: SiteConfig, type: FileType, ctx: FileContext, opts: BuildOptions): unknown[] {
@@ -111,6 +125,31 @@ export class NationalFiles {
           : this.alarmsIn(site, opts.from ?? ctx.at - DAY, opts.to ?? ctx.at).filter((r) => types.includes(r.alarm.type));
         return type === 'RYCY' ? alarms.map((r) => this.crowd(site, r)) : alarms.map((r): CardAlarmRow => ({ ...r, pos: this.position(site, r.alarm.device_id, r.alarm.raised_at) }));
       }
+    }
+  }
+
+  /** Whether a record's data comes from a simulator. */
+  private simulated(site: SiteConfig, type: FileType, row: unknown): boolean {
+    const device = (point: { device_id: string } | undefined) => point !== undefined && this.marks.device(site.site_id, point.device_id);
+    switch (type) {
+      case 'CDSS':
+        return (row as RealtimeRow).simulated === true;
+      case 'TJSJ':
+        return device((row as StatRow).point);
+      case 'YCBJ': {
+        const r = row as AbnormalRow;
+        return r.alarm.simulated === true || device(r.point) || (r.alarm.device_id !== undefined && r.point === undefined && this.marks.device(site.site_id, r.alarm.device_id));
+      }
+      case 'RYSS':
+      case 'JZSS':
+        return this.marks.readers(site.site_id, this.isReader);
+      case 'RYCS':
+      case 'RYCY':
+      case 'RYQJ':
+      case 'RYXZ':
+        return (row as { alarm: Alarm }).alarm.simulated === true || this.marks.readers(site.site_id, this.isReader);
+      default:
+        return false; // definitions: the config
     }
   }
 
@@ -167,11 +206,12 @@ export class NationalFiles {
 
   private realtime(site: SiteConfig, point: SiteConfig['points'][number], at: number): RealtimeRow {
     const r = this.lastAt.get(site.site_id, point.point_id, at) as ReadingRow | undefined;
-    if (!r) return { point, value: null, status: STATUS.NOT_POLLED };
+    if (!r) return { point, value: null, status: STATUS.NOT_POLLED, simulated: this.marks.device(site.site_id, point.device_id) };
+    const simulated = (r.status & STATUS.SIMULATED) !== 0 || this.marks.device(site.site_id, point.device_id);
     const silence = point.cycle_s !== undefined ? (point.cycle_s + (point.tolerance_s ?? point.cycle_s)) * 1000 : DEFAULT_SILENCE_MS;
     // a point silent past its cycle is not polled (不巡检): −9999, never its old value held
-    if (at - r.ts > silence) return { point, value: null, status: r.status | STATUS.NOT_POLLED, ts: r.ts };
-    return { point, value: r.value, status: r.status, ts: r.ts };
+    if (at - r.ts > silence) return { point, value: null, status: r.status | STATUS.NOT_POLLED, ts: r.ts, simulated };
+    return { point, value: r.value, status: r.status, ts: r.ts, simulated };
   }
 
   private abnormal(site: SiteConfig, from: number, to: number): AbnormalRow[] {

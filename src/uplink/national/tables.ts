@@ -7,6 +7,7 @@
 import type { WindowStat } from '../../stats/window-stat.js';
 import type { PointConfig, SiteConfig } from '../../config/schema.js';
 import type { Alarm } from '../../domain/types.js';
+import { STATUS } from '../../domain/status.js';
 import { type SiteIdentity, abnormalType, pointCode, pointKind, pointUnit, relations, sensorType, sensorTypeName, substationCode, switchText, thresholds, VALUE_TYPE } from './codes.js';
 import { fileTime, optionalNumber, textField, valueField } from './text.js';
 import type { CardPosition } from '../../personnel/positions.js';
@@ -125,6 +126,8 @@ export interface RealtimeRow {
   value: number | null;
   status: number;
   ts?: number;
+  /** From a simulator: left out, or on a test target written with bit 512 in 测点状态. */
+  simulated?: boolean;
 }
 
 /** CDSS 测点实时数据: `测点编码;传感器类型名称;安装位置;监测值;单位;测点状态;数据时间~` (id 22301350910). */
@@ -139,7 +142,7 @@ export const CDSS: FileTable<RealtimeRow> = {
     f('安装位置', (r) => textField(r.point.location)),
     f('监测值', (r) => valueField(r.value)),
     f('单位', (r) => textField(pointUnit(r.point))),
-    f('测点状态', (r) => String(r.status & 0xff)), // the national bits only (CONTRACT §2); 256 (补传) is the gateway's
+    f('测点状态', (r) => String((r.status & 0xff) | (r.simulated ? STATUS.SIMULATED : 0))), // the national bits only (CONTRACT §2); 256 (补传) is the gateway's; 512 only in a test target's file (simulated)
     f('数据时间', (r, c) => t(r.ts, c)),
   ],
 };
