@@ -191,6 +191,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     status.track(index.allDevices(), store.deadLetterCounts());
     broker?.setAccess(new MqttAccess(next));
     influx?.reconfigured();
+    commitNow(await uplinks.reload(next.gateway.uplinks, now)); // rebuilt where their config changed, back-log kept
     if (modbusChanged) {
       await modbus.poller.stop();
       modbus = newModbus(next);
