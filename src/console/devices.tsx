@@ -4,6 +4,7 @@ import { ageText, wallTime } from './format.js';
 import { useNow, usePoll } from './hooks.js';
 import { t } from './i18n.js';
 import { SitePicker } from './site-picker.js';
+import { UplinksPanel } from './uplinks.js';
 
 const POLL_MS = 5000;
 
@@ -51,6 +52,7 @@ export function DevicesView({ site, onSite }: { site: string; onSite(site_id: st
           ))}
         </tbody>
       </table>
+      <UplinksPanel />
     </div>
   );
 }
