@@ -109,13 +109,27 @@ export const FilesUplinkSchema = z
       .strict()
       .optional()
       .describe("the regulator's FTP server"),
+    sftp: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535).default(22),
+        user: z.string().min(1),
+        password: z.string().optional(),
+        private_key_file: z.string().min(1).optional().describe('an OpenSSH private key file (e.g. ed25519) instead of a password'),
+        host_key_sha256: z.string().optional().describe("the server's host key fingerprint (base64 SHA-256, as ssh-keygen -lf prints it after SHA256:): any other key is refused; without it any host key is accepted"),
+        dir: z.string().default('.').describe('remote directory'),
+      })
+      .strict()
+      .refine((s) => (s.password === undefined) !== (s.private_key_file === undefined), 'give exactly one of password, private_key_file')
+      .optional()
+      .describe("the regulator's SFTP server (ssh2-sftp-client)"),
     types: z.array(z.enum(FILE_TYPES)).default([...FILE_TYPES]).describe('the personnel files (RY*, JZSS) are made for sites with personnel only'),
     realtime_interval_s: z.number().int().min(1).max(3600).default(30).describe('CDSS, RYSS and JZSS every cycle'),
     definitions_interval_s: z.number().int().min(60).max(86400).default(86400).describe('CDDY, FZDY, RYXX, RYQY and RYJZ when the definitions change and at least this often'),
     timeout_ms: z.number().int().min(100).default(10_000),
   })
   .strict()
-  .refine((c) => (c.dir === undefined) !== (c.ftp === undefined), 'give exactly one of dir, ftp');
+  .refine((c) => [c.dir, c.ftp, c.sftp].filter((x) => x !== undefined).length === 1, 'give exactly one of dir, ftp, sftp');
 
 export const UplinkSchema = z.discriminatedUnion('kind', [MqttUplinkSchema, MemUplinkSchema, FilesUplinkSchema]);
 

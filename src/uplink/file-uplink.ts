@@ -14,6 +14,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, unlinkS
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Client as FtpClient } from 'basic-ftp';
+import SftpClient from 'ssh2-sftp-client';
 import type { SiteIndex } from '../config/site-index.js';
 import type { Alarm } from '../domain/types.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
@@ -47,6 +48,7 @@ export class FileUplink {
   private timer?: NodeJS.Timeout;
   private busy = false;
   private ftp?: FtpClient;
+  private sftp?: SftpClient;
   private connected = false;
   readonly counters = { sent: 0, last_success_at: null as number | null, last_error: null as string | null, last_error_at: null as number | null, refused_simulated: 0 };
 
@@ -76,13 +78,14 @@ export class FileUplink {
     clearInterval(this.timer);
     while (this.busy) await new Promise((r) => setTimeout(r, 20));
     this.ftp?.close();
+    await this.closeSftp();
   }
 
   state(now = Date.now()): UplinkState {
     const files = this.spooled();
     const oldest = files.length ? this.madeAt(files[0] as string) : null;
     return {
-      uplink_id: this.cfg.uplink_id, kind: 'files', target: this.cfg.dir ?? `ftp://${this.cfg.ftp?.host}:${this.cfg.ftp?.port}${this.cfg.ftp?.dir}`,
+      uplink_id: this.cfg.uplink_id, kind: 'files', target: this.target(),
       connected: this.cfg.dir !== undefined ? this.counters.last_error_at === null || (this.counters.last_success_at ?? 0) > this.counters.last_error_at : this.connected,
       backlog_rows: files.length, backlog_age_s: oldest === null ? 0 : Math.max(0, Math.round((now - oldest) / 100) / 10),
       sent: this.counters.sent, sent_backfill: 0,
@@ -177,6 +180,7 @@ export class FileUplink {
       const name = f.split('_').slice(2).join('_');
       try {
         if (this.cfg.dir !== undefined) this.toDir(f, name);
+        else if (this.cfg.sftp) await this.toSftp(f, name);
         else await this.toFtp(f, name);
       } catch (err) {
         this.counters.last_error = (err as Error).message;
@@ -185,6 +189,7 @@ export class FileUplink {
         this.connected = false;
         this.ftp?.close();
         this.ftp = undefined;
+        await this.closeSftp();
         return; // in order: nothing after a file that did not go
       }
       unlinkSync(join(this.spool, f));
@@ -210,6 +215,46 @@ export class FileUplink {
     const dir = ftp.dir.endsWith('/') ? ftp.dir : `${ftp.dir}/`;
     await this.ftp.uploadFrom(Readable.from(readFileSync(join(this.spool, spooled))), `${dir}${name}.tmp`);
     await this.ftp.rename(`${dir}${name}.tmp`, `${dir}${name}`);
+  }
+
+  private target(): string {
+    if (this.cfg.dir !== undefined) return this.cfg.dir;
+    const s = this.cfg.sftp ?? this.cfg.ftp;
+    return `${this.cfg.sftp ? 'sftp' : 'ftp'}://${s?.host}:${s?.port}/${(s?.dir ?? '').replace(/^\//, '')}`;
+  }
+
+  /** SFTP (ssh2-sftp-client): one session kept open; upload as `.tmp`, then a rename, like FTP. */
+  private async toSftp(spooled: string, name: string): Promise<void> {
+    const s = this.cfg.sftp as NonNullable<FilesUplinkConfig['sftp']>;
+    if (!this.sftp) {
+      const client = new SftpClient(`anjian-${this.cfg.uplink_id}`);
+      // a dropped session (the server went away) is noticed here and at the next put: never an unhandled error
+      const lost = (err?: Error) => {
+        if (this.sftp === client) this.sftp = undefined;
+        this.connected = false;
+        if (err) (this.counters.last_error = err.message), (this.counters.last_error_at = Date.now());
+      };
+      client.on('error', lost);
+      client.on('close', () => lost());
+      const expected = s.host_key_sha256?.replace(/^SHA256:/, '').replace(/=+$/, '');
+      await client.connect({
+        host: s.host, port: s.port, username: s.user, readyTimeout: this.cfg.timeout_ms, retries: 0,
+        ...(s.password !== undefined ? { password: s.password } : { privateKey: readFileSync(s.private_key_file as string) }),
+        ...(expected ? { hostVerifier: (key: Buffer) => createHash('sha256').update(key).digest('base64').replace(/=+$/, '') === expected } : {}),
+      });
+      this.sftp = client;
+      this.connected = true;
+    }
+    const dir = s.dir.endsWith('/') ? s.dir : `${s.dir}/`;
+    const tmp = `${dir}${name}.tmp`;
+    await this.sftp.put(readFileSync(join(this.spool, spooled)), tmp);
+    await this.sftp.rename(tmp, `${dir}${name}`);
+  }
+
+  private async closeSftp(): Promise<void> {
+    const c = this.sftp;
+    this.sftp = undefined;
+    await c?.end().catch(() => undefined);
   }
 
   private saveState(): void {
