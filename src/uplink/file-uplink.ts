@@ -160,6 +160,7 @@ export class FileUplink {
     const file = this.deps.files.build(site_id, type, { ...opts, at, simulated: this.cfg.test_target ? 'mark' : 'omit' });
     this.counters.refused_simulated += file.omitted_simulated;
     if (EVENT_FILES.has(type) && file.records === 0) return; // an event file only when something happened
+    if (file.records === 0 && file.omitted_simulated > 0) return; // all of it simulated: an empty RYSS would say nobody is underground
     this.seq++;
     const name = `${String(this.seq).padStart(10, '0')}_${at}_${file.name}`;
     const tmp = join(this.spool, `.${name}.tmp`);

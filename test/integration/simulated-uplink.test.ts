@@ -88,8 +88,10 @@ const readings = async (point: string) => (await gw.api(`/api/v1/sites/${MINE}/p
 
 describe('simulated data', () => {
   it('is marked in the store: status bit 512 on readings of a device the config or its message marks; alarms carry simulated', async () => {
-    expect((await readings('ch4-real')).map((r) => r.status & 512)).toEqual([0, 0, 0, 0, 0]);
-    for (const p of ['ch4-sim', 'ch4-says']) expect((await readings(p)).map((r) => r.status & 512)).toEqual([512, 512, 512, 512, 512]);
+    // a regulator's query reads from InfluxDB when one is configured: wait for its writes
+    const five = (p: string) => eventually(async () => ((await readings(p)).length === 5 ? readings(p) : undefined), 10_000, `five readings of ${p}`);
+    expect((await five('ch4-real')).map((r) => r.status & 512)).toEqual([0, 0, 0, 0, 0]);
+    for (const p of ['ch4-sim', 'ch4-says']) expect((await five(p)).map((r) => r.status & 512)).toEqual([512, 512, 512, 512, 512]);
     const alarms = (await gw.api(`/api/v1/alarms?site_id=${MINE}&state=all`, { token: ADMIN })).body as any[];
     expect(alarms.find((a) => a.point_id === 'ch4-sim')?.simulated).toBe(true);
     expect(alarms.find((a) => a.point_id === 'ch4-real')).toBeDefined();
@@ -97,9 +99,9 @@ describe('simulated data', () => {
   });
 
   it('is tagged simulated=true in InfluxDB', async () => {
-    const rows = await eventually(async () => ((await influxql(influxd.url, 'sim', `SELECT count(value) FROM ch4 WHERE simulated = 'true' GROUP BY point_id`)) as unknown[][]).length >= 1 ? influxql(influxd.url, 'sim', `SELECT point_id, value FROM ch4 WHERE simulated = 'true'`) : undefined, 10_000, 'simulated lines in InfluxDB');
+    const rows = await eventually(async () => { const r = await influxql(influxd.url, 'sim', `SELECT point_id, value FROM ch4 WHERE simulated = 'true'`); return r.length === 10 ? r : undefined; }, 10_000, 'ten simulated lines in InfluxDB');
     expect(new Set(rows.map((r) => r[1]))).toEqual(new Set(['ch4-sim', 'ch4-says']));
-    const real = await influxql(influxd.url, 'sim', `SELECT value FROM ch4 WHERE point_id = 'ch4-real'`);
+    const real = await eventually(async () => { const r = await influxql(influxd.url, 'sim', `SELECT value FROM ch4 WHERE point_id = 'ch4-real'`); return r.length === 5 ? r : undefined; }, 10_000, 'five real lines');
     expect(real).toHaveLength(5);
     expect(await influxql(influxd.url, 'sim', `SELECT value FROM ch4 WHERE point_id = 'ch4-real' AND simulated = 'true'`)).toHaveLength(0);
   });
@@ -129,6 +131,7 @@ describe('simulated data', () => {
     }
     await eventually(() => cdss(share).at(-1)!.records.length === 1, 10_000, 'a CDSS made after both simulated devices were seen');
     expect(cdss(share).at(-1)!.records.map((r) => r[2])).toEqual(['回风巷']);
+    await eventually(() => cdss(lab).at(-1)!.records.every((r) => r[6] !== ''), 10_000, 'a test-target CDSS made after every device was seen');
     const last = cdss(lab).at(-1)!;
     expect(last.records.map((r) => r[2])).toEqual(['回风巷', '工作面', '上隅角']);
     expect(last.records.map((r) => Number(r[5]) & 512)).toEqual([0, 512, 512]);
