@@ -1,6 +1,7 @@
 /**
- * Simulated data never goes upward as real (issue 17 point 5), against real servers: a device the
- * config marks `simulated` (as the slaves of `anjian simulate` must be) and a device whose message
+ * Simulated data never goes upward as real (issue 17 point 5), against real servers: devices the
+ * config marks `simulated` (an MQTT one, and a Modbus slave on its configured port as `anjian
+ * simulate` runs it) and a device whose message
  * says "simulated": true have their readings stored with status bit 512, tagged simulated=true in
  * InfluxDB, and their alarms marked; an upstream MQTT broker (mosquitto) and a file drop that are
  * not test targets never receive them, and say how many they left out; test targets receive them
@@ -11,6 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { profileById } from '../../devices/index.js';
+import { ModbusSlave } from '../../simulators/modbus-slave.js';
+import type { ModbusProfile } from '../../src/decode/modbus-profile.js';
 import { parseFile } from '../../src/uplink/national/text.js';
 import { eventually, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { type MosquittoBroker, startMosquitto } from '../helpers/mosquitto.js';
@@ -41,6 +45,12 @@ beforeAll(async () => {
   await new Promise((r) => platform.once('connect', r));
   await platform.subscribeAsync('#', { qos: 1 });
   cleanups.push(() => platform.endAsync(true));
+  // a slave on the configured port, as `anjian simulate` starts it: only the config can say it is simulated
+  const slave = new ModbusSlave({ name: 'anjian-simulate' });
+  slave.addUnit(1, profileById.get('acme-gjc4') as ModbusProfile);
+  slave.update(1, { ts: Date.now(), values: { ch4: 0.25, temperature: 20 } });
+  const slavePort = await slave.listen(0);
+  cleanups.push(() => slave.close());
   gw = await startTestGateway(`
 schema_version: 1
 gateway:
@@ -60,10 +70,12 @@ sites:
       - { device_id: real-1, profile: generic-json }
       - { device_id: sim-1, profile: generic-json, simulated: true }
       - { device_id: says-sim, profile: generic-json }
+      - { device_id: gjc4-sim, profile: acme-gjc4, transport: modbus, simulated: true, modbus: { mode: tcp, host: 127.0.0.1, port: ${slavePort}, unit_id: 1, poll_interval_ms: 200, timeout_ms: 300 } }
     points:
       - { point_id: ch4-real, device_id: real-1, channel: ch4, quantity: ch4, location: 回风巷, limits: [{ direction: high, set: 1.0, clear: 1.0, level: yellow }] }
       - { point_id: ch4-sim, device_id: sim-1, channel: ch4, quantity: ch4, location: 工作面, limits: [{ direction: high, set: 1.0, clear: 1.0, level: yellow }] }
       - { point_id: ch4-says, device_id: says-sim, channel: ch4, quantity: ch4, location: 上隅角 }
+      - { point_id: ch4-modbus, device_id: gjc4-sim, channel: ch4, quantity: ch4, location: 回风隅角 }
 `);
   cleanups.push(() => gw.cleanup());
   await eventually(async () => (await gw.api('/readyz')).body.details?.uplinks?.lab?.connected && (await gw.api('/readyz')).body.details?.uplinks?.county?.connected, 10_000, 'both mqtt uplinks connected');
@@ -92,6 +104,10 @@ describe('simulated data', () => {
     const five = (p: string) => eventually(async () => ((await readings(p)).length === 5 ? readings(p) : undefined), 10_000, `five readings of ${p}`);
     expect((await five('ch4-real')).map((r) => r.status & 512)).toEqual([0, 0, 0, 0, 0]);
     for (const p of ['ch4-sim', 'ch4-says']) expect((await five(p)).map((r) => r.status & 512)).toEqual([512, 512, 512, 512, 512]);
+    // the Modbus slave `anjian simulate` would run, marked by the config
+    const polled = await eventually(async () => (await gw.api(`/api/v1/sites/${MINE}/points`, { token: ADMIN })).body.find((p: any) => p.point_id === 'ch4-modbus')?.last, 10_000, 'a poll of the simulated slave');
+    expect(polled.status & 512).toBe(512);
+    expect(got.some((m) => m.topic.startsWith('county/') && m.json.point_id === 'ch4-modbus')).toBe(false);
     const alarms = (await gw.api(`/api/v1/alarms?site_id=${MINE}&state=all`, { token: ADMIN })).body as any[];
     expect(alarms.find((a) => a.point_id === 'ch4-sim')?.simulated).toBe(true);
     expect(alarms.find((a) => a.point_id === 'ch4-real')).toBeDefined();
@@ -99,8 +115,11 @@ describe('simulated data', () => {
   });
 
   it('is tagged simulated=true in InfluxDB', async () => {
-    const rows = await eventually(async () => { const r = await influxql(influxd.url, 'sim', `SELECT point_id, value FROM ch4 WHERE simulated = 'true'`); return r.length === 10 ? r : undefined; }, 10_000, 'ten simulated lines in InfluxDB');
-    expect(new Set(rows.map((r) => r[1]))).toEqual(new Set(['ch4-sim', 'ch4-says']));
+    const rows = await eventually(async () => {
+      const r = await influxql(influxd.url, 'sim', `SELECT point_id, value FROM ch4 WHERE simulated = 'true'`);
+      return ['ch4-sim', 'ch4-says'].every((p) => r.filter((x) => x[1] === p).length === 5) && r.some((x) => x[1] === 'ch4-modbus') ? r : undefined;
+    }, 10_000, 'the simulated lines in InfluxDB');
+    expect(new Set(rows.map((r) => r[1]))).toEqual(new Set(['ch4-sim', 'ch4-says', 'ch4-modbus']));
     const real = await eventually(async () => { const r = await influxql(influxd.url, 'sim', `SELECT value FROM ch4 WHERE point_id = 'ch4-real'`); return r.length === 5 ? r : undefined; }, 10_000, 'five real lines');
     expect(real).toHaveLength(5);
     expect(await influxql(influxd.url, 'sim', `SELECT value FROM ch4 WHERE point_id = 'ch4-real' AND simulated = 'true'`)).toHaveLength(0);
@@ -125,7 +144,7 @@ describe('simulated data', () => {
     const cdss = (dir: string) => readdirSync(dir).filter((f) => f.includes('_CDSS_')).sort().map((f) => parseFile(readFileSync(join(dir, f), 'utf8')));
     await eventually(() => cdss(share).length >= 1 && cdss(lab).length >= 1, 10_000, 'CDSS files');
     for (const f of cdss(share)) {
-      expect(f.records.some((r) => r[2] === '工作面')).toBe(false); // the config-marked device: never
+      expect(f.records.some((r) => r[2] === '工作面' || r[2] === '回风隅角')).toBe(false); // the config-marked devices: never
       // the device whose messages say simulated: before its first message the point is unknown (−9999, no data time), after it left out
       for (const r of f.records.filter((x) => x[2] === '上隅角')) expect([r[3], r[6]]).toEqual(['-9999', '']);
     }
@@ -133,16 +152,16 @@ describe('simulated data', () => {
     expect(cdss(share).at(-1)!.records.map((r) => r[2])).toEqual(['回风巷']);
     await eventually(() => cdss(lab).at(-1)!.records.every((r) => r[6] !== ''), 10_000, 'a test-target CDSS made after every device was seen');
     const last = cdss(lab).at(-1)!;
-    expect(last.records.map((r) => r[2])).toEqual(['回风巷', '工作面', '上隅角']);
-    expect(last.records.map((r) => Number(r[5]) & 512)).toEqual([0, 512, 512]);
+    expect(last.records.map((r) => r[2])).toEqual(['回风巷', '工作面', '上隅角', '回风隅角']);
+    expect(last.records.map((r) => Number(r[5]) & 512)).toEqual([0, 512, 512, 512]);
     const ycbj = (dir: string) => readdirSync(dir).filter((f) => f.includes('_YCBJ_')).flatMap((f) => parseFile(readFileSync(join(dir, f), 'utf8')).records);
     await eventually(() => ycbj(lab).some((r) => r[2] === '工作面'), 10_000, 'the simulated alarm in the test target\'s YCBJ');
     expect(ycbj(share).every((r) => r[2] === '回风巷')).toBe(true);
     expect((await gw.api('/readyz')).body.details.uplinks.share.refused_simulated).toBeGreaterThan(0);
     const exp = await fetch(`http://127.0.0.1:${gw.httpPort}/api/v1/sites/${MINE}/export/CDSS`, { headers: { authorization: `Bearer ${ADMIN}` } });
-    expect(exp.headers.get('x-simulated-omitted')).toBe('2');
+    expect(exp.headers.get('x-simulated-omitted')).toBe('3');
     expect(parseFile(await exp.text()).records.map((r) => r[2])).toEqual(['回风巷']);
     const all = parseFile((await gw.api(`/api/v1/sites/${MINE}/export/CDSS?simulated=include`, { token: ADMIN })).body);
-    expect(all.records.map((r) => Number(r[5]) & 512)).toEqual([0, 512, 512]);
+    expect(all.records.map((r) => Number(r[5]) & 512)).toEqual([0, 512, 512, 512]);
   });
 });
