@@ -2,7 +2,7 @@
  * Which Modbus devices of a config the simulators play, and where: the planning of simulated
  * slaves for `npm start` (in-process, free ports, the poller pointed there) and for `anjian
  * simulate --config` (their configured ports, for a gateway already running). Only devices
- * marked `simulated: true` are played (the demo's are); every other Modbus device is polled where
+ * marked `simulated: true` (or on a site so marked) are played (the demo's are); every other Modbus device is polled where
  * the config says, never taken over. Serial (rtu) devices are simulated as RTU over TCP on a free
  * port in-process; `anjian simulate` skips them (it has no serial line to serve).
  */
@@ -27,7 +27,7 @@ export function simulatedModbusDevices(config: Config, opts: { configuredPorts: 
     for (const device of site.devices) {
       const profile = profileById.get(device.profile);
       const m = device.modbus;
-      if (device.transport !== 'modbus' || !m || !isModbusProfile(profile) || device.simulated !== true) continue;
+      if (device.transport !== 'modbus' || !m || !isModbusProfile(profile) || (device.simulated ?? site.simulated) !== true) continue;
       if (opts.configuredPorts && m.mode === 'rtu') {
         opts.log(`sim ${site.site_id}/${device.device_id}: a serial (rtu) device is not simulated by anjian simulate`);
         continue;

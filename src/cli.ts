@@ -175,7 +175,7 @@ async function simulateOne(values: { profile?: string; config?: string; port?: s
   } catch (err) {
     fail((err as Error).message);
   }
-  process.stdout.write(`simulating ${profile.id} (SIMULATED DATA) as unit ${unit_id} on 127.0.0.1:${served.port}; poll it with\n  modbus: { mode: ${mode}, host: 127.0.0.1, port: ${served.port}, unit_id: ${unit_id} }\nCtrl-C stops\n`);
+  process.stdout.write(`simulating ${profile.id} (SIMULATED DATA) as unit ${unit_id} on 127.0.0.1:${served.port}; poll it with (simulated: true keeps its readings from going upward as real)\n  simulated: true\n  modbus: { mode: ${mode}, host: 127.0.0.1, port: ${served.port}, unit_id: ${unit_id} }\nCtrl-C stops\n`);
   const stop = async () => {
     await served.slave.close();
     process.exit(0);

@@ -24,6 +24,7 @@ import { clearAlarm } from './alarms/alarm-record.js';
 import type { Alarm, AlarmEvent } from './domain/types.js';
 import { SiteIndex } from './config/site-index.js';
 import { DeviceStatusBoard } from './ingest/device-status.js';
+import { SimulatedMarks, markSimulatedAlarms, readerProfiles } from './ingest/simulated.js';
 import { IngestFlow } from './ingest/flow.js';
 import { LatestValues } from './ingest/latest.js';
 import type { EndpointOverride } from './ingest/modbus-poll.js';
@@ -88,7 +89,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const order = new ReadingOrder(store);
   const status = new DeviceStatusBoard(index.allDevices(), store.deadLetterCounts());
   const latest = new LatestValues(store);
-  const uplinks = new Uplinks({ config, index, store, status, metrics, newId: randomUUID, log: log.child({ component: 'uplink' }) }); // its queues fill in every commit from here on
+  const uplinks = new Uplinks({ config, index, store, status, metrics, personnel, newId: randomUUID, log: log.child({ component: 'uplink' }) }); // its queues fill in every commit from here on
   // 2. the commit path: group commits, then the alarm fan-out
   let broker: MqttBroker | undefined;
   let storeOk = true;
@@ -103,6 +104,8 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
       log.error({ component: 'store', err: err.message }, 'store commit failed: readiness is now failing');
     },
   );
+  const marks = new SimulatedMarks(index, status);
+  markSimulatedAlarms(batcher, marks, readerProfiles(profileById)); // simulated alarms are marked before they are stored (issue 17 point 5)
   // A tick that raises many alarms at once (a silent substation of hundreds of points) commits
   // them in chunks over turns of the event loop, so readings and PUBACKs keep flowing meanwhile.
   const commitEvents = (events: AlarmEvent[]): void => {
@@ -188,6 +191,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     status.track(index.allDevices(), store.deadLetterCounts());
     broker?.setAccess(new MqttAccess(next));
     influx?.reconfigured();
+    commitNow(await uplinks.reload(next.gateway.uplinks, now)); // rebuilt where their config changed, back-log kept
     if (modbusChanged) {
       await modbus.poller.stop();
       modbus = newModbus(next);

@@ -100,6 +100,7 @@ export const AlarmWire = z.looseObject({
   acked_at: iso.optional(),
   acked_by: z.string().optional(),
   note: z.string().optional(),
+  simulated: z.literal(true).optional().describe('raised from a simulated device: never sent upward as real'),
 });
 export const AlarmList = z.array(AlarmWire);
 export type AlarmWireShape = z.infer<typeof AlarmWire>;

@@ -155,13 +155,12 @@ export const DeviceSchema = z
     location: z.string().optional(),
     credentials: CredentialsSchema.optional().describe('mqtt: the login of the device'),
     modbus: ModbusSchema.optional().describe('transport modbus: where and how to poll the device'),
-    simulated: z.boolean().optional().describe('transport modbus: played by the simulators: with gateway.simulators.enabled a simulated slave on a free port, polled there and its readings marked simulated; anjian simulate --config serves it on its configured port. Other Modbus devices are always polled where the config says'),
+    simulated: z.boolean().optional().describe('a simulator, not a field device: its readings and alarms carry the simulated mark (status bit 512) and go only to test-target uplinks. A Modbus device so marked is played by the simulators: with gateway.simulators.enabled a slave on a free port, polled there; `anjian simulate --config` serves it on its configured port. Default: the site\'s `simulated`')
   })
   .strict()
   .superRefine((d, ctx) => {
     if (d.transport === 'modbus' && !d.modbus) ctx.addIssue({ code: 'custom', path: ['modbus'], message: 'required: transport modbus needs a modbus block (mode, host/port or path, unit_id…)' });
     if (d.transport === 'mqtt' && d.modbus) ctx.addIssue({ code: 'custom', path: ['modbus'], message: 'a modbus block needs transport: modbus' });
-    if (d.transport === 'mqtt' && d.simulated !== undefined) ctx.addIssue({ code: 'custom', path: ['simulated'], message: 'not used: the MQTT simulators play every MQTT device of a config (anjian simulate); simulated marks Modbus devices' });
     if (d.transport === 'modbus' && d.credentials) ctx.addIssue({ code: 'custom', path: ['credentials'], message: 'not used: a Modbus device does not log in to MQTT' });
   });
 
@@ -223,6 +222,7 @@ export const SiteSchema = z
     site_id: id('site_id').describe("the regulator's code, e.g. a 12-digit mine code"),
     name: z.string().min(1),
     kind: z.enum(SITE_KINDS),
+    simulated: z.boolean().default(false).describe('every device of the site is a simulator (a demo site): see devices[].simulated'),
     time_zone: z.string().default('Asia/Shanghai'),
     region_code: z.string().regex(/^\d{6}$/, 'region_code must be a 6-digit administrative division code (GB/T 2260)').optional().describe('administrative division (GB/T 2260: 2 digits province, 2 city, 2 county), e.g. 510821'),
     enterprise: z.object({ name: z.string().min(1), code: z.string().min(1).optional().describe('unified social credit code (统一社会信用代码)') }).strict().optional().describe('the enterprise that runs the site'),

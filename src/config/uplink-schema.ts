@@ -24,6 +24,33 @@ export const NetworkingSchema = z
     substation_codes: z.record(z.string(), z.string().regex(/^[0-9A-Za-z]{1,17}$/)).optional().describe('device_id → national substation code (分站编码, 17 characters, A.4); default <mine code><system><3-digit seq>'),
     enterprise_code: z.string().optional().describe('MEM enterprise code (enterpriseId); default the mine code / site_id'),
     gateway_code: z.string().optional().describe('MEM gateway code (gatewayId); default <mine code>01'),
+    // personnel positioning files (RYXX, RYQY, RYJZ, RYSS, JZSS, RYCS, RYCY, RYQJ, RYXZ; src/uplink/national/personnel.ts)
+    positioning_system: z
+      .object({
+        system_model: z.string().default('').describe('系统型号 of the positioning system, e.g. KJ251'),
+        system_name: z.string().default('煤矿井下人员位置监测系统'),
+        manufacturer: z.string().default(''),
+        safety_mark_expiry: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('安全标志有效期 (yyyy-MM-dd)'),
+      })
+      .strict()
+      .prefault({})
+      .describe('identity of the personnel positioning system in the RYXX header'),
+    card_codes: z.record(z.string(), z.string().regex(/^\d{17}$/)).optional().describe('card_id → national card code (人员卡编码, 17 digits); default <mine code><5-digit seq of the card>'),
+    area_codes: z.record(z.string(), z.string().regex(/^\d{16}$/)).optional().describe('area_id → national area code (区域编码, 16 digits); default <mine code><4-digit seq of the area>'),
+    stations: z
+      .record(
+        z.string(),
+        z
+          .object({
+            code: z.string().regex(/^\d{22}$/).optional().describe('national reader code (基站编码, 22 digits); default <area code><6-digit seq of the reader>'),
+            name: z.string().min(1).optional().describe('基站名称; default the station id'),
+            location: z.string().min(1).optional().describe('位置描述; default the name of its area'),
+            device_id: z.string().min(1).optional().describe('the device that reports this reader: JZSS writes its online state'),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe('personnel readers (基站) by station id, for RYJZ and JZSS'),
   })
   .strict();
 
@@ -63,7 +90,7 @@ export const MemUplinkSchema = z
   })
   .strict();
 
-const FILE_TYPES = ['CDDY', 'FZDY', 'CDSS', 'YCBJ', 'TJSJ'] as const;
+const FILE_TYPES = ['CDDY', 'FZDY', 'CDSS', 'YCBJ', 'TJSJ', 'RYXX', 'RYQY', 'RYJZ', 'RYSS', 'JZSS', 'RYCS', 'RYCY', 'RYQJ', 'RYXZ'] as const;
 
 export const FilesUplinkSchema = z
   .object({
@@ -82,13 +109,27 @@ export const FilesUplinkSchema = z
       .strict()
       .optional()
       .describe("the regulator's FTP server"),
-    types: z.array(z.enum(FILE_TYPES)).default([...FILE_TYPES]),
-    realtime_interval_s: z.number().int().min(1).max(3600).default(30).describe('CDSS every cycle'),
-    definitions_interval_s: z.number().int().min(60).max(86400).default(86400).describe('CDDY and FZDY when the definitions change and at least this often'),
+    sftp: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535).default(22),
+        user: z.string().min(1),
+        password: z.string().optional(),
+        private_key_file: z.string().min(1).optional().describe('an OpenSSH private key file (e.g. ed25519) instead of a password'),
+        host_key_sha256: z.string().optional().describe("the server's host key fingerprint (base64 SHA-256, as ssh-keygen -lf prints it after SHA256:): any other key is refused; without it any host key is accepted"),
+        dir: z.string().default('.').describe('remote directory'),
+      })
+      .strict()
+      .refine((s) => (s.password === undefined) !== (s.private_key_file === undefined), 'give exactly one of password, private_key_file')
+      .optional()
+      .describe("the regulator's SFTP server (ssh2-sftp-client)"),
+    types: z.array(z.enum(FILE_TYPES)).default([...FILE_TYPES]).describe('the personnel files (RY*, JZSS) are made for sites with personnel only'),
+    realtime_interval_s: z.number().int().min(1).max(3600).default(30).describe('CDSS, RYSS and JZSS every cycle'),
+    definitions_interval_s: z.number().int().min(60).max(86400).default(86400).describe('CDDY, FZDY, RYXX, RYQY and RYJZ when the definitions change and at least this often'),
     timeout_ms: z.number().int().min(100).default(10_000),
   })
   .strict()
-  .refine((c) => (c.dir === undefined) !== (c.ftp === undefined), 'give exactly one of dir, ftp');
+  .refine((c) => [c.dir, c.ftp, c.sftp].filter((x) => x !== undefined).length === 1, 'give exactly one of dir, ftp, sftp');
 
 export const UplinkSchema = z.discriminatedUnion('kind', [MqttUplinkSchema, MemUplinkSchema, FilesUplinkSchema]);
 

@@ -106,6 +106,8 @@ export interface Alarm {
   /** When `delay_s` ran out and the alarm was confirmed (absent without a delay). */
   confirmed_at?: number;
   cleared_at?: number;
+  /** Raised from a simulated device (src/ingest/simulated.ts): never sent upward as real. */
+  simulated?: true;
   /** Found in back-filled readings (补传): already cleared, never active, never actuating. */
   historical?: true;
   /** What a fault or offline alarm was raised by (`silence`, `status_bit`, `stuck`, `device_state`, `missed_polls`). */

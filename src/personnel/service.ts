@@ -11,6 +11,7 @@ import type { Alarm, AlarmEvent, CardSighting } from '../domain/types.js';
 import type { AlarmSource } from '../alarms/source.js';
 import { cardStatesFromTracks } from './card-restore.js';
 import { PersonnelEngine, type TrackPoint } from './engine.js';
+import { type CardPosition, CardPositions } from './positions.js';
 
 export class PersonnelService implements AlarmSource {
   private readonly engines = new Map<string, PersonnelEngine>();
@@ -32,6 +33,24 @@ export class PersonnelService implements AlarmSource {
     }
     this.insert = db.prepare('INSERT OR IGNORE INTO personnel_tracks (site_id, card_id, ts, station_id, area_id) VALUES (?, ?, ?, ?, ?)');
     this.db = db;
+    this.positions = new CardPositions(db);
+  }
+
+  private readonly positions: CardPositions;
+
+  /** A card's position at a moment, from the stored tracks (the national personnel files). */
+  positionAt(site_id: string, card_id: string, at: number): CardPosition | undefined {
+    const engine = this.engines.get(site_id);
+    return engine ? this.positions.at(engine.site, card_id, at) : undefined;
+  }
+
+  /** The cards of a site: the configured ones first, then any other card seen. */
+  cardIds(site_id: string): string[] {
+    const engine = this.engines.get(site_id);
+    if (!engine) return [];
+    const ids = engine.site.cards.map((c) => c.card_id);
+    const known = new Set(ids);
+    return [...ids, ...engine.knownCards().filter((c) => !known.has(c)).sort()];
   }
 
   private readonly db: Database.Database;

@@ -40,8 +40,14 @@ export class UplinkQueue {
     return q;
   }
 
+  /** Registers (or, after a reload, replaces) an uplink's encoder: the rows already queued stay. */
   register(uplink_id: string, encoder: UplinkEncoder): void {
     this.encoders.set(uplink_id, encoder);
+  }
+
+  /** A removed uplink: nothing more is queued for it; what is queued stays (for it to come back). */
+  unregister(uplink_id: string): void {
+    this.encoders.delete(uplink_id);
   }
 
   /** Inside the store's transaction: every registered uplink's rows for what was stored. */

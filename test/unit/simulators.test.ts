@@ -10,6 +10,7 @@ import { deriveFromLevel } from '../../src/alarms/derived-points.js';
 import { createSampler, devicePoints, type Sampler } from '../../simulators/mqtt-device.js';
 import { simulatedModbusDevices } from '../../simulators/config-slaves.js';
 import { createScenario, leakTarget, METHANE_LEAK, SCENARIO_NAMES, type ScenarioName } from '../../simulators/scenarios.js';
+import { patch } from '../helpers/patch.js';
 
 const demoText = readFileSync(new URL('../../config/demo.yaml', import.meta.url), 'utf8');
 const demo: Config = parseConfig(demoText, 'config/demo.yaml');
@@ -257,7 +258,13 @@ describe('which Modbus devices the simulators play (simulators/config-slaves.ts)
     expect(log).toEqual([]);
   });
 
-  it('simulated marks Modbus devices only', () => {
-    expect(() => parseConfig(demoText.replace('        profile: acme-gd4\n', '        profile: acme-gd4\n        simulated: true\n'), 'demo-mqtt')).toThrow(/devices\[1\]\.simulated: not used: the MQTT simulators play every MQTT device/);
+  it('a site marked simulated has every Modbus device played; an MQTT device may be marked too (its readings carry the mark)', () => {
+    const unmarked = demoText.replaceAll('        simulated: true', '        simulated: false');
+    const site = parseConfig(patch(unmarked, ['    kind: coal_mine\n', '    kind: coal_mine\n    simulated: true\n']), 'demo-site-marked');
+    const played = simulatedModbusDevices(site, { configuredPorts: false, log: () => {} }).map((d) => d.device.device_id);
+    expect(played).toEqual([]); // devices say simulated: false, which wins over the site
+    const siteOnly = parseConfig(patch(demoText.replaceAll('        simulated: true\n', ''), ['    kind: coal_mine\n', '    kind: coal_mine\n    simulated: true\n']), 'demo-site-only');
+    expect(simulatedModbusDevices(siteOnly, { configuredPorts: false, log: () => {} }).map((d) => d.device.device_id)).toContain('kj-f16-01');
+    expect(() => parseConfig(patch(demoText, ['        profile: acme-gd4\n', '        profile: acme-gd4\n        simulated: true\n']), 'demo-mqtt')).not.toThrow();
   });
 });

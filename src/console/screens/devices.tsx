@@ -4,6 +4,7 @@ import { ageText, wallTime } from '../format/words.js';
 import { useNow, usePoll } from '../live/hooks.js';
 import { t } from '../format/i18n.js';
 import { SitePicker } from '../parts/site-picker.js';
+import { UplinksPanel } from '../parts/uplinks.js';
 
 const POLL_MS = 5000;
 
@@ -51,6 +52,7 @@ export function DevicesView({ site, onSite }: { site: string; onSite(site_id: st
           ))}
         </tbody>
       </table>
+      <UplinksPanel />
     </div>
   );
 }
