@@ -14,7 +14,7 @@ import { ConfigSchema } from './config/schema.js';
 import { pidFile, runGateway, startSimulatedSlaves } from './main.js';
 
 const USAGE = `usage:
-  anjian start --config FILE [--http-port N] [--mqtt-port N] [--data-dir DIR] [--influx-url URL] [--no-simulators]
+  anjian start --config FILE [--http-port N] [--mqtt-port N] [--data-dir DIR] [--influx-url URL] [--store-url postgres://…] [--no-simulators]
   anjian check-config FILE     exit 0 when valid (warnings about unsafe settings on stderr), else 1 with one "path: message" line per problem
   anjian simulate --config FILE [--url mqtt://HOST:PORT] [--scenario steady|methane-leak] [--interval-ms N]
   anjian schema            print the JSON Schema of config files
@@ -45,6 +45,7 @@ async function main(argv: string[]): Promise<void> {
       'mqtt-port': { type: 'string' },
       'data-dir': { type: 'string' },
       'influx-url': { type: 'string' },
+      'store-url': { type: 'string' },
       'no-simulators': { type: 'boolean' },
       url: { type: 'string' },
       scenario: { type: 'string' },
@@ -56,7 +57,7 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start': {
       if (!configFile) fail(USAGE);
-      const flags = { config: configFile, httpPort: port(values['http-port'], '--http-port'), mqttPort: port(values['mqtt-port'], '--mqtt-port'), dataDir: values['data-dir'], influxUrl: values['influx-url'], simulators: !values['no-simulators'] };
+      const flags = { config: configFile, httpPort: port(values['http-port'], '--http-port'), mqttPort: port(values['mqtt-port'], '--mqtt-port'), dataDir: values['data-dir'], influxUrl: values['influx-url'], storeUrl: values['store-url'], simulators: !values['no-simulators'] };
       return runGateway(Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as typeof flags);
     }
     case 'check-config': {

@@ -23,6 +23,8 @@ export interface StartFlags {
   mqttPort?: number;
   dataDir?: string;
   influxUrl?: string;
+  /** postgres://… : the shared PostgreSQL store instead of the embedded one. */
+  storeUrl?: string;
   simulators?: boolean;
 }
 
@@ -33,6 +35,7 @@ export function applyFlags(flags: StartFlags) {
     if (flags.dataDir !== undefined) c.gateway.data_dir = flags.dataDir;
     if (flags.simulators === false) c.gateway.simulators.enabled = false;
     if (flags.influxUrl !== undefined) c.gateway.influx = influxFromUrl(flags.influxUrl);
+    if (flags.storeUrl !== undefined) c.gateway.store = { url: flags.storeUrl };
   };
 }
 

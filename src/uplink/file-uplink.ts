@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 import { Client as FtpClient } from 'basic-ftp';
 import type { SiteIndex } from '../config/site-index.js';
 import type { Alarm } from '../domain/types.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../domain/store.js';
 import type { Logger } from '../util/log.js';
 import type { FilesUplinkConfig } from './config.js';
 import type { NationalFiles } from './national/files.js';
@@ -42,18 +42,19 @@ export class FileUplink {
   private lastCdss = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private busy = false;
+  private making = false;
   private ftp?: FtpClient;
   private connected = false;
   readonly counters = { sent: 0, last_success_at: null as number | null, last_error: null as string | null, last_error_at: null as number | null };
 
   constructor(
     readonly cfg: FilesUplinkConfig,
-    private readonly deps: { index: SiteIndex; store: SqliteStore; files: NationalFiles; dataDir: string; log: Logger; now?: () => number },
+    private readonly deps: { index: SiteIndex; store: Store; files: NationalFiles; dataDir: string; log: Logger; now?: () => number },
   ) {
     this.spool = join(deps.dataDir, 'uplink', cfg.uplink_id);
     mkdirSync(this.spool, { recursive: true });
     this.stateFile = join(this.spool, 'state.json');
-    this.st = existsSync(this.stateFile) ? (JSON.parse(readFileSync(this.stateFile, 'utf8')) as SpoolState) : { defs_hash: {}, defs_at: {}, event_seq: deps.store.lastEventSeq(), tjsj_to: {} };
+    this.st = existsSync(this.stateFile) ? (JSON.parse(readFileSync(this.stateFile, 'utf8')) as SpoolState) : { defs_hash: {}, defs_at: {}, event_seq: -1, tjsj_to: {} }; // -1: from the store's newest event, read at the first tick
     this.seq = this.spooled().reduce((m, f) => Math.max(m, Number(f.slice(0, 10))), 0);
   }
 
@@ -89,11 +90,16 @@ export class FileUplink {
 
   /** Makes what is due (always, whatever the server does), then delivers the spool in order unless a delivery is under way. */
   async tick(now = (this.deps.now ?? Date.now)()): Promise<void> {
-    try {
-      this.make(now);
-    } catch (err) {
-      this.counters.last_error = `making files: ${(err as Error).message}`;
-      this.counters.last_error_at = Date.now();
+    if (!this.making) {
+      this.making = true;
+      try {
+        await this.make(now);
+      } catch (err) {
+        this.counters.last_error = `making files: ${(err as Error).message}`;
+        this.counters.last_error_at = Date.now();
+      } finally {
+        this.making = false;
+      }
     }
     if (this.busy) return;
     this.busy = true;
@@ -104,38 +110,39 @@ export class FileUplink {
     }
   }
 
-  private make(now: number): void {
+  private async make(now: number): Promise<void> {
     const types = new Set(this.cfg.types);
-    const changed = this.changedAlarms();
+    const changed = await this.changedAlarms();
     for (const site_id of this.cfg.sites) {
       const site = this.deps.index.sites.get(site_id);
       if (!site) continue;
       const defs = createHash('sha256').update(JSON.stringify([site.networking, site.devices, site.points])).digest('hex');
       if (this.st.defs_hash[site_id] !== defs || now - (this.st.defs_at[site_id] ?? 0) >= this.cfg.definitions_interval_s * 1000) {
-        if (types.has('CDDY')) this.put(site_id, 'CDDY', now);
-        if (types.has('FZDY')) this.put(site_id, 'FZDY', now);
+        if (types.has('CDDY')) await this.put(site_id, 'CDDY', now);
+        if (types.has('FZDY')) await this.put(site_id, 'FZDY', now);
         this.st.defs_hash[site_id] = defs;
         this.st.defs_at[site_id] = now;
       }
       if (types.has('CDSS') && now - (this.lastCdss.get(site_id) ?? 0) >= this.cfg.realtime_interval_s * 1000) {
-        this.put(site_id, 'CDSS', now);
+        await this.put(site_id, 'CDSS', now);
         this.lastCdss.set(site_id, now);
       }
       const ended = Math.floor(now / FIVE_MINUTES) * FIVE_MINUTES;
       const since = Math.max(this.st.tjsj_to[site_id] ?? ended - FIVE_MINUTES, ended - MAX_CATCH_UP_MS);
       if (types.has('TJSJ') && ended > since) {
-        this.put(site_id, 'TJSJ', ended, { from: since, to: ended });
+        await this.put(site_id, 'TJSJ', ended, { from: since, to: ended });
         this.st.tjsj_to[site_id] = ended;
       }
       const alarms = changed.filter((a) => a.site_id === site_id);
-      if (types.has('YCBJ') && alarms.length) this.put(site_id, 'YCBJ', now, { alarms });
+      if (types.has('YCBJ') && alarms.length) await this.put(site_id, 'YCBJ', now, { alarms });
     }
     this.saveState();
   }
 
   /** Alarms with events since the last YCBJ, in their current form. */
-  private changedAlarms(): Alarm[] {
-    const events = this.deps.store.eventsSince(this.st.event_seq);
+  private async changedAlarms(): Promise<Alarm[]> {
+    if (this.st.event_seq < 0) this.st.event_seq = await this.deps.store.lastEventSeq();
+    const events = await this.deps.store.eventsSince(this.st.event_seq);
     if (!events.length) return [];
     this.st.event_seq = (events.at(-1) as { seq: number }).seq;
     const latest = new Map<string, Alarm>();
@@ -143,8 +150,8 @@ export class FileUplink {
     return [...latest.values()];
   }
 
-  private put(site_id: string, type: Parameters<NationalFiles['build']>[1], at: number, opts: Omit<Parameters<NationalFiles['build']>[2] & object, 'at'> = {}): void {
-    const file = this.deps.files.build(site_id, type, { ...opts, at });
+  private async put(site_id: string, type: Parameters<NationalFiles['build']>[1], at: number, opts: Omit<Parameters<NationalFiles['build']>[2] & object, 'at'> = {}): Promise<void> {
+    const file = await this.deps.files.build(site_id, type, { ...opts, at });
     if (type === 'YCBJ' && file.records === 0) return;
     this.seq++;
     const name = `${String(this.seq).padStart(10, '0')}_${at}_${file.name}`;

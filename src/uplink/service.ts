@@ -7,8 +7,8 @@ import { Gauge } from 'prom-client';
 import type { Config } from '../config/schema.js';
 import type { SiteIndex } from '../config/site-index.js';
 import type { DeviceStatusBoard } from '../ingest/device-status.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
-import type { AlarmEvent } from '../domain/types.js';
+import type { Store } from '../domain/store.js';
+import type { Alarm, AlarmEvent } from '../domain/types.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
 import type { UplinkConfig } from './config.js';
@@ -24,13 +24,15 @@ import { type UplinkState, UplinkRunner } from './runner.js';
 export interface UplinkDeps {
   config: Config;
   index: SiteIndex;
-  store: SqliteStore;
+  store: Store;
   status: DeviceStatusBoard;
   metrics: Metrics;
   log: Logger;
   newId: () => string;
   /** The 5-minute statistics of TJSJ; default computed from the store's readings. */
   stats?: FiveMinuteStats;
+  /** The active alarms read from the store at start (the backlog alarms carry on). */
+  activeAlarms?: readonly Alarm[];
 }
 
 export class Uplinks {
@@ -50,7 +52,13 @@ export class Uplinks {
       sent: new Gauge({ name: 'anjian_uplink_sent', help: 'messages the server acknowledged since start', labelNames: ['uplink_id', 'kind'], registers: [registry] }),
       refused: new Gauge({ name: 'anjian_uplink_simulated_refused', help: 'simulated readings and alarm events not sent (the uplink is not a test target)', labelNames: ['uplink_id', 'kind'], registers: [registry] }),
     };
-    this.backlog = new UplinkBacklogAlarms(uplinks, deps.newId, (id) => deps.store.getAlarm(id), uplinks.length ? deps.store.activeAlarms() : []);
+    // an acknowledgement of a backlog alarm is read from the store in the background and seen at the next tick
+    const kept = new Map<string, Alarm>();
+    const stored = (id: string): Alarm | undefined => {
+      void deps.store.getAlarm(id).then((a) => void (a && kept.set(id, a)), () => {});
+      return kept.get(id);
+    };
+    this.backlog = new UplinkBacklogAlarms(uplinks, deps.newId, stored, uplinks.length ? (deps.activeAlarms ?? []) : []);
     if (!uplinks.length) return;
     const queue = uplinks.some((u) => u.kind !== 'files') ? UplinkQueue.attach(deps.store) : undefined;
     for (const cfg of uplinks) {

@@ -46,7 +46,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'anjian-contract-'));
   store = new SqliteStore(dir);
   const readings = dataset();
-  store.commit({ readings, alarms: [], events: [], deadLetters: [] });
+  await store.commit({ readings, alarms: [], events: [], deadLetters: [] });
   const client = new InfluxClient(InfluxSchema.parse({ url: influxd.url, database: 'contract' }), { readings: 93, alarms: 730 });
   await client.prepare();
   await client.write('readings', readings.map((r) => readingLine(r, 'ch4', 'gd-01')));
@@ -54,7 +54,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
   await influxd?.destroy();
 });
