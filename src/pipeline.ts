@@ -36,7 +36,7 @@ import { PersonnelService } from './personnel/service.js';
 import { AlarmHub } from './sinks/alarm-hub.js';
 import { startInfluxSink } from './sinks/influx-sink.js';
 import { CalibrationWindows } from './store/calibration-windows.js';
-import { EmbeddedReadings, ReadingsRouter } from './store/readings-source.js';
+import { EmbeddedReadings, ReadingsRouter } from './sinks/readings-source.js';
 import { startRetention } from './jobs/retention.js';
 import type { CommitResult, ReadingRow, Store } from './domain/store.js';
 import { openStore } from './store/open.js';
@@ -164,13 +164,13 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     acknowledge: (alarm_id, actor, note) => acknowledge(alarm_id, actor, note, { batcher, desk, store, metrics, hub }),
     readings: new ReadingsRouter(new EmbeddedReadings(store), influx?.readings),
     readiness: async () => ({ store: storeOk && (await store.healthy()) ? 'ok' : 'failing', broker: broker ? 'ok' : 'failing', ...(influx ? { influxdb: influx.readiness() } : {}) }),
-    refreshMetrics: () => {
+    refreshMetrics: async () => {
       influx?.refreshMetrics();
-      uplinks.refreshMetrics();
+      await uplinks.refreshMetrics();
       metrics.activeAlarms.set(desk.activeCount());
       modbus.refreshMetrics(metrics, desk.parts.devices.activeAlarms().filter((a) => a.device_id !== undefined && modbus.plan(a.site_id, a.device_id)).length);
     },
-    readinessDetails: () => ({ ...(influx ? { influxdb: influx.details() } : {}), ...(uplinks.runners.length ? { uplinks: uplinks.details() } : {}) }),
+    readinessDetails: async () => ({ ...(influx ? { influxdb: influx.details() } : {}), ...(uplinks.runners.length ? { uplinks: await uplinks.details() } : {}) }),
     nationalFiles: uplinks.files,
     mqttClients: () => broker?.connectedClients ?? 0,
     commandOutput: outputCommands({ index, outputsOf, write, audit, log: modbusLog }),

@@ -8,7 +8,7 @@ import type { LatestValues } from '../ingest/latest.js';
 import type { AckResult } from '../alarms/desk.js';
 import type { OutputWrite } from '../actions/output-command.js';
 import type { AlarmHub } from '../sinks/alarm-hub.js';
-import type { ReadingsRouter } from '../store/readings-source.js';
+import type { ReadingsRouter } from '../sinks/readings-source.js';
 import type { Store } from '../domain/store.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
@@ -29,9 +29,9 @@ export interface ApiDeps {
   readiness(): Promise<Record<string, 'ok' | 'failing'>>;
   /** Where readings queries go: InfluxDB when configured and answering, else the embedded store. */
   readings: ReadingsRouter;
-  refreshMetrics(): void;
+  refreshMetrics(): Promise<void>;
   /** Per-component details shown by /readyz (outbox depth and age, last error…). */
-  readinessDetails(): Record<string, unknown>;
+  readinessDetails(): Promise<Record<string, unknown>>;
   mqttClients(): number;
   log: Logger;
   /** 5-minute statistics; the statistics and report routes exist when given (src/api/routes/reports.ts). */

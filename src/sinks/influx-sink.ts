@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { SiteIndex } from '../config/site-index.js';
-import { InfluxReadings, type ReadingsSource } from '../store/readings-source.js';
+import { InfluxReadings, type ReadingsSource } from './readings-source.js';
 import type { Batch, OutboxLine, Store } from '../domain/store.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';

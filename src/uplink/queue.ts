@@ -57,6 +57,10 @@ export class UplinkQueue {
     return this.counts.get(uplink_id) ?? { rows: 0, oldest_at: null };
   }
 
+  async refreshAll(uplink_ids: readonly string[]): Promise<void> {
+    await Promise.all(uplink_ids.map((id) => this.refresh(id)));
+  }
+
   /** Reads the counts of an uplink now. */
   async refresh(uplink_id: string): Promise<{ rows: number; oldest_at: number | null }> {
     const s = await this.store.uplinkStats(uplink_id).catch(() => undefined); // the store is down: the last counts stand

@@ -40,6 +40,7 @@ export class Uplinks {
   readonly runners: (UplinkRunner | FileUplink)[] = [];
   private readonly gauges;
   private readonly backlog: UplinkBacklogAlarms;
+  private queue: UplinkQueue | undefined;
 
   constructor(private readonly deps: UplinkDeps) {
     this.files = new NationalFiles({ index: deps.index, store: deps.store, stats: deps.stats ?? new StoreFiveMinuteStats(deps.store) });
@@ -61,6 +62,7 @@ export class Uplinks {
     this.backlog = new UplinkBacklogAlarms(uplinks, deps.newId, stored, uplinks.length ? (deps.activeAlarms ?? []) : []);
     if (!uplinks.length) return;
     const queue = uplinks.some((u) => u.kind !== 'files') ? UplinkQueue.attach(deps.store) : undefined;
+    this.queue = queue;
     for (const cfg of uplinks) {
       if (cfg.kind === 'files') this.runners.push(new FileUplink(cfg, { index: deps.index, store: deps.store, files: this.files, dataDir: deps.config.gateway.data_dir, log: deps.log.child({ uplink_id: cfg.uplink_id }) }));
       else this.runners.push(this.runner(cfg, queue as UplinkQueue));
@@ -85,13 +87,19 @@ export class Uplinks {
     return this.runners.map((r) => r.state());
   }
 
-  details(): Record<string, unknown> {
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    return Object.fromEntries(this.states().map((s) => [s.uplink_id, { ...s, last_success_at: iso(s.last_success_at), last_error_at: iso(s.last_error_at) }]));
+  /** The queue counts read now (the readiness and metrics endpoints), not the ones of the last tick. */
+  private async counted(): Promise<UplinkState[]> {
+    await this.queue?.refreshAll(this.runners.filter((r) => r.kind !== 'files').map((r) => r.uplink_id));
+    return this.states();
   }
 
-  refreshMetrics(): void {
-    for (const s of this.states()) {
+  async details(): Promise<Record<string, unknown>> {
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return Object.fromEntries((await this.counted()).map((s) => [s.uplink_id, { ...s, last_success_at: iso(s.last_success_at), last_error_at: iso(s.last_error_at) }]));
+  }
+
+  async refreshMetrics(): Promise<void> {
+    for (const s of await this.counted()) {
       const l = { uplink_id: s.uplink_id, kind: s.kind };
       this.gauges.connected.set(l, s.connected ? 1 : 0);
       this.gauges.backlog.set(l, s.backlog_rows);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxClient } from '../../src/sinks/influx-client.js';
 import { readingLine } from '../../src/sinks/line-protocol.js';
-import { EmbeddedReadings, InfluxReadings, type ReadingsSource } from '../../src/store/readings-source.js';
+import { EmbeddedReadings, InfluxReadings, type ReadingsSource } from '../../src/sinks/readings-source.js';
 import { type ReadingRow, SqliteStore, type WindowFn } from '../../src/store/sqlite-store.js';
 import { InfluxSchema } from '../../src/config/schema.js';
 import { type Server, startInfluxd } from '../helpers/servers.js';

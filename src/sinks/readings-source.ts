@@ -5,7 +5,7 @@
  * from the embedded store whenever InfluxDB cannot (down, failing, a query it refuses) and says
  * which source answered, so the API can tell the client (within the embedded store's retention).
  */
-import { type InfluxClient, InfluxWriteError, quoteIdent, quoteString } from '../sinks/influx-client.js';
+import { type InfluxClient, InfluxWriteError, quoteIdent, quoteString } from './influx-client.js';
 import { STATUS } from '../domain/status.js';
 import type { RawQuery, ReadingRow, Store, WindowFn, WindowQuery } from '../domain/store.js';
 
