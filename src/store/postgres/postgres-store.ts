@@ -280,6 +280,9 @@ export class PostgresStore implements Store {
     const run = async (): Promise<T> => {
       const client = await this.pool.connect();
       let broken = false;
+      // PostgreSQL going away mid-transaction is emitted on the checked-out client: the query fails with it, nothing else
+      const lost = (): void => void (broken = true);
+      client.on('error', lost);
       try {
         await client.query('BEGIN');
         const { result, after } = await work(client);
@@ -290,6 +293,7 @@ export class PostgresStore implements Store {
         await client.query('ROLLBACK').catch(() => (broken = true)); // the connection itself failed: it is not reused
         throw err;
       } finally {
+        client.off('error', lost);
         client.release(broken);
       }
     };
