@@ -344,9 +344,19 @@ export class PostgresStore implements Store {
     const missing = new PairMap<true>();
     for (const r of readings) if (this.pointKeys.get(r.site_id, r.point_id) === undefined) missing.set(r.site_id, r.point_id, true);
     if (missing.size > 0) {
-      const pairs = [...new Set(readings.filter((r) => missing.has(r.site_id, r.point_id)).map((r) => JSON.stringify([r.site_id, r.point_id])))].map((s) => JSON.parse(s) as [string, string]);
-      await insertRows(this.pool, 'INSERT INTO points (site_id, point_id)', 'ON CONFLICT DO NOTHING', pairs);
-      for (const [s, p] of pairs) await this.findPointKey(s, p);
+      const pairs: [string, string][] = [];
+      for (const r of readings) if (missing.delete(r.site_id, r.point_id)) pairs.push([r.site_id, r.point_id]);
+      type Key = { site_id: string; point_id: string; point_key: number };
+      const added = await insertRows<Key>(this.pool, 'INSERT INTO points (site_id, point_id)', 'ON CONFLICT DO NOTHING RETURNING site_id, point_id, point_key', pairs);
+      for (const k of added) this.pointKeys.set(k.site_id, k.point_id, k.point_key);
+      // points another gateway added meanwhile: read in chunks, not one query each
+      const others = pairs.filter(([s, p]) => this.pointKeys.get(s, p) === undefined);
+      for (let i = 0; i < others.length; i += 4000) {
+        const chunk = others.slice(i, i + 4000);
+        const list = chunk.map((_, j) => `($${2 * j + 1}, $${2 * j + 2})`).join(', ');
+        const rows = (await this.pool.query<Key>(`SELECT site_id, point_id, point_key FROM points WHERE (site_id, point_id) IN (${list})`, chunk.flat())).rows;
+        for (const k of rows) this.pointKeys.set(k.site_id, k.point_id, k.point_key);
+      }
     }
     return readings.map((r) => this.pointKeys.get(r.site_id, r.point_id) as number);
   }
