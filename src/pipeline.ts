@@ -115,6 +115,8 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
       order.forget(); // what was judged may not be stored: the devices send it again (no PUBACK) and it is judged again
       storeFailed(err);
     },
+    5000,
+    () => order.seal(),
   );
   // A tick that raises many alarms at once (a silent substation of hundreds of points) commits
   // them in chunks over turns of the event loop, so readings and PUBACKs keep flowing meanwhile.
@@ -231,6 +233,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
       retention.stop();
       await influx?.stop();
       await uplinks.stop();
+      await personnel.settled(); // the last trajectories are stored before the store closes
       await store.close();
     },
   };

@@ -38,6 +38,8 @@ function same(r: Reading, k: Kept): boolean {
 export class ReadingOrder {
   private newest = new PairMap<Kept>();
   private pending = new PairMap<Map<number, Kept>>();
+  /** The late readings of the commit in flight (`sealed` when it began): still not in the store until it ends. */
+  private sealed = new PairMap<Map<number, Kept>>();
   /** While the newest readings are read again after a failed commit: nothing is classified until then. */
   private reloading: Promise<void> | undefined;
 
@@ -79,19 +81,26 @@ export class ReadingOrder {
       this.newest.set(r.site_id, r.point_id, { ts: r.ts, value: known(r.value), status: r.status });
       return { kind: 'new' };
     }
-    const held = r.ts === newest.ts ? newest : (this.pending.get(r.site_id, r.point_id)?.get(r.ts) ?? found?.get(r.site_id, r.point_id)?.get(r.ts));
+    const held = r.ts === newest.ts ? newest : (this.held(r) ?? found?.get(r.site_id, r.point_id)?.get(r.ts));
     if (held) return same(r, held) ? { kind: 'redelivery' } : { kind: 'conflict', stored: { ts: held.ts, value: held.value, status: held.status } };
     return this.late(r);
   }
 
-  /** The store committed everything classified so far: late readings are found there from now on. */
+  /** A commit begins with everything classified so far (the write batcher calls it). */
+  seal(): void {
+    this.sealed = this.pending;
+    this.pending = new PairMap();
+  }
+
+  /** The commit in flight is stored: its late readings are found in the store from now on. */
   committed(): void {
-    if (this.pending.size > 0) this.pending = new PairMap();
+    if (this.sealed.size > 0) this.sealed = new PairMap();
   }
 
   /** A commit failed: what was classified may not be stored, so the order is read from the store again. */
   forget(): void {
     this.pending = new PairMap();
+    this.sealed = new PairMap();
     const reload = (): Promise<void> =>
       this.load().then(
         () => void (this.reloading = undefined),
@@ -102,7 +111,11 @@ export class ReadingOrder {
 
   private needsStore(r: Reading): boolean {
     const newest = this.newest.get(r.site_id, r.point_id);
-    return newest !== undefined && r.ts < newest.ts && !this.pending.get(r.site_id, r.point_id)?.has(r.ts);
+    return newest !== undefined && r.ts < newest.ts && this.held(r) === undefined;
+  }
+
+  private held(r: Reading): Kept | undefined {
+    return this.pending.get(r.site_id, r.point_id)?.get(r.ts) ?? this.sealed.get(r.site_id, r.point_id)?.get(r.ts);
   }
 
   private late(r: Reading): Arrival {

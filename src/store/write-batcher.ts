@@ -25,6 +25,8 @@ export class WriteBatcher {
     private readonly onCommitted: (result: CommitResult) => void,
     private readonly onError: (err: Error) => void,
     private readonly maxItems = 5000,
+    /** Runs as each commit begins, with everything added so far in it (the reading order seals its pending late readings). */
+    private readonly onCommitStart: () => void = () => {},
   ) {}
 
   /**
@@ -71,6 +73,7 @@ export class WriteBatcher {
   }
 
   private async commit(items: { batch: Batch; done: Done }[]): Promise<void> {
+    this.onCommitStart();
     const merged: Batch = { readings: [], alarms: [], events: [], deadLetters: [] };
     for (const { batch } of items) {
       merged.readings.push(...batch.readings);

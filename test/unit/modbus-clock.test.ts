@@ -53,7 +53,7 @@ async function rig() {
   await order.load();
   const latest = new LatestValues();
   const status = new DeviceStatusBoard(index.allDevices(), new Map());
-  const batcher = new WriteBatcher(store, () => order.committed(), (err) => { throw err; });
+  const batcher = new WriteBatcher(store, () => order.committed(), (err) => { throw err; }, 5000, () => order.seal());
   const modbus = new ModbusDevices(config, index, undefined, () => {}, log);
   const commands: OutputCommand[] = [];
   const flow = new IngestFlow({ index, profiles: profileById, status, metrics, latest, desk, order, batcher, log, maxPayloadBytes: 65536, maxClockSkewMs: 300_000, actuate: (c) => commands.push(...c), modbusPlan: (s, d) => modbus.plan(s, d) });

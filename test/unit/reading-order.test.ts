@@ -43,6 +43,8 @@ describe('reading order: what a reading is, before it is judged', () => {
     expect((await classify(r(3000, 0.7))).kind).toBe('late');
     expect((await classify(r(3000, 0.7))).kind).toBe('redelivery'); // the same message again, before the commit
     expect((await classify(r(3000, 0.8))).kind).toBe('conflict');
+    order.seal(); // the commit begins
+    expect((await classify(r(3000, 0.7))).kind).toBe('redelivery'); // in flight: still known without the store
     store.rows.push({ ts: 3000, value: 0.7, status: STATUS.BACKFILL });
     order.committed();
     expect((await classify(r(3000, 0.7))).kind).toBe('redelivery');
