@@ -44,7 +44,8 @@ export const alarmRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fast
     const header = req.headers['last-event-id'];
     const resumeFrom = Number((typeof header === 'string' && /^\d+$/.test(header) ? header : req.query.last_event_id) ?? NaN);
     const wanted = (e: StoredEvent) => canSee(p, e.alarm.site_id) && (site === undefined || e.alarm.site_id === site);
-    await streamEvents(deps, reply, wanted, Number.isFinite(resumeFrom) ? resumeFrom : undefined, p);
+    // the store could not be read (PostgreSQL down): end the stream, the client reconnects after `retry`
+    await streamEvents(deps, reply, wanted, Number.isFinite(resumeFrom) ? resumeFrom : undefined, p).catch(() => reply.raw.end());
   });
 };
 
@@ -61,6 +62,7 @@ async function streamEvents(deps: ApiDeps, reply: FastifyReply, wanted: (e: Stor
   const buffered: StoredEvent[] = [];
   let replaying = true;
   const unsubscribe = deps.hub.subscribe((e) => (replaying ? buffered.push(e) : send(e)));
+  res.on('close', unsubscribe);
   res.write(`retry: 2000\n: anjian alarm stream for ${p.name}\n\n`);
   // events committed meanwhile wait in `buffered`; the store says where the live stream starts
   if (resumeFrom === undefined) lastSent = await deps.store.lastEventSeq();
@@ -74,8 +76,5 @@ async function streamEvents(deps: ApiDeps, reply: FastifyReply, wanted: (e: Stor
   buffered.forEach(send);
   replaying = false;
   const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
-  res.on('close', () => {
-    clearInterval(keepalive);
-    unsubscribe();
-  });
+  res.on('close', () => clearInterval(keepalive));
 }
