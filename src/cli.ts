@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import type { AlarmLogCheck } from './domain/store.js';
 import { verifyAlarmLog } from './store/alarm-log.js';
 import { backupStore } from './store/backup.js';
 import { z } from 'zod';
@@ -18,7 +19,7 @@ const USAGE = `usage:
   anjian check-config FILE     exit 0 when valid (warnings about unsafe settings on stderr), else 1 with one "path: message" line per problem
   anjian simulate --config FILE [--url mqtt://HOST:PORT] [--scenario steady|methane-leak] [--interval-ms N]
   anjian schema            print the JSON Schema of config files
-  anjian verify-log (--config FILE | --data-dir DIR)   prove the alarm log's hash chain is intact
+  anjian verify-log (--config FILE | --data-dir DIR | --store-url postgres://…)   prove the alarm log's hash chain is intact
   anjian backup (--config FILE | --data-dir DIR) --to PATH   consistent copy of the embedded store, also while the gateway runs
   anjian reload --config FILE [--data-dir DIR]   check FILE, then have the running gateway apply it (SIGHUP)`;
 
@@ -71,7 +72,7 @@ async function main(argv: string[]): Promise<void> {
     case 'simulate':
       return simulate(configFile, values);
     case 'verify-log':
-      return verifyLog(configFile, values['data-dir']);
+      return verifyLog(configFile, values['data-dir'], values['store-url']);
     case 'backup':
       return backup(configFile, values['data-dir'], values.to);
     case 'reload':
@@ -108,19 +109,35 @@ function reload(configFile: string | undefined, dataDir: string | undefined): vo
 }
 
 /** Exit 0 when every alarm_events row matches its hash and links to the one before; else 1, one line per broken row. */
-function verifyLog(configFile: string | undefined, dataDir: string | undefined): void {
+async function verifyLog(configFile: string | undefined, dataDir: string | undefined, storeUrl: string | undefined): Promise<void> {
+  const url = storeUrl ?? (configFile && !dataDir ? loadConfig(configFile).gateway.store?.url : undefined);
+  if (url) return report(url.replace(/\/\/[^@/]*@/, '//'), await verifyPostgresLog(url)); // the password stays out of the output
   const dir = dataDir ?? (configFile ? loadConfig(configFile).gateway.data_dir : fail(USAGE));
   const file = join(dir, 'anjian.db');
   if (!existsSync(file)) fail(`${file}: no store here`);
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const result = verifyAlarmLog(db);
-    for (const p of result.problems) process.stdout.write(`alarm_events seq ${p.seq}: ${p.message}\n`);
-    process.stdout.write(result.ok ? `${file}: alarm log intact (${result.checked} events, head ${result.head})\n` : `${file}: alarm log ALTERED (${result.problems.length} problem(s) in ${result.checked} events)\n`);
-    process.exitCode = result.ok ? 0 : 1;
+    report(file, verifyAlarmLog(db));
   } finally {
     db.close();
   }
+}
+
+/** The PostgreSQL store's log (the store's own check; opening it applies pending migrations, as a gateway start would). */
+async function verifyPostgresLog(url: string): Promise<AlarmLogCheck> {
+  const { PostgresStore } = await import('./store/postgres/postgres-store.js');
+  const store = await PostgresStore.open(url, 1);
+  try {
+    return await store.verifyAlarmLog();
+  } finally {
+    await store.close();
+  }
+}
+
+function report(where: string, result: AlarmLogCheck): void {
+  for (const p of result.problems) process.stdout.write(`alarm_events seq ${p.seq}: ${p.message}\n`);
+  process.stdout.write(result.ok ? `${where}: alarm log intact (${result.checked} events, head ${result.head})\n` : `${where}: alarm log ALTERED (${result.problems.length} problem(s) in ${result.checked} events)\n`);
+  process.exitCode = result.ok ? 0 : 1;
 }
 
 async function simulate(configFile: string | undefined, values: Record<string, string | boolean | undefined>): Promise<void> {

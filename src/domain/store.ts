@@ -161,7 +161,17 @@ export interface ReadingsPart {
   addCommitHook(hook: CommitHook): void;
 }
 
+/** `anjian verify-log`: the hash chain of the alarm log walked end to end. */
+export interface AlarmLogCheck {
+  ok: boolean;
+  checked: number;
+  head: string;
+  problems: { seq: number; message: string }[];
+}
+
 export interface AlarmsPart {
+  /** Walks the whole alarm log and checks every row's hash and its link to the row before. */
+  verifyAlarmLog(): Promise<AlarmLogCheck>;
   getAlarm(alarm_id: string): Promise<Alarm | undefined>;
   /** Stores an alarm change made outside a reading batch (an acknowledgement) with its event and audit row. */
   appendEvent(event: AlarmEvent, audit: { actor: string; action: string; details?: unknown }): Promise<StoredEvent>;

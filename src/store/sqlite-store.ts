@@ -18,7 +18,7 @@ import type {
 import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
 import { STATUS } from '../domain/status.js';
 import { PairMap } from '../util/pair-map.js';
-import { chainHead, chainUnhashed, rowHash } from './alarm-log.js';
+import { chainHead, chainUnhashed, rowHash, verifyAlarmLog } from './alarm-log.js';
 import { duplicateLetter } from './duplicate-letter.js';
 import { migrate } from './migrations.js';
 import { SqliteParts } from './sqlite-parts.js';
@@ -219,6 +219,8 @@ export class SqliteStore implements Store {
     const rows = this.q(SQL.eventsSince).all(seq, limit) as { seq: number; event: AlarmEvent['event']; at: number; body: string }[];
     return Promise.resolve(rows.map((r) => ({ seq: r.seq, event: r.event, at: r.at, alarm: JSON.parse(r.body) as Alarm })));
   }
+
+  verifyAlarmLog = () => this.run(() => verifyAlarmLog(this.db));
 
   lastEventSeq(): Promise<number> {
     return Promise.resolve((this.q(SQL.lastEventSeq).pluck().get() as number) ?? 0);

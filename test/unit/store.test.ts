@@ -9,7 +9,6 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { BACKENDS, freshDatabase, freshStore, tempDir } from '../helpers/stores.js';
 import { clearAlarm, openAlarm } from '../../src/alarms/alarm-record.js';
-import { GENESIS, rowHash, verifyAlarmLog } from '../../src/store/alarm-log.js';
 
 describe('SQLite store file', () => {
   it('applies every migration once and records it', () => {
@@ -144,7 +143,7 @@ describe.each(BACKENDS)('store contract on %s', (kind) => {
     expect(more[0]?.seq).toBe(4);
     expect(await store.lastEventSeq()).toBe(4);
     expect((await store.activeAlarms()).map((a) => a.alarm_id)).toEqual(['a1']);
-    expect(await chainOk(kind, t)).toBe(true); // one unbroken chain across the reopen
+    expect(await store.verifyAlarmLog()).toMatchObject({ ok: true, checked: 4, problems: [] }); // one unbroken chain across the reopen
   });
 
   it('hands the outbox out in commit order and removes what was written, keeping count', async () => {
@@ -185,25 +184,36 @@ describe.each(BACKENDS)('store contract on %s', (kind) => {
     expect(await store.latestPerMinute('s', 'p', 0, 120_000)).toEqual([20]);
     expect(await store.healthy()).toBe(true);
   });
+
+  it('refuses to update a chained alarm event, and verify-log names a deleted one', async () => {
+    const t = await freshStore(kind);
+    const a = openAlarm({ alarm_id: 'a', site_id: 's', point_id: 'p', type: 'over_limit', level: 'red', value: 2, at: 1000 });
+    await t.store.commit({ readings: [], alarms: [], deadLetters: [], events: [1, 2, 3].map((i) => ({ event: 'raised' as const, at: i, alarm: a })) });
+    await expect(rawSql(t, "UPDATE alarm_events SET body = '{}' WHERE seq = 2")).rejects.toThrow(/append-only/);
+    await rawSql(t, 'DELETE FROM alarm_events WHERE seq = 2');
+    const check = await t.store.verifyAlarmLog();
+    expect(check.ok).toBe(false);
+    expect(check.problems).toEqual([{ seq: 3, message: expect.stringMatching(/chain broken before this row/) }]);
+  });
 });
 
-/** verify-log on SQLite; the same chain walk over the PostgreSQL rows. */
-async function chainOk(kind: string, t: { dataDir: string; url?: string }): Promise<boolean> {
-  if (kind === 'sqlite') {
-    const db = new Database(join(t.dataDir, 'anjian.db'), { readonly: true });
-    const ok = verifyAlarmLog(db).ok;
-    db.close();
-    return ok;
+/** SQL straight on the backend's data, as someone editing the database by hand would. */
+async function rawSql(t: { dataDir: string; url?: string }, sql: string): Promise<void> {
+  if (!t.url) {
+    const db = new Database(join(t.dataDir, 'anjian.db'));
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
+    return;
   }
   const pg = (await import('pg')).default;
   const client = new pg.Client(t.url);
   await client.connect();
-  const rows = (await client.query('SELECT seq, alarm_id, site_id, event, at::float8 AS at, body, prev_hash, hash FROM alarm_events ORDER BY seq')).rows;
-  await client.end();
-  let prev = GENESIS;
-  return rows.every((r) => {
-    const ok = r.prev_hash === prev && rowHash(prev, r) === r.hash;
-    prev = r.hash;
-    return ok;
-  });
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }

@@ -26,6 +26,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX alarms_state ON alarms (state);
       CREATE TABLE alarm_events (seq BIGSERIAL PRIMARY KEY, alarm_id TEXT NOT NULL, site_id TEXT NOT NULL, event TEXT NOT NULL, at BIGINT NOT NULL, body TEXT NOT NULL, prev_hash TEXT, hash TEXT);
       CREATE INDEX alarm_events_alarm ON alarm_events (alarm_id);
+      -- the alarm log is append-only, as SQLite's trigger makes it (PL/pgSQL: openGauss and KingbaseES have it too)
+      CREATE FUNCTION alarm_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF OLD.hash IS NOT NULL THEN RAISE EXCEPTION 'the alarm log is append-only'; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER alarm_events_append_only BEFORE UPDATE ON alarm_events FOR EACH ROW EXECUTE PROCEDURE alarm_events_append_only();
       CREATE TABLE dead_letters (id BIGSERIAL PRIMARY KEY, received_at BIGINT NOT NULL, site_id TEXT, device_id TEXT, topic TEXT NOT NULL, client_id TEXT, code TEXT NOT NULL, reason TEXT NOT NULL, payload BYTEA NOT NULL);
       CREATE INDEX dead_letters_device ON dead_letters (site_id, device_id);
       CREATE TABLE audit (seq BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, details TEXT);

@@ -16,7 +16,7 @@ import type {
 import type { Alarm, AlarmEvent } from '../../domain/types.js';
 import { STATUS } from '../../domain/status.js';
 import { PairMap } from '../../util/pair-map.js';
-import { GENESIS } from '../alarm-log.js';
+import { ChainWalk, GENESIS, type LogRow } from '../alarm-log.js';
 import { RETENTION, RETENTION_ARGS, SQL, WINDOW_BUCKET, alarmWhere } from '../sql.js';
 import { migratePg } from './migrations.js';
 import { addToOutbox, appendEvents, deadLetterRows, insertReadings, insertRows, putAlarms, writeExtras } from './pg-commit.js';
@@ -158,6 +158,17 @@ export class PostgresStore implements Store {
   async eventsSince(seq: number, limit = 10000): Promise<StoredEvent[]> {
     const rows = await this.rows<{ seq: number; event: AlarmEvent['event']; at: number; body: string }>(SQL.eventsSince, seq, limit);
     return rows.map((r) => ({ seq: r.seq, event: r.event, at: r.at, alarm: JSON.parse(r.body) as Alarm }));
+  }
+
+  /** Reads the log in pages of 10,000 rows (seq order), then checks it as SQLite's is checked. */
+  async verifyAlarmLog() {
+    const walk = new ChainWalk();
+    for (let after = 0; ; ) {
+      const page = await this.rows<LogRow>('SELECT seq, alarm_id, site_id, event, at, body, prev_hash, hash FROM alarm_events WHERE seq > ? ORDER BY seq LIMIT 10000', after);
+      for (const r of page) walk.add(r);
+      if (page.length < 10000) return walk.result();
+      after = (page.at(-1) as LogRow).seq;
+    }
   }
 
   lastEventSeq = async () => (await this.value<number>(SQL.lastEventSeq)) ?? 0;
