@@ -48,7 +48,7 @@ describe('SQLite store file', () => {
   });
 });
 
-describe('PostgreSQL store schema', () => {
+describe('PostgreSQL store', () => {
   it('applies every migration once, and refuses a database written by a newer gateway', async () => {
     const url = await freshDatabase();
     await (await PostgresStore.open(url)).close();
@@ -61,6 +61,17 @@ describe('PostgreSQL store schema', () => {
     await client.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 0)");
     await client.end();
     await expect(PostgresStore.open(url)).rejects.toThrow(/store schema version 999 is newer than this gateway knows/);
+  });
+
+  it('keeps one alarm log chain when two gateways append to the same database at once', async () => {
+    const url = await freshDatabase();
+    const [a, b] = [await PostgresStore.open(url), await PostgresStore.open(url)];
+    const alarm = openAlarm({ alarm_id: 'x', site_id: 's', point_id: 'p', type: 'over_limit', level: 'red', value: 2, at: 1 });
+    const event = (at: number) => ({ readings: [], alarms: [], deadLetters: [], events: [{ event: 'raised' as const, at, alarm }] });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).commit(event(i))));
+    expect(await a.verifyAlarmLog()).toMatchObject({ ok: true, checked: 20 });
+    await a.close();
+    await b.close();
   });
 });
 

@@ -99,7 +99,7 @@ export class PostgresStore implements Store {
       const inserted = notInserted.size === 0 ? batch : { ...batch, readings: batch.readings.filter((_, i) => !notInserted.has(i)) };
       const added = this.encoder ? await addToOutbox(client, this.encoder(inserted)) : { bytes: 0, lines: 0 };
       await writeExtras(client, this.hooks.map((h) => h(inserted)));
-      const { stored, head } = await appendEvents(client, this.head, batch.events);
+      const { stored, head } = await appendEvents(client, await this.chainHead(client, batch.events.length), batch.events);
       return { result: { events: stored, refused: conflicts }, after: () => ((this.head = head), this.counted(added)) };
     });
   }
@@ -142,7 +142,7 @@ export class PostgresStore implements Store {
     return this.transaction(async (client) => {
       await client.query(pgText(SQL.audit), [event.at, audit.actor, audit.action, event.alarm.alarm_id, audit.details === undefined ? null : JSON.stringify(audit.details)]);
       await putAlarms(client, [event.alarm]);
-      const { stored, head } = await appendEvents(client, this.head, [event]);
+      const { stored, head } = await appendEvents(client, await this.chainHead(client, 1), [event]);
       return { result: stored[0] as StoredEvent, after: () => void (this.head = head) };
     });
   }
@@ -311,6 +311,17 @@ export class PostgresStore implements Store {
     const next = this.writing.then(run, run);
     this.writing = next.catch(() => {});
     return next;
+  }
+
+  /**
+   * The head to chain new events onto. Gateways sharing the database append to one log: a
+   * transaction-scoped advisory lock (released at COMMIT) makes the appends take turns, and the
+   * head is read under it, so the chain never forks. Commits without events take no lock.
+   */
+  private async chainHead(client: pg.PoolClient, events: number): Promise<string> {
+    if (events === 0) return this.head;
+    await client.query('SELECT pg_advisory_xact_lock(4242002)');
+    return (await client.query({ text: SQL.chainHead, rowMode: 'array' })).rows[0]?.[0] ?? GENESIS;
   }
 
   private counted(d: { bytes: number; lines: number }): void {
