@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import type { AlarmLogCheck } from './domain/store.js';
 import { verifyAlarmLog } from './store/alarm-log.js';
 import { backupStore } from './store/backup.js';
 import { z } from 'zod';
@@ -22,14 +23,14 @@ import { pidFile, runGateway } from './main.js';
 import { startSimulatedSlaves } from '../simulators/config-slaves.js';
 
 const USAGE = `usage:
-  anjian start --config FILE [--http-port N] [--mqtt-port N] [--data-dir DIR] [--influx-url URL] [--no-simulators]
+  anjian start --config FILE [--http-port N] [--mqtt-port N] [--data-dir DIR] [--influx-url URL] [--store-url postgres://…] [--no-simulators]
   anjian check-config FILE     exit 0 when valid (warnings about unsafe settings on stderr), else 1 with one "path: message" line per problem
   anjian check-profile FILE    exit 0 when the data-file Modbus profile FILE (.yaml, .json) is valid and its examples decode, else 1 with one "file: path: message" line per problem
   anjian simulate --config FILE [--url mqtt://HOST:PORT] [--scenario steady|methane-leak] [--interval-ms N]
   anjian simulate --profile NAME|FILE [--config FILE] [--port N] [--unit N] [--mode tcp|rtu_over_tcp] [--set CHANNEL=VALUE|40001=WORD]...
                            one simulated Modbus device serving the given values; --port 0 (default) picks a free port and prints it
   anjian schema            print the JSON Schema of config files
-  anjian verify-log (--config FILE | --data-dir DIR)   prove the alarm log's hash chain is intact
+  anjian verify-log (--config FILE | --data-dir DIR | --store-url postgres://…)   prove the alarm log's hash chain is intact
   anjian backup (--config FILE | --data-dir DIR) --to PATH   consistent copy of the embedded store, also while the gateway runs
   anjian reload --config FILE [--data-dir DIR]   check FILE, then have the running gateway apply it (SIGHUP)`;
 
@@ -56,6 +57,7 @@ async function main(argv: string[]): Promise<void> {
       'mqtt-port': { type: 'string' },
       'data-dir': { type: 'string' },
       'influx-url': { type: 'string' },
+      'store-url': { type: 'string' },
       'no-simulators': { type: 'boolean' },
       url: { type: 'string' },
       scenario: { type: 'string' },
@@ -72,7 +74,7 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start': {
       if (!configFile) fail(USAGE);
-      const flags = { config: configFile, httpPort: port(values['http-port'], '--http-port'), mqttPort: port(values['mqtt-port'], '--mqtt-port'), dataDir: values['data-dir'], influxUrl: values['influx-url'], simulators: !values['no-simulators'] };
+      const flags = { config: configFile, httpPort: port(values['http-port'], '--http-port'), mqttPort: port(values['mqtt-port'], '--mqtt-port'), dataDir: values['data-dir'], influxUrl: values['influx-url'], storeUrl: values['store-url'], simulators: !values['no-simulators'] };
       return runGateway(Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as typeof flags);
     }
     case 'check-config': {
@@ -88,7 +90,7 @@ async function main(argv: string[]): Promise<void> {
     case 'simulate':
       return values.profile === undefined ? simulate(configFile, values) : simulateOne(values);
     case 'verify-log':
-      return verifyLog(configFile, values['data-dir']);
+      return verifyLog(configFile, values['data-dir'], values['store-url']);
     case 'backup':
       return backup(configFile, values['data-dir'], values.to);
     case 'reload':
@@ -125,19 +127,35 @@ function reload(configFile: string | undefined, dataDir: string | undefined): vo
 }
 
 /** Exit 0 when every alarm_events row matches its hash and links to the one before; else 1, one line per broken row. */
-function verifyLog(configFile: string | undefined, dataDir: string | undefined): void {
+async function verifyLog(configFile: string | undefined, dataDir: string | undefined, storeUrl: string | undefined): Promise<void> {
+  const url = storeUrl ?? (configFile && !dataDir ? loadConfig(configFile).gateway.store?.url : undefined);
+  if (url) return report(url.replace(/\/\/[^@/]*@/, '//'), await verifyPostgresLog(url)); // the password stays out of the output
   const dir = dataDir ?? (configFile ? loadConfig(configFile).gateway.data_dir : fail(USAGE));
   const file = join(dir, 'anjian.db');
   if (!existsSync(file)) fail(`${file}: no store here`);
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const result = verifyAlarmLog(db);
-    for (const p of result.problems) process.stdout.write(`alarm_events seq ${p.seq}: ${p.message}\n`);
-    process.stdout.write(result.ok ? `${file}: alarm log intact (${result.checked} events, head ${result.head})\n` : `${file}: alarm log ALTERED (${result.problems.length} problem(s) in ${result.checked} events)\n`);
-    process.exitCode = result.ok ? 0 : 1;
+    report(file, verifyAlarmLog(db));
   } finally {
     db.close();
   }
+}
+
+/** The PostgreSQL store's log (the store's own check; opening it applies pending migrations, as a gateway start would). */
+async function verifyPostgresLog(url: string): Promise<AlarmLogCheck> {
+  const { PostgresStore } = await import('./store/postgres/postgres-store.js');
+  const store = await PostgresStore.open(url, 1);
+  try {
+    return await store.verifyAlarmLog();
+  } finally {
+    await store.close();
+  }
+}
+
+function report(where: string, result: AlarmLogCheck): void {
+  for (const p of result.problems) process.stdout.write(`alarm_events seq ${p.seq}: ${p.message}\n`);
+  process.stdout.write(result.ok ? `${where}: alarm log intact (${result.checked} events, head ${result.head})\n` : `${where}: alarm log ALTERED (${result.problems.length} problem(s) in ${result.checked} events)\n`);
+  process.exitCode = result.ok ? 0 : 1;
 }
 
 /** `anjian check-profile FILE`: the checks the gateway makes of a profiles_dir file at start. */

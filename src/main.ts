@@ -18,6 +18,8 @@ export interface StartFlags {
   mqttPort?: number;
   dataDir?: string;
   influxUrl?: string;
+  /** postgres://… : the shared PostgreSQL store instead of the embedded one. */
+  storeUrl?: string;
   simulators?: boolean;
 }
 
@@ -28,6 +30,7 @@ export function applyFlags(flags: StartFlags) {
     if (flags.dataDir !== undefined) c.gateway.data_dir = flags.dataDir;
     if (flags.simulators === false) c.gateway.simulators.enabled = false;
     if (flags.influxUrl !== undefined) c.gateway.influx = influxFromUrl(flags.influxUrl);
+    if (flags.storeUrl !== undefined) c.gateway.store = { url: flags.storeUrl };
   };
 }
 

@@ -32,13 +32,13 @@ export interface DeskNeeds {
   newId: () => string;
   /** The first stored reading of a point after a time (where a back-filled episode ends). */
   readingAfter(site_id: string, point_id: string, ts: number): { ts: number } | undefined;
-  /** A point's stored readings from `from` on, oldest first (the rain gauges' last day). */
-  readingsSince(site_id: string, point_id: string, from: number): ReadingRow[];
+  /** A point's stored readings from `from` on, oldest first (the rain gauges' last day; read once while the desk is built). */
+  readingsSince(site_id: string, point_id: string, from: number): Promise<ReadingRow[]>;
   activeAlarms: readonly Alarm[];
   now: number;
 }
 
-export function buildAlarmDesk(n: DeskNeeds): AlarmDesk {
+export async function buildAlarmDesk(n: DeskNeeds): Promise<AlarmDesk> {
   const points = n.index.allPoints();
   const watched = points.map((p) => {
     const site = n.index.sites.get(p.site_id);
@@ -81,10 +81,10 @@ export function buildAlarmDesk(n: DeskNeeds): AlarmDesk {
   for (const l of linked) if (desk.parts.linkage.isOff(l.site_id, l.point_id)) holds.restore('linkage', l.site_id, l.point_id, l.outputs);
   // the rain gauges' rolling sums from the stored readings of the last day (and the one before it)
   for (const p of rain) {
-    const rows = n.readingsSince(p.site_id, p.point_id, n.now - DAY_MS - 3_600_000);
+    const rows = await n.readingsSince(p.site_id, p.point_id, n.now - DAY_MS - 3_600_000);
     rainfall.restore(p.site_id, p.point_id, rows.map((r) => ({ ts: r.ts, value: r.value ?? Number.NaN, status: r.status })));
   }
-  for (const src of derived.rainSources()) derived.restore(src.site_id, src.point_id, n.readingsSince(src.site_id, src.point_id, n.now - src.window_ms - 3_600_000).map((r) => ({ ts: r.ts, value: r.value ?? Number.NaN, status: r.status })));
+  for (const src of derived.rainSources()) derived.restore(src.site_id, src.point_id, (await n.readingsSince(src.site_id, src.point_id, n.now - src.window_ms - 3_600_000)).map((r) => ({ ts: r.ts, value: r.value ?? Number.NaN, status: r.status })));
   return desk;
 }
 

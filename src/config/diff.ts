@@ -15,7 +15,7 @@ export interface ConfigChange {
 }
 
 /** Settings read once at start: a reload that changes them is refused with these names. */
-const RESTART_ONLY = ['data_dir', 'http', 'mqtt', 'influx', 'retention', 'simulators', 'log_level', 'login_throttle'] as const;
+const RESTART_ONLY = ['data_dir', 'http', 'mqtt', 'influx', 'store', 'retention', 'simulators', 'log_level', 'login_throttle'] as const;
 
 const SECRET_KEYS = new Set(['password', 'password_sha256', 'token', 'token_sha256', 'key', 'iv']); // key, iv: a MEM uplink's cipher
 

@@ -354,6 +354,16 @@ export const GatewaySchema = z
     max_clock_skew_s: z.number().min(0).default(300).describe('readings stamped further in the future are refused'),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     influx: InfluxSchema.optional().describe('InfluxDB to write every reading to; without it the embedded store answers queries'),
+    store: z
+      .object({
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
+          .describe('the shared PostgreSQL store (postgres://USER:PASS@HOST:PORT/DB); without it the embedded SQLite store in data_dir'),
+      })
+      .strict()
+      .optional()
+      .describe('where readings, alarms and the outboxes are stored (issue 15): PostgreSQL, or by default SQLite in data_dir'),
     retention: z
       .object({
         readings_days: z.number().int().min(7).default(93).describe('raw readings: ≥ 3 months (standards.md §1.5, 2016 proposal; AQ 6201 minimum 7 d)'),

@@ -13,7 +13,7 @@ import { STATUS } from '../domain/status.js';
 import type { PointConfig } from '../config/schema.js';
 import type { SiteIndex } from '../config/site-index.js';
 import type { ChannelReading } from '../domain/types.js';
-import type { DeadLetter } from '../store/sqlite-store.js';
+import type { DeadLetter } from '../domain/store.js';
 import type { UplinkMessage } from '../transport/mqtt/broker.js';
 import type { Metrics } from '../util/metrics.js';
 import type { DeviceStatusBoard } from './device-status.js';

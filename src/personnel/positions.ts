@@ -6,10 +6,9 @@
  * null. The decisions are PersonnelEngine.see's (a surface reader means out of the shaft) and
  * card-restore.ts's (in_at = the first sighting after the last shaft-head sighting).
  *
- * All SQL of these files is here (four small statements); the store's own interface is not used
- * so that this stays apart from the store split.
+ * The sightings come through the store's personnel part (src/domain/store.ts), never SQL here.
  */
-import type Database from 'better-sqlite3';
+import type { PersonnelPart } from '../domain/store.js';
 
 export interface CardPosition {
   card_id: string;
@@ -29,54 +28,36 @@ export interface CardPosition {
   trail: { station_id: string; ts: number }[];
 }
 
-interface Row {
-  ts: number;
-  station_id: string;
-  area_id: string | null;
-}
-
 /** A trail longer than this keeps its newest entries (a shift's worth is far less). */
 const MAX_ROWS = 10_000;
 
 export class CardPositions {
-  private readonly q;
-
-  constructor(db: Database.Database) {
-    const T = 'personnel_tracks';
-    this.q = {
-      last: db.prepare(`SELECT ts, station_id, area_id FROM ${T} WHERE site_id = ? AND card_id = ? AND ts <= ? ORDER BY ts DESC, station_id DESC LIMIT 1`),
-      // the newest sighting at or before a moment at a surface reader (surface = 1) or elsewhere (0)
-      lastWhere: db.prepare(`SELECT MAX(ts) FROM ${T} WHERE site_id = ? AND card_id = ? AND ts <= ? AND (station_id IN (SELECT value FROM json_each(?))) = ?`),
-      firstAfter: db.prepare(`SELECT MIN(ts) FROM ${T} WHERE site_id = ? AND card_id = ? AND ts > ?`),
-      rows: db.prepare(`SELECT ts, station_id, area_id FROM (SELECT ts, station_id, area_id FROM ${T} WHERE site_id = ? AND card_id = ? AND ts >= ? AND ts <= ? ORDER BY ts DESC, station_id DESC LIMIT ${MAX_ROWS}) ORDER BY ts, station_id`),
-    };
-  }
+  constructor(private readonly store: PersonnelPart) {}
 
   /** The card at `at` (undefined: never seen by then). */
-  at(site: { site_id: string; surface_stations: readonly string[] }, card_id: string, at: number): CardPosition | undefined {
-    const last = this.q.last.get(site.site_id, card_id, at) as Row | undefined;
+  async at(site: { site_id: string; surface_stations: readonly string[] }, card_id: string, at: number): Promise<CardPosition | undefined> {
+    const last = await this.store.trackAtOrBefore(site.site_id, card_id, at);
     if (!last) return undefined;
-    const surface = JSON.stringify(site.surface_stations);
-    const lastWhere = (to: number, atSurface: boolean) => this.q.lastWhere.pluck().get(site.site_id, card_id, to, surface, atSurface ? 1 : 0) as number | null;
-    const firstAfter = (t: number | null) => (this.q.firstAfter.pluck().get(site.site_id, card_id, t ?? Number.MIN_SAFE_INTEGER) as number | null) ?? null;
+    const lastWhere = (to: number, atSurface: boolean) => this.store.trackLastWhere(site.site_id, card_id, to, site.surface_stations, atSurface);
+    const firstAfter = async (t: number | null) => (await this.store.trackFirstAfter(site.site_id, card_id, t ?? Number.MIN_SAFE_INTEGER)) ?? null;
     const underground = !site.surface_stations.includes(last.station_id);
     let in_at: number | null;
     let out_at: number | null = null;
     if (underground) {
-      in_at = firstAfter(lastWhere(at, true));
+      in_at = await firstAfter(await lastWhere(at, true));
     } else {
-      const U = lastWhere(at, false); // its last underground sighting
-      out_at = U === null ? null : firstAfter(U);
-      in_at = U === null ? null : firstAfter(lastWhere(U, true));
+      const U = await lastWhere(at, false); // its last underground sighting
+      out_at = U === null ? null : await firstAfter(U);
+      in_at = U === null ? null : await firstAfter(await lastWhere(U, true));
     }
     // the run of sightings that ends with the last one: from going down (or coming up) to `at`
     const from = underground ? (in_at as number) : (out_at ?? Number.MIN_SAFE_INTEGER);
-    const rows = this.q.rows.all(site.site_id, card_id, from, at) as Row[];
+    const rows = await this.store.trackNewest(site.site_id, card_id, from, at, MAX_ROWS);
     const trail: CardPosition['trail'] = [];
     let station_since = last.ts;
     let area_since: number | null = null;
     for (let i = 0; i < rows.length; i++) {
-      const r = rows[i] as Row;
+      const r = rows[i] as (typeof rows)[number];
       const prev = rows[i - 1];
       if (!prev || prev.station_id !== r.station_id) {
         station_since = r.ts;

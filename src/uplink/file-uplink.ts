@@ -17,7 +17,7 @@ import { Client as FtpClient } from 'basic-ftp';
 import SftpClient from 'ssh2-sftp-client';
 import type { SiteIndex } from '../config/site-index.js';
 import type { Alarm } from '../domain/types.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../domain/store.js';
 import type { Logger } from '../util/log.js';
 import type { FilesUplinkConfig } from '../config/uplink-schema.js';
 import type { NationalFiles } from './national/files.js';
@@ -47,6 +47,7 @@ export class FileUplink {
   private lastPeople = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private busy = false;
+  private making = false;
   private ftp?: FtpClient;
   private sftp?: SftpClient;
   private connected = false;
@@ -54,12 +55,12 @@ export class FileUplink {
 
   constructor(
     readonly cfg: FilesUplinkConfig,
-    private readonly deps: { index: SiteIndex; store: SqliteStore; files: NationalFiles; dataDir: string; log: Logger; now?: () => number },
+    private readonly deps: { index: SiteIndex; store: Store; files: NationalFiles; dataDir: string; log: Logger; now?: () => number },
   ) {
     this.spool = join(deps.dataDir, 'uplink', cfg.uplink_id);
     mkdirSync(this.spool, { recursive: true });
     this.stateFile = join(this.spool, 'state.json');
-    this.st = existsSync(this.stateFile) ? (JSON.parse(readFileSync(this.stateFile, 'utf8')) as SpoolState) : { defs_hash: {}, defs_at: {}, event_seq: deps.store.lastEventSeq(), tjsj_to: {} };
+    this.st = existsSync(this.stateFile) ? (JSON.parse(readFileSync(this.stateFile, 'utf8')) as SpoolState) : { defs_hash: {}, defs_at: {}, event_seq: -1, tjsj_to: {} }; // -1: from the store's newest event, read at the first tick
     this.seq = this.spooled().reduce((m, f) => Math.max(m, Number(f.slice(0, 10))), 0);
   }
 
@@ -96,11 +97,16 @@ export class FileUplink {
 
   /** Makes what is due (always, whatever the server does), then delivers the spool in order unless a delivery is under way. */
   async tick(now = (this.deps.now ?? Date.now)()): Promise<void> {
-    try {
-      this.make(now);
-    } catch (err) {
-      this.counters.last_error = `making files: ${(err as Error).message}`;
-      this.counters.last_error_at = Date.now();
+    if (!this.making) {
+      this.making = true;
+      try {
+        await this.make(now);
+      } catch (err) {
+        this.counters.last_error = `making files: ${(err as Error).message}`;
+        this.counters.last_error_at = Date.now();
+      } finally {
+        this.making = false;
+      }
     }
     if (this.busy) return;
     this.busy = true;
@@ -111,43 +117,44 @@ export class FileUplink {
     }
   }
 
-  private make(now: number): void {
+  private async make(now: number): Promise<void> {
     const types = new Set(this.cfg.types);
-    const changed = this.changedAlarms();
+    const changed = await this.changedAlarms();
     for (const site_id of this.cfg.sites) {
       const site = this.deps.index.sites.get(site_id);
       if (!site) continue;
       const people = site.personnel !== undefined; // the personnel files only for sites with positioning
       const defs = createHash('sha256').update(JSON.stringify([site.networking, site.devices, site.points, site.personnel ?? null])).digest('hex');
       if (this.st.defs_hash[site_id] !== defs || now - (this.st.defs_at[site_id] ?? 0) >= this.cfg.definitions_interval_s * 1000) {
-        for (const type of ['CDDY', 'FZDY', ...(people ? (['RYXX', 'RYQY', 'RYJZ'] as const) : [])] as const) if (types.has(type)) this.put(site_id, type, now);
+        for (const type of ['CDDY', 'FZDY', ...(people ? (['RYXX', 'RYQY', 'RYJZ'] as const) : [])] as const) if (types.has(type)) await this.put(site_id, type, now);
         this.st.defs_hash[site_id] = defs;
         this.st.defs_at[site_id] = now;
       }
       if (types.has('CDSS') && now - (this.lastCdss.get(site_id) ?? 0) >= this.cfg.realtime_interval_s * 1000) {
-        this.put(site_id, 'CDSS', now);
+        await this.put(site_id, 'CDSS', now);
         this.lastCdss.set(site_id, now);
       }
       if (people && now - (this.lastPeople.get(site_id) ?? 0) >= this.cfg.realtime_interval_s * 1000) {
-        for (const type of ['RYSS', 'JZSS'] as const) if (types.has(type)) this.put(site_id, type, now);
+        for (const type of ['RYSS', 'JZSS'] as const) if (types.has(type)) await this.put(site_id, type, now);
         this.lastPeople.set(site_id, now);
       }
       const ended = Math.floor(now / FIVE_MINUTES) * FIVE_MINUTES;
       const since = Math.max(this.st.tjsj_to[site_id] ?? ended - FIVE_MINUTES, ended - MAX_CATCH_UP_MS);
       if (types.has('TJSJ') && ended > since) {
-        this.put(site_id, 'TJSJ', ended, { from: since, to: ended });
+        await this.put(site_id, 'TJSJ', ended, { from: since, to: ended });
         this.st.tjsj_to[site_id] = ended;
       }
       const alarms = changed.filter((a) => a.site_id === site_id);
-      if (types.has('YCBJ') && alarms.length) this.put(site_id, 'YCBJ', now, { alarms });
-      if (people && alarms.length) for (const type of ['RYCS', 'RYCY', 'RYQJ', 'RYXZ'] as const) if (types.has(type)) this.put(site_id, type, now, { alarms });
+      if (types.has('YCBJ') && alarms.length) await this.put(site_id, 'YCBJ', now, { alarms });
+      if (people && alarms.length) for (const type of ['RYCS', 'RYCY', 'RYQJ', 'RYXZ'] as const) if (types.has(type)) await this.put(site_id, type, now, { alarms });
     }
     this.saveState();
   }
 
   /** Alarms with events since the last YCBJ, in their current form. */
-  private changedAlarms(): Alarm[] {
-    const events = this.deps.store.eventsSince(this.st.event_seq);
+  private async changedAlarms(): Promise<Alarm[]> {
+    if (this.st.event_seq < 0) this.st.event_seq = await this.deps.store.lastEventSeq();
+    const events = await this.deps.store.eventsSince(this.st.event_seq);
     if (!events.length) return [];
     this.st.event_seq = (events.at(-1) as { seq: number }).seq;
     const latest = new Map<string, Alarm>();
@@ -155,9 +162,9 @@ export class FileUplink {
     return [...latest.values()];
   }
 
-  private put(site_id: string, type: Parameters<NationalFiles['build']>[1], at: number, opts: Omit<Parameters<NationalFiles['build']>[2] & object, 'at'> = {}): void {
+  private async put(site_id: string, type: Parameters<NationalFiles['build']>[1], at: number, opts: Omit<Parameters<NationalFiles['build']>[2] & object, 'at'> = {}): Promise<void> {
     // simulated data only to a test target (there marked; issue 17 point 5)
-    const file = this.deps.files.build(site_id, type, { ...opts, at, simulated: this.cfg.test_target ? 'mark' : 'omit' });
+    const file = await this.deps.files.build(site_id, type, { ...opts, at, simulated: this.cfg.test_target ? 'mark' : 'omit' });
     this.counters.refused_simulated += file.omitted_simulated;
     if (EVENT_FILES.has(type) && file.records === 0) return; // an event file only when something happened
     if (file.records === 0 && file.omitted_simulated > 0) return; // all of it simulated: an empty RYSS would say nobody is underground

@@ -10,7 +10,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { SiteIndex } from '../config/site-index.js';
 import { STATUS } from '../domain/status.js';
-import type { Batch } from '../store/sqlite-store.js';
+import type { Batch } from '../domain/store.js';
 import { isoInZone } from '../util/time.js';
 import { eventToWire } from '../alarms/wire.js';
 import type { MqttUplinkConfig } from '../config/uplink-schema.js';

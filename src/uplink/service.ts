@@ -8,8 +8,8 @@ import type { Config } from '../config/schema.js';
 import type { SiteIndex } from '../config/site-index.js';
 import type { DeviceStatusBoard } from '../ingest/device-status.js';
 import type { PersonnelService } from '../personnel/service.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
-import type { AlarmEvent } from '../domain/types.js';
+import type { Store } from '../domain/store.js';
+import type { Alarm, AlarmEvent } from '../domain/types.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
 import type { UplinkConfig } from '../config/uplink-schema.js';
@@ -25,7 +25,7 @@ import { type UplinkState, UplinkRunner } from './runner.js';
 export interface UplinkDeps {
   config: Config;
   index: SiteIndex;
-  store: SqliteStore;
+  store: Store;
   status: DeviceStatusBoard;
   metrics: Metrics;
   log: Logger;
@@ -34,6 +34,8 @@ export interface UplinkDeps {
   personnel?: PersonnelService;
   /** The 5-minute statistics of TJSJ; default computed from the store's readings. */
   stats?: FiveMinuteStats;
+  /** The active alarms read from the store at start (the backlog alarms carry on). */
+  activeAlarms?: readonly Alarm[];
 }
 
 export class Uplinks {
@@ -56,7 +58,13 @@ export class Uplinks {
       sent: new Gauge({ name: 'anjian_uplink_sent', help: 'messages the server acknowledged since start', labelNames: ['uplink_id', 'kind'], registers: [registry] }),
       refused: new Gauge({ name: 'anjian_uplink_simulated_refused', help: 'simulated readings and alarm events not sent (the uplink is not a test target)', labelNames: ['uplink_id', 'kind'], registers: [registry] }),
     };
-    this.backlog = new UplinkBacklogAlarms(uplinks, deps.newId, (id) => deps.store.getAlarm(id), deps.store.activeAlarms());
+    // an acknowledgement of a backlog alarm is read from the store in the background and seen at the next tick
+    const kept = new Map<string, Alarm>();
+    const stored = (id: string): Alarm | undefined => {
+      void deps.store.getAlarm(id).then((a) => void (a && kept.set(id, a)), () => {});
+      return kept.get(id);
+    };
+    this.backlog = new UplinkBacklogAlarms(uplinks, deps.newId, stored, deps.activeAlarms ?? []);
     for (const cfg of uplinks) this.runners.push(this.build(cfg));
   }
 
@@ -117,13 +125,19 @@ export class Uplinks {
     return this.runners.map((r) => r.state());
   }
 
-  details(): Record<string, unknown> {
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    return Object.fromEntries(this.states().map((s) => [s.uplink_id, { ...s, last_success_at: iso(s.last_success_at), last_error_at: iso(s.last_error_at) }]));
+  /** The queue counts read now (the readiness and metrics endpoints), not the ones of the last tick. */
+  private async counted(): Promise<UplinkState[]> {
+    await this.queue?.refreshAll(this.runners.filter((r) => r.kind !== 'files').map((r) => r.uplink_id));
+    return this.states();
   }
 
-  refreshMetrics(): void {
-    for (const s of this.states()) {
+  async details(): Promise<Record<string, unknown>> {
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return Object.fromEntries((await this.counted()).map((s) => [s.uplink_id, { ...s, last_success_at: iso(s.last_success_at), last_error_at: iso(s.last_error_at) }]));
+  }
+
+  async refreshMetrics(): Promise<void> {
+    for (const s of await this.counted()) {
       const l = { uplink_id: s.uplink_id, kind: s.kind };
       this.gauges.connected.set(l, s.connected ? 1 : 0);
       this.gauges.backlog.set(l, s.backlog_rows);

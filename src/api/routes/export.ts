@@ -42,7 +42,7 @@ export const exportRoutes = (files: NationalFiles, auth: TokenAuth) => async (ro
     const type = req.params.type.toUpperCase();
     if (!(types as string[]).includes(type)) throw new ApiError('not_found', `unknown file type ${req.params.type} (known: ${types.join(', ')})`);
     try {
-      const file = files.build(req.params.site_id, type as (typeof types)[number], { at: req.query.at, from: req.query.from, to: req.query.to, simulated: req.query.simulated === 'include' ? 'mark' : 'omit' });
+      const file = await files.build(req.params.site_id, type as (typeof types)[number], { at: req.query.at, from: req.query.from, to: req.query.to, simulated: req.query.simulated === 'include' ? 'mark' : 'omit' });
       return reply
         .header('content-type', 'text/plain; charset=utf-8')
         .header('content-disposition', `attachment; filename="${file.name}"`)

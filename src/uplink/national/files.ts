@@ -9,7 +9,7 @@ import type { SiteConfig } from '../../config/schema.js';
 import type { SiteIndex } from '../../config/site-index.js';
 import { STATUS } from '../../domain/status.js';
 import type { Alarm } from '../../domain/types.js';
-import type { ReadingRow, SqliteStore } from '../../store/sqlite-store.js';
+import type { Store } from '../../domain/store.js';
 import { DeviceStatusBoard } from '../../ingest/device-status.js';
 import { SimulatedMarks, readerProfiles } from '../../ingest/simulated.js';
 import { profileById } from '../../../devices/index.js';
@@ -56,13 +56,11 @@ export class FileError extends Error {
 }
 
 export class NationalFiles {
-  private readonly lastAt;
   private readonly marks: SimulatedMarks;
   private readonly isReader = readerProfiles(profileById);
 
-  constructor(private readonly deps: { index: SiteIndex; store: SqliteStore; stats: FiveMinuteStats; personnel?: PersonnelService | undefined; status?: DeviceStatusBoard | undefined; now?: () => number }) {
+  constructor(private readonly deps: { index: SiteIndex; store: Store; stats: FiveMinuteStats; personnel?: PersonnelService | undefined; status?: DeviceStatusBoard | undefined; now?: () => number }) {
     this.marks = new SimulatedMarks(deps.index, deps.status ?? new DeviceStatusBoard([], new Map()));
-    this.lastAt = deps.store.db.prepare('SELECT r.ts, r.value, r.status FROM readings r JOIN points p ON p.point_key = r.point_key WHERE p.site_id = ? AND p.point_id = ? AND r.ts <= ? ORDER BY r.ts DESC LIMIT 1');
   }
 
   static isType(type: string): type is FileType {
@@ -73,7 +71,7 @@ export class NationalFiles {
     return (PERSONNEL_TYPES as readonly string[]).includes(type);
   }
 
-  build(site_id: string, type: FileType, opts: BuildOptions = {}): BuiltFile {
+  async build(site_id: string, type: FileType, opts: BuildOptions = {}): Promise<BuiltFile> {
     const site = this.deps.index.sites.get(site_id);
     if (!site) throw new FileError('not_found', `no site ${site_id}`);
     const id = siteIdentity(site);
@@ -84,7 +82,7 @@ export class NationalFiles {
     // the reader states are known now only, not for a past moment
     if (type === 'JZSS' && at < now - 60_000) throw new FileError('bad_request', 'JZSS is the readers\' state now: ?at= cannot be in the past');
     const ctx: FileContext = { site, id, tz: this.deps.index.timeZone(site_id), at };
-    const all = this.rows(site, type, ctx, opts);
+    const all = await this.rows(site, type, ctx, opts);
     const rows = opts.simulated === 'mark' ? all : all.filter((r) => !this.simulated(site, type, r));
     const table = FILE_TABLES[type] as FileTable<unknown>;
     const header = table.header.map((fd) => fd.get(undefined, ctx));
@@ -92,14 +90,14 @@ export class NationalFiles {
     return { type, name: fileName(id.mine_code, type, at, ctx.tz), text: frame(header, records), records: records.length, omitted_simulated: all.length - rows.length };
   }
 
-  private rows(site: SiteConfig, type: FileType, ctx: FileContext, opts: BuildOptions): unknown[] {
+  private async rows(site: SiteConfig, type: FileType, ctx: FileContext, opts: BuildOptions): Promise<unknown[]> {
     switch (type) {
       case 'CDDY':
         return site.points.map((point) => ({ point }));
       case 'FZDY':
         return site.devices.map((d) => ({ device_id: d.device_id, name: d.name, location: d.location, profile: d.profile }));
       case 'CDSS':
-        return site.points.map((point) => this.realtime(site, point, ctx.at));
+        return Promise.all(site.points.map((point) => this.realtime(site, point, ctx.at)));
       case 'YCBJ':
         if (opts.alarms) return opts.alarms.filter((a) => this.isAbnormal(site, a)).map((a) => ({ point: site.points.find((p) => p.point_id === a.point_id), alarm: a, ended_at: a.cleared_at }));
         return this.abnormal(site, opts.from ?? ctx.at - DAY, opts.to ?? ctx.at);
@@ -122,8 +120,8 @@ export class NationalFiles {
         const types = PERSONNEL_ALARM_FILES[type] as readonly string[];
         const alarms = opts.alarms
           ? opts.alarms.filter((a) => a.site_id === site.site_id && types.includes(a.type)).map((a) => ({ alarm: a, ended_at: a.cleared_at }))
-          : this.alarmsIn(site, opts.from ?? ctx.at - DAY, opts.to ?? ctx.at).filter((r) => types.includes(r.alarm.type));
-        return type === 'RYCY' ? alarms.map((r) => this.crowd(site, r)) : alarms.map((r): CardAlarmRow => ({ ...r, pos: this.position(site, r.alarm.device_id, r.alarm.raised_at) }));
+          : (await this.alarmsIn(site, opts.from ?? ctx.at - DAY, opts.to ?? ctx.at)).filter((r) => types.includes(r.alarm.type));
+        return Promise.all(type === 'RYCY' ? alarms.map((r) => this.crowd(site, r)) : alarms.map(async (r): Promise<CardAlarmRow> => ({ ...r, pos: await this.position(site, r.alarm.device_id, r.alarm.raised_at) })));
       }
     }
   }
@@ -153,15 +151,15 @@ export class NationalFiles {
     }
   }
 
-  private position(site: SiteConfig, card_id: string | undefined, at: number) {
+  private async position(site: SiteConfig, card_id: string | undefined, at: number) {
     return card_id === undefined ? undefined : this.deps.personnel?.positionAt(site.site_id, card_id, at);
   }
 
   /** RYSS: every card seen by `at`, where the tracks put it then. */
-  private people(site: SiteConfig, at: number): PersonStateRow[] {
+  private async people(site: SiteConfig, at: number): Promise<PersonStateRow[]> {
     const out: PersonStateRow[] = [];
     for (const card_id of this.deps.personnel?.cardIds(site.site_id) ?? []) {
-      const pos = this.position(site, card_id, at);
+      const pos = await this.position(site, card_id, at);
       if (!pos) continue; // never seen: nothing to say of it
       const card = site.personnel?.cards.find((c) => c.card_id === card_id);
       out.push({ card_id, name: card?.name ?? null, card, pos });
@@ -180,20 +178,21 @@ export class NationalFiles {
   }
 
   /** RYCY: the area of an overcrowding alarm and the cards in it (or underground, for the mine) when it began. */
-  private crowd(site: SiteConfig, r: { alarm: Alarm; ended_at?: number | undefined }): CrowdRow {
+  private async crowd(site: SiteConfig, r: { alarm: Alarm; ended_at?: number | undefined }): Promise<CrowdRow> {
     const area = r.alarm.type === 'overcrowding' ? site.personnel?.areas.find((a) => a.area_id === r.alarm.item_id) : undefined;
-    const cards = (this.deps.personnel?.cardIds(site.site_id) ?? []).filter((k) => {
-      const pos = this.position(site, k, r.alarm.raised_at);
-      return pos?.underground === true && (area === undefined || pos.area_id === area.area_id);
-    });
+    const cards: string[] = [];
+    for (const k of this.deps.personnel?.cardIds(site.site_id) ?? []) {
+      const pos = await this.position(site, k, r.alarm.raised_at);
+      if (pos?.underground === true && (area === undefined || pos.area_id === area.area_id)) cards.push(k);
+    }
     return { alarm: r.alarm, area, cards, ended_at: r.ended_at };
   }
 
   /** Alarms of the site that were active at some time in [from, to], oldest first, with their end as known at `to`. */
-  private alarmsIn(site: SiteConfig, from: number, to: number): { alarm: Alarm; ended_at?: number | undefined }[] {
+  private async alarmsIn(site: SiteConfig, from: number, to: number): Promise<{ alarm: Alarm; ended_at?: number | undefined }[]> {
     const store = this.deps.store;
-    const inSpan = store.listAlarms({ site_ids: [site.site_id], state: 'all', from, to: to + 1, limit: 100_000 });
-    const older = store.listAlarms({ site_ids: [site.site_id], state: 'all', to: from, limit: 100_000 }).filter((a) => a.cleared_at === undefined || a.cleared_at >= from);
+    const inSpan = await store.listAlarms({ site_ids: [site.site_id], state: 'all', from, to: to + 1, limit: 100_000 });
+    const older = (await store.listAlarms({ site_ids: [site.site_id], state: 'all', to: from, limit: 100_000 })).filter((a) => a.cleared_at === undefined || a.cleared_at >= from);
     const seen = new Set<string>();
     const out: { alarm: Alarm; ended_at?: number | undefined }[] = [];
     for (const a of [...older, ...inSpan].sort((x, y) => x.raised_at - y.raised_at)) {
@@ -204,8 +203,8 @@ export class NationalFiles {
     return out;
   }
 
-  private realtime(site: SiteConfig, point: SiteConfig['points'][number], at: number): RealtimeRow {
-    const r = this.lastAt.get(site.site_id, point.point_id, at) as ReadingRow | undefined;
+  private async realtime(site: SiteConfig, point: SiteConfig['points'][number], at: number): Promise<RealtimeRow> {
+    const r = await this.deps.store.readingAtOrBefore(site.site_id, point.point_id, at);
     if (!r) return { point, value: null, status: STATUS.NOT_POLLED, simulated: this.marks.device(site.site_id, point.device_id) };
     const simulated = (r.status & STATUS.SIMULATED) !== 0 || this.marks.device(site.site_id, point.device_id);
     const silence = point.cycle_s !== undefined ? (point.cycle_s + (point.tolerance_s ?? point.cycle_s)) * 1000 : DEFAULT_SILENCE_MS;
@@ -214,8 +213,8 @@ export class NationalFiles {
     return { point, value: r.value, status: r.status, ts: r.ts, simulated };
   }
 
-  private abnormal(site: SiteConfig, from: number, to: number): AbnormalRow[] {
-    return this.alarmsIn(site, from, to)
+  private async abnormal(site: SiteConfig, from: number, to: number): Promise<AbnormalRow[]> {
+    return (await this.alarmsIn(site, from, to))
       .filter((r) => this.isAbnormal(site, r.alarm))
       .map((r) => ({ point: r.alarm.point_id === undefined ? undefined : site.points.find((p) => p.point_id === r.alarm.point_id), alarm: r.alarm, ...(r.ended_at !== undefined ? { ended_at: r.ended_at } : {}) }));
   }
@@ -226,13 +225,13 @@ export class NationalFiles {
     return a.device_id !== undefined && site.devices.some((d) => d.device_id === a.device_id);
   }
 
-  private statistics(site: SiteConfig, opts: BuildOptions, at: number): StatRow[] {
+  private async statistics(site: SiteConfig, opts: BuildOptions, at: number): Promise<StatRow[]> {
     const to = Math.min(opts.to ?? Number.POSITIVE_INFINITY, Math.floor(at / FIVE_MINUTES) * FIVE_MINUTES); // windows complete at the file's time only
     const from = opts.from ?? to - FIVE_MINUTES;
     const out: StatRow[] = [];
     for (const point of site.points) {
       if (pointKind(point) === 'switch') continue; // statistics of analog values (模拟量统计值)
-      for (const w of this.deps.stats.windows(site.site_id, point.point_id, from, to)) out.push({ point, ...w });
+      for (const w of await this.deps.stats.windows(site.site_id, point.point_id, from, to)) out.push({ point, ...w });
     }
     return out.sort((a, b) => a.start - b.start);
   }

@@ -5,9 +5,9 @@
  * from the embedded store whenever InfluxDB cannot (down, failing, a query it refuses) and says
  * which source answered, so the API can tell the client (within the embedded store's retention).
  */
-import { type InfluxClient, InfluxWriteError, quoteIdent, quoteString } from '../sinks/influx-client.js';
+import { type InfluxClient, InfluxWriteError, quoteIdent, quoteString } from './influx-client.js';
 import { STATUS } from '../domain/status.js';
-import type { RawQuery, ReadingRow, SqliteStore, WindowFn, WindowQuery } from './sqlite-store.js';
+import type { RawQuery, ReadingRow, Store, WindowFn, WindowQuery } from '../domain/store.js';
 
 export interface ReadingsSource {
   readonly name: 'embedded' | 'influxdb';
@@ -17,7 +17,7 @@ export interface ReadingsSource {
 
 export class EmbeddedReadings implements ReadingsSource {
   readonly name = 'embedded';
-  constructor(private readonly store: SqliteStore) {}
+  constructor(private readonly store: Store) {}
   async raw(q: RawQuery): Promise<ReadingRow[]> {
     return this.store.rawReadings(q);
   }
