@@ -251,13 +251,13 @@ interface CommitDeps {
   desk: AlarmDesk;
 }
 
-/** After each group commit: count what the store refused, fan out the stored alarm events. */
-function committed({ events, refused }: CommitResult, d: CommitDeps): void {
-  for (const r of refused) {
+/** After each group commit: count the conflicting readings the store kept out, fan out the stored alarm events. */
+function committed({ events, conflicts }: CommitResult, d: CommitDeps): void {
+  for (const r of conflicts) {
     // a second, different reading for a point and time that got past the reading order: the first stays
     d.metrics.deadLetters.inc({ code: r.deadLetter.code });
     if (r.deadLetter.device_id) d.status.error(r.reading.site_id, r.deadLetter.device_id, r.deadLetter.received_at, r.deadLetter.reason, 'dead_letter');
-    d.latest.refused(r.reading, r.stored);
+    d.latest.conflicted(r.reading, r.stored);
   }
   if (!events.length) return;
   for (const e of events) d.metrics.alarmEvents.inc({ event: e.event });

@@ -28,8 +28,8 @@ export interface OutboxRow {
   lines: string;
 }
 
-/** A reading refused because its point already has a different reading at the same time (the first stays). */
-export interface RefusedReading {
+/** A reading in conflict with the one its point already has at the same time (the first stays; the second is a duplicate_timestamp dead letter). */
+export interface ConflictingReading {
   reading: Reading;
   stored: ReadingRow;
   deadLetter: DeadLetter;
@@ -39,10 +39,10 @@ export interface StoredEvent extends AlarmEvent {
   seq: number;
 }
 
-/** What a commit stored: the alarm events with their sequence numbers, and the readings it refused. */
+/** What a commit stored: the alarm events with their sequence numbers, and the conflicting readings it kept out. */
 export interface CommitResult {
   events: StoredEvent[];
-  refused: RefusedReading[];
+  conflicts: ConflictingReading[];
 }
 
 /** Turns a batch into outbox lines per target, inside the transaction that stores it (set when InfluxDB is configured). */

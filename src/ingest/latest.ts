@@ -20,8 +20,8 @@ export class LatestValues {
     if (!prev || prev.ts <= r.ts) this.values.set(r.site_id, r.point_id, { ts: r.ts, value: Number.isNaN(r.value) ? null : r.value, status: r.status });
   }
 
-  /** A reading the store refused (another one holds its point and time): the stored one is the last value again. */
-  refused(r: Reading, stored: ReadingRow): void {
+  /** A reading in conflict with a stored one (another holds its point and time): the stored one is the last value again. */
+  conflicted(r: Reading, stored: ReadingRow): void {
     const now = this.values.get(r.site_id, r.point_id);
     if (now && now.ts === r.ts) this.values.set(r.site_id, r.point_id, stored);
   }

@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import type { Batch, DeadLetter, ReadingRow } from '../domain/records.js';
 import type {
   AlarmQuery, CalibrationRecord, CommitHook, CommitResult, DeadLetterRow, OutboxEncoder, OutboxLine, OutboxRow, QueueRow, RawQuery,
-  RefusedReading, RetentionCut, StatsKey, StatsRow, Store, StoredEvent, TrackRow, WindowFn, WindowQuery,
+  ConflictingReading, RetentionCut, StatsKey, StatsRow, Store, StoredEvent, TrackRow, WindowFn, WindowQuery,
 } from '../domain/store.js';
 import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
 import { STATUS } from '../domain/status.js';
@@ -25,7 +25,7 @@ import { SqliteParts } from './sqlite-parts.js';
 import { SQL, WINDOW_BUCKET, alarmWhere, trackLastWhere } from './sql.js';
 
 export type { Batch, DeadLetter, ReadingRow };
-export type { AlarmQuery, CommitResult, OutboxEncoder, OutboxLine, OutboxRow, RawQuery, RefusedReading, StoredEvent, WindowFn, WindowQuery } from '../domain/store.js';
+export type { AlarmQuery, CommitResult, OutboxEncoder, OutboxLine, OutboxRow, RawQuery, ConflictingReading, StoredEvent, WindowFn, WindowQuery } from '../domain/store.js';
 
 const AGGREGATE_SQL: Record<WindowFn, string> = {
   mean: 'AVG(value)',
@@ -117,13 +117,13 @@ export class SqliteStore implements Store {
   private commitNow(batch: Batch): CommitResult {
     let added = { bytes: 0, lines: 0 };
     let head = this.logHead; // the alarm log's hash chain (alarm-log.ts); kept only if the commit succeeds
-    let refused: RefusedReading[] = [];
+    let kept: ConflictingReading[] = [];
     const events = this.db.transaction(() => {
       const { notInserted, conflicts } = this.insertReadings(batch.readings);
-      refused = conflicts;
+      kept = conflicts;
       for (const a of batch.alarms) this.putAlarm(a);
       for (const d of batch.deadLetters) this.insertDeadLetter(d);
-      for (const r of refused) this.insertDeadLetter(r.deadLetter);
+      for (const r of kept) this.insertDeadLetter(r.deadLetter);
       const inserted = notInserted.size === 0 ? batch : { ...batch, readings: batch.readings.filter((_, i) => !notInserted.has(i)) };
       if (this.encoder) added = this.addToOutbox(this.encoder(inserted));
       for (const hook of this.hooks) this.parts.writeExtras(hook(inserted));
@@ -138,7 +138,7 @@ export class SqliteStore implements Store {
     })();
     this.logHead = head;
     this.counted(added);
-    return { events, refused };
+    return { events, conflicts: kept };
   }
 
   lastReading(site_id: string, point_id: string): Promise<ReadingRow | undefined> {
@@ -394,12 +394,12 @@ export class SqliteStore implements Store {
    * redelivery) is absorbed, a different value or status is refused (`conflicts`). An unknown value
    * (NaN) is stored as NULL: never a number that was not measured.
    */
-  private insertReadings(readings: readonly Reading[]): { notInserted: Set<number>; conflicts: RefusedReading[] } {
+  private insertReadings(readings: readonly Reading[]): { notInserted: Set<number>; conflicts: ConflictingReading[] } {
     const keys = readings.map((r) => this.pointKey(r.site_id, r.point_id));
     const order = readings.map((_, i) => i);
     if (readings.length > 1) order.sort((a, b) => (keys[a] as number) - (keys[b] as number) || (readings[a] as Reading).ts - (readings[b] as Reading).ts || a - b);
     const notInserted = new Set<number>();
-    const conflicts: RefusedReading[] = [];
+    const conflicts: ConflictingReading[] = [];
     for (const i of order) {
       const r = readings[i] as Reading;
       const value = Number.isNaN(r.value) ? null : r.value;

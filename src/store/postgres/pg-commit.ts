@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import type { Batch, DeadLetter, ReadingRow } from '../../domain/records.js';
-import type { CommitExtras, OutboxLine, RefusedReading, StoredEvent } from '../../domain/store.js';
+import type { CommitExtras, OutboxLine, ConflictingReading, StoredEvent } from '../../domain/store.js';
 import type { Alarm, Reading } from '../../domain/types.js';
 import { rowHash } from '../alarm-log.js';
 import { duplicateLetter } from '../duplicate-letter.js';
@@ -38,7 +38,7 @@ export async function insertRows<R extends pg.QueryResultRow>(client: pg.ClientB
  * Inserts in (point_key, ts, arrival) order, so the first of several readings of one point and
  * time is the one stored; returns which were not inserted and the conflicts among them.
  */
-export async function insertReadings(c: CommitContext, readings: readonly Reading[]): Promise<{ notInserted: Set<number>; conflicts: RefusedReading[] }> {
+export async function insertReadings(c: CommitContext, readings: readonly Reading[]): Promise<{ notInserted: Set<number>; conflicts: ConflictingReading[] }> {
   const order = readings.map((_, i) => i);
   order.sort((a, b) => (c.keys[a] as number) - (c.keys[b] as number) || (readings[a] as Reading).ts - (readings[b] as Reading).ts || a - b);
   const known = (v: number) => (Number.isNaN(v) ? null : v);
@@ -56,7 +56,7 @@ export async function insertReadings(c: CommitContext, readings: readonly Readin
   }
   if (notInserted.size === 0) return { notInserted, conflicts: [] };
   const stored = await storedAt(c.client, [...notInserted].map((i) => [c.keys[i] as number, (readings[i] as Reading).ts]));
-  const conflicts: RefusedReading[] = [];
+  const conflicts: ConflictingReading[] = [];
   for (const i of order) {
     if (!notInserted.has(i)) continue;
     const r = readings[i] as Reading;

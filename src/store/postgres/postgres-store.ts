@@ -100,7 +100,7 @@ export class PostgresStore implements Store {
       const added = this.encoder ? await addToOutbox(client, this.encoder(inserted)) : { bytes: 0, lines: 0 };
       await writeExtras(client, this.hooks.map((h) => h(inserted)));
       const { stored, head } = await appendEvents(client, await this.chainHead(client, batch.events.length), batch.events);
-      return { result: { events: stored, refused: conflicts }, after: () => ((this.head = head), this.counted(added)) };
+      return { result: { events: stored, conflicts }, after: () => ((this.head = head), this.counted(added)) };
     });
   }
 

@@ -82,7 +82,7 @@ describe.each(BACKENDS)('store contract on %s', (kind) => {
     const r = { site_id: 's', point_id: 'p', ts: 1000, value: 1.5, status: 1 };
     const result = await store.commit({ readings: [r, { ...r }, { ...r, value: 1.6 }], alarms: [], events: [], deadLetters: [] });
     expect(await store.rawReadings({ site_id: 's', point_id: 'p', from: 0, to: 2000, limit: 10 })).toEqual([{ ts: 1000, value: 1.5, status: 1 }]);
-    expect(result.refused.map((x) => [x.reading.value, x.stored.value])).toEqual([[1.6, 1.5]]); // the exact repeat is absorbed silently
+    expect(result.conflicts.map((x) => [x.reading.value, x.stored.value])).toEqual([[1.6, 1.5]]); // the exact repeat is absorbed silently
     const [letter, ...others] = await store.listDeadLetters('s', 10);
     expect(others).toEqual([]);
     expect(letter).toMatchObject({ site_id: 's', device_id: 'dev-1', code: 'duplicate_timestamp', topic: 'store/readings' });
@@ -96,7 +96,7 @@ describe.each(BACKENDS)('store contract on %s', (kind) => {
     const encoded: number[][] = [];
     store.setOutboxEncoder((batch) => (encoded.push(batch.readings.map((r) => r.value)), { readings: batch.readings.map((r) => `m v=${r.value}`), alarms: [] }));
     const r = { site_id: 's', point_id: 'p', ts: 1000, value: Number.NaN, status: 32 };
-    const commit = async (...readings: (typeof r)[]) => (await store.commit({ readings, alarms: [], events: [], deadLetters: [] })).refused;
+    const commit = async (...readings: (typeof r)[]) => (await store.commit({ readings, alarms: [], events: [], deadLetters: [] })).conflicts;
     expect(await commit(r)).toEqual([]);
     expect(await commit({ ...r })).toEqual([]); // unknown (NaN/NULL) equals unknown: a redelivery
     expect(await commit({ ...r, status: 0, value: 2 }, { ...r, ts: 2000, value: 3, status: 0 })).toHaveLength(1);
@@ -116,11 +116,11 @@ describe.each(BACKENDS)('store contract on %s', (kind) => {
     const at = (point_id: string, ts: number, value: number) => ({ site_id: 's', point_id, ts, value, status: 0 });
     // arrival order interleaves points and times; q is first seen after p, so its key is larger
     const batch = [at('p', 3000, 3), at('q', 1000, 10), at('p', 1000, 1), at('q', 1000, 11), at('p', 2000, 2), at('p', 1000, 1.5)];
-    const { refused } = await store.commit({ readings: batch, alarms: [], events: [], deadLetters: [] });
+    const { conflicts } = await store.commit({ readings: batch, alarms: [], events: [], deadLetters: [] });
     const raw = async (point_id: string) => (await store.rawReadings({ site_id: 's', point_id, from: 0, to: 5000, limit: 10 })).map((r) => [r.ts, r.value]);
     expect(await raw('p')).toEqual([[1000, 1], [2000, 2], [3000, 3]]);
     expect(await raw('q')).toEqual([[1000, 10]]);
-    expect(refused.map((x) => [x.reading.point_id, x.reading.value, x.stored.value])).toEqual([['p', 1.5, 1], ['q', 11, 10]]);
+    expect(conflicts.map((x) => [x.reading.point_id, x.reading.value, x.stored.value])).toEqual([['p', 1.5, 1], ['q', 11, 10]]);
     expect((await store.listDeadLetters('s', 10)).map((d) => d.code)).toEqual(['duplicate_timestamp', 'duplicate_timestamp']);
   });
 
