@@ -13,7 +13,7 @@ import type { Metrics } from '../util/metrics.js';
 import { BACKLOG_SET } from '../alarms/sink-backlog.js';
 import { InfluxClient } from './influx-client.js';
 import { startSideWrites } from './influx-side.js';
-import { InfluxWriter } from './influx-writer.js';
+import { startDrainThread } from './drain-thread.js';
 import { PairMap } from '../util/pair-map.js';
 import { alarmLine, readingSeries, seriesLine } from './line-protocol.js';
 
@@ -37,17 +37,18 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
   const client = new InfluxClient(influx, { readings: readings_days, alarms: alarms_days });
   const series = new PairMap<string>();
   store.setOutboxEncoder((batch) => encode(batch, index, series));
-  const writer = new InfluxWriter(store, client, influx, metrics, log);
+  // the writer drains the outbox in a worker thread with its own SQLite connection: the second core, not the ingest loop's turns
+  const writer = startDrainThread(store, influx, { readings: readings_days, alarms: alarms_days }, metrics, log);
+  const fill = () => store.outboxStats().bytes / influx.max_outbox_bytes;
   // while the writer cannot reach InfluxDB, readings queries go to the embedded store at once (no timeout first)
   const usable = () => writer.state.connected;
-  writer.start();
   const side = startSideWrites(client, () => index.allPoints(), () => {
     const o = store.outboxStats();
     return { outbox_lines: o.lines, outbox_bytes: o.bytes, outbox_oldest_age_s: o.oldest_at === null ? 0 : (Date.now() - o.oldest_at) / 1000, connected: writer.state.connected };
   }, log);
   return {
     readings: new InfluxReadings(client, usable),
-    readiness: () => (writer.state.connected && writer.fill() < BACKLOG_SET ? 'ok' : 'failing'),
+    readiness: () => (writer.state.connected && fill() < BACKLOG_SET ? 'ok' : 'failing'),
     details() {
       const o = store.outboxStats();
       return {
@@ -55,7 +56,7 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
         connected: writer.state.connected,
         outbox_lines: o.lines,
         outbox_bytes: o.bytes,
-        outbox_fill: Math.round(writer.fill() * 1e4) / 1e4,
+        outbox_fill: Math.round(fill() * 1e4) / 1e4,
         oldest_age_s: o.oldest_at === null ? 0 : Math.round((Date.now() - o.oldest_at) / 100) / 10,
         last_write_at: writer.state.last_write_at === null ? null : new Date(writer.state.last_write_at).toISOString(),
         last_error: writer.state.last_error,
@@ -71,7 +72,7 @@ export function startInfluxSink(config: Config, store: SqliteStore, index: SiteI
       metrics.outboxBytes.set(s.bytes);
       metrics.outboxOldestAge.set(s.oldest_at === null ? 0 : (Date.now() - s.oldest_at) / 1000);
     },
-    fill: () => writer.fill(),
+    fill,
     reconfigured: () => {
       series.clear();
       side.limitsChanged();

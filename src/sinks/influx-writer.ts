@@ -9,11 +9,33 @@
  * and writes in flight, and tells a busy server (slow down, retry soon) from an absent one
  * (back off); outages are retried forever: the outbox is on disk, so a restart resumes.
  */
-import type { DeadLetter, OutboxRow, SqliteStore } from '../store/sqlite-store.js';
-import type { Logger } from '../util/log.js';
-import type { Metrics } from '../util/metrics.js';
+import type { DeadLetter, OutboxRow } from '../store/sqlite-store.js';
 import { type InfluxClient, InfluxWriteError, type WriteTarget } from './influx-client.js';
 import { WritePacer } from './write-pacer.js';
+
+/** What the writer needs of the outbox (src/sinks/outbox-db.ts in the drain worker). */
+export interface Outbox {
+  /** The oldest chunks after chunk `after`, in commit order, holding at least `maxLines` lines when there are that many. */
+  peek(maxLines: number, after: number): OutboxRow[];
+  /** Removes chunks whose every line InfluxDB accepted or that became a dead letter, with those dead letters (one transaction); resolves once they are gone. */
+  remove(rows: readonly OutboxRow[], deadLetters: readonly DeadLetter[]): Promise<void>;
+}
+
+/** What the writer reports: the drain worker posts these to the main thread (metrics, readiness). */
+export interface WriterEvents {
+  written(lines: number): void;
+  failed(kind: 'busy' | InfluxWriteError['kind']): void;
+  deadLettered(n: number): void;
+  /** The writer's state or pacing changed (after a write, a failure). */
+  changed(): void;
+}
+
+/** The part of a pino logger the writer uses. */
+export interface WriterLog {
+  info(msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
 
 export interface WriterOptions {
   batch_size: number;
@@ -54,11 +76,11 @@ export class InfluxWriter {
   private everFailed = false;
 
   constructor(
-    private readonly store: SqliteStore,
+    private readonly outbox: Outbox,
     private readonly client: InfluxClient,
     private readonly opts: WriterOptions,
-    private readonly metrics: Metrics,
-    private readonly log: Logger,
+    private readonly events: WriterEvents,
+    private readonly log: WriterLog,
   ) {
     this.pacer = new WritePacer(opts);
   }
@@ -73,11 +95,6 @@ export class InfluxWriter {
     this.running = false;
     this.wakeUp?.();
     await this.loop;
-  }
-
-  /** The outbox fill ratio against its bound (0..1+). */
-  fill(): number {
-    return this.store.outboxStats().bytes / this.opts.max_outbox_bytes;
   }
 
   private async run(): Promise<void> {
@@ -117,7 +134,7 @@ export class InfluxWriter {
   /** Hands the next chunks to new writes while the pacer allows more in flight. */
   private dispatch(): void {
     while (this.running && !this.failure && this.inFlight.size < this.pacer.inFlight) {
-      const rows = this.store.outboxPeek(this.pacer.batchLines, this.cursor);
+      const rows = this.outbox.peek(this.pacer.batchLines, this.cursor);
       const lines = rows.reduce((n, r) => n + r.count, 0);
       if (lines < this.pacer.batchLines) this.nextPeekAt = Date.now() + this.opts.flush_interval_ms; // the outbox is (nearly) drained: let it fill
       if (rows.length === 0) return;
@@ -143,16 +160,18 @@ export class InfluxWriter {
       await this.writeOrSplit(body.target, body.text, body.count, dead);
       this.pacer.succeeded(body.count, performance.now() - started);
     }
-    this.store.outboxRemove(rows, dead);
+    // awaited inside the write: until the chunks are gone the write stays in flight, so the cursor
+    // (reset when nothing is in flight) cannot hand them to a second write
+    await this.outbox.remove(rows, dead);
     for (const d of dead) this.log.warn({ line: d.payload.toString().slice(0, 200), err: d.reason }, 'InfluxDB rejected a line: kept as a dead letter');
-    this.metrics.deadLetters.inc({ code: 'influx_rejected' }, dead.length);
+    if (dead.length) this.events.deadLettered(dead.length);
   }
 
   /** One write; a batch rejected as bad data is split in halves until the bad lines are dead letters. */
   private async writeOrSplit(target: WriteTarget, text: string | string[], count: number, dead: DeadLetter[]): Promise<void> {
     try {
       await this.client.write(target, text, this.pacer.timeoutMs);
-      this.metrics.influxLines.inc(count);
+      this.events.written(count);
       return;
     } catch (err) {
       if (!(err instanceof InfluxWriteError) || err.kind !== 'rejected') throw err;
@@ -171,15 +190,17 @@ export class InfluxWriter {
     if (!this.state.connected) this.log.info(`writing to ${this.client.description}`);
     this.state.connected = true;
     this.state.last_write_at = Date.now();
+    this.events.changed();
   }
 
   /** After a failed write or prepare: how long to wait. A busy server keeps the writer connected. */
   private async pauseAfter(err: Error): Promise<number> {
     const e = err instanceof InfluxWriteError ? err : undefined;
     if (e?.kind === 'unavailable' && e.busy && (await this.client.ping(PING_MS))) {
-      this.metrics.influxFailures.inc({ kind: 'busy' });
+      this.events.failed('busy');
       this.state.busy_retries++;
       const pause = this.pacer.busy();
+      this.events.changed();
       if (Date.now() - this.busyLoggedAt > BUSY_LOG_EVERY_MS) {
         this.busyLoggedAt = Date.now();
         this.log.warn({ err: err.message, batch_lines: this.pacer.batchLines, timeout_ms: this.pacer.timeoutMs, in_flight: this.pacer.inFlight }, 'InfluxDB is busy: writing smaller batches, fewer at a time');
@@ -202,12 +223,13 @@ export class InfluxWriter {
 
   private failed(err: Error): void {
     const kind = err instanceof InfluxWriteError ? err.kind : 'unavailable';
-    this.metrics.influxFailures.inc({ kind });
+    this.events.failed(kind);
     if (this.state.connected || !this.everFailed) this.log.error({ err: err.message, kind }, `InfluxDB write failing (${this.client.description}); readings wait in the outbox`);
     this.everFailed = true;
     this.state.connected = false;
     this.state.last_error = err.message;
     this.state.last_error_at = Date.now();
+    this.events.changed();
   }
 
   private sleep(ms: number): Promise<void> {

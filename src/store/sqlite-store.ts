@@ -207,15 +207,22 @@ export class SqliteStore {
   }
 
   /** Removes chunks whose every line InfluxDB accepted or that became a dead letter (one transaction). */
-  outboxRemove(rows: readonly OutboxRow[], deadLetters: DeadLetter[] = []): void {
+  outboxRemove(rows: readonly OutboxRow[], deadLetters: readonly DeadLetter[] = []): void {
+    this.outboxDelete({ seqs: rows.map((r) => r.seq), lines: rows.reduce((n, r) => n + r.count, 0), bytes: rows.reduce((n, r) => n + Buffer.byteLength(r.lines), 0) }, deadLetters);
+  }
+
+  /**
+   * outboxRemove for chunks read on another connection (the InfluxDB drain worker reads the outbox
+   * on its own, src/sinks/outbox-db.ts), which counted their lines and bytes. Removals stay on this
+   * connection: a second writer made deferred transactions here fail with SQLITE_BUSY.
+   */
+  outboxDelete(chunks: { seqs: readonly number[]; lines: number; bytes: number }, deadLetters: readonly DeadLetter[] = []): void {
     this.db.transaction(() => {
-      for (const r of rows) this.stmt.outboxDelete.run(r.seq);
+      for (const seq of chunks.seqs) this.stmt.outboxDelete.run(seq);
       for (const d of deadLetters) this.insertDeadLetter(d);
     })();
-    for (const r of rows) {
-      this.outboxBytesNow -= Buffer.byteLength(r.lines);
-      this.outboxLinesNow -= r.count;
-    }
+    this.outboxBytesNow -= chunks.bytes;
+    this.outboxLinesNow -= chunks.lines;
   }
 
   outboxStats(): { lines: number; bytes: number; oldest_at: number | null } {

@@ -28,11 +28,17 @@ const ALL_MODES = [
 /** BENCH_INGEST_MODES=1,3 runs only those (0-based) modes, e.g. for profiling. */
 const MODES = process.env.BENCH_INGEST_MODES ? process.env.BENCH_INGEST_MODES.split(',').map((i) => ALL_MODES[Number(i)] as (typeof ALL_MODES)[number]) : ALL_MODES;
 const SKIP_BASELINE = process.env.BENCH_SKIP_BASELINE === '1';
+/**
+ * Readings/s the publishers offer (default: as fast as they can). With QoS 0 nothing holds them
+ * back, so an unbounded burst's size depends on how fast the publishers' CPU is: on a shared
+ * machine BENCH_BURST_RATE=116000 gives issue 16's burst (1.16 M readings in 10 s) every time.
+ */
+const BURST_RATE = Number(process.env.BENCH_BURST_RATE ?? 2e9);
 
 /** Two publisher processes, each with half of the devices, as fast as the broker takes them. */
 async function flood(url: string, devices: BenchDevice[], mode: (typeof ALL_MODES)[number], t0: number) {
   const half = Math.ceil(devices.length / 2);
-  const spec = (ds: BenchDevice[]): PublishSpec => ({ url, devices: ds, rate: 1e9, per_message: mode.per_message, seconds: SECONDS, t0, qos: mode.qos, window: mode.qos === 0 ? 2000 : 500 });
+  const spec = (ds: BenchDevice[]): PublishSpec => ({ url, devices: ds, rate: BURST_RATE / 2, per_message: mode.per_message, seconds: SECONDS, t0, qos: mode.qos, window: mode.qos === 0 ? 2000 : 500 });
   const results = await Promise.all([publish(spec(devices.slice(0, half))), publish(spec(devices.slice(half)))]);
   return { sent: results.reduce((n, r) => n + r.sent, 0), acked: results.reduce((n, r) => n + r.acked, 0), closed: results.reduce((n, r) => n + (r.closed ?? 0), 0) };
 }

@@ -102,6 +102,8 @@ export interface LoopLap {
   utilization: number;
   p99_ms: number;
   max_ms: number;
+  /** CPU of the whole bench process (the gateway's main thread, its drain worker, the bench itself), in cores. */
+  cores: number;
 }
 
 /**
@@ -112,6 +114,8 @@ export interface LoopLap {
 export class LoopWatch {
   private readonly delay = monitorEventLoopDelay({ resolution: 10 });
   private elu: EventLoopUtilization = performance.eventLoopUtilization();
+  private cpu = process.cpuUsage();
+  private at = performance.now();
 
   constructor() {
     this.delay.enable();
@@ -120,8 +124,12 @@ export class LoopWatch {
   lap(): LoopLap {
     const elu = performance.eventLoopUtilization(this.elu);
     this.elu = performance.eventLoopUtilization();
-    const lap = { utilization: elu.utilization, p99_ms: this.delay.percentile(99) / 1e6, max_ms: this.delay.max / 1e6 };
+    const cpu = process.cpuUsage(this.cpu);
+    const cores = (cpu.user + cpu.system) / 1000 / (performance.now() - this.at);
+    const lap = { utilization: elu.utilization, p99_ms: this.delay.percentile(99) / 1e6, max_ms: this.delay.max / 1e6, cores };
     this.delay.reset();
+    this.cpu = process.cpuUsage();
+    this.at = performance.now();
     return lap;
   }
 
@@ -135,5 +143,6 @@ export function loopFigures(what: string, lap: LoopLap, leg = 'ingest'): Figure[
   return [
     { leg, name: `${what}: main event loop busy`, value: Math.round(lap.utilization * 100), unit: '%' },
     { leg, name: `${what}: event-loop delay p99 / max`, value: ms(lap.p99_ms), unit: `ms p99 (max ${ms(lap.max_ms)} ms)` },
+    { leg, name: `${what}: CPU of the gateway process, all threads`, value: Math.round(lap.cores * 100), unit: '% of one core' },
   ];
 }
