@@ -50,8 +50,9 @@ export interface PublishSpec {
   window?: number;
 }
 
-export function publish(spec: PublishSpec): Promise<PublishResult> {
-  return runChild<PublishResult>('publisher.js', spec);
+/** `onConnected`: every client of this publisher is connected, it starts publishing. */
+export function publish(spec: PublishSpec, onConnected?: () => void): Promise<PublishResult> {
+  return runChild<PublishResult>('publisher.js', spec, (line) => line === 'connected' && onConnected?.());
 }
 
 /** Runs a compiled bench script in its own process; resolves with the JSON of its last line. */
