@@ -33,6 +33,8 @@ const SKIP_BASELINE = process.env.BENCH_SKIP_BASELINE === '1';
  * back, so an unbounded burst's size depends on how fast the publishers' CPU is: on a shared
  * machine BENCH_BURST_RATE=116000 gives issue 16's burst (1.16 M readings in 10 s) every time.
  */
+/** BENCH_INFLUX_GZIP=0: write bodies uncompressed (on loopback gzip only costs CPU on both ends). */
+const GZIP = process.env.BENCH_INFLUX_GZIP !== '0';
 const BURST_RATE = Number(process.env.BENCH_BURST_RATE ?? 2e9);
 
 /** Two publisher processes, each with half of the devices, as fast as the broker takes them. */
@@ -77,7 +79,7 @@ async function reach(httpPort: number, name: string, done: (v: number) => boolea
 
 async function throughGateway(influxd: Server, mode: (typeof ALL_MODES)[number], t0: number, log: (s: string) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'anjian-bench-'));
-  const { yaml, devices } = benchConfig(DEVICES, POINTS, `  influx: { url: '${influxd.url}', database: bench_ingest, batch_size: 10000, flush_interval_ms: 200 }`);
+  const { yaml, devices } = benchConfig(DEVICES, POINTS, `  influx: { url: '${influxd.url}', database: bench_ingest, batch_size: 10000, flush_interval_ms: 200, gzip: ${GZIP} }`);
   const loadStart = performance.now();
   const config = parseConfig(yaml, 'bench', (c) => {
     c.gateway.data_dir = dir;
