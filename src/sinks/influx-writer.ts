@@ -68,6 +68,13 @@ export class InfluxWriter {
   private loop?: Promise<void>;
   private wakeUp?: () => void;
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * Writes of inFlight still sending bodies; the others wait for the main thread to remove their
+   * chunks. The pacer's limit counts only these: the main thread answers between turns of a busy
+   * event loop (up to a few hundred ms after a burst), and InfluxDB need not idle meanwhile.
+   */
+  private posting = 0;
+  private slotFreed?: () => void;
   /** The newest outbox chunk handed to a write; chunks after it are not in flight. */
   private cursor = 0;
   private nextPeekAt = 0;
@@ -118,7 +125,7 @@ export class InfluxWriter {
         await this.sleep(Math.max(1, this.nextPeekAt - Date.now()));
         continue;
       }
-      await Promise.race(this.inFlight);
+      await Promise.race([...this.inFlight, new Promise<void>((resolve) => (this.slotFreed = resolve))]);
       if (this.failure) {
         await Promise.all(this.inFlight); // let the others settle, then start again from the oldest chunk
         const err = this.failure;
@@ -133,12 +140,14 @@ export class InfluxWriter {
 
   /** Hands the next chunks to new writes while the pacer allows more in flight. */
   private dispatch(): void {
-    while (this.running && !this.failure && this.inFlight.size < this.pacer.inFlight) {
+    // at most as many again waiting for their removal: each holds its chunks' text
+    while (this.running && !this.failure && this.posting < this.pacer.inFlight && this.inFlight.size < 2 * this.pacer.inFlight) {
       const rows = this.outbox.peek(this.pacer.batchLines, this.cursor);
       const lines = rows.reduce((n, r) => n + r.count, 0);
       if (lines < this.pacer.batchLines) this.nextPeekAt = Date.now() + this.opts.flush_interval_ms; // the outbox is (nearly) drained: let it fill
       if (rows.length === 0) return;
       this.cursor = (rows.at(-1) as OutboxRow).seq;
+      this.posting++;
       const write: Promise<void> = this.writeRows(rows)
         .then(
           () => this.succeeded(),
@@ -155,10 +164,15 @@ export class InfluxWriter {
   /** Writes some chunks, in bodies of about the pacer's batch size; removes them once all their lines are settled. */
   private async writeRows(rows: OutboxRow[]): Promise<void> {
     const dead: DeadLetter[] = [];
-    for (const body of bodies(rows, this.pacer.batchLines)) {
-      const started = performance.now();
-      await this.writeOrSplit(body.target, body.text, body.count, dead);
-      this.pacer.succeeded(body.count, performance.now() - started);
+    try {
+      for (const body of bodies(rows, this.pacer.batchLines)) {
+        const started = performance.now();
+        await this.writeOrSplit(body.target, body.text, body.count, dead);
+        this.pacer.succeeded(body.count, performance.now() - started);
+      }
+    } finally {
+      this.posting--;
+      this.slotFreed?.();
     }
     // awaited inside the write: until the chunks are gone the write stays in flight, so the cursor
     // (reset when nothing is in flight) cannot hand them to a second write
