@@ -217,10 +217,19 @@ export class SqliteStore {
    * connection: a second writer made deferred transactions here fail with SQLITE_BUSY.
    */
   outboxDelete(chunks: { seqs: readonly number[]; lines: number; bytes: number }, deadLetters: readonly DeadLetter[] = []): void {
-    this.db.transaction(() => {
-      for (const seq of chunks.seqs) this.stmt.outboxDelete.run(seq);
-      for (const d of deadLetters) this.insertDeadLetter(d);
-    })();
+    // No fsync of its own: the next commit's fsync makes it durable; one a power cut rolls back
+    // only sends its lines again (InfluxDB overwrites a point with the same series and time) and
+    // makes its dead letters again. With the drain in a worker these ran during bursts, and each
+    // fsync held the event loop that ingest needs.
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.db.transaction(() => {
+        for (const seq of chunks.seqs) this.stmt.outboxDelete.run(seq);
+        for (const d of deadLetters) this.insertDeadLetter(d);
+      })();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
     this.outboxBytesNow -= chunks.bytes;
     this.outboxLinesNow -= chunks.lines;
   }
