@@ -48,7 +48,6 @@ export function startDrainThread(store: SqliteStore, influx: InfluxConfig, reten
   let worker: Worker | undefined;
   let stopping = false;
   let stopped: () => void = () => {};
-  const answer = (m: MainMessage) => worker?.postMessage(m);
   const remove = (m: Extract<DrainMessage, { type: 'remove' }>): MainMessage => {
     try {
       // a Buffer arrives as a plain Uint8Array: better-sqlite3 binds Buffers
@@ -59,7 +58,8 @@ export function startDrainThread(store: SqliteStore, influx: InfluxConfig, reten
       return { type: 'removed', id: m.id, error: (err as Error).message };
     }
   };
-  const onMessage = (m: DrainMessage) => {
+  // answers go to the worker that asked: a restarted one numbers its removals from 0 again
+  const onMessage = (from: Worker, m: DrainMessage) => {
     switch (m.type) {
       case 'written':
         return void metrics.influxLines.inc(m.lines);
@@ -68,7 +68,7 @@ export function startDrainThread(store: SqliteStore, influx: InfluxConfig, reten
       case 'dead':
         return void metrics.deadLetters.inc({ code: 'influx_rejected' }, m.n);
       case 'remove':
-        return answer(remove(m));
+        return from.postMessage(remove(m) satisfies MainMessage);
       case 'state':
         handle.state = m.state;
         handle.pacer = { batchLines: m.batch_lines, inFlight: m.in_flight };
@@ -81,7 +81,7 @@ export function startDrainThread(store: SqliteStore, influx: InfluxConfig, reten
   };
   const start = () => {
     const w = new Worker(workerFile(), { workerData: setup });
-    w.on('message', onMessage);
+    w.on('message', (m: DrainMessage) => onMessage(w, m));
     w.on('error', (err) => log.error({ err: err.message }, 'InfluxDB drain worker failed: starting it again'));
     w.on('exit', () => {
       if (worker !== w) return;
