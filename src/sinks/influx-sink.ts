@@ -13,7 +13,9 @@ import type { Metrics } from '../util/metrics.js';
 import { BACKLOG_SET } from '../alarms/sink-backlog.js';
 import { InfluxClient } from './influx-client.js';
 import { startSideWrites } from './influx-side.js';
-import { InfluxWriter } from './influx-writer.js';
+import { startDrainThread } from './drain-thread.js';
+import { startInlineDrain } from './drain-inline.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 import { PairMap } from '../util/pair-map.js';
 import { alarmLine, readingSeries, seriesLine } from './line-protocol.js';
 
@@ -37,17 +39,20 @@ export function startInfluxSink(config: Config, store: Store, index: SiteIndex, 
   const client = new InfluxClient(influx, { readings: readings_days, alarms: alarms_days });
   const series = new PairMap<string>();
   store.setOutboxEncoder((batch) => encode(batch, index, series));
-  const writer = new InfluxWriter(store, client, influx, metrics, log);
+  // SQLite: the writer drains the outbox in a worker thread with its own connection to the file,
+  // the second core rather than the ingest loop's turns; PostgreSQL: on this thread, over the store
+  const retentionDays = { readings: readings_days, alarms: alarms_days };
+  const writer = store instanceof SqliteStore ? startDrainThread(store, influx, retentionDays, metrics, log) : startInlineDrain(store, influx, retentionDays, metrics, log);
+  const fill = () => store.outboxStats().bytes / influx.max_outbox_bytes;
   // while the writer cannot reach InfluxDB, readings queries go to the embedded store at once (no timeout first)
   const usable = () => writer.state.connected;
-  writer.start();
   const side = startSideWrites(client, () => index.allPoints(), () => {
     const o = store.outboxStats();
     return { outbox_lines: o.lines, outbox_bytes: o.bytes, outbox_oldest_age_s: o.oldest_at === null ? 0 : (Date.now() - o.oldest_at) / 1000, connected: writer.state.connected };
   }, log);
   return {
     readings: new InfluxReadings(client, usable),
-    readiness: () => (writer.state.connected && writer.fill() < BACKLOG_SET ? 'ok' : 'failing'),
+    readiness: () => (writer.state.connected && fill() < BACKLOG_SET ? 'ok' : 'failing'),
     details() {
       const o = store.outboxStats();
       return {
@@ -55,7 +60,7 @@ export function startInfluxSink(config: Config, store: Store, index: SiteIndex, 
         connected: writer.state.connected,
         outbox_lines: o.lines,
         outbox_bytes: o.bytes,
-        outbox_fill: Math.round(writer.fill() * 1e4) / 1e4,
+        outbox_fill: Math.round(fill() * 1e4) / 1e4,
         oldest_age_s: o.oldest_at === null ? 0 : Math.round((Date.now() - o.oldest_at) / 100) / 10,
         last_write_at: writer.state.last_write_at === null ? null : new Date(writer.state.last_write_at).toISOString(),
         last_error: writer.state.last_error,
@@ -71,7 +76,7 @@ export function startInfluxSink(config: Config, store: Store, index: SiteIndex, 
       metrics.outboxBytes.set(s.bytes);
       metrics.outboxOldestAge.set(s.oldest_at === null ? 0 : (Date.now() - s.oldest_at) / 1000);
     },
-    fill: () => writer.fill(),
+    fill,
     reconfigured: () => {
       series.clear();
       side.limitsChanged();

@@ -9,11 +9,36 @@
  * and writes in flight, and tells a busy server (slow down, retry soon) from an absent one
  * (back off); outages are retried forever: the outbox is on disk, so a restart resumes.
  */
-import type { DeadLetter, OutboxRow, Store } from '../domain/store.js';
-import type { Logger } from '../util/log.js';
-import type { Metrics } from '../util/metrics.js';
+import type { DeadLetter, OutboxRow } from '../domain/store.js';
 import { type InfluxClient, InfluxWriteError, type WriteTarget } from './influx-client.js';
 import { WritePacer } from './write-pacer.js';
+import { bodies, deadLetter } from './write-bodies.js';
+
+export { bodies } from './write-bodies.js';
+
+/** What the writer needs of the outbox: src/sinks/outbox-db.ts in the drain worker (SQLite), the store itself in the main thread (PostgreSQL). */
+export interface Outbox {
+  /** The oldest chunks after chunk `after`, in commit order, holding at least `maxLines` lines when there are that many. */
+  peek(maxLines: number, after: number): OutboxRow[] | Promise<OutboxRow[]>;
+  /** Removes chunks whose every line InfluxDB accepted or that became a dead letter, with those dead letters (one transaction); resolves once they are gone. */
+  remove(rows: readonly OutboxRow[], deadLetters: readonly DeadLetter[]): Promise<void>;
+}
+
+/** What the writer reports: the drain worker posts these to the main thread (metrics, readiness). */
+export interface WriterEvents {
+  written(lines: number): void;
+  failed(kind: 'busy' | InfluxWriteError['kind']): void;
+  deadLettered(n: number): void;
+  /** The writer's state or pacing changed (after a write, a failure). */
+  changed(): void;
+}
+
+/** The part of a pino logger the writer uses. */
+export interface WriterLog {
+  info(msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
 
 export interface WriterOptions {
   batch_size: number;
@@ -46,6 +71,13 @@ export class InfluxWriter {
   private loop?: Promise<void>;
   private wakeUp?: () => void;
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * Writes of inFlight still sending bodies; the others wait for the main thread to remove their
+   * chunks. The pacer's limit counts only these: the main thread answers between turns of a busy
+   * event loop (up to a few hundred ms after a burst), and InfluxDB need not idle meanwhile.
+   */
+  private posting = 0;
+  private slotFreed?: () => void;
   /** The newest outbox chunk handed to a write; chunks after it are not in flight. */
   private cursor = 0;
   private nextPeekAt = 0;
@@ -54,11 +86,11 @@ export class InfluxWriter {
   private everFailed = false;
 
   constructor(
-    private readonly store: Store,
+    private readonly outbox: Outbox,
     private readonly client: InfluxClient,
     private readonly opts: WriterOptions,
-    private readonly metrics: Metrics,
-    private readonly log: Logger,
+    private readonly events: WriterEvents,
+    private readonly log: WriterLog,
   ) {
     this.pacer = new WritePacer(opts);
   }
@@ -73,11 +105,6 @@ export class InfluxWriter {
     this.running = false;
     this.wakeUp?.();
     await this.loop;
-  }
-
-  /** The outbox fill ratio against its bound (0..1+). */
-  fill(): number {
-    return this.store.outboxStats().bytes / this.opts.max_outbox_bytes;
   }
 
   private async run(): Promise<void> {
@@ -96,12 +123,12 @@ export class InfluxWriter {
       // outbox seqs are SQLite rowids: once the newest chunks are gone they are handed out again, so
       // the cursor only holds while writes are in flight; with none, every chunk left is eligible
       if (this.inFlight.size === 0) this.cursor = 0;
-      if (Date.now() >= this.nextPeekAt) await this.dispatch().catch(() => this.sleep(1000)); // the store is down: the outbox waits for it
+      if (Date.now() >= this.nextPeekAt) await this.dispatch(); // the only caller: no two dispatches peek at once
       if (this.inFlight.size === 0) {
         await this.sleep(Math.max(1, this.nextPeekAt - Date.now()));
         continue;
       }
-      await Promise.race(this.inFlight);
+      await Promise.race([...this.inFlight, new Promise<void>((resolve) => (this.slotFreed = resolve))]);
       if (this.failure) {
         await Promise.all(this.inFlight); // let the others settle, then start again from the oldest chunk
         const err = this.failure;
@@ -116,12 +143,14 @@ export class InfluxWriter {
 
   /** Hands the next chunks to new writes while the pacer allows more in flight. */
   private async dispatch(): Promise<void> {
-    while (this.running && !this.failure && this.inFlight.size < this.pacer.inFlight) {
-      const rows = await this.store.outboxPeek(this.pacer.batchLines, this.cursor);
+    // at most as many again waiting for their removal: each holds its chunks' text
+    while (this.running && !this.failure && this.posting < this.pacer.inFlight && this.inFlight.size < 2 * this.pacer.inFlight) {
+      const rows = await this.outbox.peek(this.pacer.batchLines, this.cursor);
       const lines = rows.reduce((n, r) => n + r.count, 0);
       if (lines < this.pacer.batchLines) this.nextPeekAt = Date.now() + this.opts.flush_interval_ms; // the outbox is (nearly) drained: let it fill
       if (rows.length === 0) return;
       this.cursor = (rows.at(-1) as OutboxRow).seq;
+      this.posting++;
       const write: Promise<void> = this.writeRows(rows)
         .then(
           () => this.succeeded(),
@@ -138,21 +167,28 @@ export class InfluxWriter {
   /** Writes some chunks, in bodies of about the pacer's batch size; removes them once all their lines are settled. */
   private async writeRows(rows: OutboxRow[]): Promise<void> {
     const dead: DeadLetter[] = [];
-    for (const body of bodies(rows, this.pacer.batchLines)) {
-      const started = performance.now();
-      await this.writeOrSplit(body.target, body.text, body.count, dead);
-      this.pacer.succeeded(body.count, performance.now() - started);
+    try {
+      for (const body of bodies(rows, this.pacer.batchLines)) {
+        const started = performance.now();
+        await this.writeOrSplit(body.target, body.text, body.count, dead);
+        this.pacer.succeeded(body.count, performance.now() - started);
+      }
+    } finally {
+      this.posting--;
+      this.slotFreed?.();
     }
-    await this.store.outboxRemove(rows, dead);
+    // awaited inside the write: until the chunks are gone the write stays in flight, so the cursor
+    // (reset when nothing is in flight) cannot hand them to a second write
+    await this.outbox.remove(rows, dead);
     for (const d of dead) this.log.warn({ line: d.payload.toString().slice(0, 200), err: d.reason }, 'InfluxDB rejected a line: kept as a dead letter');
-    this.metrics.deadLetters.inc({ code: 'influx_rejected' }, dead.length);
+    if (dead.length) this.events.deadLettered(dead.length);
   }
 
   /** One write; a batch rejected as bad data is split in halves until the bad lines are dead letters. */
   private async writeOrSplit(target: WriteTarget, text: string | string[], count: number, dead: DeadLetter[]): Promise<void> {
     try {
       await this.client.write(target, text, this.pacer.timeoutMs);
-      this.metrics.influxLines.inc(count);
+      this.events.written(count);
       return;
     } catch (err) {
       if (!(err instanceof InfluxWriteError) || err.kind !== 'rejected') throw err;
@@ -171,15 +207,17 @@ export class InfluxWriter {
     if (!this.state.connected) this.log.info(`writing to ${this.client.description}`);
     this.state.connected = true;
     this.state.last_write_at = Date.now();
+    this.events.changed();
   }
 
   /** After a failed write or prepare: how long to wait. A busy server keeps the writer connected. */
   private async pauseAfter(err: Error): Promise<number> {
     const e = err instanceof InfluxWriteError ? err : undefined;
     if (e?.kind === 'unavailable' && e.busy && (await this.client.ping(PING_MS))) {
-      this.metrics.influxFailures.inc({ kind: 'busy' });
+      this.events.failed('busy');
       this.state.busy_retries++;
       const pause = this.pacer.busy();
+      this.events.changed();
       if (Date.now() - this.busyLoggedAt > BUSY_LOG_EVERY_MS) {
         this.busyLoggedAt = Date.now();
         this.log.warn({ err: err.message, batch_lines: this.pacer.batchLines, timeout_ms: this.pacer.timeoutMs, in_flight: this.pacer.inFlight }, 'InfluxDB is busy: writing smaller batches, fewer at a time');
@@ -202,12 +240,13 @@ export class InfluxWriter {
 
   private failed(err: Error): void {
     const kind = err instanceof InfluxWriteError ? err.kind : 'unavailable';
-    this.metrics.influxFailures.inc({ kind });
+    this.events.failed(kind);
     if (this.state.connected || !this.everFailed) this.log.error({ err: err.message, kind }, `InfluxDB write failing (${this.client.description}); readings wait in the outbox`);
     this.everFailed = true;
     this.state.connected = false;
     this.state.last_error = err.message;
     this.state.last_error_at = Date.now();
+    this.events.changed();
   }
 
   private sleep(ms: number): Promise<void> {
@@ -219,55 +258,4 @@ export class InfluxWriter {
       };
     });
   }
-}
-
-interface Body {
-  target: WriteTarget;
-  text: string;
-  count: number;
-}
-
-/**
- * The chunks' lines as write bodies of about `batch` lines, per target, in order: whole chunks
- * are joined as they are (no split into lines and join again); only a chunk much bigger than a
- * batch (a group commit of 100k readings) is cut into pieces.
- */
-export function bodies(rows: readonly OutboxRow[], batch: number): Body[] {
-  const out: Body[] = [];
-  const open = new Map<WriteTarget, { texts: string[]; count: number }>();
-  const close = (target: WriteTarget) => {
-    const o = open.get(target);
-    if (o?.count) out.push({ target, text: o.texts.join('\n'), count: o.count });
-    open.delete(target);
-  };
-  for (const r of rows) {
-    if (r.count > batch * 1.5) {
-      const lines = r.lines.split('\n');
-      for (let i = 0; i < lines.length; i += batch) out.push({ target: r.target, text: lines.slice(i, i + batch).join('\n'), count: Math.min(batch, lines.length - i) });
-      continue;
-    }
-    const o = open.get(r.target) ?? { texts: [], count: 0 };
-    o.texts.push(r.lines);
-    o.count += r.count;
-    open.set(r.target, o);
-    if (o.count >= batch) close(r.target);
-  }
-  for (const target of [...open.keys()]) close(target);
-  return out;
-}
-
-function deadLetter(target: WriteTarget, line: string, err: InfluxWriteError): DeadLetter {
-  return {
-    received_at: Date.now(),
-    ...siteOf(line),
-    topic: `influx/${target}`,
-    code: 'influx_rejected',
-    reason: `InfluxDB rejected the line: ${err.message}`,
-    payload: Buffer.from(line),
-  };
-}
-
-function siteOf(line: string): { site_id?: string } {
-  const m = /[,]site_id=((?:\\.|[^,\s\\])+)/.exec(line);
-  return m ? { site_id: (m[1] as string).replace(/\\(.)/g, '$1') } : {};
 }

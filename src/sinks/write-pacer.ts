@@ -7,8 +7,10 @@
  *   slow write (over SLOW_MS)       → smaller batches (×0.75)
  *   busy server (timeout, 429, 5xx while /ping answers) → half the batch, twice the timeout, one
  *                                     fewer in flight; retried after BUSY_PAUSE_MS, not backed off
- *   absent server (refused, unreachable) → exponential backoff 250 ms … 30 s, as before
+ *   absent server (refused, unreachable) → exponential backoff 500 ms … 30 s (src/util/backoff.ts)
  */
+import { Backoff } from '../util/backoff.js';
+
 export interface PacerOptions {
   batch_size: number;
   max_batch_size: number;
@@ -21,13 +23,14 @@ export const MAX_TIMEOUT_MS = 120_000;
 export const FAST_MS = 1000;
 export const SLOW_MS = 4000;
 export const BUSY_PAUSE_MS = 200;
+const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
 
 export class WritePacer {
   batchLines: number;
   timeoutMs: number;
   inFlight: number;
-  private absentFailures = 0;
+  private readonly absence = new Backoff(MIN_BACKOFF_MS, MAX_BACKOFF_MS);
 
   constructor(private readonly opts: PacerOptions) {
     this.batchLines = opts.batch_size;
@@ -36,7 +39,7 @@ export class WritePacer {
   }
 
   succeeded(lines: number, ms: number): void {
-    this.absentFailures = 0;
+    this.absence.reset();
     if (ms < FAST_MS && lines >= this.batchLines * 0.9) {
       this.batchLines = Math.min(this.opts.max_batch_size, Math.round(this.batchLines * 1.5));
       this.inFlight = Math.min(this.opts.max_in_flight, this.inFlight + 1);
@@ -56,7 +59,6 @@ export class WritePacer {
 
   /** An absent server (or bad credentials): returns the backoff before the next try. */
   absent(): number {
-    this.absentFailures++;
-    return Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(this.absentFailures, 10));
+    return this.absence.next();
   }
 }

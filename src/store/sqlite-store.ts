@@ -255,6 +255,34 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * outboxRemove for chunks read on another connection (the InfluxDB drain worker reads the outbox
+   * of this file on its own, src/sinks/outbox-db.ts), which counted their lines and bytes. Removals
+   * stay on this connection: a second writer made deferred transactions here fail with SQLITE_BUSY.
+   */
+  outboxDelete(chunks: { seqs: readonly number[]; lines: number; bytes: number }, deadLetters: readonly DeadLetter[] = []): void {
+    // No fsync of its own: the next commit's fsync makes it durable; one a power cut rolls back
+    // only sends its lines again (InfluxDB overwrites a point with the same series and time) and
+    // makes its dead letters again. With the drain in a worker these ran during bursts, and each
+    // fsync held the event loop that ingest needs.
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.db.transaction(() => {
+        for (const seq of chunks.seqs) this.q(SQL.outboxDelete).run(seq);
+        for (const d of deadLetters) this.insertDeadLetter(d);
+      })();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+    this.counted({ bytes: -chunks.bytes, lines: -chunks.lines });
+    this.outbox.oldest_at = (this.q(SQL.outboxOldest).pluck().get() as number | undefined) ?? null;
+  }
+
+  /** The database file, for the InfluxDB drain worker's own read-only connection. */
+  get file(): string {
+    return this.db.name;
+  }
+
   outboxStats(): { lines: number; bytes: number; oldest_at: number | null } {
     return { ...this.outbox };
   }

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { type EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 export interface BenchDevice {
   username: string;
@@ -33,6 +34,8 @@ export interface PublishResult {
   sent: number;
   acked: number;
   seconds: number;
+  /** Client connections that closed during the run (QoS 0 messages written into one are lost). */
+  closed?: number;
 }
 
 /** Runs test/bench/publisher.ts (compiled) in its own process. */
@@ -47,8 +50,9 @@ export interface PublishSpec {
   window?: number;
 }
 
-export function publish(spec: PublishSpec): Promise<PublishResult> {
-  return runChild<PublishResult>('publisher.js', spec);
+/** `onConnected`: every client of this publisher is connected, it starts publishing. */
+export function publish(spec: PublishSpec, onConnected?: () => void): Promise<PublishResult> {
+  return runChild<PublishResult>('publisher.js', spec, (line) => line === 'connected' && onConnected?.());
 }
 
 /** Runs a compiled bench script in its own process; resolves with the JSON of its last line. */
@@ -92,4 +96,54 @@ export interface Figure {
   /** Ratio against the leg's baseline measured in the same run, where there is one. */
   ratio?: number;
   target?: string;
+}
+
+export interface LoopLap {
+  /** Share of the lap the main thread's event loop was busy (0…1). */
+  utilization: number;
+  p99_ms: number;
+  max_ms: number;
+  /** CPU of the whole bench process (the gateway's main thread, its drain worker, the bench itself), in cores. */
+  cores: number;
+}
+
+/**
+ * The bench process's main event loop (the gateway runs in it): utilization and timer delay per
+ * lap. The delay is how late a 10 ms timer fires, i.e. how long one turn of the loop blocked
+ * everything else (MQTT reads, PUBACKs, HTTP).
+ */
+export class LoopWatch {
+  private readonly delay = monitorEventLoopDelay({ resolution: 10 });
+  private elu: EventLoopUtilization = performance.eventLoopUtilization();
+  private cpu = process.cpuUsage();
+  private at = performance.now();
+
+  constructor() {
+    this.delay.enable();
+  }
+
+  lap(): LoopLap {
+    const elu = performance.eventLoopUtilization(this.elu);
+    this.elu = performance.eventLoopUtilization();
+    const cpu = process.cpuUsage(this.cpu);
+    const cores = (cpu.user + cpu.system) / 1000 / (performance.now() - this.at);
+    const lap = { utilization: elu.utilization, p99_ms: this.delay.percentile(99) / 1e6, max_ms: this.delay.max / 1e6, cores };
+    this.delay.reset();
+    this.cpu = process.cpuUsage();
+    this.at = performance.now();
+    return lap;
+  }
+
+  stop(): void {
+    this.delay.disable();
+  }
+}
+
+export function loopFigures(what: string, lap: LoopLap, leg = 'ingest'): Figure[] {
+  const ms = (v: number) => Math.round(v * 10) / 10;
+  return [
+    { leg, name: `${what}: main event loop busy`, value: Math.round(lap.utilization * 100), unit: '%' },
+    { leg, name: `${what}: event-loop delay p99 / max`, value: ms(lap.p99_ms), unit: `ms p99 (max ${ms(lap.max_ms)} ms)` },
+    { leg, name: `${what}: CPU of the gateway process, all threads`, value: Math.round(lap.cores * 100), unit: '% of one core' },
+  ];
 }

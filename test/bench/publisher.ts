@@ -26,6 +26,7 @@ interface Spec {
 async function main(): Promise<void> {
   const spec = childSpec<Spec>();
   const clients = await Promise.all(spec.devices.map((d) => mqtt.connectAsync(spec.url, { username: d.username, password: d.password, reconnectPeriod: 0 })));
+  process.stdout.write('connected\n'); // the burst starts now: runChild's onLine sees it
   const messagesPerSecond = spec.rate / spec.per_message;
   const tickMs = 20;
   const start = Date.now();

@@ -11,6 +11,7 @@ import ModbusSerial from 'modbus-serial';
 import type { ModbusRTU as ModbusClient } from 'modbus-serial/ModbusRTU.js';
 import type { ModbusConfig } from '../../config/schema.js';
 import type { RegisterSpan, WritableTable } from '../../decode/modbus-profile.js';
+import { Backoff } from '../../util/backoff.js';
 import type { Logger } from '../../util/log.js';
 import { classify, ModbusRequestError } from './errors.js';
 
@@ -46,7 +47,7 @@ export class ModbusBus {
   private client: Client | undefined;
   private open = false;
   private wasConnected = false;
-  private reconnectDelay = RECONNECT_MIN_MS;
+  private readonly reconnect = new Backoff(RECONNECT_MIN_MS, RECONNECT_MAX_MS);
   private nextConnectAt = 0;
   private timeoutsInRow = 0;
   private stopped = false;
@@ -179,16 +180,15 @@ export class ModbusBus {
     try {
       this.client = await this.connect();
       this.open = true;
-      this.reconnectDelay = RECONNECT_MIN_MS;
+      this.reconnect.reset();
       this.log.info(this.wasConnected ? 'modbus bus reconnected' : 'modbus bus connected');
       this.wasConnected = true;
       return this.client;
     } catch (err) {
       const message = `cannot connect to ${this.key}: ${(err as Error).message}`;
-      if (this.reconnectDelay === RECONNECT_MIN_MS) this.log.warn({ err: (err as Error).message }, 'modbus bus unreachable; retrying with backoff');
+      if (this.reconnect.failures === 0) this.log.warn({ err: (err as Error).message }, 'modbus bus unreachable; retrying with backoff');
       this.lastError = message;
-      this.nextConnectAt = Date.now() + this.reconnectDelay;
-      this.reconnectDelay = Math.min(RECONNECT_MAX_MS, this.reconnectDelay * 2);
+      this.nextConnectAt = Date.now() + this.reconnect.next();
       throw new ModbusRequestError('disconnected', message);
     }
   }

@@ -10,6 +10,7 @@ import { busKeyOf } from '../../config/modbus-check.js';
 import type { ModbusConfig } from '../../config/schema.js';
 import type { RegisterImage, RegisterSpan, WritableTable } from '../../decode/modbus-profile.js';
 import { emptyImage } from '../../decode/registers.js';
+import { exponential } from '../../util/backoff.js';
 import type { Logger } from '../../util/log.js';
 import { planBlocks } from './blocks.js';
 import { ModbusBus } from './bus.js';
@@ -245,7 +246,7 @@ export class ModbusPoller {
     if (attempted && d.missed >= offlineAfter) {
       const interval = d.target.modbus.poll_interval_ms;
       const cap = Math.max(1, Math.min(MAX_BACKOFF_CYCLES, Math.floor(MAX_BACKOFF_MS / interval)));
-      d.skip = Math.min(cap, 2 ** Math.min(10, d.missed - offlineAfter + 1)) - 1;
+      d.skip = exponential(d.missed - offlineAfter + 1, 1, cap) - 1; // skip 1, 3, 7 … cycles
     }
   }
 }
