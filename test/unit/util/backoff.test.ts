@@ -1,6 +1,6 @@
 /** The one exponential backoff (src/util/backoff.ts) and the sequences its three users relied on before it. */
 import { describe, expect, it } from 'vitest';
-import { Backoff, exponential } from '../../src/util/backoff.js';
+import { Backoff, exponential } from '../../../src/util/backoff.js';
 
 describe('exponential', () => {
   it('doubles from base and stops at max', () => {
