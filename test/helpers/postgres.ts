@@ -30,7 +30,7 @@ function postgresBinDir(): string {
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'postgres'))) : [];
   if (versions.length === 0) throw new Error(`PostgreSQL server binaries not found under ${root}: install Debian's postgresql package (.ci/run does) to run this test`);
   versions.sort((a, b) => Number(b) - Number(a));
-  return join(root, versions[0], 'bin');
+  return join(root, versions[0] as string, 'bin');
 }
 
 /** uid/gid to run as: ourselves, or the `postgres` system user when we are root. */

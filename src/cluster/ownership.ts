@@ -1,0 +1,80 @@
+/**
+ * Who acts for which site (issue 15 point 2). The gateway (src/pipeline.ts) asks `owns(site_id)`
+ * before it judges a site's readings, polls its Modbus devices, runs its timers or sends a linkage
+ * command, and listens to `acquired` (restore the site's alarm state from the store, start acting)
+ * and `released` (stop acting at once: emitted before the lock is given up, so the next owner only
+ * starts after this one stopped).
+ *
+ * Two implementations: LocalOwnership (embedded store: one instance owns every site) and
+ * PgOwnership (src/cluster/pg-ownership.ts: PostgreSQL advisory locks).
+ */
+import { EventEmitter } from 'node:events';
+
+/** GET /api/v1/cluster (CONTRACT §4). */
+export interface ClusterState {
+  instance_id: string;
+  instances: { instance_id: string; alive: boolean; sites: string[] }[];
+}
+
+export interface OwnershipEvents {
+  acquired: [site_id: string];
+  released: [site_id: string];
+}
+
+export interface Ownership extends EventEmitter<OwnershipEvents> {
+  readonly instance_id: string;
+  owns(site_id: string): boolean;
+  /** The sites this instance owns now. */
+  owned(): string[];
+  state(): ClusterState;
+  /** Where a site's owner answers HTTP (routing of acknowledgements), when another instance owns it. */
+  ownerUrl(site_id: string): string | undefined;
+  /** 'ok' while this instance is a member (or alone); 'fenced' while it lost PostgreSQL. */
+  readiness(): 'ok' | 'fenced';
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The embedded store: this process is the only instance and owns every site from the start. */
+export class LocalOwnership extends EventEmitter<OwnershipEvents> implements Ownership {
+  private readonly sites: readonly string[];
+  private started = false;
+
+  constructor(
+    readonly instance_id: string,
+    sites: readonly string[],
+  ) {
+    super();
+    this.sites = [...sites];
+  }
+
+  owns(site_id: string): boolean {
+    return this.started && this.sites.includes(site_id);
+  }
+
+  owned(): string[] {
+    return this.started ? [...this.sites] : [];
+  }
+
+  state(): ClusterState {
+    return { instance_id: this.instance_id, instances: [{ instance_id: this.instance_id, alive: true, sites: this.owned() }] };
+  }
+
+  ownerUrl(): undefined {
+    return undefined;
+  }
+
+  readiness(): 'ok' {
+    return 'ok';
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+    for (const s of this.sites) this.emit('acquired', s);
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    for (const s of this.sites) this.emit('released', s);
+  }
+}
