@@ -35,25 +35,27 @@ export interface Ownership extends EventEmitter<OwnershipEvents> {
   stop(): Promise<void>;
 }
 
-/** The embedded store: this process is the only instance and owns every site from the start. */
+/**
+ * The embedded store: this process is the only instance and owns every site, from construction
+ * on (nothing the gateway does at start may be gated off), so it emits no events.
+ */
 export class LocalOwnership extends EventEmitter<OwnershipEvents> implements Ownership {
-  private readonly sites: readonly string[];
-  private started = false;
+  private readonly sites: ReadonlySet<string>;
 
   constructor(
     readonly instance_id: string,
     sites: readonly string[],
   ) {
     super();
-    this.sites = [...sites];
+    this.sites = new Set(sites);
   }
 
   owns(site_id: string): boolean {
-    return this.started && this.sites.includes(site_id);
+    return this.sites.has(site_id);
   }
 
   owned(): string[] {
-    return this.started ? [...this.sites] : [];
+    return [...this.sites].sort();
   }
 
   state(): ClusterState {
@@ -68,13 +70,7 @@ export class LocalOwnership extends EventEmitter<OwnershipEvents> implements Own
     return 'ok';
   }
 
-  async start(): Promise<void> {
-    this.started = true;
-    for (const s of this.sites) this.emit('acquired', s);
-  }
+  async start(): Promise<void> {}
 
-  async stop(): Promise<void> {
-    this.started = false;
-    for (const s of this.sites) this.emit('released', s);
-  }
+  async stop(): Promise<void> {}
 }

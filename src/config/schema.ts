@@ -7,6 +7,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { QUANTITIES, type QuantityId } from '../domain/quantities.js';
 import { NetworkingSchema, UplinkSchema, pointNetworkingFields } from '../uplink/config.js';
+import { ClusterSchema } from '../cluster/config-schema.js';
 
 const id = (what: string) =>
   z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, `${what} must be 1-64 of A-Z a-z 0-9 _ . - (not starting with _ . -)`);
@@ -354,6 +355,7 @@ export const GatewaySchema = z
       })
       .strict()
       .prefault({}),
+    cluster: ClusterSchema.optional().describe('several instances on one PostgreSQL share the sites (issue 15; README: Cluster)'),
     uplinks: z.array(UplinkSchema).default([]).describe('networking upward (联网): upstream MQTT brokers and MEM data-access servers, each with store-and-forward (issue 17)'),
     simulators: z
       .object({
