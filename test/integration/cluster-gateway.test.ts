@@ -1,0 +1,112 @@
+/**
+ * Two real gateways in one cluster on a real PostgreSQL (issue 15 point 2, as far as the gateway
+ * is wired before the store split: each instance still keeps its own embedded store). They share
+ * six sites; a device at the instance that does not own its site is refused with CONNACK 3
+ * ("server unavailable", so a client with several broker addresses moves on) and accepted at the
+ * owner; a calibration asked of the wrong instance reaches the owner; when one instance stops, the
+ * other owns every site and accepts every device.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMqtt, eventually, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
+
+const SITES = Array.from({ length: 6 }, (_, i) => `14010000010${i}`);
+
+function yaml(url: string, instance: string): string {
+  const sites = SITES.map((s, i) => `  - site_id: '${s}'
+    name: mine ${i}
+    kind: coal_mine
+    devices:
+      - { device_id: gd-01, profile: generic-json, credentials: { username: m${i}-gd-01, password: m${i}-secret-pw } }
+    points:
+      - { point_id: ch4-1, device_id: gd-01, channel: ch4, quantity: ch4, location: face, limits: [{ direction: high, set: 1.0, clear: 1.0, level: red }] }`);
+  return `schema_version: 1
+gateway:
+  log_level: warn
+  tokens:
+    - { name: admin, token: cluster-admin-token-1, role: admin, sites: '*' }
+  cluster: { instance_id: ${instance}, url: '${url}' }
+sites:
+${sites.join('\n')}
+`;
+}
+
+let pg: PostgresServer;
+let a: TestGateway;
+let b: TestGateway;
+const token = 'cluster-admin-token-1';
+
+interface ClusterBody {
+  instance_id: string;
+  instances: { instance_id: string; alive: boolean; sites: string[] }[];
+}
+
+const clusterOf = async (gw: TestGateway) => (await gw.api('/api/v1/cluster', { token })).body as ClusterBody;
+const ownerIn = (c: ClusterBody, site: string) => c.instances.find((i) => i.sites.includes(site))?.instance_id;
+const allOwned = (c: ClusterBody) => SITES.every((s) => c.instances.filter((i) => i.sites.includes(s)).length === 1);
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  const url = await pg.createDatabase('cluster_gateway');
+  a = await startTestGateway(yaml(url, 'gw-a'));
+  b = await startTestGateway(yaml(url, 'gw-b'));
+});
+afterAll(async () => {
+  await a?.cleanup();
+  await b?.cleanup().catch(() => {});
+  await pg?.destroy();
+});
+
+describe('gateways in a cluster', () => {
+  it('share the sites: GET /api/v1/cluster on either lists both instances alive and every site owned once', async () => {
+    const seen = await eventually(async () => {
+      const c = await clusterOf(a);
+      return c.instances.length === 2 && c.instances.every((i) => i.alive && i.sites.length > 0) && allOwned(c) ? c : undefined;
+    }, 10_000, 'both instances owning a share');
+    expect(seen.instance_id).toBe('gw-a');
+    const fromB = await eventually(async () => {
+      const c = await clusterOf(b);
+      return allOwned(c) ? c : undefined;
+    });
+    expect(fromB.instance_id).toBe('gw-b');
+    for (const s of SITES) expect(ownerIn(fromB, s)).toBe(ownerIn(seen, s));
+  });
+
+  it('refuse a device at the instance that does not own its site with CONNACK 3, and accept it at the owner', async () => {
+    const c = await clusterOf(a);
+    const i = SITES.findIndex((s) => ownerIn(c, s) === 'gw-b');
+    const site = SITES[i] as string;
+    const login = { username: `m${i}-gd-01`, password: `m${i}-secret-pw` };
+    const refused = await connectMqtt(a.mqttPort, login).then(
+      (client) => (client.end(true), undefined),
+      (err: { code?: number }) => err,
+    );
+    expect(refused?.code).toBe(3);
+    const device = await connectMqtt(b.mqttPort, login);
+    await device.publishAsync(`site/${site}/dev/gd-01/up`, JSON.stringify({ values: { ch4: 0.3 } }), { qos: 1 });
+    device.end(true);
+    const points = await b.api(`/api/v1/sites/${site}/points`, { token });
+    expect(points.body[0].last.value).toBe(0.3);
+  });
+
+  it('forward a calibration asked of the wrong instance to the site\'s owner', async () => {
+    const c = await clusterOf(a);
+    const site = SITES.find((s) => ownerIn(c, s) === 'gw-b') as string;
+    const path = `/api/v1/sites/${site}/points/ch4-1/calibration`;
+    const started = await a.api(path, { token, method: 'POST', body: { duration_s: 60, note: 'monthly calibration' } });
+    expect(started.status).toBe(200);
+    expect(started.body.calibrating).toBe(true);
+    expect((await b.api(path, { token })).body.calibrating).toBe(true); // the owner holds it
+  });
+
+  it('when one instance stops, the other owns every site and accepts every device', async () => {
+    await b.cleanup();
+    const c = await eventually(async () => {
+      const s = await clusterOf(a);
+      return SITES.every((x) => ownerIn(s, x) === 'gw-a') ? s : undefined;
+    }, 5_000, 'gw-a owning every site');
+    expect(c.instances.find((i) => i.instance_id === 'gw-b')?.alive).toBe(false);
+    const device = await connectMqtt(a.mqttPort, { username: 'm0-gd-01', password: 'm0-secret-pw' });
+    device.end(true);
+  });
+});
