@@ -25,6 +25,7 @@ export function ownershipFor(p: ClusterPlace, log: Logger): Ownership {
   const host = hostname();
   const instance_id = p.cluster?.instance_id ?? `${host}:${p.httpPort}`;
   const url = p.cluster?.url ?? p.storeUrl;
+  if (p.cluster && !url) log.warn({ component: 'cluster' }, 'cluster: a cluster block but no PostgreSQL URL (cluster.url, or a PostgreSQL store): running alone, owning every site');
   if (!p.cluster || !url) return new LocalOwnership(instance_id, p.sites);
   const c = p.cluster;
   return new PgOwnership({
