@@ -21,8 +21,9 @@ export const ALARM_CHANNEL = 'anjian_alarms';
 /** The NOTIFY the store sends inside the transaction that stores an alarm event. */
 export const NOTIFY_ALARM_SQL = `SELECT pg_notify('${ALARM_CHANNEL}', $1)`;
 
-export function alarmNotifyPayload(site_id: string, seq: number, instance_id: string): string {
-  return `${site_id} ${seq} ${instance_id}`;
+/** `<site_id> <seq> <instance_id>`, and ` <first seq>` when it announces a batch (first < seq). */
+export function alarmNotifyPayload(site_id: string, seq: number, instance_id: string, first = seq): string {
+  return `${site_id} ${seq} ${instance_id}${first < seq ? ` ${first}` : ''}`;
 }
 
 export interface FanoutSource<E extends { seq: number }> {
@@ -64,6 +65,17 @@ export class AlarmFanout<E extends { seq: number }> {
     await Promise.all(this.chains.values());
   }
 
+  /**
+   * Wakes the others for a site's events up to `seq`, from outside the store's transaction: for a
+   * store that cannot send the NOTIFY in its commit, the gateway calls this right after the commit
+   * (and a new owner on acquiring a site, for whatever its predecessor committed last). A crash
+   * between commit and announce only delays the wake-up to the site's next event. Dropped while
+   * the listener session is down: the others catch up on their next wake-up for the site.
+   */
+  async announce(site_id: string, seq: number, first = seq): Promise<void> {
+    await this.client?.query(NOTIFY_ALARM_SQL, [alarmNotifyPayload(site_id, seq, this.o.instance_id, first)]).catch(() => {});
+  }
+
   /** True while the listener session is up (a readiness detail, not a failure: the fan-out catches up). */
   listening(): boolean {
     return this.client !== undefined;
@@ -98,8 +110,9 @@ export class AlarmFanout<E extends { seq: number }> {
   }
 
   private notified(payload: string): void {
-    const [site, seqText, from] = payload.split(' ');
+    const [site, seqText, from, firstText] = payload.split(' ');
     const seq = Number(seqText);
+    const first = firstText === undefined ? seq : Number(firstText);
     if (!site || !Number.isFinite(seq)) return;
     const cursor = this.cursors.get(site);
     if (from === this.o.instance_id) {
@@ -107,7 +120,7 @@ export class AlarmFanout<E extends { seq: number }> {
       if (cursor === undefined || seq > cursor) this.cursors.set(site, seq);
       return;
     }
-    if (cursor === undefined) this.cursors.set(site, seq - 1); // first news of this site since we started
+    if (cursor === undefined) this.cursors.set(site, (Number.isFinite(first) ? Math.min(first, seq) : seq) - 1); // first news of this site since we started
     if (cursor === undefined || seq > cursor) this.pull(site);
   }
 

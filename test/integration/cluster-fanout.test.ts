@@ -89,6 +89,21 @@ describe('alarm fan-out on LISTEN/NOTIFY', () => {
     await b.stop();
   });
 
+  it('an announce after the commit (a store that cannot notify in its transaction) wakes the others just as well', async () => {
+    const got: Ev[] = [];
+    const a = listener('gw-a', []);
+    const b = listener('gw-b', got);
+    await a.start();
+    await b.start();
+    const r = await pool.query("INSERT INTO alarm_events (site_id, n) VALUES ('s7', 1), ('s7', 2) RETURNING seq");
+    const seqs = r.rows.map((x) => Number(x.seq));
+    await a.announce('s7', Math.max(...seqs), Math.min(...seqs));
+    await until(() => got.length === 2);
+    expect(got.map((e) => e.n)).toEqual([1, 2]);
+    await a.stop();
+    await b.stop();
+  });
+
   it('a listener whose session is cut catches up from the store once it is back', async () => {
     const got: Ev[] = [];
     const b = listener('gw-b', got, 1500);
