@@ -70,10 +70,12 @@ describe('alarm fan-out on LISTEN/NOTIFY', () => {
     const b = listener('gw-b', gotB);
     await a.start();
     await b.start();
-    // gw-a owns site 1 and 2, gw-b owns site 3: they write concurrently
-    const writes: Promise<void>[] = [];
-    for (let n = 0; n < 50; n++) writes.push(store('s1', n, 'gw-a'), store('s2', n, 'gw-a'), store('s3', n, 'gw-b'));
-    await Promise.all(writes);
+    // gw-a owns s1 and s2, gw-b owns s3: the sites are written concurrently, each site's events
+    // one after the other, as its one owner commits them (the ordering the per-site cursor relies on)
+    const writer = async (site: string, instance: string) => {
+      for (let n = 0; n < 50; n++) await store(site, n, instance);
+    };
+    await Promise.all([writer('s1', 'gw-a'), writer('s2', 'gw-a'), writer('s3', 'gw-b')]);
     await until(() => gotA.length >= 50 && gotB.length >= 100);
     await new Promise((r) => setTimeout(r, 200)); // nothing more may come
     expect(gotA.map((e) => e.site_id).every((s) => s === 's3')).toBe(true);
