@@ -8,7 +8,10 @@
  *
  * Order: one site's events are written by its one owner, in commit order, so a per-site cursor
  * (the last seq delivered for that site) sees them in order; across sites seqs from different
- * writers may commit out of order, which is why the cursor is per site, not global.
+ * writers may commit out of order, which is why the cursor is per site, not global. This asks of
+ * the store that an owner commit a site's events one transaction after another (one connection,
+ * group commits and acknowledgements in turn): two concurrent commits of one site could make a
+ * later seq visible first, and the earlier one would be skipped.
  *
  * The listener has its own session: a burst of alarms never delays a membership heartbeat, and a
  * lost listener session only pauses the fan-out (it catches up from the cursors once back).
