@@ -147,7 +147,10 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
     const view = await readView(c, this.siteOfKey, this.o.timings.dead_after_ms);
     if (c !== this.client) return;
     this.view = view;
-    for (const s of view.stale) await this.endStale(c, s.instance_id, s.backend_pid, s.heartbeat_age_ms);
+    let ended = 0;
+    for (const s of view.stale) ended += await this.endStale(c, s.instance_id, s.backend_pid, s.heartbeat_age_ms);
+    // the session goes a moment after pg_terminate_backend returns: look again right away, not a beat later
+    if (ended) this.again = true;
     const plan = assignSites(this.o.sites, view.alive.includes(this.instance_id) ? view.alive : [...view.alive, this.instance_id].sort());
     for (const s of [...this.held]) if (plan.get(s) !== this.instance_id && c === this.client) await this.handOver(s, c);
     const wanted = this.o.sites.filter((s) => plan.get(s) === this.instance_id && !this.held.has(s));
@@ -178,10 +181,12 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
     await c.query(`NOTIFY ${NOTIFY_CHANNEL}, 'released'`);
   }
 
-  private async endStale(c: pg.Client, id: string, pid: number, ageMs: number): Promise<void> {
-    if (id === this.instance_id) return;
+  private async endStale(c: pg.Client, id: string, pid: number, ageMs: number): Promise<number> {
+    if (id === this.instance_id) return 0;
     this.o.log.warn({ instance_id: id, heartbeat_age_ms: Math.round(ageMs) }, 'cluster: instance silent past dead_after_ms; ending its session so its sites can be taken');
     await c.query(TERMINATE, [pid]);
+    await new Promise((r) => setTimeout(r, 20));
+    return 1;
   }
 
   /** Fencing: drop every site now, drop the session, reconnect on the next beat. */
