@@ -77,7 +77,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const index = new SiteIndex(config);
   const metrics = createMetrics();
   // which sites this instance acts for: all of them alone, its share in a cluster (src/cluster, issue 15)
-  const gate = new SiteGate({ cluster: config.gateway.cluster, storeUrl: undefined /* gateway.store.url once the store split lands */, sites: [...index.sites.keys()], tls: !!config.gateway.http.tls }, log);
+  const gate = new SiteGate({ cluster: config.gateway.cluster, storeUrl: undefined /* gateway.store.url once the store split lands */, sites: () => [...index.sites.keys()], tls: !!config.gateway.http.tls }, log);
   // 1. the store, and the alarm state it holds
   const store = new SqliteStore(config.gateway.data_dir);
   store.setDeviceResolver((site_id, point_id) => index.point(site_id, point_id)?.device_id);

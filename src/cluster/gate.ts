@@ -22,7 +22,8 @@ export interface OwnershipChange {
 export interface GateSettings {
   cluster: ClusterConfig | undefined;
   storeUrl: string | undefined;
-  sites: readonly string[];
+  /** The configured sites, now (a hot reload may add some; a cluster member needs a restart for that). */
+  sites: () => readonly string[];
   tls?: boolean;
 }
 
@@ -37,7 +38,7 @@ export class SiteGate {
     private readonly log: Logger,
   ) {
     // a cluster member owns nothing until it joins (join()); alone, it owns everything now
-    this.ownership = new LocalOwnership('starting', s.cluster && (s.cluster.url ?? s.storeUrl) ? [] : s.sites);
+    this.ownership = new LocalOwnership('starting', s.sites, !(s.cluster && (s.cluster.url ?? s.storeUrl)));
   }
 
   owns = (site_id: string): boolean => this.ownership.owns(site_id);

@@ -37,25 +37,24 @@ export interface Ownership extends EventEmitter<OwnershipEvents> {
 
 /**
  * The embedded store: this process is the only instance and owns every site, from construction
- * on (nothing the gateway does at start may be gated off), so it emits no events.
+ * on (nothing the gateway does at start may be gated off), including sites a hot reload adds, so
+ * it emits no events. `sites` lists them for GET /api/v1/cluster.
  */
 export class LocalOwnership extends EventEmitter<OwnershipEvents> implements Ownership {
-  private readonly sites: ReadonlySet<string>;
-
   constructor(
     readonly instance_id: string,
-    sites: readonly string[],
+    private readonly sites: () => readonly string[],
+    private readonly all = true,
   ) {
     super();
-    this.sites = new Set(sites);
   }
 
-  owns(site_id: string): boolean {
-    return this.sites.has(site_id);
+  owns(): boolean {
+    return this.all;
   }
 
   owned(): string[] {
-    return [...this.sites].sort();
+    return this.all ? [...this.sites()].sort() : [];
   }
 
   state(): ClusterState {

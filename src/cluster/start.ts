@@ -13,7 +13,7 @@ export interface ClusterPlace {
   cluster: ClusterConfig | undefined;
   /** The store's PostgreSQL URL, when the store is PostgreSQL. */
   storeUrl: string | undefined;
-  sites: readonly string[];
+  sites: () => readonly string[];
   httpPort: number;
   mqttPort: number;
   tls?: boolean;
@@ -33,7 +33,7 @@ export function ownershipFor(p: ClusterPlace, log: Logger): Ownership {
     instance_id,
     http_url: c.advertise_http ?? `${p.tls ? 'https' : 'http'}://${host}:${p.httpPort}`,
     mqtt_url: c.advertise_mqtt ?? `mqtt://${host}:${p.mqttPort}`,
-    sites: p.sites,
+    sites: p.sites(),
     timings: { heartbeat_ms: c.heartbeat_ms, fence_after_ms: c.fence_after_ms, dead_after_ms: c.dead_after_ms },
     log: log.child({ component: 'cluster', instance_id }),
     ...(p.beforeRelease ? { beforeRelease: p.beforeRelease } : {}),
