@@ -8,12 +8,12 @@ import type { Ownership } from './ownership.js';
 import { FORWARDED_BY, forward, routeFor } from './route.js';
 
 /** Routes owned by one site: method + fastify route pattern → how to find the site. */
-export type SiteOf = (req: FastifyRequest) => string | undefined;
+export type SiteOf = (req: FastifyRequest) => string | undefined | Promise<string | undefined>;
 
 export function ownerRouting(ownership: Ownership, routes: ReadonlyMap<string, SiteOf>) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const siteOf = routes.get(`${req.method} ${req.routeOptions.url ?? ''}`);
-    const site = siteOf?.(req);
+    const site = await siteOf?.(req); // an alarm's site may come from an asynchronous store
     if (site === undefined) return; // not a site-changing request, or an unknown alarm: answered here
     const header = req.headers[FORWARDED_BY];
     const route = routeFor(ownership, site, typeof header === 'string' ? header : undefined);
