@@ -66,9 +66,12 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
     this.stopped = true;
     clearInterval(this.timer);
     while (this.ticking) await new Promise((r) => setTimeout(r, 10));
-    const c = this.client;
-    for (const s of [...this.held]) await this.handOver(s, c);
+    let c = this.client;
     this.client = undefined;
+    for (const s of [...this.held]) {
+      // PostgreSQL gone while stopping: the rest are released without unlocking (the server frees them with the session)
+      await this.handOver(s, c).catch(() => (c && dropSession(c), (c = undefined)));
+    }
     if (c) await c.query(`NOTIFY ${NOTIFY_CHANNEL}, 'left'`).catch(() => {});
     await c?.end().catch(() => {});
   }
@@ -177,7 +180,13 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
     this.o.log.info({ site_id: site }, 'cluster: site handed over');
     await this.o.beforeRelease?.(site);
     if (!c) return;
-    await c.query(SITE_UNLOCK, [this.keys.get(site)]);
+    try {
+      await c.query(SITE_UNLOCK, [this.keys.get(site)]);
+    } catch (err) {
+      // a lock we no longer act for must not stay held: dropping the session frees it
+      this.fence(c, `could not unlock site ${site}: ${(err as Error).message}`);
+      throw err;
+    }
     await c.query(`NOTIFY ${NOTIFY_CHANNEL}, 'released'`);
   }
 

@@ -104,6 +104,16 @@ describe('cluster ownership on PostgreSQL advisory locks', () => {
     expect(c.doubleOwnership()).toEqual([]);
   });
 
+  it('an instance stopped while PostgreSQL is down still stops at once', async () => {
+    const c = await newCluster(['gw-a', 'gw-b']);
+    await pg.stop();
+    const before = Date.now();
+    await c.stop('gw-a'); // exits 0 (Cluster.stop waits for the exit)
+    expect(Date.now() - before).toBeLessThan(10_000);
+    await pg.start();
+    await c.settled(['gw-b'], 20_000);
+  });
+
   it('a frozen instance (no FIN, no heartbeat) loses its sites to the others and acts for nothing when it wakes', async () => {
     const c = await newCluster(['gw-a', 'gw-b', 'gw-c']);
     const lost = [...(c.holdingsAt(Number.POSITIVE_INFINITY).get('gw-c') ?? [])];
