@@ -168,7 +168,7 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
       const site = this.siteOfKey.get(Number(r.key));
       if (!r.ok || site === undefined || this.held.has(site)) continue;
       this.held.add(site);
-      this.o.log.info({ site_id: site }, 'cluster: site acquired');
+      this.o.log.debug({ site_id: site }, 'cluster: site acquired'); // the gateway logs each change once, with its sites
       this.emit('acquired', site);
     }
   }
@@ -177,7 +177,7 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
   private async handOver(site: string, c: pg.Client | undefined): Promise<void> {
     this.held.delete(site);
     this.emit('released', site);
-    this.o.log.info({ site_id: site }, 'cluster: site handed over');
+    this.o.log.debug({ site_id: site }, 'cluster: site handed over');
     await this.o.beforeRelease?.(site);
     if (!c) return;
     try {
