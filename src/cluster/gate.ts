@@ -31,6 +31,7 @@ export class SiteGate {
   private ownership: Ownership;
   private pending: OwnershipChange = { acquired: [], released: [] };
   private scheduled: Promise<void> | undefined;
+  private running: Promise<void> = Promise.resolve();
   private handler: (change: OwnershipChange) => Promise<void> | void = () => {};
 
   constructor(
@@ -76,7 +77,14 @@ export class SiteGate {
     this.scheduled ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.apply());
   }
 
-  private async apply(): Promise<void> {
+  /** One change at a time: the handler awaits (the Modbus poller's stop), and two at once would start two pollers. */
+  private apply(): Promise<void> {
+    const run = this.running.then(() => this.applyPending());
+    this.running = run;
+    return run;
+  }
+
+  private async applyPending(): Promise<void> {
     const change = this.pending;
     this.pending = { acquired: [], released: [] };
     this.scheduled = undefined;
