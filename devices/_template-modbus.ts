@@ -1,7 +1,9 @@
 /**
  * <Vendor> <Model>: <what it measures>, Modbus RTU / TCP slave. Copy this file to
  * devices/<vendor>-<model>.ts, fill it from the datasheet's register table, add one line to
- * devices/index.ts, run `npx vitest run test/devices.test.ts`. Cite the section of every field.
+ * devices/index.ts, run `npx vitest run test/devices.test.ts`, then `npm run build` (the anjian
+ * command runs dist/). Cite the section of every field. The same map as a data file, with no
+ * TypeScript and no rebuild: devices/examples/acme-gjc8.yaml in gateway.profiles_dir.
  *
  * Register map, datasheet §… (addresses are 0-based PDU addresses: 30001 → input_register 0,
  * 40001 → holding_register 0, 10001 → discrete_input 0, 00001 → coil 0):
@@ -23,10 +25,11 @@ export default defineModbusProfile({
   description: 'What the device is and where it is installed.',
   datasheet: 'Register table rev …, §…',
   transport: 'modbus',
-  // Every channel, with its quantity from src/domain/quantities.ts.
+  // Every channel, with its quantity from src/domain/quantities.ts; unit and kind come from the
+  // quantity: state them only where they differ.
   channels: {
     level: {
-      quantity: 'water_level', unit: 'm', kind: 'analog', table: 'input_register', address: 0, type: 'float32', order: 'CDAB',
+      quantity: 'water_level', table: 'input_register', address: 0, type: 'float32', order: 'CDAB',
       status: { table: 'input_register', address: 2, map: { 0: STATUS.NORMAL, 1: STATUS.SENSOR_FAULT, 2: STATUS.CALIBRATION } },
     },
   },

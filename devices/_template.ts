@@ -22,7 +22,7 @@ export default defineProfile({
   datasheet: 'Datasheet rev …, §…',
   transport: 'mqtt',
   // Every channel the device reports, with its quantity from src/domain/quantities.ts.
-  channels: { level: { quantity: 'water_level', unit: 'm', kind: 'analog' } },
+  channels: { level: { quantity: 'water_level' } }, // unit and kind from the quantity (src/domain/quantities.ts)
   payload,
   decode: (p) => [{ channel: 'level', ts: parseTimestamp(p.time) as number, value: p.level_m, status: 0 }],
   encode: (sample, simulated) => ({ time: new Date(sample.ts).toISOString(), level_m: sample.values.level, ...(simulated ? { simulated: true } : {}) }),

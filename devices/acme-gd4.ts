@@ -51,10 +51,10 @@ export default defineProfile({
   datasheet: 'GD4 MQTT interface, datasheet rev B §5 (payload) and §5.3 (state codes)',
   transport: 'mqtt',
   channels: {
-    ch4: { quantity: 'ch4', unit: '%CH4', kind: 'analog', description: 'catalytic, 0–4 %' },
-    co: { quantity: 'co', unit: 'ppm', kind: 'analog', description: 'electrochemical, 0–1000 ppm' },
-    o2: { quantity: 'o2', unit: '%VOL', kind: 'analog', description: 'electrochemical, 0–25 %' },
-    h2s: { quantity: 'h2s', unit: 'ppm', kind: 'analog', description: 'electrochemical, 0–100 ppm' },
+    ch4: { quantity: 'ch4', description: 'catalytic, 0–4 %' },
+    co: { quantity: 'co', description: 'electrochemical, 0–1000 ppm' },
+    o2: { quantity: 'o2', description: 'electrochemical, 0–25 %' },
+    h2s: { quantity: 'h2s', description: 'electrochemical, 0–100 ppm' },
   },
   payload,
   decode(p, _at, ctx) {

@@ -14,15 +14,16 @@
  * §3.2 discrete input 0: shut-off valve open limit switch (1 = open).
  * §3.3 coil 0: shut-off valve relay, 1 = close the valve (trip), 0 = release.
  */
+import type { ChannelInput } from '../src/decode/channel.js';
 import { defineModbusProfile, type ModbusChannelSpec } from '../src/decode/modbus-profile.js';
 import type { QuantityId } from '../src/domain/quantities.js';
 import { STATUS } from '../src/domain/status.js';
 
 const STATE = { 0: STATUS.NORMAL, 1: STATUS.NORMAL, 2: STATUS.NORMAL, 3: STATUS.SENSOR_FAULT, 4: STATUS.CALIBRATION, 5: STATUS.PAUSED };
 
-function gas(ch: number, quantity: QuantityId, unit: string, scale: number, description: string): ModbusChannelSpec {
+function gas(ch: number, quantity: QuantityId, scale: number, description: string): ChannelInput<ModbusChannelSpec> {
   return {
-    quantity, unit, kind: 'analog', description, table: 'input_register', address: ch - 1, type: 'int16', order: 'BADC', scale,
+    quantity, description, table: 'input_register', address: ch - 1, type: 'int16', order: 'BADC', scale,
     fault_codes: [0x7fff, 0x7ffe], status: { table: 'input_register', address: 7 + ch, map: STATE },
   };
 }
@@ -35,13 +36,13 @@ export default defineModbusProfile({
   datasheet: 'GDC-6 Modbus register table v2.1 §3 (§3.1.2 fault codes, §3.1.3 channel states)',
   transport: 'modbus',
   channels: {
-    lel_1: gas(1, 'combustible_lel', '%LEL', 0.1, 'catalytic, 0–100 %LEL'),
-    lel_2: gas(2, 'combustible_lel', '%LEL', 0.1, 'catalytic, 0–100 %LEL'),
-    lel_3: gas(3, 'combustible_lel', '%LEL', 0.1, 'catalytic, 0–100 %LEL'),
-    lel_4: gas(4, 'combustible_lel', '%LEL', 0.1, 'infrared, 0–100 %LEL'),
-    h2s: gas(5, 'h2s', 'ppm', 0.1, 'electrochemical, 0–100 ppm'),
-    nh3: gas(6, 'toxic_ppm', 'ppm', 1, 'NH3, electrochemical, 0–500 ppm'),
-    valve: { quantity: 'valve_state', unit: '', kind: 'switch', description: 'shut-off valve open', table: 'discrete_input', address: 0 },
+    lel_1: gas(1, 'combustible_lel', 0.1, 'catalytic, 0–100 %LEL'),
+    lel_2: gas(2, 'combustible_lel', 0.1, 'catalytic, 0–100 %LEL'),
+    lel_3: gas(3, 'combustible_lel', 0.1, 'catalytic, 0–100 %LEL'),
+    lel_4: gas(4, 'combustible_lel', 0.1, 'infrared, 0–100 %LEL'),
+    h2s: gas(5, 'h2s', 0.1, 'electrochemical, 0–100 ppm'),
+    nh3: gas(6, 'toxic_ppm', 1, 'NH3, electrochemical, 0–500 ppm'),
+    valve: { quantity: 'valve_state', description: 'shut-off valve open', table: 'discrete_input', address: 0 },
   },
   outputs: { shutoff_valve: { table: 'coil', address: 0, power_off: 1, power_on: 0, feedback: 'valve', description: 'close the emergency shut-off valve (紧急切断)' } },
   examples: [

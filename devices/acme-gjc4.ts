@@ -23,11 +23,11 @@ export default defineModbusProfile({
   transport: 'modbus',
   channels: {
     ch4: {
-      quantity: 'ch4', unit: '%CH4', kind: 'analog', description: 'catalytic, 0–4 %',
+      quantity: 'ch4', description: 'catalytic, 0–4 %',
       table: 'holding_register', address: 0, type: 'float32', order: 'CDAB', fault_codes: [-1],
       status: { table: 'holding_register', address: 2, map: STATE },
     },
-    temperature: { quantity: 'temperature', unit: '℃', kind: 'analog', description: 'housing temperature', table: 'holding_register', address: 3, type: 'int16', scale: 0.1 },
+    temperature: { quantity: 'temperature', description: 'housing temperature', table: 'holding_register', address: 3, type: 'int16', scale: 0.1 },
   },
   examples: [
     {

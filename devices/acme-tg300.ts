@@ -28,12 +28,12 @@ export default defineModbusProfile({
   datasheet: 'TG300 Modbus map rev 4 §7 (§7.3 valve codes, §7.4 diagnostic bits, §7.5 valve command)',
   transport: 'modbus',
   channels: {
-    level: { quantity: 'tank_level', unit: 'm', kind: 'analog', description: 'radar, 0–20 m', table: 'holding_register', address: 0, type: 'float32', order: 'ABCD', status: fault(0) },
-    temperature: { quantity: 'temperature', unit: '℃', kind: 'analog', description: 'multi-point average', table: 'holding_register', address: 2, type: 'int32', order: 'CDAB', scale: 0.01, status: fault(1) },
-    pressure: { quantity: 'pressure', unit: 'MPa', kind: 'analog', description: 'vapour space, gauge', table: 'holding_register', address: 4, type: 'float32', order: 'BADC', status: fault(2) },
-    flow: { quantity: 'flow', unit: 'm3/h', kind: 'analog', description: 'transfer line', table: 'holding_register', address: 6, type: 'float64', order: 'DCBA', status: fault(3) },
-    outflow_total: { quantity: 'flow_total', unit: 'm3', kind: 'cumulative', description: 'outflow totalizer', table: 'holding_register', address: 10, type: 'uint64', order: 'ABCD', scale: 0.001 },
-    valve: { quantity: 'valve_state', unit: '', kind: 'switch', description: 'shut-off valve open', table: 'holding_register', address: 14, enum: { 1: 1, 2: 0 }, fault_codes: [255] },
+    level: { quantity: 'tank_level', description: 'radar, 0–20 m', table: 'holding_register', address: 0, type: 'float32', order: 'ABCD', status: fault(0) },
+    temperature: { quantity: 'temperature', description: 'multi-point average', table: 'holding_register', address: 2, type: 'int32', order: 'CDAB', scale: 0.01, status: fault(1) },
+    pressure: { quantity: 'pressure', description: 'vapour space, gauge', table: 'holding_register', address: 4, type: 'float32', order: 'BADC', status: fault(2) },
+    flow: { quantity: 'flow', description: 'transfer line', table: 'holding_register', address: 6, type: 'float64', order: 'DCBA', status: fault(3) },
+    outflow_total: { quantity: 'flow_total', description: 'outflow totalizer', table: 'holding_register', address: 10, type: 'uint64', order: 'ABCD', scale: 0.001 },
+    valve: { quantity: 'valve_state', description: 'shut-off valve open', table: 'holding_register', address: 14, enum: { 1: 1, 2: 0 }, fault_codes: [255] },
   },
   outputs: { shutoff_valve: { table: 'holding_register', address: 20, power_off: 2, power_on: 1, feedback: 'valve', description: 'emergency shut-off valve command (2 = close)' } },
   examples: [

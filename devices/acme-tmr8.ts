@@ -15,12 +15,13 @@
  *   IR 20     GNSS solution (§5.4, NMEA GGA quality): 4 RTK fixed (→ 0); 0 none, 1 single,
  *             2 DGPS, 5 RTK float (→ 128: no mm-grade displacement, value NaN)
  */
+import type { ChannelInput } from '../src/decode/channel.js';
 import { defineModbusProfile, type ModbusChannelSpec } from '../src/decode/modbus-profile.js';
 import { STATUS } from '../src/domain/status.js';
 
 const GNSS = { table: 'input_register' as const, address: 20, map: { 0: STATUS.SENSOR_FAULT, 1: STATUS.SENSOR_FAULT, 2: STATUS.SENSOR_FAULT, 4: STATUS.NORMAL, 5: STATUS.SENSOR_FAULT } };
-const piezometer = (n: number): ModbusChannelSpec => ({
-  quantity: 'phreatic_depth', unit: 'm', kind: 'analog', description: `piezometer ${n}`, table: 'input_register', address: 1 + n, scale: 0.01, fault_codes: [0xffff],
+const piezometer = (n: number): ChannelInput<ModbusChannelSpec> => ({
+  quantity: 'phreatic_depth', description: `piezometer ${n}`, table: 'input_register', address: 1 + n, scale: 0.01, fault_codes: [0xffff],
 });
 
 export default defineModbusProfile({
@@ -31,15 +32,15 @@ export default defineModbusProfile({
   datasheet: 'TMR-8 register list v1.3 §5 (§5.2 piezometer fault code, §5.3 rain counter, §5.4 GNSS quality)',
   transport: 'modbus',
   channels: {
-    pond_level: { quantity: 'pond_level', unit: 'm', kind: 'analog', description: 'radar, elevation', table: 'input_register', address: 0, type: 'float32', order: 'CDAB' },
+    pond_level: { quantity: 'pond_level', description: 'radar, elevation', table: 'input_register', address: 0, type: 'float32', order: 'CDAB' },
     piezo_1: piezometer(1),
     piezo_2: piezometer(2),
     piezo_3: piezometer(3),
     piezo_4: piezometer(4),
-    rain: { quantity: 'rainfall', unit: 'mm', kind: 'cumulative', description: 'tipping bucket, 0.1 mm/tip, since midnight', resets: 'local_midnight', table: 'input_register', address: 6, type: 'uint32', order: 'CDAB', scale: 0.1 },
-    displacement: { quantity: 'displacement', unit: 'mm', kind: 'analog', description: 'GNSS horizontal', table: 'input_register', address: 8, type: 'float64', order: 'DCBA', status: GNSS },
-    settlement: { quantity: 'displacement', unit: 'mm', kind: 'analog', description: 'GNSS vertical', table: 'input_register', address: 12, type: 'int64', order: 'CDAB', scale: 0.001, status: GNSS },
-    beach_length: { quantity: 'beach_length', unit: 'm', kind: 'analog', description: 'dry beach, laser', table: 'input_register', address: 16, scale: 0.1 },
+    rain: { quantity: 'rainfall', description: 'tipping bucket, 0.1 mm/tip, since midnight', resets: 'local_midnight', table: 'input_register', address: 6, type: 'uint32', order: 'CDAB', scale: 0.1 },
+    displacement: { quantity: 'displacement', description: 'GNSS horizontal', table: 'input_register', address: 8, type: 'float64', order: 'DCBA', status: GNSS },
+    settlement: { quantity: 'displacement', description: 'GNSS vertical', table: 'input_register', address: 12, type: 'int64', order: 'CDAB', scale: 0.001, status: GNSS },
+    beach_length: { quantity: 'beach_length', description: 'dry beach, laser', table: 'input_register', address: 16, scale: 0.1 },
   },
   examples: [
     {

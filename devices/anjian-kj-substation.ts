@@ -18,6 +18,7 @@
  * §6.3 coils (FC 05/15): coil 0–3 power-off relay 断电控制 1–4, 1 = cut (断电), 0 = restore (复电);
  *   relays 1 and 2 trip breakers 1 and 2, whose feed sensors are DI 0 and DI 1 (§6.3.1 wiring).
  */
+import type { ChannelInput } from '../src/decode/channel.js';
 import { defineModbusProfile, type ModbusChannelSpec } from '../src/decode/modbus-profile.js';
 import type { QuantityId } from '../src/domain/quantities.js';
 import { STATUS } from '../src/domain/status.js';
@@ -26,13 +27,13 @@ const STATE = { 0: STATUS.NORMAL, 1: STATUS.SENSOR_FAULT, 2: STATUS.CALIBRATION,
 const mA = { raw_min: 4000, raw_max: 20000 }; // µA
 const Hz = { raw_min: 2000, raw_max: 10000 }; // 0.1 Hz
 
-function analog(ch: number, quantity: QuantityId, unit: string, input: typeof mA, eng_min: number, eng_max: number, description: string): ModbusChannelSpec {
+function analog(ch: number, quantity: QuantityId, input: typeof mA, eng_min: number, eng_max: number, description: string): ChannelInput<ModbusChannelSpec> {
   return {
-    quantity, unit, kind: 'analog', description, table: 'input_register', address: ch - 1,
+    quantity, description, table: 'input_register', address: ch - 1,
     span: { ...input, eng_min, eng_max }, status: { table: 'input_register', address: 7 + ch, map: STATE },
   };
 }
-const contact = (address: number, quantity: QuantityId, description: string): ModbusChannelSpec => ({ quantity, unit: '', kind: 'switch', table: 'discrete_input', address, description });
+const contact = (address: number, quantity: QuantityId, description: string): ChannelInput<ModbusChannelSpec> => ({ quantity, table: 'discrete_input', address, description });
 const relay = (n: number, feedback?: string) => ({ table: 'coil' as const, address: n - 1, power_off: 1, power_on: 0, feedback, description: `power-off relay ${n} (断电控制)` });
 
 export default defineModbusProfile({
@@ -43,14 +44,14 @@ export default defineModbusProfile({
   datasheet: 'KJ-F16 Modbus interface rev C §6 (§6.1 analog + state words, §6.2 switches, §6.3 relays)',
   transport: 'modbus',
   channels: {
-    ch4_t1: analog(1, 'ch4', '%CH4', mA, 0, 4, 'T1 heading face, catalytic 0–4 %'),
-    co: analog(2, 'co', 'ppm', Hz, 0, 1000, 'electrochemical 0–1000 ppm'),
-    o2: analog(3, 'o2', '%VOL', mA, 0, 25, 'electrochemical 0–25 %'),
-    temperature: analog(4, 'temperature', '℃', Hz, 0, 40, '0–40 ℃'),
-    wind_speed: analog(5, 'wind_speed', 'm/s', Hz, 0, 15, 'ultrasonic 0–15 m/s'),
-    ch4_t2: analog(6, 'ch4', '%CH4', mA, 0, 4, 'T2 return roadway, 0–4 %'),
-    wind_pressure: analog(7, 'wind_pressure', 'Pa', mA, 0, 5000, 'differential 0–5000 Pa'),
-    dust: analog(8, 'dust', 'mg/m3', Hz, 0, 1000, '0–1000 mg/m3'),
+    ch4_t1: analog(1, 'ch4', mA, 0, 4, 'T1 heading face, catalytic 0–4 %'),
+    co: analog(2, 'co', Hz, 0, 1000, 'electrochemical 0–1000 ppm'),
+    o2: analog(3, 'o2', mA, 0, 25, 'electrochemical 0–25 %'),
+    temperature: analog(4, 'temperature', Hz, 0, 40, '0–40 ℃'),
+    wind_speed: analog(5, 'wind_speed', Hz, 0, 15, 'ultrasonic 0–15 m/s'),
+    ch4_t2: analog(6, 'ch4', mA, 0, 4, 'T2 return roadway, 0–4 %'),
+    wind_pressure: analog(7, 'wind_pressure', mA, 0, 5000, 'differential 0–5000 Pa'),
+    dust: analog(8, 'dust', Hz, 0, 1000, '0–1000 mg/m3'),
     feed_1: contact(0, 'feed_state', 'feed sensor of breaker 1 (1 = power present)'),
     feed_2: contact(1, 'feed_state', 'feed sensor of breaker 2 (1 = power present)'),
     fan_local: contact(2, 'fan_state', 'local (auxiliary) fan running'),
@@ -79,9 +80,13 @@ export default defineModbusProfile({
         { channel: 'wind_pressure', ts: 1763776800000, value: 1250, status: 0 },
         { channel: 'dust', ts: 1763776800000, value: 2, status: 0 },
         { channel: 'feed_1', ts: 1763776800000, value: 1, status: 0 },
+        { channel: 'feed_2', ts: 1763776800000, value: 1, status: 0 },
         { channel: 'fan_local', ts: 1763776800000, value: 1, status: 0 },
         { channel: 'fan_standby', ts: 1763776800000, value: 0, status: 0 },
+        { channel: 'fan_main', ts: 1763776800000, value: 1, status: 0 },
         { channel: 'door_1', ts: 1763776800000, value: 0, status: 0 },
+        { channel: 'door_2', ts: 1763776800000, value: 0, status: 0 },
+        { channel: 'smoke', ts: 1763776800000, value: 0, status: 0 },
       ],
     },
     {

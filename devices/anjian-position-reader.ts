@@ -30,7 +30,7 @@ export default defineProfile({
   description: 'Personnel-positioning base station: the cards it sees and their SOS presses.',
   datasheet: 'this file (payload above); AQ 1119-2023 §3.1, AQ 1048 (standards.md §3)',
   transport: 'mqtt',
-  channels: { cards: { quantity: 'headcount', unit: 'persons', kind: 'analog', description: 'cards seen by the station' } },
+  channels: { cards: { quantity: 'headcount', description: 'cards seen by the station' } },
   payload,
   decode: (p, at, ctx) => [{ channel: 'cards', ts: tsOf(p, at, ctx?.time_zone), value: p.cards.length, status: 0 }],
   sightings: (p, at) => p.cards.map((c) => ({ card_id: c.card, station_id: p.station, ts: tsOf(p, at), ...(c.sos ? { sos: true } : {}) })),

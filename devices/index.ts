@@ -1,6 +1,8 @@
 /**
  * The profile registry: one import line per file in devices/ (test/devices.test.ts fails when a
- * profile file is missing here). To add a device, see devices/README.md.
+ * profile file is missing here), compiled into dist/ (after adding a file: `npm run build`), plus
+ * the data-file profiles of `gateway.profiles_dir` (src/config/profile-files.ts), which join it
+ * when a config that names them has passed its checks. To add a device, see devices/README.md.
  */
 import type { DeviceProfile } from '../src/decode/profile.js';
 import acmeGd4 from './acme-gd4.js';
@@ -23,4 +25,37 @@ export const PROFILES: readonly DeviceProfile[] = [
   acmeTmr8,
 ];
 
-export const profileById: ReadonlyMap<string, DeviceProfile> = new Map(PROFILES.map((p) => [p.id, p]));
+const registry = new Map<string, DeviceProfile>(PROFILES.map((p) => [p.id, p]));
+/** Data-file profile id → the file it came from. */
+const dataFiles = new Map<string, string>();
+
+/** Every profile the gateway knows: the built-in ones and the data-file profiles registered so far. */
+export const profileById: ReadonlyMap<string, DeviceProfile> = registry;
+
+/** Where a profile came from: its data file, or undefined for a built-in one (devices/<id>.ts). */
+export const dataFileOf = (id: string): string | undefined => dataFiles.get(id);
+
+/**
+ * The registry as it would be with these data-file profiles, and why one cannot join: it has the
+ * id of a built-in profile, or it differs from the one of that id this process already runs (a
+ * register map in use changes only with a restart).
+ */
+export function withDataProfiles(files: readonly { file: string; profile: DeviceProfile }[]): { profiles: ReadonlyMap<string, DeviceProfile>; problems: { path: string; message: string }[] } {
+  const profiles = new Map(registry);
+  const problems: { path: string; message: string }[] = [];
+  for (const { file, profile } of files) {
+    const known = registry.get(profile.id);
+    if (known && !dataFiles.has(profile.id)) problems.push({ path: `${file}: id`, message: `"${profile.id}" is a built-in profile (devices/${profile.id}.ts): give yours another id` });
+    else if (known && JSON.stringify(known) !== JSON.stringify(profile)) problems.push({ path: `${file}: id`, message: `profile "${profile.id}" (from ${dataFiles.get(profile.id)}) changed since this process read it: restart the gateway to use the new register map` });
+    else profiles.set(profile.id, profile);
+  }
+  return { profiles, problems };
+}
+
+/** Registers data-file profiles that withDataProfiles accepted. */
+export function registerDataProfiles(files: readonly { file: string; profile: DeviceProfile }[]): void {
+  for (const { file, profile } of files) {
+    registry.set(profile.id, profile);
+    dataFiles.set(profile.id, file);
+  }
+}

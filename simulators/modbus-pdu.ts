@@ -5,13 +5,13 @@
  * request is not mapped, 3 for a quantity or value out of bounds (§7). Used by the simulated
  * slaves (simulators/modbus-slave.ts) under every framing. Pure apart from writing into `image`.
  */
-import type { RegisterImage, RegisterTable } from '../src/decode/modbus-profile.js';
+import type { RegisterImage, RegisterTable, WritableTable } from '../src/decode/modbus-profile.js';
 
 export const EXCEPTION = { ILLEGAL_FUNCTION: 1, ILLEGAL_DATA_ADDRESS: 2, ILLEGAL_DATA_VALUE: 3 } as const;
 
 /** A write a client made, as the slave applied it. */
 export interface AppliedWrite {
-  table: 'coil' | 'holding_register';
+  table: WritableTable;
   address: number;
   values: number[];
 }

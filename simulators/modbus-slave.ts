@@ -7,7 +7,9 @@
  *
  * Registers a profile does not map read 0 between its lowest and highest address of a table
  * (reserved registers; `gaps: 'exception'` makes them exception 2), beyond that exception 2.
- * Until the first update() every channel reads as not connected.
+ * Until the first update() every channel reads as not connected (its state word says 32, or its
+ * value register holds a fault code); setRegisters() serves fixed words instead, e.g. a
+ * datasheet's example.
  *
  * An output with a `feedback` channel drives it: once a client switches the output to power_off,
  * that channel reads 0 (the feed sensor sees the cut), as on a real installation.
@@ -24,13 +26,15 @@
 import { openSync, constants as fsConstants } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { ReadStream, WriteStream } from 'node:tty';
-import type { ModbusProfile, RegisterImage } from '../src/decode/modbus-profile.js';
+import type { ModbusProfile, ModbusProfileExample, RegisterImage } from '../src/decode/modbus-profile.js';
+import type { ModbusMode } from '../src/domain/modbus-words.js';
 import type { DeviceSample } from '../src/decode/profile.js';
 import { emptyImage, encodeImage } from '../src/decode/registers.js';
 import { type FrameParser, mbapParser, type Request, rtuParser } from './modbus-frames.js';
 import { type AppliedWrite, handlePdu } from './modbus-pdu.js';
 
-export type SlaveFraming = 'tcp' | 'rtu-over-tcp' | 'rtu';
+/** The config's `modbus.mode` words (src/domain/modbus-words.ts): 'tcp' (MBAP), 'rtu_over_tcp', 'rtu' (a serial path). */
+export type SlaveFraming = ModbusMode;
 
 export interface SlaveUnit {
   readonly unit_id: number;
@@ -135,6 +139,19 @@ export class ModbusSlave {
       for (const [address, value] of encoded[table]) unit.image[table].set(address, value);
     }
     unit.sample = sample;
+  }
+
+  /**
+   * Serves fixed registers (as an example's `registers` gives them: table → { address: word or
+   * bit }) on top of what the unit's profile encodes; they stay until a later update() or
+   * setRegisters() writes the same addresses. Without a profile, a unit serves only these.
+   */
+  setRegisters(unit_id: number, registers: ModbusProfileExample['registers']): void {
+    const unit = this.units.get(unit_id);
+    if (!unit) throw new Error(`unit ${unit_id} is not served by this slave (addUnit first)`);
+    for (const [table, values] of Object.entries(registers) as [keyof RegisterImage, Readonly<Record<number, number>>][]) {
+      for (const [address, value] of Object.entries(values)) unit.image[table].set(Number(address), value);
+    }
   }
 
   /** Listens on a TCP port (0 = a free one); resolves with the port. */

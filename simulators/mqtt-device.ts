@@ -11,7 +11,7 @@
  */
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { DeviceConfig, PointConfig, SiteConfig } from '../src/config/schema.js';
-import type { DeviceSample, Profile } from '../src/decode/profile.js';
+import type { DeviceSample, MqttProfile } from '../src/decode/profile.js';
 import { stateTopic, uplinkTopic } from '../src/transport/mqtt/topics.js';
 import { hashString, modelFor, mulberry32, type ValueModel } from './models.js';
 import type { Scenario } from './scenarios.js';
@@ -59,7 +59,7 @@ export interface SimulatedDeviceOptions {
   url: string;
   site_id: string;
   device: DeviceConfig;
-  profile: Profile;
+  profile: MqttProfile<any>;
   sampler: Sampler;
   interval_ms: number;
   log: (msg: string) => void;

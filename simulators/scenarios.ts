@@ -14,12 +14,9 @@
 import type { Config, PointConfig } from '../src/config/schema.js';
 import type { Limit } from '../src/domain/types.js';
 
-export const SCENARIO_NAMES = ['steady', 'methane-leak'] as const;
-export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+import { type ScenarioName, isScenarioName, SCENARIO_NAMES } from '../src/domain/scenarios.js';
 
-export function isScenarioName(name: string): name is ScenarioName {
-  return (SCENARIO_NAMES as readonly string[]).includes(name);
-}
+export { isScenarioName, SCENARIO_NAMES, type ScenarioName };
 
 export interface Scenario {
   readonly name: ScenarioName;

@@ -1,19 +1,14 @@
 /**
  * Composition root: config file + flags → a running gateway (and the built-in simulators when the
- * config enables them), stopped cleanly on SIGINT/SIGTERM (CONTRACT §1).
+ * config enables them; simulators/config-slaves.ts plans the Modbus ones), stopped cleanly on SIGINT/SIGTERM (CONTRACT §1).
  */
-import { profileById } from '../devices/index.js';
-import { startModbusSlaves, type SimulatedModbusDevice } from '../simulators/modbus-run.js';
+import { startSimulatedSlaves } from '../simulators/config-slaves.js';
 import { startSimulators } from '../simulators/run.js';
-import { busKeyOf } from './config/modbus-check.js';
-import { isModbusProfile } from './decode/profile.js';
-import type { EndpointOverride } from './ingest/modbus-poll.js';
 import { influxFromUrl } from './config/influx-url.js';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, formatProblem, loadConfig, loadConfigWithWarnings } from './config/load.js';
 import type { Config } from './config/schema.js';
-import type { ScenarioName } from '../simulators/run.js';
 import { type ReloadResult, type RunningGateway, startGateway } from './pipeline.js';
 import { createLogger, type Logger } from './util/log.js';
 
@@ -23,6 +18,8 @@ export interface StartFlags {
   mqttPort?: number;
   dataDir?: string;
   influxUrl?: string;
+  /** postgres://… : the shared PostgreSQL store instead of the embedded one. */
+  storeUrl?: string;
   simulators?: boolean;
 }
 
@@ -33,40 +30,8 @@ export function applyFlags(flags: StartFlags) {
     if (flags.dataDir !== undefined) c.gateway.data_dir = flags.dataDir;
     if (flags.simulators === false) c.gateway.simulators.enabled = false;
     if (flags.influxUrl !== undefined) c.gateway.influx = influxFromUrl(flags.influxUrl);
+    if (flags.storeUrl !== undefined) c.gateway.store = { url: flags.storeUrl };
   };
-}
-
-export interface SimulatedSlaves {
-  /** `site_id/device_id` → where its slave listens. */
-  endpoints: Map<string, EndpointOverride>;
-  stop(): Promise<void>;
-}
-
-/**
- * Simulated Modbus slaves for the config's Modbus devices (simulators/modbus-run.ts). `npm start`
- * puts them on free ports and points the poller there (so parallel demo gateways never collide);
- * `anjian simulate` puts them on the configured ports, for a gateway already running. Serial (rtu)
- * devices are simulated as RTU over TCP on a free port; `anjian simulate` skips them.
- */
-export async function startSimulatedSlaves(config: Config, opts: { scenario: ScenarioName; interval_ms: number; configuredPorts: boolean; log: (msg: string) => void }): Promise<SimulatedSlaves> {
-  const devices: SimulatedModbusDevice[] = [];
-  for (const site of config.sites) {
-    for (const device of site.devices) {
-      const profile = profileById.get(device.profile);
-      const m = device.modbus;
-      if (device.transport !== 'modbus' || !m || !isModbusProfile(profile)) continue;
-      if (opts.configuredPorts && m.mode === 'rtu') {
-        opts.log(`sim ${site.site_id}/${device.device_id}: a serial (rtu) device is not simulated by anjian simulate`);
-        continue;
-      }
-      const framing = m.mode === 'tcp' ? 'tcp' : 'rtu-over-tcp';
-      devices.push({ site, device, profile, unit_id: m.unit_id, bus: busKeyOf(m), framing, ...(opts.configuredPorts ? { port: m.port ?? 502 } : {}) });
-    }
-  }
-  const sims = await startModbusSlaves(devices, { config, scenario: opts.scenario, interval_ms: opts.interval_ms, log: opts.log });
-  const endpoints = new Map<string, EndpointOverride>();
-  for (const bus of sims.buses) for (const u of bus.units) if (bus.port !== undefined) endpoints.set(`${u.site_id}/${u.device_id}`, { host: bus.host, port: bus.port });
-  return { endpoints, stop: () => sims.stop() };
 }
 
 export async function runGateway(flags: StartFlags): Promise<void> {

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { profileById } from '../devices/index.js';
 import { Actuators, ModbusActuator, MqttDownlinkActuator } from './actions/actuator.js';
 import { type Audit, commandDispatcher } from './actions/dispatch.js';
-import { outputCommands } from './actions/output-command.js';
+import { outputCommands } from './api/output-command.js';
 import { CalibrationControl } from './alarms/calibration-control.js';
 import { SiteGate, ownedOnly, ownedSitesOf } from './cluster/gate.js';
 import type { AlarmDesk } from './alarms/desk.js';
@@ -25,6 +25,7 @@ import { clearAlarm } from './alarms/alarm-record.js';
 import type { Alarm, AlarmEvent } from './domain/types.js';
 import { SiteIndex } from './config/site-index.js';
 import { DeviceStatusBoard } from './ingest/device-status.js';
+import { SimulatedMarks, markSimulatedAlarms, readerProfiles } from './ingest/simulated.js';
 import { IngestFlow } from './ingest/flow.js';
 import { LatestValues } from './ingest/latest.js';
 import type { EndpointOverride } from './ingest/modbus-poll.js';
@@ -37,9 +38,10 @@ import { PersonnelService } from './personnel/service.js';
 import { AlarmHub } from './sinks/alarm-hub.js';
 import { startInfluxSink } from './sinks/influx-sink.js';
 import { CalibrationWindows } from './store/calibration-windows.js';
-import { EmbeddedReadings, ReadingsRouter } from './store/readings-source.js';
-import { startRetention } from './store/retention.js';
-import { type CommitResult, SqliteStore } from './store/sqlite-store.js';
+import { EmbeddedReadings, ReadingsRouter } from './sinks/readings-source.js';
+import { startRetention } from './jobs/retention.js';
+import type { CommitResult, ReadingRow, Store } from './domain/store.js';
+import { openStore } from './store/open.js';
 import { WriteBatcher } from './store/write-batcher.js';
 import { MqttAccess } from './transport/mqtt/access.js';
 import { MqttBroker, type RefusalEvent } from './transport/mqtt/broker.js';
@@ -77,35 +79,51 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const index = new SiteIndex(config);
   const metrics = createMetrics();
   // which sites this instance acts for: all of them alone, its share in a cluster (src/cluster, issue 15)
-  const gate = new SiteGate({ cluster: config.gateway.cluster, storeUrl: undefined /* gateway.store.url once the store split lands */, sites: () => [...index.sites.keys()], tls: !!config.gateway.http.tls }, log);
+  const gate = new SiteGate({ cluster: config.gateway.cluster, storeUrl: config.gateway.store?.url, sites: () => [...index.sites.keys()], tls: !!config.gateway.http.tls }, log);
   // 1. the store, and the alarm state it holds
-  const store = new SqliteStore(config.gateway.data_dir);
+  const store: Store = await openStore(config.gateway);
+  let storeOk = true;
+  const storeFailed = (err: Error): void => {
+    storeOk = false;
+    metrics.storeErrors.inc();
+    log.error({ component: 'store', err: err.message }, 'store write failed: readiness is now failing');
+  };
   store.setDeviceResolver((site_id, point_id) => index.point(site_id, point_id)?.device_id);
-  const audit: Audit = (...a) => store.audit(...a);
+  const audit: Audit = (...a) => void store.audit(...a).catch(storeFailed);
   const stats = new StatsBook(store, index); // 5-minute statistics, marked in every commit (issue 14)
-  const personnel = new PersonnelService(config, store.db, randomUUID);
+  const personnel = await PersonnelService.open(config, store, randomUUID, storeFailed);
+  // where a back-filled episode ends: read before each alarm tick (pendingBackfill), answered from memory inside it
+  const after = new Map<string, ReadingRow | undefined>();
+  const afterKey = (s: string, p: string, ts: number) => `${s}\u0000${p}\u0000${ts}`;
+  const prefetchBackfill = async (now: number): Promise<void> => {
+    after.clear();
+    for (const e of desk.parts.backfill.ending(now)) after.set(afterKey(e.site_id, e.point_id, e.ts), await store.readingAfter(e.site_id, e.point_id, e.ts));
+  };
   const newDesk = (activeAlarms: readonly Alarm[]) =>
-    buildAlarmDesk({ index, personnel, newId: randomUUID, readingAfter: (s, p, ts) => store.readingAfter(s, p, ts), readingsSince: (s, p, from) => store.rawReadings({ site_id: s, point_id: p, from, to: Number.MAX_SAFE_INTEGER, limit: 1_000_000 }), activeAlarms, now: Date.now(), owned: gate.owns });
-  let desk = newDesk(store.activeAlarms());
-  const calibration = new CalibrationControl(new CalibrationWindows(store.db), audit);
+    buildAlarmDesk({ index, personnel, newId: randomUUID, readingAfter: (s, p, ts) => after.get(afterKey(s, p, ts)), readingsSince: (s, p, from) => store.rawReadings({ site_id: s, point_id: p, from, to: Number.MAX_SAFE_INTEGER, limit: 1_000_000 }), activeAlarms, now: Date.now(), owned: gate.owns });
+  const activeAtStart = await store.activeAlarms();
+  let desk = await newDesk(activeAtStart);
+  const calibration = new CalibrationControl(new CalibrationWindows(store, storeFailed), audit, await store.calibrationWindows());
   const order = new ReadingOrder(store);
-  const status = new DeviceStatusBoard(index.allDevices(), store.deadLetterCounts());
-  const latest = new LatestValues(store);
-  const uplinks = new Uplinks({ config, index, store, status, metrics, newId: randomUUID, log: log.child({ component: 'uplink' }) }); // its queues fill in every commit from here on
+  await order.load();
+  const status = new DeviceStatusBoard(index.allDevices(), await store.deadLetterCounts());
+  const latest = await new LatestValues().load(store);
+  const uplinks = new Uplinks({ config, index, store, status, metrics, personnel, newId: randomUUID, activeAlarms: activeAtStart, log: log.child({ component: 'uplink' }) }); // its queues fill in every commit from here on
   // 2. the commit path: group commits, then the alarm fan-out
   let broker: MqttBroker | undefined;
-  let storeOk = true;
   const hub = new AlarmHub((site, json) => broker?.publishAlarm(site, json) ?? Promise.resolve(), (s) => index.timeZone(s), log.child({ component: 'alarms' }));
   const batcher = new WriteBatcher(
     store,
-    (result) => (order.committed(), committed(result, { metrics, status, latest, hub, desk }), uplinks.committed()),
+    (result) => ((storeOk = true), order.committed(), committed(result, { metrics, status, latest, hub, desk }), uplinks.committed()),
     (err) => {
-      storeOk = false;
-      order.forget();
-      metrics.storeErrors.inc();
-      log.error({ component: 'store', err: err.message }, 'store commit failed: readiness is now failing');
+      order.forget(); // what was judged may not be stored: the devices send it again (no PUBACK) and it is judged again
+      storeFailed(err);
     },
+    5000,
+    () => order.seal(),
   );
+  const marks = new SimulatedMarks(index, status);
+  markSimulatedAlarms(batcher, marks, readerProfiles(profileById)); // simulated alarms are marked before they are stored (issue 17 point 5)
   // A tick that raises many alarms at once (a silent substation of hundreds of points) commits
   // them in chunks over turns of the event loop, so readings and PUBACKs keep flowing meanwhile.
   const commitEvents = (events: AlarmEvent[]): void => {
@@ -137,12 +155,14 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     [(now) => desk.check(now), (now) => calibration.expire(now), (now) => (influx ? desk.parts.backlog.step(influx.fill(), now) : []), (now) => uplinks.backlogStep(now)],
     (events) => commitEvents(ownedOnly(events, gate.owns)), // a site's timers run on its owner only
     (err) => log.error({ component: 'alarm-timers', err: err.message }, 'alarm timer check failed'),
+    1000,
+    prefetchBackfill,
   );
   const statsJob = startStatsJob(stats, log.child({ component: 'stats' }));
   const retention = startRetention(store, config.gateway.retention, log.child({ component: 'retention' }));
   // 5. the listeners: MQTT, then HTTP, then polling
   const mqttLog = log.child({ component: 'mqtt' });
-  broker = new MqttBroker({ ...config.gateway.mqtt, login_throttle: config.gateway.login_throttle }, new MqttAccess(config), { onUplink: (msg, done) => (gate.owns(msg.topic.site_id) ? flow.uplink(msg, done) : done(new Error(`site ${msg.topic.site_id} is owned by another instance`))), servesSite: gate.owns, onRefused: (e) => refused(e, metrics, status, mqttLog, store) }, mqttLog);
+  broker = new MqttBroker({ ...config.gateway.mqtt, login_throttle: config.gateway.login_throttle }, new MqttAccess(config), { onUplink: (msg, done) => (gate.owns(msg.topic.site_id) ? flow.uplink(msg, done) : done(new Error(`site ${msg.topic.site_id} is owned by another instance`))), servesSite: gate.owns, onRefused: (e) => refused(e, metrics, status, mqttLog, audit) }, mqttLog);
   const startup = log.level === 'silent' ? log : log.child({ component: 'startup' }, { level: 'info' }); // ports are printed whatever the level (CONTRACT §1)
   const mqttPort = await broker.start();
   startup.info(`mqtt listening on ${mqttPort}`);
@@ -151,14 +171,14 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     log: log.child({ component: 'http' }),
     acknowledge: (alarm_id, actor, note) => acknowledge(alarm_id, actor, note, { batcher, desk, store, metrics, hub }),
     readings: new ReadingsRouter(new EmbeddedReadings(store), influx?.readings),
-    readiness: () => ({ store: storeOk && store.healthy() ? 'ok' : 'failing', broker: broker ? 'ok' : 'failing', ...(influx ? { influxdb: influx.readiness() } : {}), ...(config.gateway.cluster ? { cluster: gate.current().readiness() === 'ok' ? 'ok' : 'failing' } : {}) }),
-    refreshMetrics: () => {
+    readiness: async () => ({ store: storeOk && (await store.healthy()) ? 'ok' : 'failing', broker: broker ? 'ok' : 'failing', ...(influx ? { influxdb: influx.readiness() } : {}), ...(config.gateway.cluster ? { cluster: gate.current().readiness() === 'ok' ? 'ok' : 'failing' } : {}) }),
+    refreshMetrics: async () => {
       influx?.refreshMetrics();
-      uplinks.refreshMetrics();
+      await uplinks.refreshMetrics();
       metrics.activeAlarms.set(desk.activeCount());
       modbus.refreshMetrics(metrics, desk.parts.devices.activeAlarms().filter((a) => a.device_id !== undefined && modbus.plan(a.site_id, a.device_id)).length);
     },
-    readinessDetails: () => ({ ...(influx ? { influxdb: influx.details() } : {}), ...(uplinks.runners.length ? { uplinks: uplinks.details() } : {}) }),
+    readinessDetails: async () => ({ ...(influx ? { influxdb: influx.details() } : {}), ...(uplinks.runners.length ? { uplinks: await uplinks.details() } : {}) }),
     nationalFiles: uplinks.files,
     mqttClients: () => broker?.connectedClients ?? 0,
     commandOutput: outputCommands({ index, outputsOf, write, audit, log: modbusLog }),
@@ -174,9 +194,9 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   gate.onChange(async ({ acquired, released }) => {
     if (stopping) return;
     for (const s of released) broker?.dropSite(s); // its devices reconnect to the new owner
-    batcher.flush();
-    const restored = store.activeAlarms().filter((a) => acquired.includes(a.site_id)); // alarm ids and acks carry on
-    desk = newDesk([...desk.active().filter((a) => !acquired.includes(a.site_id)), ...restored]);
+    await batcher.flush();
+    const restored = (await store.activeAlarms()).filter((a) => acquired.includes(a.site_id)); // alarm ids and acks carry on
+    desk = await newDesk([...desk.active().filter((a) => !acquired.includes(a.site_id)), ...restored]);
     flow.reconfigure(desk);
     if (polling) await modbus.poller.stop(); // a hand-over waits for this: one poller per device at any moment
     modbus = newModbus(index.config);
@@ -194,27 +214,29 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     const changes = diffConfig(index.config, next);
     const restart = restartOnly(index.config, next);
     if (restart.length) return { applied: false, changes: [], restart_needed: restart };
+    await prefetchBackfill(Number.POSITIVE_INFINITY);
     commitNow(desk.parts.backfill.check(Number.POSITIVE_INFINITY)); // open back-fill episodes are stored under the old limits
-    batcher.flush();
+    await batcher.flush();
     const before = desk.active();
     const modbusChanged = JSON.stringify(modbusShape(index.config)) !== JSON.stringify(modbusShape(next));
     index.reload(next);
-    const kept = new Set(newDesk(before).active().map((a) => a.alarm_id));
-    desk = newDesk(before.filter((a) => kept.has(a.alarm_id))); // no source holds on to an alarm that ends here
+    const kept = new Set((await newDesk(before)).active().map((a) => a.alarm_id));
+    desk = await newDesk(before.filter((a) => kept.has(a.alarm_id))); // no source holds on to an alarm that ends here
     flow.reconfigure(desk);
     const now = Date.now();
     // an alarm whose point or limit the new config no longer has ends now: nothing would ever clear it
     commitNow(before.filter((a) => !kept.has(a.alarm_id)).map((a) => ({ event: 'cleared' as const, at: now, alarm: { ...clearAlarm(a, now), note: a.note ?? `cleared by a config reload (${actor}): its point or limit was removed` } })));
-    status.track(index.allDevices(), store.deadLetterCounts());
+    status.track(index.allDevices(), await store.deadLetterCounts());
     broker?.setAccess(new MqttAccess(next));
     influx?.reconfigured();
+    commitNow(await uplinks.reload(next.gateway.uplinks, now)); // rebuilt where their config changed, back-log kept
     if (modbusChanged) {
       await modbus.poller.stop();
       modbus = newModbus(next);
       modbus.poller.start();
     }
     for (const c of changes) audit(actor, c.action, c.target, { old: c.old, new: c.new }, now);
-    batcher.flush();
+    await batcher.flush();
     log.info({ component: 'reload', actor, changes: changes.length }, `config reloaded: ${changes.length} change(s)`);
     return { applied: true, changes, restart_needed: [] };
   }
@@ -228,15 +250,17 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
       timers.stop();
       await app.close();
       await broker?.stop();
+      await prefetchBackfill(Number.POSITIVE_INFINITY).catch(() => {}); // the store is down: the episodes end at their last reading
       commitNow(desk.parts.backfill.check(Number.POSITIVE_INFINITY)); // open back-fill episodes are stored, not lost
-      batcher.flush();
-      statsJob.stop();
+      await batcher.flush();
+      await statsJob.stop();
       retention.stop();
       await influx?.stop();
       await uplinks.stop();
+      await personnel.settled(); // the last trajectories are stored before the store closes
       stopping = true;
       await gate.stop(); // hands its sites over, now that all is flushed
-      store.close();
+      await store.close();
     },
   };
 }
@@ -262,12 +286,13 @@ function committed({ events, refused }: CommitResult, d: CommitDeps): void {
   d.hub.dispatch(events); // anjian_active_alarms is counted when /metrics is read (refreshMetrics), not per commit
 }
 
-function acknowledge(alarm_id: string, actor: string, note: string | undefined, d: Pick<CommitDeps, 'metrics' | 'hub' | 'desk'> & { batcher: WriteBatcher; store: SqliteStore }) {
-  d.batcher.flush();
+async function acknowledge(alarm_id: string, actor: string, note: string | undefined, d: Pick<CommitDeps, 'metrics' | 'hub' | 'desk'> & { batcher: WriteBatcher; store: Store }) {
+  await d.batcher.flush();
+  const kept = d.desk.active().some((a) => a.alarm_id === alarm_id) ? undefined : await d.store.getAlarm(alarm_id); // a cleared alarm is only in the store
   const now = Date.now();
-  const result = d.desk.acknowledge(alarm_id, actor, note, now, (id) => d.store.getAlarm(id));
+  const result = d.desk.acknowledge(alarm_id, actor, note, now, (id) => (id === alarm_id ? kept : undefined));
   if (!result.ok) return result;
-  const stored = d.store.appendEvent({ event: 'acknowledged', at: now, alarm: result.alarm }, { actor, action: 'alarm.acknowledge', details: { note } });
+  const stored = await d.store.appendEvent({ event: 'acknowledged', at: now, alarm: result.alarm }, { actor, action: 'alarm.acknowledge', details: { note } });
   d.metrics.alarmEvents.inc({ event: 'acknowledged' });
   d.hub.dispatch([stored]);
   return result;
@@ -278,6 +303,6 @@ function modbusShape(c: Config) {
   return c.sites.map((s) => ({ site: s.site_id, devices: s.devices.filter((d) => d.transport === 'modbus'), points: s.points.map((p) => [p.device_id, p.channel]) }));
 }
 
-function refused(e: RefusalEvent, metrics: Metrics, status: DeviceStatusBoard, log: Logger, store: SqliteStore): void {
-  recordRefusal({ metrics, status, log, audit: (...a) => store.audit(...a) }, e); // counted, logged with the address, audited (issue 13)
+function refused(e: RefusalEvent, metrics: Metrics, status: DeviceStatusBoard, log: Logger, audit: Audit): void {
+  recordRefusal({ metrics, status, log, audit }, e); // counted, logged with the address, audited (issue 13)
 }

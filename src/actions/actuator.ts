@@ -6,6 +6,7 @@
  */
 import type { OutputCommand } from '../alarms/linkage.js';
 import type { ModbusOutputSpec } from '../decode/modbus-profile.js';
+import { resolveOutput } from '../decode/outputs.js';
 
 export interface Actuator {
   /** Sends one command to its device; resolves once the transport accepted it. */
@@ -20,17 +21,6 @@ export class MqttDownlinkActuator implements Actuator {
     const body = { cmd: c.cmd, point_id: c.point_id, alarm_id: c.alarm_id, ...(c.output ? { output: c.output } : {}), ts: c.at };
     return this.publish(c.site_id, c.device_id, JSON.stringify(body));
   }
-}
-
-/** The output a command addresses: its name (or the profile's only output), or why there is none. */
-export function resolveOutput(outputs: Readonly<Record<string, ModbusOutputSpec>> | undefined, name: string | undefined): { name: string; spec: ModbusOutputSpec } | { error: string } {
-  const names = Object.keys(outputs ?? {});
-  if (name === undefined) {
-    if (names.length === 1) return { name: names[0] as string, spec: (outputs as Record<string, ModbusOutputSpec>)[names[0] as string] as ModbusOutputSpec };
-    return { error: names.length ? `name the output: the profile has ${names.join(', ')}` : 'the profile has no outputs' };
-  }
-  const spec = outputs?.[name];
-  return spec ? { name, spec } : { error: `unknown output "${name}" (outputs: ${names.join(', ') || 'none'})` };
 }
 
 /**

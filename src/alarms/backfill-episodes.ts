@@ -8,8 +8,9 @@
  * A back-fill may come in several messages, so an open episode waits for more back-fill of its
  * point. It ends at the first back-filled reading beyond `clear`; when the back-fill stops first
  * (no more of it for QUIET_MS, a replay that goes back in time, or the gateway stopping), it ends
- * at the first stored reading after it (`readingAfter`), else at its last reading. Pure apart
- * from that lookup: time is passed in.
+ * at the first stored reading after it (`readingAfter`), else at its last reading. Pure: the
+ * pipeline reads those readings from the store before each check (`ending` says which), so the
+ * look-up answers from memory; time is passed in.
  */
 import { STATUS } from '../domain/status.js';
 import type { Alarm, AlarmEvent, Limit, Reading } from '../domain/types.js';
@@ -62,6 +63,13 @@ export class BackfillEpisodes {
       this.replays.delete(replay.point.site_id, replay.point.point_id);
     }
     return events;
+  }
+
+  /** The points and times whose first later reading `check(now)` will look up (replays with an open episode that end). */
+  ending(now: number): { site_id: string; point_id: string; ts: number }[] {
+    return [...this.replays.values()]
+      .filter((r) => now - r.last_at >= QUIET_MS && r.open.some((a) => a))
+      .map((r) => ({ site_id: r.point.site_id, point_id: r.point.point_id, ts: r.last_ts }));
   }
 
   /** Historical alarms are never active. */

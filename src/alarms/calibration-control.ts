@@ -13,8 +13,10 @@ export class CalibrationControl {
   constructor(
     private readonly kept: CalibrationWindows,
     private readonly audit: Audit,
+    /** The windows open at start (`kept.all()`, read by the pipeline before it starts taking readings). */
+    open: readonly CalibrationWindow[] = [],
   ) {
-    this.board.restore(kept.all());
+    this.board.restore(open);
   }
 
   start(site_id: string, point_id: string, duration_s: number, actor: string, note?: string): CalibrationWindow {

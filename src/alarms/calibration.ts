@@ -6,6 +6,7 @@
  * AQ 1029 revision: catalytic methane sensors are calibrated every 15 d at the installation point
  * (standards.md §1.5), which takes minutes, hence the bound.
  */
+import { PairMap } from '../util/pair-map.js';
 export const MAX_CALIBRATION_S = 4 * 3600;
 
 export interface CalibrationWindow {
@@ -17,46 +18,45 @@ export interface CalibrationWindow {
   note?: string;
 }
 
-const key = (site_id: string, point_id: string): string => `${site_id}\u0000${point_id}`;
 
 export class CalibrationBoard {
-  private readonly windows = new Map<string, CalibrationWindow>();
+  private readonly windows = new PairMap<CalibrationWindow>();
 
   /** Starts (or extends) a window; throws RangeError for a duration outside 1 s … MAX_CALIBRATION_S. */
   start(site_id: string, point_id: string, now: number, duration_s: number, by: string, note?: string): CalibrationWindow {
     if (!(duration_s >= 1 && duration_s <= MAX_CALIBRATION_S)) throw new RangeError(`duration_s must be 1-${MAX_CALIBRATION_S} s`);
     const w: CalibrationWindow = { site_id, point_id, started_at: now, until: now + duration_s * 1000, by, ...(note !== undefined ? { note } : {}) };
-    this.windows.set(key(site_id, point_id), w);
+    this.windows.set(site_id, point_id, w);
     return w;
   }
 
   /** Takes back the windows open before a restart (they end at their own `until`). */
   restore(windows: readonly CalibrationWindow[]): void {
-    for (const w of windows) this.windows.set(key(w.site_id, w.point_id), w);
+    for (const w of windows) this.windows.set(w.site_id, w.point_id, w);
   }
 
   /** Ends a window early; returns it, or undefined when the point was not in calibration. */
   stop(site_id: string, point_id: string): CalibrationWindow | undefined {
-    const w = this.windows.get(key(site_id, point_id));
-    this.windows.delete(key(site_id, point_id));
+    const w = this.windows.get(site_id, point_id);
+    this.windows.delete(site_id, point_id);
     return w;
   }
 
   /** True while the point is in calibration at `at` (a reading's arrival time). */
   active(site_id: string, point_id: string, at: number): boolean {
     if (this.windows.size === 0) return false; // the usual case: no key to build on the ingest path
-    const w = this.windows.get(key(site_id, point_id));
+    const w = this.windows.get(site_id, point_id);
     return w !== undefined && at < w.until;
   }
 
   get(site_id: string, point_id: string): CalibrationWindow | undefined {
-    return this.windows.get(key(site_id, point_id));
+    return this.windows.get(site_id, point_id);
   }
 
   /** Removes and returns the windows that ended by `now` (the scheduler audits them). */
   expire(now: number): CalibrationWindow[] {
     const ended = [...this.windows.values()].filter((w) => w.until <= now);
-    for (const w of ended) this.windows.delete(key(w.site_id, w.point_id));
+    for (const w of ended) this.windows.delete(w.site_id, w.point_id);
     return ended;
   }
 }

@@ -24,6 +24,7 @@ import type { Reading } from '../domain/types.js';
 import type { PointReading } from './point-reading.js';
 import type { AlarmPoint } from './engine.js';
 import { DAY_MS, type RainGauge, RollingRainfall } from './rolling-rainfall.js';
+import { PairMap } from '../util/pair-map.js';
 
 export type Derivation =
   | { kind: 'freeboard'; crest_elevation: number }
@@ -37,7 +38,6 @@ export interface DerivedPoint {
   derivation: Derivation;
 }
 
-const key = (site_id: string, point_id: string): string => `${site_id}\u0000${point_id}`;
 /** The bits a derived reading takes from its source: what the source reading was, not what it alarmed. */
 const KEPT = ~(STATUS.ALARM | STATUS.POWER_OFF);
 
@@ -50,13 +50,12 @@ export function deriveFromLevel(d: Exclude<Derivation, { kind: 'rain_window' }>,
 }
 
 export class DerivedPoints {
-  private readonly bySource = new Map<string, { d: DerivedPoint; rain?: RollingRainfall }[]>();
+  private readonly bySource = new PairMap<{ d: DerivedPoint; rain?: RollingRainfall }[]>();
 
   constructor(points: readonly DerivedPoint[]) {
     for (const d of points) {
-      const k = key(d.point.site_id, d.from);
       const rain = d.derivation.kind === 'rain_window' ? new RollingRainfall(d.derivation.gauge, d.derivation.window_h * 3_600_000) : undefined;
-      this.bySource.set(k, [...(this.bySource.get(k) ?? []), { d, ...(rain ? { rain } : {}) }]);
+      this.bySource.set(d.point.site_id, d.from, [...(this.bySource.get(d.point.site_id, d.from) ?? []), { d, ...(rain ? { rain } : {}) }]);
     }
   }
 
@@ -72,7 +71,7 @@ export class DerivedPoints {
     if (this.bySource.size === 0) return [];
     const out: PointReading[] = [];
     for (const { reading } of readings) {
-      for (const { d, rain } of this.bySource.get(key(reading.site_id, reading.point_id)) ?? []) {
+      for (const { d, rain } of this.bySource.get(reading.site_id, reading.point_id) ?? []) {
         let value: number;
         if (rain) {
           if (late) continue;
@@ -92,6 +91,6 @@ export class DerivedPoints {
 
   /** After a restart: the rain windows replay the stored readings of their gauge (oldest first). */
   restore(site_id: string, point_id: string, readings: readonly Pick<Reading, 'ts' | 'value' | 'status'>[]): void {
-    for (const { rain } of this.bySource.get(key(site_id, point_id)) ?? []) if (rain) for (const r of readings) rain.push(r);
+    for (const { rain } of this.bySource.get(site_id, point_id) ?? []) if (rain) for (const r of readings) rain.push(r);
   }
 }

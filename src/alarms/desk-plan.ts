@@ -24,6 +24,7 @@ import { BacklogAlarm } from './sink-backlog.js';
 import { TailingsEscalation } from './tailings-escalation.js';
 import { watchCycleS } from './watch-cycle.js';
 import { PointWatchdog } from './watchdog.js';
+import { PairMap } from '../util/pair-map.js';
 
 export interface DeskNeeds {
   index: SiteIndex;
@@ -31,15 +32,15 @@ export interface DeskNeeds {
   newId: () => string;
   /** The first stored reading of a point after a time (where a back-filled episode ends). */
   readingAfter(site_id: string, point_id: string, ts: number): { ts: number } | undefined;
-  /** A point's stored readings from `from` on, oldest first (the rain gauges' last day). */
-  readingsSince(site_id: string, point_id: string, from: number): ReadingRow[];
+  /** A point's stored readings from `from` on, oldest first (the rain gauges' last day; read once while the desk is built). */
+  readingsSince(site_id: string, point_id: string, from: number): Promise<ReadingRow[]>;
   activeAlarms: readonly Alarm[];
   now: number;
   /** The sites this instance acts for (src/cluster: their owner); default every site. */
   owned?: (site_id: string) => boolean;
 }
 
-export function buildAlarmDesk(n: DeskNeeds): AlarmDesk {
+export async function buildAlarmDesk(n: DeskNeeds): Promise<AlarmDesk> {
   const mine = n.owned ?? (() => true);
   const points = n.index.allPoints().filter((p) => mine(p.site_id)); // another instance judges the others
   const watched = points.map((p) => {
@@ -57,10 +58,11 @@ export function buildAlarmDesk(n: DeskNeeds): AlarmDesk {
     p.fan_lockout ? [{ site_id: p.site_id, point_id: p.point_id, device_id: p.device_id, outputs: p.fan_lockout.outputs, ...(p.fan_lockout.standby_point ? { standby_point: p.fan_lockout.standby_point } : {}) }] : [],
   );
   const rain = points.filter((p) => p.quantity === 'rainfall' && !p.derive); // a derived rain window is already a sum
-  const watchOf = new Map(watched.map((w) => [`${w.site_id}\u0000${w.point_id}`, w.cycle_s]));
-  const rainfall = new RollingRainfallBoard(rain.map((p) => ({ site_id: p.site_id, point_id: p.point_id, gauge: gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(`${p.site_id}\u0000${p.point_id}`) ?? 60) * 1000 }) })));
+  const watchOf = new PairMap<number>();
+  for (const w of watched) if (w.cycle_s !== undefined) watchOf.set(w.site_id, w.point_id, w.cycle_s);
+  const rainfall = new RollingRainfallBoard(rain.map((p) => ({ site_id: p.site_id, point_id: p.point_id, gauge: gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(p.site_id, p.point_id) ?? 60) * 1000 }) })));
   const holds = new OutputHolds();
-  const derived = new DerivedPoints(derivedPointsOf(n.index, (p) => gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(`${p.site_id}\u0000${p.point_id}`) ?? 60) * 1000 })));
+  const derived = new DerivedPoints(derivedPointsOf(n.index, (p) => gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(p.site_id, p.point_id) ?? 60) * 1000 })));
   const desk = new AlarmDesk({
     engine: new AlarmEngine(points, n.newId),
     watchdog: new PointWatchdog(watched, n.now, n.newId),
@@ -82,10 +84,10 @@ export function buildAlarmDesk(n: DeskNeeds): AlarmDesk {
   for (const l of linked) if (desk.parts.linkage.isOff(l.site_id, l.point_id)) holds.restore('linkage', l.site_id, l.point_id, l.outputs);
   // the rain gauges' rolling sums from the stored readings of the last day (and the one before it)
   for (const p of rain) {
-    const rows = n.readingsSince(p.site_id, p.point_id, n.now - DAY_MS - 3_600_000);
+    const rows = await n.readingsSince(p.site_id, p.point_id, n.now - DAY_MS - 3_600_000);
     rainfall.restore(p.site_id, p.point_id, rows.map((r) => ({ ts: r.ts, value: r.value ?? Number.NaN, status: r.status })));
   }
-  for (const src of derived.rainSources()) derived.restore(src.site_id, src.point_id, n.readingsSince(src.site_id, src.point_id, n.now - src.window_ms - 3_600_000).map((r) => ({ ts: r.ts, value: r.value ?? Number.NaN, status: r.status })));
+  for (const src of derived.rainSources()) derived.restore(src.site_id, src.point_id, (await n.readingsSince(src.site_id, src.point_id, n.now - src.window_ms - 3_600_000)).map((r) => ({ ts: r.ts, value: r.value ?? Number.NaN, status: r.status })));
   return desk;
 }
 

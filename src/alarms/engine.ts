@@ -30,13 +30,12 @@ export interface Evaluation {
   updated: Alarm[];
 }
 
-const pointKey = (site_id: string, point_id: string): string => `${site_id}\u0000${point_id}`;
 
 export class AlarmEngine implements AlarmSource {
   private readonly phases = new PairMap<LimitPhase[]>();
   private readonly active = new Map<string, Alarm>();
   /** 位号 / hazard code of the points that have them (their alarms carry them, so queries and exports can use them). */
-  private readonly labels = new Map<string, { tag?: string; hazard_code?: string }>();
+  private readonly labels = new PairMap<{ tag?: string; hazard_code?: string }>();
 
   constructor(
     private readonly points: readonly AlarmPoint[],
@@ -44,7 +43,7 @@ export class AlarmEngine implements AlarmSource {
   ) {
     for (const p of points) {
       if (p.tag === undefined && p.hazard_code === undefined) continue;
-      this.labels.set(pointKey(p.site_id, p.point_id), { ...(p.tag !== undefined ? { tag: p.tag } : {}), ...(p.hazard_code !== undefined ? { hazard_code: p.hazard_code } : {}) });
+      this.labels.set(p.site_id, p.point_id, { ...(p.tag !== undefined ? { tag: p.tag } : {}), ...(p.hazard_code !== undefined ? { hazard_code: p.hazard_code } : {}) });
     }
   }
 
@@ -54,10 +53,11 @@ export class AlarmEngine implements AlarmSource {
    * level and action (it then clears by the new `clear`); an alarm whose limit is gone is left out.
    */
   restore(alarms: readonly Alarm[]): void {
-    const byKey = new Map(this.points.map((p) => [pointKey(p.site_id, p.point_id), p]));
+    const byKey = new PairMap<(typeof this.points)[number]>();
+    for (const p of this.points) byKey.set(p.site_id, p.point_id, p);
     for (const alarm of alarms) {
       if (alarm.historical) continue;
-      const point = alarm.point_id === undefined ? undefined : byKey.get(pointKey(alarm.site_id, alarm.point_id));
+      const point = alarm.point_id === undefined ? undefined : byKey.get(alarm.site_id, alarm.point_id);
       if (!point) continue;
       const taken = (i: number) => this.phasesOf(point)[i]?.phase === 'active';
       let index = point.limits.findIndex((l, i) => !taken(i) && sameLimit(l, alarm.limit));
@@ -105,7 +105,7 @@ export class AlarmEngine implements AlarmSource {
         limit,
       });
       // the alarm starts at the first crossing; with delay_s it is confirmed by this reading
-      const labelled = this.labels.size ? { ...opened, ...this.labels.get(pointKey(point.site_id, point.point_id)) } : opened;
+      const labelled = this.labels.size ? { ...opened, ...this.labels.get(point.site_id, point.point_id) } : opened;
       const alarm = start === reading.ts ? labelled : { ...labelled, confirmed_at: reading.ts, max_at: reading.ts, min_at: reading.ts };
       this.active.set(alarm.alarm_id, alarm);
       phases[i] = { phase: 'active', alarm_id: alarm.alarm_id };

@@ -23,6 +23,7 @@ import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
 import { clearAlarm, openAlarm, trackValue } from './alarm-record.js';
 import type { LinkedOutput, OutputCommand } from './linkage.js';
 import type { AlarmSource } from './source.js';
+import { PairMap } from '../util/pair-map.js';
 
 export interface FanLockoutPoint {
   site_id: string;
@@ -48,14 +49,13 @@ interface FanState {
   alarm?: Alarm;
 }
 
-const key = (site_id: string, point_id: string): string => `${site_id}\u0000${point_id}`;
 
 export class FanLockout implements AlarmSource {
-  private readonly fans = new Map<string, FanState>();
+  private readonly fans = new PairMap<FanState>();
   /** Switch point (fan or standby) → the fans it decides. */
-  private readonly watchers = new Map<string, { state: FanState; role: 'main' | 'standby' }[]>();
+  private readonly watchers = new PairMap<{ state: FanState; role: 'main' | 'standby' }[]>();
   /** Time of the newest reading taken per switch point: older ones (back-fill) are not judged. */
-  private readonly newest = new Map<string, number>();
+  private readonly newest = new PairMap<number>();
 
   constructor(
     fans: readonly FanLockoutPoint[],
@@ -63,9 +63,9 @@ export class FanLockout implements AlarmSource {
   ) {
     for (const fan of fans) {
       const state: FanState = { fan };
-      this.fans.set(key(fan.site_id, fan.point_id), state);
-      this.watch(key(fan.site_id, fan.point_id), state, 'main');
-      if (fan.standby_point !== undefined) this.watch(key(fan.site_id, fan.standby_point), state, 'standby');
+      this.fans.set(fan.site_id, fan.point_id, state);
+      this.watch(fan.site_id, fan.point_id, state, 'main');
+      if (fan.standby_point !== undefined) this.watch(fan.site_id, fan.standby_point, state, 'standby');
     }
   }
 
@@ -73,7 +73,7 @@ export class FanLockout implements AlarmSource {
   restore(alarms: readonly Alarm[]): void {
     for (const a of alarms) {
       if (a.type !== 'fan_stopped' || a.point_id === undefined) continue;
-      const state = this.fans.get(key(a.site_id, a.point_id));
+      const state = this.fans.get(a.site_id, a.point_id);
       if (state) state.alarm = a;
     }
   }
@@ -90,11 +90,10 @@ export class FanLockout implements AlarmSource {
     for (const r of readings) {
       if (at !== undefined && r.ts !== at) (this.decideAll(touched, at, now, out), (touched = new Set()));
       at = r.ts;
-      const k = key(r.site_id, r.point_id);
-      const watching = this.watchers.get(k);
+      const watching = this.watchers.get(r.site_id, r.point_id);
       if (!watching) continue;
-      if (r.ts <= (this.newest.get(k) ?? -Infinity)) continue; // late (a substation's back-fill): history, not now
-      this.newest.set(k, r.ts);
+      if (r.ts <= (this.newest.get(r.site_id, r.point_id) ?? -Infinity)) continue; // late (a substation's back-fill): history, not now
+      this.newest.set(r.site_id, r.point_id, r.ts);
       const value = runningOf(r);
       if (value === undefined) continue;
       for (const { state, role } of watching) {
@@ -113,7 +112,7 @@ export class FanLockout implements AlarmSource {
 
   /** Whether the heading of the fan point is cut off (for status and tests). */
   isLocked(site_id: string, point_id: string): boolean {
-    return this.fans.get(key(site_id, point_id))?.alarm !== undefined;
+    return this.fans.get(site_id, point_id)?.alarm !== undefined;
   }
 
   /** The fans whose heading is cut, with what they cut (e.g. to restore OutputHolds after a restart). */
@@ -154,8 +153,8 @@ export class FanLockout implements AlarmSource {
     }
   }
 
-  private watch(k: string, state: FanState, role: 'main' | 'standby'): void {
-    this.watchers.set(k, [...(this.watchers.get(k) ?? []), { state, role }]);
+  private watch(site_id: string, point_id: string, state: FanState, role: 'main' | 'standby'): void {
+    this.watchers.set(site_id, point_id, [...(this.watchers.get(site_id, point_id) ?? []), { state, role }]);
   }
 
   private commands(s: FanState, cmd: 'power_off' | 'power_on', alarm_id: string, at: number): OutputCommand[] {

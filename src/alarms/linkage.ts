@@ -13,6 +13,7 @@
 import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
 import { clearAlarm, openAlarm, trackValue } from './alarm-record.js';
 import type { AlarmSource } from './source.js';
+import { PairMap } from '../util/pair-map.js';
 
 export interface LinkedOutput {
   device_id: string;
@@ -50,20 +51,19 @@ interface LinkState {
   feed_abnormal?: Alarm;
 }
 
-const key = (site_id: string, point_id: string): string => `${site_id}\u0000${point_id}`;
 
 export class PowerLinkage implements AlarmSource {
-  private readonly links = new Map<string, LinkState>();
+  private readonly links = new PairMap<LinkState>();
   /** Last feed reading per feed point; only the points some link names as its feed are kept. */
-  private readonly feeds = new Map<string, { value: number; ts: number } | null>();
+  private readonly feeds = new PairMap<{ value: number; ts: number } | null>();
 
   constructor(
     points: readonly LinkedPoint[],
     private readonly newId: () => string,
   ) {
     for (const p of points) {
-      this.links.set(key(p.site_id, p.point_id), { point: p, off: new Set() });
-      if (p.feed_point !== undefined) this.feeds.set(key(p.site_id, p.feed_point), null);
+      this.links.set(p.site_id, p.point_id, { point: p, off: new Set() });
+      if (p.feed_point !== undefined) this.feeds.set(p.site_id, p.feed_point, null);
     }
   }
 
@@ -71,7 +71,7 @@ export class PowerLinkage implements AlarmSource {
   restore(alarms: readonly Alarm[]): void {
     for (const a of alarms) {
       if (a.type === 'power_off' && a.point_id !== undefined) {
-        const s = this.links.get(key(a.site_id, a.point_id));
+        const s = this.links.get(a.site_id, a.point_id);
         if (s) (s.off.add(a.alarm_id), (s.off_since ??= a.raised_at));
       }
       if (a.type === 'feed_abnormal') {
@@ -86,7 +86,7 @@ export class PowerLinkage implements AlarmSource {
     if (this.feeds.size > 0) for (const r of readings) this.observeFeed(r, out.events);
     for (const e of events) {
       if (e.alarm.type !== 'power_off' || e.alarm.point_id === undefined) continue;
-      const s = this.links.get(key(e.alarm.site_id, e.alarm.point_id));
+      const s = this.links.get(e.alarm.site_id, e.alarm.point_id);
       if (!s) continue;
       if (e.event === 'raised' && !s.off.has(e.alarm.alarm_id)) {
         if (s.off.size === 0) (out.commands.push(...this.commands(s, 'power_off', e.alarm.alarm_id, now)), (s.off_since = now));
@@ -107,7 +107,7 @@ export class PowerLinkage implements AlarmSource {
       const { feed_point, feed_confirm_s, site_id } = s.point;
       if (feed_point === undefined || s.off_since === undefined || s.feed_abnormal) continue;
       if (now - s.off_since < feed_confirm_s * 1000) continue;
-      const feed = this.feeds.get(key(site_id, feed_point));
+      const feed = this.feeds.get(site_id, feed_point);
       if (feed?.value === 0) continue; // power confirmed off
       // power still present, or no feed reading at all: the cut is not confirmed (silence is not "off")
       s.feed_abnormal = openAlarm({
@@ -127,7 +127,7 @@ export class PowerLinkage implements AlarmSource {
 
   /** Whether the point's power is commanded off (for status and tests). */
   isOff(site_id: string, point_id: string): boolean {
-    return (this.links.get(key(site_id, point_id))?.off.size ?? 0) > 0;
+    return (this.links.get(site_id, point_id)?.off.size ?? 0) > 0;
   }
 
   replace(alarm: Alarm): void {
@@ -139,9 +139,8 @@ export class PowerLinkage implements AlarmSource {
   }
 
   private observeFeed(r: Reading, events: AlarmEvent[]): void {
-    const k = key(r.site_id, r.point_id);
-    if (!this.feeds.has(k)) return; // not a feed point
-    this.feeds.set(k, { value: r.value, ts: r.ts });
+    if (!this.feeds.has(r.site_id, r.point_id)) return; // not a feed point
+    this.feeds.set(r.site_id, r.point_id, { value: r.value, ts: r.ts });
     for (const s of this.links.values()) {
       if (!s.feed_abnormal || s.point.site_id !== r.site_id || s.point.feed_point !== r.point_id) continue;
       if (Number.isNaN(r.value)) continue; // unknown feed: not confirmed off, and nothing to track

@@ -11,39 +11,44 @@
  * A hold is one rule's point (source + site + point): both rules send one power_off and one power_on
  * per point and episode, whatever alarm ids they carry.
  */
+import { PairMap } from '../util/pair-map.js';
 import type { LinkedOutput, OutputCommand } from './linkage.js';
 
-const outputKey = (c: { site_id: string; device_id: string; output?: string }): string => `${c.site_id}\u0000${c.device_id}\u0000${c.output ?? ''}`;
-const holdKey = (source: string, point_id: string): string => `${source}\u0000${point_id}`;
+/** The rule and point holding an output, as `heldBy` reports it: `linkage/CH4_01`. */
+const holdOf = (source: string, point_id: string): string => `${source}/${point_id}`;
 
 export class OutputHolds {
-  private readonly holds = new Map<string, Set<string>>();
+  /** (site, device) → output name ('' for a device's only output) → the holds keeping it off. */
+  private readonly holds = new PairMap<Map<string, Set<string>>>();
 
   /** The commands of one rule (`source`, e.g. 'linkage' or 'fan_lockout') that must go out. */
   filter(source: string, commands: readonly OutputCommand[]): OutputCommand[] {
     return commands.filter((c) => {
-      const k = outputKey(c);
-      const holds = this.holds.get(k) ?? new Set<string>();
-      this.holds.set(k, holds);
+      const holds = this.holdsOn(c.site_id, c.device_id, c.output);
       if (c.cmd === 'power_off') {
-        holds.add(holdKey(source, c.point_id));
+        holds.add(holdOf(source, c.point_id));
         return true;
       }
-      holds.delete(holdKey(source, c.point_id));
+      holds.delete(holdOf(source, c.point_id));
       return holds.size === 0;
     });
   }
 
   /** After a restart: the points whose active alarms keep their outputs off (no command sent). */
   restore(source: string, site_id: string, point_id: string, outputs: readonly LinkedOutput[]): void {
-    for (const o of outputs) {
-      const k = outputKey({ site_id, ...o });
-      this.holds.set(k, (this.holds.get(k) ?? new Set()).add(holdKey(source, point_id)));
-    }
+    for (const o of outputs) this.holdsOn(site_id, o.device_id, o.output).add(holdOf(source, point_id));
   }
 
   /** The rules and points holding an output off, e.g. for the audit of a withheld power_on. */
   heldBy(site_id: string, device_id: string, output?: string): string[] {
-    return [...(this.holds.get(outputKey({ site_id, device_id, ...(output !== undefined ? { output } : {}) })) ?? [])].map((h) => h.replace('\u0000', '/'));
+    return [...(this.holds.get(site_id, device_id)?.get(output ?? '') ?? [])];
+  }
+
+  private holdsOn(site_id: string, device_id: string, output: string | undefined): Set<string> {
+    let outputs = this.holds.get(site_id, device_id);
+    if (!outputs) this.holds.set(site_id, device_id, (outputs = new Map()));
+    let holds = outputs.get(output ?? '');
+    if (!holds) outputs.set(output ?? '', (holds = new Set()));
+    return holds;
   }
 }

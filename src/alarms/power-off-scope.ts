@@ -6,7 +6,7 @@
  * a seed dictionary B.7, confidence C). Pure; read by the points API and the exporters.
  */
 import type { PointConfig } from '../config/schema.js';
-import { scopeOfPreset } from './presets/index.js';
+import { scopeOfPreset } from '../domain/presets/index.js';
 
 export interface PowerOffScope {
   /** The outputs a power_off of the point switches off. */

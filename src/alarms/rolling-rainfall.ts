@@ -27,6 +27,7 @@
 import { STATUS } from '../domain/status.js';
 import type { Reading } from '../domain/types.js';
 import { offsetMinutes } from '../util/time.js';
+import { PairMap } from '../util/pair-map.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -129,15 +130,15 @@ export function lastMidnight(from: number, to: number, timeZone: string): number
 
 /** Rolling sums of every rain gauge point, keyed by site and point. */
 export class RollingRainfallBoard {
-  private readonly gauges = new Map<string, RollingRainfall>();
+  private readonly gauges = new PairMap<RollingRainfall>();
 
   constructor(points: readonly { site_id: string; point_id: string; gauge: RainGauge }[], window_ms = DAY_MS) {
-    for (const p of points) this.gauges.set(`${p.site_id}\u0000${p.point_id}`, new RollingRainfall(p.gauge, window_ms));
+    for (const p of points) this.gauges.set(p.site_id, p.point_id, new RollingRainfall(p.gauge, window_ms));
   }
 
   /** Whether the point is a rain gauge judged on its rolling sum. */
   has(site_id: string, point_id: string): boolean {
-    return this.gauges.has(`${site_id}\u0000${point_id}`);
+    return this.gauges.has(site_id, point_id);
   }
 
   /**
@@ -145,13 +146,13 @@ export class RollingRainfallBoard {
    * undefined when `r` is not a rain gauge reading or cannot be applied (late, unknown).
    */
   judge(r: Reading): (Reading & { rain: RollingRain }) | undefined {
-    const rain = this.gauges.get(`${r.site_id}\u0000${r.point_id}`)?.push(r);
+    const rain = this.gauges.get(r.site_id, r.point_id)?.push(r);
     return rain ? { ...r, value: rain.value, rain } : undefined;
   }
 
   /** After a restart: replays the stored readings of a gauge (oldest first) of the last window and the one before. */
   restore(site_id: string, point_id: string, readings: readonly Pick<Reading, 'ts' | 'value' | 'status'>[]): void {
-    const gauge = this.gauges.get(`${site_id}\u0000${point_id}`);
+    const gauge = this.gauges.get(site_id, point_id);
     if (gauge) for (const r of readings) gauge.push(r);
   }
 }

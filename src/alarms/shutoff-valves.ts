@@ -25,6 +25,7 @@ import { levelRank } from '../domain/types.js';
 import { clearAlarm, openAlarm, trackValue } from './alarm-record.js';
 import type { LinkedOutput, OutputCommand } from './linkage.js';
 import type { AlarmSource } from './source.js';
+import { PairMap } from '../util/pair-map.js';
 
 export interface ShutoffPoint {
   site_id: string;
@@ -44,7 +45,6 @@ export interface ShutoffPoint {
 }
 
 const DOUBTFUL = STATUS.CALIBRATION | STATUS.SENSOR_FAULT | STATUS.STATION_FAULT | STATUS.NOT_POLLED | STATUS.PAUSED;
-const key = (site_id: string, point_id: string): string => `${site_id}\u0000${point_id}`;
 
 interface ValveState {
   p: ShutoffPoint;
@@ -58,8 +58,8 @@ interface ValveState {
 }
 
 export class ShutoffValves implements AlarmSource {
-  private readonly byTag = new Map<string, ValveState>();
-  private readonly byPosition = new Map<string, ValveState[]>();
+  private readonly byTag = new PairMap<ValveState>();
+  private readonly byPosition = new PairMap<ValveState[]>();
 
   constructor(
     points: readonly ShutoffPoint[],
@@ -67,10 +67,9 @@ export class ShutoffValves implements AlarmSource {
   ) {
     for (const p of points) {
       const s: ValveState = { p, trips: new Set() };
-      this.byTag.set(key(p.site_id, p.point_id), s);
+      this.byTag.set(p.site_id, p.point_id, s);
       if (p.position_point !== undefined) {
-        const k = key(p.site_id, p.position_point);
-        this.byPosition.set(k, [...(this.byPosition.get(k) ?? []), s]);
+        this.byPosition.set(p.site_id, p.position_point, [...(this.byPosition.get(p.site_id, p.position_point) ?? []), s]);
       }
     }
   }
@@ -78,10 +77,10 @@ export class ShutoffValves implements AlarmSource {
   restore(alarms: readonly Alarm[]): void {
     for (const a of alarms) {
       if (a.historical || a.point_id === undefined) continue;
-      const s = this.byTag.get(key(a.site_id, a.point_id));
+      const s = this.byTag.get(a.site_id, a.point_id);
       if (a.type === 'shutoff' && s) (s.shutoff = a), (s.closed_since = a.raised_at);
       else if (s && a.limit && this.trips(s.p, a.level)) s.trips.add(a.alarm_id);
-      if (a.type === 'valve_abnormal') for (const v of this.byPosition.get(key(a.site_id, a.point_id)) ?? []) if (v.shutoff) v.abnormal = a;
+      if (a.type === 'valve_abnormal') for (const v of this.byPosition.get(a.site_id, a.point_id) ?? []) if (v.shutoff) v.abnormal = a;
     }
   }
 
@@ -92,7 +91,7 @@ export class ShutoffValves implements AlarmSource {
     for (const e of events) {
       const a = e.alarm;
       if (!a.limit || a.historical || a.point_id === undefined) continue;
-      const s = this.byTag.get(key(a.site_id, a.point_id));
+      const s = this.byTag.get(a.site_id, a.point_id);
       if (!s || !this.trips(s.p, a.level)) continue;
       if (e.event === 'raised') {
         s.trips.add(a.alarm_id);
@@ -137,7 +136,7 @@ export class ShutoffValves implements AlarmSource {
 
   /** Whether the tag's valves are commanded closed (for status and tests). */
   isClosed(site_id: string, point_id: string): boolean {
-    return this.byTag.get(key(site_id, point_id))?.shutoff !== undefined;
+    return this.byTag.get(site_id, point_id)?.shutoff !== undefined;
   }
 
   private trips(p: ShutoffPoint, level: Level): boolean {
@@ -155,7 +154,7 @@ export class ShutoffValves implements AlarmSource {
   }
 
   private observePosition(r: Reading, events: AlarmEvent[]): void {
-    const list = this.byPosition.get(key(r.site_id, r.point_id));
+    const list = this.byPosition.get(r.site_id, r.point_id);
     if (!list) return;
     const trusted = (r.status & DOUBTFUL) === 0 && (r.value === 0 || r.value === 1);
     for (const s of list) {

@@ -13,6 +13,7 @@ import type { Alarm, AlarmEvent, Level } from '../domain/types.js';
 import { levelRank } from '../domain/types.js';
 import { clearAlarm, openAlarm } from './alarm-record.js';
 import type { AlarmSource } from './source.js';
+import { PairMap } from '../util/pair-map.js';
 
 /** [points needed, at level, item becomes] — GB 39496-2020 §5.5.4. */
 export const ESCALATION_RULES: readonly [number, Level, Level][] = [
@@ -36,13 +37,12 @@ interface ItemState {
   alarm?: Alarm;
 }
 
-const key = (a: string, b: string): string => `${a}\u0000${b}`;
 
 export class TailingsEscalation implements AlarmSource {
-  private readonly items = new Map<string, ItemState>();
-  private readonly itemOfPoint = new Map<string, ItemState>();
+  private readonly items = new PairMap<ItemState>();
+  private readonly itemOfPoint = new PairMap<ItemState>();
   /** Active limit alarms per point: alarm_id → level. */
-  private readonly pointAlarms = new Map<string, Map<string, Level>>();
+  private readonly pointAlarms = new PairMap<Map<string, Level>>();
 
   constructor(
     points: readonly { site_id: string; point_id: string; monitored_item?: string }[],
@@ -50,11 +50,10 @@ export class TailingsEscalation implements AlarmSource {
   ) {
     for (const p of points) {
       if (p.monitored_item === undefined) continue;
-      const k = key(p.site_id, p.monitored_item);
-      const item = this.items.get(k) ?? { site_id: p.site_id, item: p.monitored_item, points: new Set() };
+      const item = this.items.get(p.site_id, p.monitored_item) ?? { site_id: p.site_id, item: p.monitored_item, points: new Set() };
       item.points.add(p.point_id);
-      this.items.set(k, item);
-      this.itemOfPoint.set(key(p.site_id, p.point_id), item);
+      this.items.set(p.site_id, p.monitored_item, item);
+      this.itemOfPoint.set(p.site_id, p.point_id, item);
     }
   }
 
@@ -62,9 +61,9 @@ export class TailingsEscalation implements AlarmSource {
   restore(alarms: readonly Alarm[]): void {
     for (const a of alarms) {
       if (a.type === 'item_warning' && a.item_id !== undefined) {
-        const item = this.items.get(key(a.site_id, a.item_id));
+        const item = this.items.get(a.site_id, a.item_id);
         if (item) item.alarm = a;
-      } else if (a.limit && a.point_id !== undefined && this.itemOfPoint.has(key(a.site_id, a.point_id))) {
+      } else if (a.limit && a.point_id !== undefined && this.itemOfPoint.has(a.site_id, a.point_id)) {
         this.levelsOf(a.site_id, a.point_id).set(a.alarm_id, a.level);
       }
     }
@@ -75,7 +74,7 @@ export class TailingsEscalation implements AlarmSource {
     for (const e of events) {
       const a = e.alarm;
       if (!a.limit || a.point_id === undefined) continue;
-      const item = this.itemOfPoint.get(key(a.site_id, a.point_id));
+      const item = this.itemOfPoint.get(a.site_id, a.point_id);
       if (!item) continue;
       if (e.event === 'raised') this.levelsOf(a.site_id, a.point_id).set(a.alarm_id, a.level);
       if (e.event === 'cleared') this.levelsOf(a.site_id, a.point_id).delete(a.alarm_id);
@@ -114,14 +113,13 @@ export class TailingsEscalation implements AlarmSource {
 
   private worst(site_id: string, point_id: string): Level | undefined {
     let worst: Level | undefined;
-    for (const l of this.pointAlarms.get(key(site_id, point_id))?.values() ?? []) if (!worst || levelRank(l) > levelRank(worst)) worst = l;
+    for (const l of this.pointAlarms.get(site_id, point_id)?.values() ?? []) if (!worst || levelRank(l) > levelRank(worst)) worst = l;
     return worst;
   }
 
   private levelsOf(site_id: string, point_id: string): Map<string, Level> {
-    const k = key(site_id, point_id);
-    let m = this.pointAlarms.get(k);
-    if (!m) this.pointAlarms.set(k, (m = new Map()));
+    let m = this.pointAlarms.get(site_id, point_id);
+    if (!m) this.pointAlarms.set(site_id, point_id, (m = new Map()));
     return m;
   }
 }

@@ -6,10 +6,10 @@ import type { SiteIndex } from '../config/site-index.js';
 import type { DeviceStatusBoard } from '../ingest/device-status.js';
 import type { LatestValues } from '../ingest/latest.js';
 import type { AckResult } from '../alarms/desk.js';
-import type { OutputWrite } from '../actions/output-command.js';
+import type { OutputWrite } from './output-command.js';
 import type { AlarmHub } from '../sinks/alarm-hub.js';
-import type { ReadingsRouter } from '../store/readings-source.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { ReadingsRouter } from '../sinks/readings-source.js';
+import type { Store } from '../domain/store.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
 import type { PersonnelService } from '../personnel/service.js';
@@ -20,18 +20,19 @@ import type { Ownership } from '../cluster/ownership.js';
 
 export interface ApiDeps {
   index: SiteIndex;
-  store: SqliteStore;
+  store: Store;
   latest: LatestValues;
   status: DeviceStatusBoard;
   hub: AlarmHub;
   metrics: Metrics;
-  acknowledge(alarm_id: string, actor: string, note: string | undefined): AckResult;
-  readiness(): Record<string, 'ok' | 'failing'>;
+  acknowledge(alarm_id: string, actor: string, note: string | undefined): Promise<AckResult>;
+  /** Asks the store (a PostgreSQL store may be down), so it is asynchronous. */
+  readiness(): Promise<Record<string, 'ok' | 'failing'>>;
   /** Where readings queries go: InfluxDB when configured and answering, else the embedded store. */
   readings: ReadingsRouter;
-  refreshMetrics(): void;
+  refreshMetrics(): Promise<void>;
   /** Per-component details shown by /readyz (outbox depth and age, last error…). */
-  readinessDetails(): Record<string, unknown>;
+  readinessDetails(): Promise<Record<string, unknown>>;
   mqttClients(): number;
   log: Logger;
   /** 5-minute statistics; the statistics and report routes exist when given (src/api/routes/reports.ts). */

@@ -5,6 +5,7 @@
  * contract lets a record grow (new keys pass through); the keys listed are the ones clients use.
  */
 import { z } from 'zod';
+import { DIRECTIONS, LEVELS, POINT_KINDS } from '../domain/types.js';
 import { API_ERRORS, type ApiErrorCode } from './errors.js';
 
 const iso = z.string().describe('ISO-8601 with the site offset, e.g. 2025-11-22T10:00:00.000+08:00');
@@ -58,7 +59,7 @@ export const DeviceList = z.array(
   }),
 );
 
-const Limit = z.looseObject({ direction: z.enum(['high', 'low']), set: z.number(), clear: z.number(), level: z.enum(['blue', 'yellow', 'orange', 'red']) });
+const Limit = z.looseObject({ direction: z.enum(DIRECTIONS), set: z.number(), clear: z.number(), level: z.enum(LEVELS) });
 const LastReading = z.object({ ts: iso, value: z.number().nullable(), status: z.number().int() });
 
 export const PointList = z.array(
@@ -68,7 +69,7 @@ export const PointList = z.array(
     channel: z.string(),
     quantity: z.string(),
     unit: z.string(),
-    kind: z.enum(['analog', 'switch', 'cumulative']),
+    kind: z.enum(POINT_KINDS),
     location: z.string(),
     limits: z.array(Limit),
     last: LastReading.nullable(),
@@ -92,13 +93,14 @@ export const AlarmWire = z.looseObject({
   point_id: z.string().optional(),
   device_id: z.string().optional(),
   type: z.string(),
-  level: z.enum(['blue', 'yellow', 'orange', 'red']),
+  level: z.enum(LEVELS),
   state: z.enum(['active_unacked', 'active_acked', 'cleared_unacked', 'cleared_acked']),
   raised_at: iso,
   cleared_at: iso.optional(),
   acked_at: iso.optional(),
   acked_by: z.string().optional(),
   note: z.string().optional(),
+  simulated: z.literal(true).optional().describe('raised from a simulated device: never sent upward as real'),
 });
 export const AlarmList = z.array(AlarmWire);
 export type AlarmWireShape = z.infer<typeof AlarmWire>;

@@ -8,6 +8,7 @@ import { checkCoalBudgets } from './budget-check.js';
 import { checkModbus } from './modbus-check.js';
 import type { Problem } from './problem.js';
 import type { Config, SiteConfig } from './schema.js';
+import { PairMap } from '../util/pair-map.js';
 
 export type { Problem };
 
@@ -17,7 +18,7 @@ export function crossCheck(config: Config, profiles: ReadonlyMap<string, DeviceP
   const problems: Problem[] = [];
   const report: Report = (path, message) => problems.push({ path, message });
   duplicates(config.sites.map((s) => s.site_id), (i, v) => report(`sites[${i}].site_id`, `duplicate site_id "${v}"`));
-  config.sites.forEach((site, i) => checkSite(site, `sites[${i}]`, profiles, config.gateway.allow_anonymous, report));
+  config.sites.forEach((site, i) => checkSite(site, `sites[${i}]`, profiles, config.gateway.allow_anonymous, config.gateway.profiles_dir, report));
   checkUsernames(config, report);
   checkTokens(config, report);
   problems.push(...checkModbus(config, profiles), ...checkCoalBudgets(config));
@@ -29,7 +30,11 @@ function duplicates(values: string[], onDuplicate: (index: number, value: string
   values.forEach((v, i) => (seen.has(v) ? onDuplicate(i, v) : seen.add(v)));
 }
 
-function checkSite(site: SiteConfig, path: string, profiles: ReadonlyMap<string, DeviceProfile>, anonymous: boolean, report: Report): void {
+/** Where the gateway looked for profiles, for the `unknown profile` message. */
+const whereProfilesAre = (dir: string | undefined): string =>
+  `Looked in the built-in profiles, compiled from devices/*.ts into dist/ (after adding a .ts file: npm run build), and ${dir === undefined ? 'in no profiles directory (gateway.profiles_dir is not set)' : `in gateway.profiles_dir "${dir}" (<id>.yaml, .yml, .json)`}`;
+
+function checkSite(site: SiteConfig, path: string, profiles: ReadonlyMap<string, DeviceProfile>, anonymous: boolean, profilesDir: string | undefined, report: Report): void {
   try {
     new Intl.DateTimeFormat('en', { timeZone: site.time_zone });
   } catch {
@@ -38,11 +43,11 @@ function checkSite(site: SiteConfig, path: string, profiles: ReadonlyMap<string,
   duplicates(site.devices.map((d) => d.device_id), (i, v) => report(`${path}.devices[${i}].device_id`, `duplicate device_id "${v}" in site ${site.site_id}`));
   duplicates(site.points.map((p) => p.point_id), (i, v) => report(`${path}.points[${i}].point_id`, `duplicate point_id "${v}" in site ${site.site_id}`));
   site.devices.forEach((d, i) => {
-    if (!profiles.has(d.profile)) report(`${path}.devices[${i}].profile`, `unknown profile "${d.profile}" (known: ${[...profiles.keys()].join(', ')})`);
+    if (!profiles.has(d.profile)) report(`${path}.devices[${i}].profile`, `unknown profile "${d.profile}" (known: ${[...profiles.keys()].join(', ')}). ${whereProfilesAre(profilesDir)}`);
     if (d.transport === 'mqtt' && !anonymous && !d.credentials) report(`${path}.devices[${i}].credentials`, 'required: devices must authenticate unless gateway.allow_anonymous is true');
   });
   const devices = new Map(site.devices.map((d) => [d.device_id, d]));
-  const mapped = new Set<string>();
+  const mapped = new PairMap<true>(); // device_id, channel
   site.points.forEach((p, i) => {
     const at = `${path}.points[${i}]`;
     const device = devices.get(p.device_id);
@@ -53,9 +58,8 @@ function checkSite(site: SiteConfig, path: string, profiles: ReadonlyMap<string,
       if (channels && channels !== 'any' && !Object.hasOwn(channels, p.channel)) {
         report(`${at}.channel`, `unknown channel "${p.channel}" of profile ${device.profile} (channels: ${Object.keys(channels).join(', ')})`);
       }
-      const key = `${p.device_id}\u0000${p.channel}`;
-      if (mapped.has(key)) report(`${at}.channel`, `channel "${p.channel}" of device ${p.device_id} is already mapped to another point`);
-      mapped.add(key);
+      if (mapped.has(p.device_id, p.channel)) report(`${at}.channel`, `channel "${p.channel}" of device ${p.device_id} is already mapped to another point`);
+      mapped.set(p.device_id, p.channel, true);
     }
     if (p.range && p.range.min >= p.range.max) report(`${at}.range`, `min (${p.range.min}) must be below max (${p.range.max})`);
     p.limits.forEach((l, j) => {

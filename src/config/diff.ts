@@ -15,9 +15,9 @@ export interface ConfigChange {
 }
 
 /** Settings read once at start: a reload that changes them is refused with these names. */
-const RESTART_ONLY = ['data_dir', 'http', 'mqtt', 'influx', 'retention', 'simulators', 'log_level', 'login_throttle', 'cluster'] as const;
+const RESTART_ONLY = ['data_dir', 'http', 'mqtt', 'influx', 'store', 'retention', 'simulators', 'log_level', 'login_throttle', 'cluster'] as const;
 
-const SECRET_KEYS = new Set(['password', 'password_sha256', 'token', 'token_sha256']);
+const SECRET_KEYS = new Set(['password', 'password_sha256', 'token', 'token_sha256', 'key', 'iv']); // key, iv: a MEM uplink's cipher
 
 /** A value as it may be recorded: secrets left out, at any depth. */
 function visible(value: unknown): unknown {
@@ -49,6 +49,7 @@ export function diffConfig(before: Config, after: Config): ConfigChange[] {
     diffById('point', `${site.site_id}/`, was?.points ?? [], site.points, (p) => p.point_id, out);
   }
   diffById('token', '', before.gateway.tokens, after.gateway.tokens, (t) => t.name, out);
+  diffById('uplink', '', before.gateway.uplinks, after.gateway.uplinks, (u) => u.uplink_id, out); // applied by src/uplink/service.ts reload
   if (before.gateway.allow_anonymous !== after.gateway.allow_anonymous) out.push({ action: 'config.gateway.changed', target: 'allow_anonymous', old: before.gateway.allow_anonymous, new: after.gateway.allow_anonymous });
   return out;
 }

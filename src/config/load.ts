@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import type { z } from 'zod';
-import { profileById } from '../../devices/index.js';
-import { buildPresetLimits, presetById } from '../alarms/presets/index.js';
+import { registerDataProfiles, withDataProfiles } from '../../devices/index.js';
+import { buildPresetLimits, presetById } from '../domain/presets/index.js';
 import { QUANTITIES } from '../domain/quantities.js';
 import { type Config, ConfigSchema } from './schema.js';
 import { crossCheck, type Problem } from './cross-check.js';
@@ -15,6 +15,7 @@ import { resolveSecrets, type SecretSources } from './secrets.js';
 import { configWarnings } from './warnings.js';
 import { checkEdge } from './edge-check.js';
 import { checkStandardsKeys } from './standards-check.js';
+import { readProfileDir } from './profile-files.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -70,8 +71,13 @@ function checkConfig(text: string, file: string, override?: (c: Config) => void,
   if (secrets.problems.length) throw new ConfigError(file, secrets.problems);
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(file, zodProblems(parsed.error));
-  const problems = [...resolvePresets(parsed.data), ...crossCheck(parsed.data, profileById), ...checkLinkage(parsed.data), ...checkFanLockout(parsed.data), ...checkEdge(parsed.data), ...checkStandardsKeys(parsed.data)];
+  const dir = parsed.data.gateway.profiles_dir;
+  const files = dir === undefined ? { profiles: [], problems: [] } : readProfileDir(dir);
+  const known = withDataProfiles(files.profiles);
+  if (files.problems.length || known.problems.length) throw new ConfigError(file, [...files.problems, ...known.problems]);
+  const problems = [...resolvePresets(parsed.data), ...crossCheck(parsed.data, known.profiles), ...checkLinkage(parsed.data), ...checkFanLockout(parsed.data), ...checkEdge(parsed.data), ...checkStandardsKeys(parsed.data)];
   if (problems.length) throw new ConfigError(file, problems);
+  registerDataProfiles(files.profiles);
   const config = fillDefaults(parsed.data);
   override?.(config);
   return { config: deepFreeze(config), warnings: configWarnings(config, secrets.literalSecrets) };

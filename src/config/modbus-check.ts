@@ -4,7 +4,7 @@
  * devices are polled within the inspection cycle (AQ 6201-2019 §4.7.4: ≤ 30 s, standards.md §1.5).
  */
 import { COAL_MAX_CYCLE_S } from '../domain/coal-budgets.js';
-import { resolveOutput } from '../actions/actuator.js';
+import { resolveOutput } from '../decode/outputs.js';
 import { type DeviceProfile, isModbusProfile } from '../decode/profile.js';
 import type { Config, ModbusConfig } from './schema.js';
 

@@ -1,12 +1,17 @@
 /**
  * The config file's schema (zod). One YAML file holds the gateway settings and every site with
  * its devices and points. `anjian schema` prints the JSON Schema generated from these schemas
- * (config/anjian.schema.json) so editors can complete and check the YAML.
+ * (config/anjian.schema.json) so editors can complete and check the YAML. Over 300 lines: it is
+ * the one schema of the file's sections, read top to bottom like the YAML; the uplink sections
+ * already live in uplink-schema.ts.
  */
 import cron from 'node-cron';
 import { z } from 'zod';
+import { MODBUS_MODES } from '../domain/modbus-words.js';
 import { QUANTITIES, type QuantityId } from '../domain/quantities.js';
-import { NetworkingSchema, UplinkSchema, pointNetworkingFields } from '../uplink/config.js';
+import { SCENARIO_NAMES } from '../domain/scenarios.js';
+import { LEVELS, POINT_KINDS, SITE_KINDS } from '../domain/types.js';
+import { NetworkingSchema, UplinkSchema, pointNetworkingFields } from './uplink-schema.js';
 import { ClusterSchema } from '../cluster/config-schema.js';
 
 const id = (what: string) =>
@@ -17,7 +22,7 @@ export const LimitSchema = z
     direction: z.enum(['high', 'low']),
     set: z.number().describe('alarm when the value reaches this (≥ for high, ≤ for low), or passes it (> / <) when inclusive is false'),
     clear: z.number().describe('clear only once the value is back beyond this (< for high, > for low), or back at it (≤ / ≥) when inclusive is false'),
-    level: z.enum(['blue', 'yellow', 'orange', 'red']),
+    level: z.enum(LEVELS),
     action: z.literal('power_off').optional(),
     delay_s: z.number().min(0).max(86400).optional().describe('the value must stay over the limit this long'),
     inclusive: z
@@ -36,7 +41,7 @@ export const PointSchema = z
     channel: z.string().min(1),
     quantity: z.enum(quantityIds),
     unit: z.string().optional().describe('defaults to the quantity catalogue unit'),
-    kind: z.enum(['analog', 'switch', 'cumulative']).optional().describe('defaults to the quantity kind'),
+    kind: z.enum(POINT_KINDS).optional().describe('defaults to the quantity kind'),
     location: z.string().min(1).describe('安装地点'),
     name: z.string().optional(),
     range: z.object({ min: z.number(), max: z.number() }).strict().optional().describe('measuring range (量程)'),
@@ -81,14 +86,14 @@ export const PointSchema = z
         valves: z.array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict()).min(1).describe('the emergency shut-off valves (紧急切断阀) a trip closes: close_valve commands'),
         position_point: id('point_id').optional().describe('the valve position feedback (valve_state: 1 open, 0 closed) that must confirm the close'),
         confirm_s: z.number().positive().max(3600).default(10).describe('the position must read closed this long after the command, else valve_abnormal'),
-        trip_levels: z.array(z.enum(['blue', 'yellow', 'orange', 'red'])).min(1).default(['red']).describe('limit alarms of these levels trip the valve (default red: the 高高报/低低报 of hazchem/tag)'),
+        trip_levels: z.array(z.enum(LEVELS)).min(1).default(['red']).describe('limit alarms of these levels trip the valve (default red: the 高高报/低低报 of hazchem/tag)'),
         auto_reopen: z.boolean().default(false).describe('send open_valve when the trip clears; off by default: reopening after an emergency shut-off is a deliberate act'),
       })
       .strict()
       .optional()
       .describe('emergency shut-off (紧急切断, standards.md §5.3, §7 item 10): a HH/LL limit of this point closes the valves (its own alarm type shutoff, not power_off)'),
     monitored_item: z.string().min(1).optional().describe('tailings monitored item (监测项目) this point belongs to: GB 39496 escalation (4 blue → yellow, 3 yellow → orange, 2 orange → red)'),
-    preset: z.string().optional().describe('a standards preset, e.g. aq1029/coal-face (src/alarms/presets); its limits come before `limits`'),
+    preset: z.string().optional().describe('a standards preset, e.g. aq1029/coal-face (src/domain/presets); its limits come before `limits`'),
     preset_values: z.record(z.string(), z.number()).optional().describe('overrides of the preset values, e.g. {power_off: 1.2}'),
     ...pointNetworkingFields, // point_code, sensor_type, quota_id (issue 17)
   })
@@ -119,7 +124,7 @@ export const BridgeSchema = z.object(secretFields).strict().refine(oneSecret, 'g
  */
 export const ModbusSchema = z
   .object({
-    mode: z.enum(['tcp', 'rtu', 'rtu_over_tcp']).describe('tcp: Modbus TCP (MBAP); rtu: RTU frames on a serial line (RS-485/RS-232); rtu_over_tcp: RTU frames through a serial server / DTU'),
+    mode: z.enum(MODBUS_MODES).describe('tcp: Modbus TCP (MBAP); rtu: RTU frames on a serial line (RS-485/RS-232); rtu_over_tcp: RTU frames through a serial server / DTU'),
     host: z.string().min(1).optional().describe('tcp, rtu_over_tcp: host name or address of the slave or serial server'),
     port: z.number().int().min(1).max(65535).optional().describe('tcp, rtu_over_tcp: TCP port; default 502'),
     path: z.string().min(1).optional().describe('rtu: serial device, e.g. /dev/ttyS1 or /dev/ttyUSB0'),
@@ -151,6 +156,7 @@ export const DeviceSchema = z
     location: z.string().optional(),
     credentials: CredentialsSchema.optional().describe('mqtt: the login of the device'),
     modbus: ModbusSchema.optional().describe('transport modbus: where and how to poll the device'),
+    simulated: z.boolean().optional().describe('a simulator, not a field device: its readings and alarms carry the simulated mark (status bit 512) and go only to test-target uplinks. A Modbus device so marked is played by the simulators: with gateway.simulators.enabled a slave on a free port, polled there; `anjian simulate --config` serves it on its configured port. Default: the site\'s `simulated`')
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -216,7 +222,8 @@ export const SiteSchema = z
   .object({
     site_id: id('site_id').describe("the regulator's code, e.g. a 12-digit mine code"),
     name: z.string().min(1),
-    kind: z.enum(['coal_mine', 'noncoal_mine', 'tailings_pond', 'hazchem']),
+    kind: z.enum(SITE_KINDS),
+    simulated: z.boolean().default(false).describe('every device of the site is a simulator (a demo site): see devices[].simulated'),
     time_zone: z.string().default('Asia/Shanghai'),
     region_code: z.string().regex(/^\d{6}$/, 'region_code must be a 6-digit administrative division code (GB/T 2260)').optional().describe('administrative division (GB/T 2260: 2 digits province, 2 city, 2 county), e.g. 510821'),
     enterprise: z.object({ name: z.string().min(1), code: z.string().min(1).optional().describe('unified social credit code (统一社会信用代码)') }).strict().optional().describe('the enterprise that runs the site'),
@@ -313,6 +320,7 @@ export const MqttTlsSchema = z
 export const GatewaySchema = z
   .object({
     data_dir: z.string().default('./data'),
+    profiles_dir: z.string().min(1).optional().describe('a directory of data-file Modbus device profiles (<id>.yaml, .yml or .json; see devices/README.md), read at start without a rebuild; relative to the working directory'),
     http: z
       .object({
         host: z.string().default('0.0.0.0'),
@@ -347,6 +355,16 @@ export const GatewaySchema = z
     max_clock_skew_s: z.number().min(0).default(300).describe('readings stamped further in the future are refused'),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     influx: InfluxSchema.optional().describe('InfluxDB to write every reading to; without it the embedded store answers queries'),
+    store: z
+      .object({
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
+          .describe('the shared PostgreSQL store (postgres://USER:PASS@HOST:PORT/DB); without it the embedded SQLite store in data_dir'),
+      })
+      .strict()
+      .optional()
+      .describe('where readings, alarms and the outboxes are stored (issue 15): PostgreSQL, or by default SQLite in data_dir'),
     retention: z
       .object({
         readings_days: z.number().int().min(7).default(93).describe('raw readings: ≥ 3 months (standards.md §1.5, 2016 proposal; AQ 6201 minimum 7 d)'),
@@ -360,7 +378,7 @@ export const GatewaySchema = z
     simulators: z
       .object({
         enabled: z.boolean().default(false),
-        scenario: z.enum(['steady', 'methane-leak']).default('steady'),
+        scenario: z.enum(SCENARIO_NAMES).default('steady'),
         interval_ms: z.number().int().min(100).default(2000),
       })
       .strict()

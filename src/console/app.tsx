@@ -1,12 +1,12 @@
 /** The console's top level: sign-in until a token works, then the monitoring screen. */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiFailure, UNAUTHORIZED } from './api.js';
-import { openSession, type Session, SessionContext } from './context.js';
-import { type Lang, setLang } from './i18n.js';
-import { DailyPrint, printRoute } from './daily-print.js';
-import { Monitor } from './monitor.js';
-import { forgetToken, savedLang, savedToken, saveLang, saveToken } from './session.js';
-import { SignIn } from './sign-in.js';
+import { ApiFailure, UNAUTHORIZED } from './live/api.js';
+import { openSession, type Session, SessionContext } from './live/context.js';
+import { type Lang, setLang } from './format/i18n.js';
+import { DailyPrint, printRoute } from './screens/daily-print.js';
+import { Monitor } from './screens/monitor.js';
+import { forgetToken, savedLang, savedToken, saveLang, saveToken } from './live/session.js';
+import { SignIn } from './screens/sign-in.js';
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(savedLang());

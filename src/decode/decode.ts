@@ -4,7 +4,7 @@
  */
 import type { ChannelReading, Frame } from '../domain/types.js';
 import { reservedKeyPath } from './input-bounds.js';
-import type { Profile } from './profile.js';
+import type { MqttProfile } from './profile.js';
 
 export type DecodeErrorCode = 'malformed_json' | 'payload_rejected' | 'payload_too_large';
 
@@ -16,7 +16,7 @@ export interface DecodeFailure {
 
 export type DecodeResult = { ok: true; readings: ChannelReading[]; simulated: boolean } | DecodeFailure;
 
-export function decodeFrame(profile: Profile, frame: Frame): DecodeResult {
+export function decodeFrame(profile: MqttProfile<any>, frame: Frame): DecodeResult {
   let json: unknown;
   try {
     json = JSON.parse(frame.payload.toString('utf8'));

@@ -6,23 +6,11 @@
  *
  * Addresses are 0-based PDU addresses (register 40001 of a datasheet is holding_register 0).
  */
-import type { ChannelSpec, DeviceSample } from './channel.js';
+import { type ChannelInput, type ChannelSpec, type DeviceSample, inheritQuantities } from './channel.js';
 import type { ChannelReading } from '../domain/types.js';
+import type { ByteOrder, RegisterTable, RegisterType, WritableTable } from '../domain/modbus-words.js';
 
-/** The four Modbus data tables. */
-export type RegisterTable = 'coil' | 'discrete_input' | 'input_register' | 'holding_register';
-
-/** Numeric types a channel may span: 1 register (16 bit), 2 (32 bit) or 4 (64 bit). */
-export type RegisterType = 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'int64' | 'uint64' | 'float64';
-
-/**
- * Byte and word order of a multi-register value, naming the bytes of the big-endian value
- * A (most significant) … D: ABCD big-endian, CDAB word-swapped, BADC byte-swapped, DCBA
- * little-endian. For 64-bit values (A … H) CDAB means least significant word first (GH EF CD AB),
- * BADC bytes swapped in each word (BA DC FE HG), DCBA all reversed (HG FE DC BA), as Modbus Poll
- * names them; see src/decode/register-numbers.ts.
- */
-export type ByteOrder = 'ABCD' | 'CDAB' | 'BADC' | 'DCBA';
+export type { ByteOrder, RegisterTable, RegisterType, WritableTable } from '../domain/modbus-words.js';
 
 /** A contiguous range of one table, as read in one request (count ≤ 125 registers / 2000 bits). */
 export interface RegisterSpan {
@@ -61,7 +49,7 @@ export interface ModbusChannelSpec extends ChannelSpec {
 
 /** A writable output (control relay, valve shut-off) used by power-off linkage and the admin API. */
 export interface ModbusOutputSpec {
-  table: 'coil' | 'holding_register';
+  table: WritableTable;
   address: number;
   /** The value written for `power_off` (cut the feed / close the valve) and for `power_on`. */
   power_off: number;
@@ -106,7 +94,10 @@ export interface ModbusCodec {
   encodeImage(profile: ModbusProfile, sample: DeviceSample): RegisterImage;
 }
 
-/** Identity function that gives a Modbus profile literal its type (and checks it at compile time). */
-export function defineModbusProfile(profile: ModbusProfile): ModbusProfile {
-  return profile;
+/** A Modbus profile as written: channels may leave `unit` and `kind` to their quantity. */
+export type ModbusProfileInput = Omit<ModbusProfile, 'channels'> & { channels: Readonly<Record<string, ChannelInput<ModbusChannelSpec>>> };
+
+/** Gives a Modbus profile literal its type (checked at compile time); channels inherit unit and kind from their quantity. */
+export function defineModbusProfile(profile: ModbusProfileInput): ModbusProfile {
+  return { ...profile, channels: inheritQuantities<ModbusChannelSpec>(profile.channels) };
 }

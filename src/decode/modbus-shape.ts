@@ -6,13 +6,9 @@
  * an unknown quantity.
  */
 import { z } from 'zod';
-import { isQuantity } from '../domain/quantities.js';
+import { isQuantity, QUANTITIES } from '../domain/quantities.js';
 import { STATUS_MASK_ALL } from '../domain/status.js';
-import type { RegisterType } from './modbus-profile.js';
-
-const TABLES = ['coil', 'discrete_input', 'input_register', 'holding_register'] as const;
-const TYPES = ['int16', 'uint16', 'int32', 'uint32', 'float32', 'int64', 'uint64', 'float64'] as const;
-const ORDERS = ['ABCD', 'CDAB', 'BADC', 'DCBA'] as const;
+import { BIT_TABLES, BYTE_ORDERS, isBitTable, REGISTER_TABLES, REGISTER_TYPES, type RegisterType, WRITABLE_TABLES } from '../domain/modbus-words.js';
 
 /** Registers a value of `type` spans (1, 2 or 4 sixteen-bit words). */
 export function wordsOf(type: RegisterType): number {
@@ -21,11 +17,13 @@ export function wordsOf(type: RegisterType): number {
   return 2;
 }
 
+/** A channel's kind: its own, else its quantity's. */
+const kindOf = (c: { quantity: string; kind?: string | undefined }): string | undefined => c.kind ?? (isQuantity(c.quantity) ? QUANTITIES[c.quantity].kind : undefined);
+
 const address = z.number().int().min(0).max(65535);
 const word = z.number().int().min(0).max(65535);
 const rawCode = z.string().regex(/^-?\d+$/, 'a raw code must be an integer');
 const statusBits = z.number().int().min(0).max(STATUS_MASK_ALL);
-const isBitTable = (table: string): boolean => table === 'coil' || table === 'discrete_input';
 
 const span = z
   .object({ raw_min: z.number().finite(), raw_max: z.number().finite(), eng_min: z.number().finite(), eng_max: z.number().finite() })
@@ -35,26 +33,26 @@ const span = z
 const channel = z
   .object({
     quantity: z.string().refine(isQuantity, 'unknown quantity (see src/domain/quantities.ts)'),
-    unit: z.string(),
-    kind: z.enum(['analog', 'switch', 'cumulative']),
+    unit: z.string().optional().describe('default: the unit of the quantity (src/domain/quantities.ts)'),
+    kind: z.enum(['analog', 'switch', 'cumulative']).optional().describe('default: the kind of the quantity'),
     description: z.string().optional(),
     resets: z.literal('local_midnight').optional(),
-    table: z.enum(TABLES),
+    table: z.enum(REGISTER_TABLES),
     address,
-    type: z.enum(TYPES).optional(),
-    order: z.enum(ORDERS).optional(),
+    type: z.enum(REGISTER_TYPES).optional(),
+    order: z.enum(BYTE_ORDERS).optional(),
     scale: z.number().finite().refine((v) => v !== 0, 'scale 0 would lose every value').optional(),
     offset: z.number().finite().optional(),
     span: span.optional(),
     bit: z.number().int().min(0).max(15).optional(),
     enum: z.record(rawCode, z.number().finite()).optional(),
     fault_codes: z.array(z.number().finite()).optional(),
-    status: z.object({ table: z.enum(TABLES), address, bit: z.number().int().min(0).max(15).optional(), map: z.record(rawCode, statusBits) }).strict().optional(),
+    status: z.object({ table: z.enum(REGISTER_TABLES), address, bit: z.number().int().min(0).max(15).optional(), map: z.record(rawCode, statusBits) }).strict().optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
     const issue = (path: string, message: string): void => void ctx.addIssue({ code: 'custom', path: [path], message });
-    if (c.resets !== undefined && c.kind !== 'cumulative') issue('resets', 'only a cumulative channel (a counter) resets');
+    if (c.resets !== undefined && kindOf(c) !== 'cumulative') issue('resets', 'only a cumulative channel (a counter) resets');
     if (isBitTable(c.table)) {
       for (const key of ['type', 'order', 'bit', 'scale', 'offset', 'span', 'fault_codes'] as const) {
         if (c[key] !== undefined) issue(key, `not allowed on a ${c.table}: it holds one bit (0 or 1)`);
@@ -75,7 +73,7 @@ const channel = z
 
 const output = z
   .object({
-    table: z.enum(['coil', 'holding_register'], { message: 'outputs are coils or holding registers (the writable tables)' }),
+    table: z.enum(WRITABLE_TABLES, { message: 'outputs are coils or holding registers (the writable tables)' }),
     address,
     power_off: z.number().int().min(0).max(65535),
     power_on: z.number().int().min(0).max(65535),
@@ -94,10 +92,10 @@ const example = z
     description: z.string().min(1),
     registers: z.object({ coil: registersOfTable, discrete_input: registersOfTable, input_register: registersOfTable, holding_register: registersOfTable }).partial().strict(),
     at: z.number().int(),
-    readings: z.array(z.object({ channel: z.string(), ts: z.number(), value: z.union([z.number(), z.nan()]), status: statusBits })).min(1),
+    readings: z.array(z.object({ channel: z.string(), ts: z.number(), value: z.union([z.number(), z.nan(), z.null().transform(() => NaN)]).describe('NaN (YAML .nan, JSON null): no value'), status: statusBits })).min(1),
   })
   .superRefine((ex, ctx) => {
-    for (const table of ['coil', 'discrete_input'] as const) {
+    for (const table of BIT_TABLES) {
       for (const [a, v] of Object.entries(ex.registers[table] ?? {})) {
         if (v > 1) ctx.addIssue({ code: 'custom', path: ['registers', table, a], message: 'a bit is 0 or 1' });
       }
@@ -118,6 +116,6 @@ export const ModbusProfileShape = z.object({
   for (const [name, out] of Object.entries(p.outputs ?? {})) {
     if (out.feedback === undefined) continue;
     const channel = p.channels[out.feedback];
-    if (channel?.kind !== 'switch') ctx.addIssue({ code: 'custom', path: ['outputs', name, 'feedback'], message: `"${out.feedback}" is not a switch channel of this profile` });
+    if (!channel || kindOf(channel) !== 'switch') ctx.addIssue({ code: 'custom', path: ['outputs', name, 'feedback'], message: `"${out.feedback}" is not a switch channel of this profile` });
   }
 });

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { CardSighting, ChannelReading } from '../domain/types.js';
-import type { ChannelSpec, DeviceSample } from './channel.js';
+import { type ChannelInput, type ChannelSpec, type DeviceSample, inheritQuantities } from './channel.js';
 import type { ModbusProfile } from './modbus-profile.js';
 import { ModbusProfileShape } from './modbus-shape.js';
 
@@ -14,7 +14,7 @@ export interface DecodeContext {
   time_zone?: string | undefined;
 }
 
-export type { ChannelSpec, DeviceSample } from './channel.js';
+export type { ChannelInput, ChannelSpec, DeviceSample } from './channel.js';
 
 export interface ProfileExample {
   description: string;
@@ -44,23 +44,23 @@ export interface MqttProfile<P = unknown> {
   sightings?(payload: P, at: number): CardSighting[];
 }
 
-/** An MQTT profile (the name predates Modbus profiles; kept to limit churn). */
-export type Profile = MqttProfile<any>;
-
 /** Any profile of the registry (devices/index.ts): an MQTT payload profile or a Modbus register map. */
-export type DeviceProfile = Profile | ModbusProfile;
+export type DeviceProfile = MqttProfile<any> | ModbusProfile;
 
 export function isModbusProfile(profile: DeviceProfile | undefined): profile is ModbusProfile {
   return profile?.transport === 'modbus';
 }
 
-export function isMqttProfile(profile: DeviceProfile | undefined): profile is Profile {
+export function isMqttProfile(profile: DeviceProfile | undefined): profile is MqttProfile<any> {
   return profile?.transport === 'mqtt';
 }
 
-/** Identity function that gives a profile literal its type (and checks it at compile time). */
-export function defineProfile<P>(profile: MqttProfile<P>): MqttProfile<P> {
-  return profile;
+/** An MQTT profile as written: channels may leave `unit` and `kind` to their quantity. */
+export type MqttProfileInput<P> = Omit<MqttProfile<P>, 'channels'> & { channels: Readonly<Record<string, ChannelInput>> | 'any' };
+
+/** Gives a profile literal its type (checked at compile time); channels inherit unit and kind from their quantity. */
+export function defineProfile<P>(profile: MqttProfileInput<P>): MqttProfile<P> {
+  return { ...profile, channels: profile.channels === 'any' ? 'any' : inheritQuantities(profile.channels) };
 }
 
 const MqttProfileShape = z.object({

@@ -17,13 +17,14 @@
  */
 import type { ChannelReading } from '../domain/types.js';
 import { STATUS } from '../domain/status.js';
+import { BIT_TABLES as BIT_TABLE_LIST } from '../domain/modbus-words.js';
 import type { ModbusChannelSpec, ModbusCodec, ModbusProfile, ModbusProfileExample, RegisterImage, RegisterSpan, RegisterTable } from './modbus-profile.js';
 import type { DeviceSample } from './channel.js';
 import { decodeNumber, encodeNumber, isFloatType, RAW_RANGE, shortestFloat32, wordsOf } from './register-numbers.js';
 
 export { decodeBigInt, decodeNumber, encodeNumber, shortestFloat32, wordsOf } from './register-numbers.js';
 
-const BIT_TABLES: ReadonlySet<RegisterTable> = new Set(['coil', 'discrete_input']);
+const BIT_TABLES: ReadonlySet<RegisterTable> = new Set(BIT_TABLE_LIST);
 
 export function emptyImage(): RegisterImage {
   return { coil: new Map(), discrete_input: new Map(), input_register: new Map(), holding_register: new Map() };

@@ -3,13 +3,18 @@
  * file): levels, limits, states, events (CONTRACT §2). No Node types here.
  */
 
-export type Level = 'blue' | 'yellow' | 'orange' | 'red';
-export const LEVELS: readonly Level[] = ['blue', 'yellow', 'orange', 'red'];
-export const levelRank = (level: Level): number => LEVELS.indexOf(level);
+/** Alarm levels, least severe first (CONTRACT §2; GB 39496's 蓝 黄 橙 红): the one list. */
+export const LEVELS = ['blue', 'yellow', 'orange', 'red'] as const;
+export type Level = (typeof LEVELS)[number];
+/** A level's rank (blue 0 … red 3); −1 for anything else, such as a sound pattern 'power_off'. */
+export const levelRank = (level: string): number => (LEVELS as readonly string[]).indexOf(level);
+
+/** Limit directions (CONTRACT §2). */
+export const DIRECTIONS = ['high', 'low'] as const;
 
 /** A threshold on one point (CONTRACT §2): crossed at `set` for `delay_s`, cleared beyond `clear`. */
 export interface Limit {
-  direction: 'high' | 'low';
+  direction: (typeof DIRECTIONS)[number];
   set: number;
   clear: number;
   level: Level;

@@ -4,9 +4,11 @@
  * name another. Units of gases follow the standards: %CH4 (AQ 1029), ppm for CO/H2S/NO2/SO2/NH3
  * (煤矿安全规程 gives %vol; 24 ppm = 0.0024 %), %LEL / %OEL (GB/T 50493-2019 §5.5.2).
  */
+import type { PointKind } from './kinds.js';
+
 export interface QuantityInfo {
   unit: string;
-  kind: 'analog' | 'switch' | 'cumulative';
+  kind: PointKind;
   zh: string;
 }
 

@@ -15,13 +15,16 @@ export const STATUS = {
   // Gateway flag beyond the national 8 bits: a back-filled reading (补传), stored but never judged
   // live (CONTRACT §2). Exporters carry it in their own back-fill marker (MEM reportType=continues).
   BACKFILL: 256,
+  // Gateway flag: a simulated reading (a device the config marks `simulated`, a simulator's
+  // message, a slave the gateway started), never sent upward as real (src/ingest/simulated.ts).
+  SIMULATED: 512,
 } as const;
 
 /** The national status bits (CDSS 状态), the ones a device or a profile may set. */
 export const STATUS_MASK_ALL = 255;
 
 /** Bits the gateway itself derives from its alarm state, calibration windows and reading order. */
-export const GATEWAY_BITS = STATUS.ALARM | STATUS.POWER_OFF | STATUS.CALIBRATION | STATUS.BACKFILL;
+export const GATEWAY_BITS = STATUS.ALARM | STATUS.POWER_OFF | STATUS.CALIBRATION | STATUS.BACKFILL | STATUS.SIMULATED;
 
 /** Names of the bits set in `status`, lowest first (for logs and the console). */
 export function statusNames(status: number): string[] {

@@ -3,10 +3,11 @@
  * names are snake_case and identical to CONTRACT.md §2.
  */
 import type { AlarmState, AlarmEventKind, Level, Limit } from './alarm-words.js';
+import type { PointKind } from './kinds.js';
 
-export { type AlarmEventKind, type AlarmState, type Level, type Limit, LEVELS, crossingSign, isInclusive, levelRank } from './alarm-words.js';
+export { type AlarmEventKind, type AlarmState, type Level, type Limit, DIRECTIONS, LEVELS, crossingSign, isInclusive, levelRank } from './alarm-words.js';
 
-export type PointKind = 'analog' | 'switch' | 'cumulative';
+export { POINT_KINDS, type PointKind, SITE_KINDS, type SiteKind } from './kinds.js';
 
 /** What a transport hands to decode: one message or one poll of one device. */
 export interface Frame {
@@ -105,6 +106,8 @@ export interface Alarm {
   /** When `delay_s` ran out and the alarm was confirmed (absent without a delay). */
   confirmed_at?: number;
   cleared_at?: number;
+  /** Raised from a simulated device (src/ingest/simulated.ts): never sent upward as real. */
+  simulated?: true;
   /** Found in back-filled readings (补传): already cleared, never active, never actuating. */
   historical?: true;
   /** What a fault or offline alarm was raised by (`silence`, `status_bit`, `stuck`, `device_state`, `missed_polls`). */

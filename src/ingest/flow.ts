@@ -14,14 +14,15 @@ import { STATUS } from '../domain/status.js';
 import type { AlarmEvent } from '../domain/types.js';
 import { PersonnelService } from '../personnel/service.js';
 import { duplicateLetter } from '../store/duplicate-letter.js';
-import type { Batch } from '../store/sqlite-store.js';
+import type { Batch } from '../domain/store.js';
+import type { Reading } from '../domain/types.js';
 import type { WriteBatcher } from '../store/write-batcher.js';
 import type { UplinkMessage } from '../transport/mqtt/broker.js';
 import type { PollCycle } from '../transport/modbus/poller.js';
 import type { Logger } from '../util/log.js';
 import type { LatestValues } from './latest.js';
 import { type ModbusDevicePlan, decodePoll } from './modbus-poll.js';
-import type { ReadingOrder } from './reading-order.js';
+import type { Found, ReadingOrder } from './reading-order.js';
 import { type DeviceBatch, type UplinkDeps, decodeUplink } from './uplink.js';
 
 /** Poll results are committed together within this window (no acknowledgement waits on them; AQ 6201 allows ≤ 40 s of loss on failure, standards.md §1.5). */
@@ -38,9 +39,34 @@ export interface FlowDeps extends UplinkDeps {
 }
 
 type Done = (err?: Error) => void;
+type Sightings = Parameters<AlarmDesk['judge']>[0]['sightings'];
 
 export class IngestFlow {
+  /** Messages waiting for a store look-up (reading-order.ts), and every message after them: judged in arrival order. */
+  private tail: Promise<void> | undefined;
+
   constructor(private readonly deps: FlowDeps) {}
+
+  /**
+   * Runs `work` now when nothing waits and the reading order needs no store look-up (the usual
+   * case: no await on the hot path), else after what waits, with the stored readings it needs.
+   */
+  private inOrder(readings: readonly Reading[], work: (found?: Found) => void, done: Done): void {
+    if (!this.tail) {
+      const found = this.deps.order.lookup(readings);
+      if (!found) return work();
+      return this.chain(found.then(work), done);
+    }
+    this.chain(this.tail.then(() => this.deps.order.lookup(readings)).then(work), done);
+  }
+
+  private chain(step: Promise<void>, done: Done): void {
+    const mine = step.catch((err: Error) => done(err)); // the store could not be read: not acknowledged, the device sends it again
+    this.tail = mine;
+    void mine.then(() => {
+      if (this.tail === mine) this.tail = undefined;
+    });
+  }
 
   /** A hot reload's new alarm desk judges from the next reading on. */
   reconfigure(desk: AlarmDesk): void {
@@ -76,12 +102,18 @@ export class IngestFlow {
   /** An MQTT device's `state` topic: `offline` (its will) raises a device offline alarm, `online` clears it. */
   private deviceState(site_id: string, device_id: string, online: boolean, at: number, done: Done): void {
     if (this.deps.status.setOnline(site_id, device_id, online, at)) this.deps.log.info({ component: 'mqtt', site_id, device_id }, online ? 'device online' : 'device offline');
-    const events = this.deps.index.device(site_id, device_id) ? this.deps.desk.parts.devices.stateChanged(site_id, device_id, online, at) : [];
-    this.deps.batcher.add({ readings: [], alarms: [], events, deadLetters: [] }, done);
+    this.inOrder([], () => {
+      const events = this.deps.index.device(site_id, device_id) ? this.deps.desk.parts.devices.stateChanged(site_id, device_id, online, at) : [];
+      this.deps.batcher.add({ readings: [], alarms: [], events, deadLetters: [] }, done);
+    }, done);
   }
 
   /** The shared tail: sort out, judge, actuate, commit. */
-  private settle(unit: DeviceBatch, events: AlarmEvent[], sightings: Parameters<AlarmDesk['judge']>[0]['sightings'], at: number, done: Done, maxWaitMs: number): void {
+  private settle(unit: DeviceBatch, events: AlarmEvent[], sightings: Sightings, at: number, done: Done, maxWaitMs: number): void {
+    this.inOrder(unit.readings.map((pr) => pr.reading), (found) => this.judge(unit, events, sightings, at, done, maxWaitMs, found), done);
+  }
+
+  private judge(unit: DeviceBatch, events: AlarmEvent[], sightings: Sightings, at: number, done: Done, maxWaitMs: number, found?: Found): void {
     const { order, desk, metrics } = this.deps;
     const batch: Batch = { readings: [], alarms: [], events, deadLetters: unit.deadLetters };
     const live: PointReading[] = [];
@@ -89,7 +121,7 @@ export class IngestFlow {
     // in time order, so that readings going backwards within one payload are judged oldest first
     const sorted = unit.readings.length > 1 ? [...unit.readings].sort((a, b) => a.reading.ts - b.reading.ts) : unit.readings;
     for (const pr of sorted) {
-      const arrival = order.classify(pr.reading);
+      const arrival = order.classify(pr.reading, found);
       if (arrival.kind === 'new') live.push(pr);
       else if (arrival.kind === 'late') (pr.reading.status |= STATUS.BACKFILL), late.push(pr);
       else if (arrival.kind === 'redelivery') metrics.redeliveries.inc();

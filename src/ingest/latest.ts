@@ -1,16 +1,23 @@
-/** The last reading of every point (GET …/points `last`), kept in memory, read from the store once. */
+/**
+ * The last reading of every point (GET …/points `last`), kept in memory. `load` reads the newest
+ * stored reading of every point once at start (one query, both backends), so the answer is right
+ * after a restart without a store round trip per request.
+ */
 import type { Reading } from '../domain/types.js';
-import type { ReadingRow, SqliteStore } from '../store/sqlite-store.js';
+import type { ReadingRow, Store } from '../domain/store.js';
 import { PairMap } from '../util/pair-map.js';
 
 export class LatestValues {
-  private readonly values = new PairMap<ReadingRow | null>();
+  private readonly values = new PairMap<ReadingRow>();
 
-  constructor(private readonly store: SqliteStore) {}
+  async load(store: Pick<Store, 'latestReadings'>): Promise<this> {
+    for (const { site_id, point_id, row } of await store.latestReadings()) this.update({ site_id, point_id, ...row, value: row.value ?? Number.NaN });
+    return this;
+  }
 
-  update(r: Reading): void {
+  update(r: Reading | (Omit<Reading, 'value'> & { value: number })): void {
     const prev = this.values.get(r.site_id, r.point_id);
-    if (!prev || prev.ts <= r.ts) this.values.set(r.site_id, r.point_id, { ts: r.ts, value: r.value, status: r.status });
+    if (!prev || prev.ts <= r.ts) this.values.set(r.site_id, r.point_id, { ts: r.ts, value: Number.isNaN(r.value) ? null : r.value, status: r.status });
   }
 
   /** A reading the store refused (another one holds its point and time): the stored one is the last value again. */
@@ -19,8 +26,7 @@ export class LatestValues {
     if (now && now.ts === r.ts) this.values.set(r.site_id, r.point_id, stored);
   }
 
-    get(site_id: string, point_id: string): ReadingRow | null {
-    if (!this.values.has(site_id, point_id)) this.values.set(site_id, point_id, this.store.lastReading(site_id, point_id) ?? null);
+  get(site_id: string, point_id: string): ReadingRow | null {
     return this.values.get(site_id, point_id) ?? null;
   }
 }

@@ -12,6 +12,7 @@ import { decodeImage, spansOf } from '../decode/registers.js';
 import { STATUS } from '../domain/status.js';
 import type { ChannelReading } from '../domain/types.js';
 import { overlaps, planBlocks } from '../transport/modbus/blocks.js';
+import { configSimulated } from './simulated.js';
 import type { PollCycle, PollTarget } from '../transport/modbus/poller.js';
 import { type DeviceBatch, type MappingDeps, mapChannelReadings } from './uplink.js';
 
@@ -53,10 +54,11 @@ export function decodePoll(deps: MappingDeps, plan: ModbusPlan, cycle: PollCycle
   const answered = cycle.missed_cycles === 0;
   const out: DeviceBatch = { site_id, device_id, readings: [], deadLetters: [], decoded: answered };
   deps.metrics.frames.inc();
-  if (answered) deps.status.seen(site_id, device_id, at, simulated);
+  const sim = simulated || configSimulated(deps.index, site_id, device_id); // a slave the gateway started, or one the config marks (anjian simulate)
+  if (answered) deps.status.seen(site_id, device_id, at, sim);
   const failure = cycle.failures[0];
   if (failure) deps.status.pollFailed(site_id, device_id, at, `${failure.block.table} ${failure.block.address}+${failure.block.count}: ${failure.error.message}`);
-  mapChannelReadings(deps, out, pollReadings(plan, cycle), at);
+  mapChannelReadings(deps, out, pollReadings(plan, cycle), at, sim);
   return out;
 }
 

@@ -13,10 +13,11 @@ import { STATUS } from '../domain/status.js';
 import type { PointConfig } from '../config/schema.js';
 import type { SiteIndex } from '../config/site-index.js';
 import type { ChannelReading } from '../domain/types.js';
-import type { DeadLetter } from '../store/sqlite-store.js';
+import type { DeadLetter } from '../domain/store.js';
 import type { UplinkMessage } from '../transport/mqtt/broker.js';
 import type { Metrics } from '../util/metrics.js';
 import type { DeviceStatusBoard } from './device-status.js';
+import { configSimulated } from './simulated.js';
 
 /** What turning channel readings into point readings needs (shared by every transport). */
 export interface MappingDeps {
@@ -65,8 +66,9 @@ export function decodeUplink(deps: UplinkDeps, msg: UplinkMessage): DeviceBatch 
   const decoded = decodeFrame(profile, { site_id, device_id, at: msg.at, payload: msg.payload, time_zone: deps.index.timeZone(site_id) });
   if (!decoded.ok) return reject(decoded.code, decoded.message, 'decode');
   out.decoded = true;
-  deps.status.seen(site_id, device_id, msg.at, decoded.simulated);
-  const refused = mapChannelReadings(deps, out, decoded.readings, msg.at);
+  const simulated = decoded.simulated || configSimulated(deps.index, site_id, device_id);
+  deps.status.seen(site_id, device_id, msg.at, simulated);
+  const refused = mapChannelReadings(deps, out, decoded.readings, msg.at, simulated);
   if (refused.length) reject(refusalCode(refused), boundedReason(refused));
   return out;
 }
@@ -76,13 +78,13 @@ export function decodeUplink(deps: UplinkDeps, msg: UplinkMessage): DeviceBatch 
  * received at `at`, → readings of its points with the calibration and over-range bits, added to
  * `out`. Returns why the others could not be used.
  */
-export function mapChannelReadings(deps: MappingDeps, out: DeviceBatch, readings: readonly ChannelReading[], at: number): string[] {
+export function mapChannelReadings(deps: MappingDeps, out: DeviceBatch, readings: readonly ChannelReading[], at: number, simulated = false): string[] {
   const refused: string[] = [];
   for (const cr of readings) {
     const point = deps.index.pointOfChannel(out.site_id, out.device_id, cr.channel);
     const problem = checkReading(deps, out.device_id, at, cr, point);
     if (problem) refused.push(problem);
-    else out.readings.push(pointReading(deps, out, cr, point as PointConfig, at));
+    else out.readings.push(pointReading(deps, out, cr, point as PointConfig, at, simulated));
   }
   return refused;
 }
@@ -95,9 +97,10 @@ function checkReading(deps: MappingDeps, device_id: string, at: number, cr: Chan
   return inputProblem(cr, point.point_id, point.kind);
 }
 
-function pointReading(deps: MappingDeps, out: DeviceBatch, cr: ChannelReading, point: PointConfig, at: number): PointReading {
+function pointReading(deps: MappingDeps, out: DeviceBatch, cr: ChannelReading, point: PointConfig, at: number, simulated: boolean): PointReading {
   const { site_id, device_id } = out;
   let status = cr.status;
+  if (simulated) status |= STATUS.SIMULATED; // src/ingest/simulated.ts
   if (deps.calibration?.active(site_id, point.point_id, at)) status |= STATUS.CALIBRATION;
   if (point.range && (cr.value < point.range.min || cr.value > point.range.max)) status |= STATUS.OVER_RANGE;
   return { point: { site_id, point_id: point.point_id, device_id, limits: point.limits }, reading: { site_id, point_id: point.point_id, ts: cr.ts, value: cr.value, status } };

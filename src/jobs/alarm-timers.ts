@@ -10,8 +10,32 @@ export interface TimedCheck {
   (now: number): AlarmEvent[];
 }
 
-export function startAlarmTimers(checks: readonly TimedCheck[], commit: (events: AlarmEvent[]) => void, onError: (err: Error) => void, everyMs = 1000): { tick(now?: number): void; stop(): void } {
-  const tick = (now = Date.now()): void => {
+/**
+ * `prepare` (optional) reads what the checks will look up from the store (it is asynchronous, the
+ * checks are not); a tick waits for it, and a tick still waiting makes the next one skip.
+ */
+export function startAlarmTimers(
+  checks: readonly TimedCheck[],
+  commit: (events: AlarmEvent[]) => void,
+  onError: (err: Error) => void,
+  everyMs = 1000,
+  prepare?: (now: number) => Promise<void>,
+): { tick(now?: number): Promise<void>; stop(): void } {
+  let busy = false;
+  const tick = async (now = Date.now()): Promise<void> => {
+    if (!prepare) return run(now);
+    if (busy) return;
+    busy = true;
+    try {
+      await prepare(now);
+    } catch (err) {
+      onError(err as Error);
+    } finally {
+      busy = false;
+    }
+    run(now);
+  };
+  const run = (now: number): void => {
     const events: AlarmEvent[] = [];
     for (const check of checks) {
       try {
@@ -22,7 +46,7 @@ export function startAlarmTimers(checks: readonly TimedCheck[], commit: (events:
     }
     if (events.length) commit(events);
   };
-  const timer = setInterval(() => tick(), everyMs);
+  const timer = setInterval(() => void tick(), everyMs);
   timer.unref();
   return { tick, stop: () => clearInterval(timer) };
 }

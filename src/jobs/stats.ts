@@ -2,20 +2,18 @@
 import type { StatsBook } from '../stats/stats-book.js';
 import type { Logger } from '../util/log.js';
 
-export function startStatsJob(book: StatsBook, log: Logger, everyMs = 10_000): { stop(): void } {
-  const run = (now: number) => {
-    try {
-      book.flush(now);
-    } catch (err) {
-      log.error({ err: (err as Error).message }, '5-minute statistics failed');
-    }
-  };
+export function startStatsJob(book: StatsBook, log: Logger, everyMs = 10_000): { stop(): Promise<void> } {
+  const run = (now: number): Promise<void> =>
+    book.flush(now).then(
+      () => {},
+      (err: Error) => log.error({ err: err.message }, '5-minute statistics failed'),
+    );
   const timer = setInterval(() => run(Date.now()), everyMs);
   timer.unref();
   return {
     stop() {
       clearInterval(timer);
-      run(Number.MAX_SAFE_INTEGER);
+      return run(Number.MAX_SAFE_INTEGER);
     },
   };
 }

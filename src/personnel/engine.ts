@@ -151,6 +151,11 @@ export class PersonnelEngine {
     return [...this.cards.values()].filter((c) => c.underground);
   }
 
+  /** Every card seen (restored from the tracks or since), underground or not. */
+  knownCards(): string[] {
+    return [...this.cards.keys()];
+  }
+
   areaCounts(): { area_id: string; name: string; type: AreaSpec['type']; capacity: number | null; count: number }[] {
     return this.site.areas.map((a) => ({ area_id: a.area_id, name: a.name, type: a.type, capacity: a.capacity ?? null, count: this.countIn(a.area_id) }));
   }

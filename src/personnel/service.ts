@@ -1,40 +1,70 @@
 /**
  * Personnel positioning in the running gateway: one PersonnelEngine per site with `personnel` in
  * its config, reader payloads → sightings, trajectories stored (personnel_tracks), the view served
- * by GET /api/v1/sites/{site_id}/personnel. Called by src/pipeline.ts. At start each site's cards
- * are restored from the stored tracks (src/personnel/card-restore.ts).
+ * by GET /api/v1/sites/{site_id}/personnel. Called by src/pipeline.ts. At start (`open`) each
+ * site's cards are restored from the stored tracks (src/personnel/card-restore.ts). Tracks are
+ * written through the store's personnel part (src/domain/store.ts), never with SQL here.
  */
-import type Database from 'better-sqlite3';
+import type { PersonnelPart } from '../domain/store.js';
 import type { Config } from '../config/schema.js';
 import { type DeviceProfile, isMqttProfile } from '../decode/profile.js';
 import type { Alarm, AlarmEvent, CardSighting } from '../domain/types.js';
 import type { AlarmSource } from '../alarms/source.js';
 import { cardStatesFromTracks } from './card-restore.js';
 import { PersonnelEngine, type TrackPoint } from './engine.js';
+import { type CardPosition, CardPositions } from './positions.js';
 
 export class PersonnelService implements AlarmSource {
   private readonly engines = new Map<string, PersonnelEngine>();
-  private readonly insert;
+  private readonly writes = new Set<Promise<void>>();
+  private readonly positions: CardPositions;
 
-  constructor(config: Config, db: Database.Database, newId: () => string) {
+  private constructor(
+    private readonly store: PersonnelPart,
+    /** A trajectory the store could not write (the engine's state is kept; the pipeline counts it). */
+    private readonly onError: (err: Error) => void,
+  ) {
+    this.positions = new CardPositions(store);
+  }
+
+  /** One engine per site with personnel, its cards restored from the stored tracks. */
+  static async open(config: Config, store: PersonnelPart, newId: () => string, onError: (err: Error) => void = () => {}): Promise<PersonnelService> {
+    const service = new PersonnelService(store, onError);
     for (const site of config.sites) {
       if (!site.personnel) continue;
       const engine = new PersonnelEngine({ site_id: site.site_id, ...site.personnel }, newId);
       // who is underground, since when and where: from the stored tracks, never from the restart time
-      const cards = cardStatesFromTracks(db, engine.site);
+      const cards = await cardStatesFromTracks(store, engine.site);
       engine.restoreCards(cards);
       // a special worker's route goes on with the readers already passed since going down (AQ 1119)
       for (const c of cards) {
         if (!c.underground || c.in_at === null || !site.personnel.cards.some((k) => k.card_id === c.card_id && k.route)) continue;
-        engine.rules.restoreVisited(c.card_id, db.prepare('SELECT DISTINCT station_id FROM personnel_tracks WHERE site_id = ? AND card_id = ? AND ts >= ?').pluck().all(site.site_id, c.card_id, c.in_at) as string[]);
+        engine.rules.restoreVisited(c.card_id, await store.stationsSince(site.site_id, c.card_id, c.in_at));
       }
-      this.engines.set(site.site_id, engine);
+      service.engines.set(site.site_id, engine);
     }
-    this.insert = db.prepare('INSERT OR IGNORE INTO personnel_tracks (site_id, card_id, ts, station_id, area_id) VALUES (?, ?, ?, ?, ?)');
-    this.db = db;
+    return service;
   }
 
-  private readonly db: Database.Database;
+  /** A card's position at a moment, from the stored tracks (the national personnel files). */
+  positionAt(site_id: string, card_id: string, at: number): Promise<CardPosition | undefined> {
+    const engine = this.engines.get(site_id);
+    return engine ? this.positions.at(engine.site, card_id, at) : Promise.resolve(undefined);
+  }
+
+  /** The cards of a site: the configured ones first, then any other card seen. */
+  cardIds(site_id: string): string[] {
+    const engine = this.engines.get(site_id);
+    if (!engine) return [];
+    const ids = engine.site.cards.map((c) => c.card_id);
+    const known = new Set(ids);
+    return [...ids, ...engine.knownCards().filter((c) => !known.has(c)).sort()];
+  }
+
+  /** Resolves once the trajectories written so far are stored (tests; the pipeline's stop). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.writes]);
+  }
 
   restore(alarms: readonly Alarm[]): void {
     for (const e of this.engines.values()) e.restore(alarms);
@@ -62,7 +92,10 @@ export class PersonnelService implements AlarmSource {
       tracks.push(out.track);
       events.push(...out.events);
     }
-    this.db.transaction(() => tracks.forEach((t) => this.insert.run(t.site_id, t.card_id, t.ts, t.station_id, t.area_id)))();
+    // the trajectory is history: the live engine does not wait on it
+    const write = this.store.addTracks(tracks).catch(this.onError);
+    this.writes.add(write);
+    void write.then(() => this.writes.delete(write));
     return events;
   }
 
@@ -83,7 +116,7 @@ export class PersonnelService implements AlarmSource {
   }
 
   /** A card's trajectory (轨迹回放) between two times, oldest first. */
-  track(site_id: string, card_id: string, from: number, to: number): TrackPoint[] {
-    return this.db.prepare('SELECT site_id, card_id, ts, station_id, area_id FROM personnel_tracks WHERE site_id = ? AND card_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT 10000').all(site_id, card_id, from, to) as TrackPoint[];
+  track(site_id: string, card_id: string, from: number, to: number): Promise<TrackPoint[]> {
+    return this.store.track(site_id, card_id, from, to) as Promise<TrackPoint[]>;
   }
 }

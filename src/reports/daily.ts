@@ -10,7 +10,7 @@ import type { PointConfig, SiteConfig } from '../config/schema.js';
 import type { Alarm } from '../domain/types.js';
 import type { StatsBook } from '../stats/stats-book.js';
 import type { WindowStat } from '../stats/window-stat.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../domain/store.js';
 import { type Category, alarmsIn, categoryOf } from './episodes.js';
 import { overlapMs, type Span } from './period.js';
 import { calibrationRuns, switchDay } from './switch-states.js';
@@ -21,7 +21,7 @@ export interface Tally {
 }
 
 export interface ReportDeps {
-  store: SqliteStore;
+  store: Store;
   stats: StatsBook;
 }
 
@@ -50,33 +50,33 @@ export function mergeWindows(ws: readonly WindowStat[]): Omit<WindowStat, 'start
   return { max: max.max, max_at: max.max_at, min: min.min, min_at: min.min_at, avg: sum / count, count, status, ...(total === undefined ? {} : { total }) };
 }
 
-export function dailyReport(site: SiteConfig, span: Span, d: ReportDeps, now: number) {
-  d.stats.flush(now);
-  const alarms = alarmsIn(d.store, [site.site_id], span, now);
+export async function dailyReport(site: SiteConfig, span: Span, d: ReportDeps, now: number) {
+  await d.stats.flush(now);
+  const alarms = await alarmsIn(d.store, [site.site_id], span, now);
   const byPoint = (p: PointConfig, c: Category) => alarms.filter((a) => a.point_id === p.point_id && categoryOf(a) === c);
   const events = (p: PointConfig) => ({ alarms: tally(byPoint(p, 'alarm'), span, now), power_offs: tally(byPoint(p, 'power_off'), span, now), feed_abnormal: tally(byPoint(p, 'feed_abnormal'), span, now) });
-  const analog = site.points
-    .filter((p) => p.kind !== 'switch')
-    .map((p) => ({ point: p, figures: mergeWindows(d.stats.windows(site.site_id, p.point_id, span.from, span.to)), ...events(p) }));
-  const switches = site.points
-    .filter((p) => p.kind === 'switch')
-    .map((p) => ({ point: p, day: switchDay(d.store.rawReadings({ site_id: site.site_id, point_id: p.point_id, from: span.from, to: span.to, limit: 1_000_000 }), span, now), ...events(p) }));
+  const analog = await Promise.all(
+    site.points.filter((p) => p.kind !== 'switch').map(async (p) => ({ point: p, figures: mergeWindows(await d.stats.windows(site.site_id, p.point_id, span.from, span.to)), ...events(p) })),
+  );
+  const switches = await Promise.all(
+    site.points
+      .filter((p) => p.kind === 'switch')
+      .map(async (p) => ({ point: p, day: switchDay(await d.store.rawReadings({ site_id: site.site_id, point_id: p.point_id, from: span.from, to: span.to, limit: 1_000_000 }), span, now), ...events(p) })),
+  );
   const devices = site.devices.map((dev) => {
     const offline = alarms.filter((a) => a.type === 'offline' && a.device_id === dev.device_id && a.point_id === undefined);
     return { device: dev, offline: tally(offline, span, now) };
   });
-  const calibration = site.points.flatMap((p) => calibrationRuns(calibrationReadings(d.store, site.site_id, p.point_id, span)).map((r) => ({ point_id: p.point_id, ...r })));
+  const calibration = (await Promise.all(site.points.map(async (p) => calibrationRuns(await calibrationReadings(d.store, site.site_id, p.point_id, span)).map((r) => ({ point_id: p.point_id, ...r }))))).flat();
   const handled = alarms.filter((a) => categoryOf(a) !== undefined).sort((a, b) => a.raised_at - b.raised_at);
   return { site, span, analog, switches, devices, calibration, events: handled, now, totals: { alarms: tally(handled.filter((a) => categoryOf(a) === 'alarm'), span, now), power_offs: tally(handled.filter((a) => categoryOf(a) === 'power_off'), span, now), feed_abnormal: tally(handled.filter((a) => categoryOf(a) === 'feed_abnormal'), span, now) } };
 }
 
-export type DailyReport = ReturnType<typeof dailyReport>;
+export type DailyReport = Awaited<ReturnType<typeof dailyReport>>;
 
 /** Only the readings in calibration: a day has few, so their runs are found without reading the whole day; a gap over 10 minutes separates two periods. */
-function calibrationReadings(store: SqliteStore, site_id: string, point_id: string, span: Span) {
-  const rows = store.db
-    .prepare('SELECT r.ts, r.value, r.status FROM readings r JOIN points p ON p.point_key = r.point_key WHERE p.site_id = ? AND p.point_id = ? AND r.ts >= ? AND r.ts < ? AND (r.status & 4) != 0 ORDER BY r.ts')
-    .all(site_id, point_id, span.from, span.to) as { ts: number; value: number | null; status: number }[];
+async function calibrationReadings(store: Store, site_id: string, point_id: string, span: Span) {
+  const rows = await store.calibrationReadings(site_id, point_id, span.from, span.to);
   const split: typeof rows = [];
   rows.forEach((r, i) => {
     if (i > 0 && r.ts - (rows[i - 1] as { ts: number }).ts > 600_000) split.push({ ts: r.ts, value: null, status: 0 });

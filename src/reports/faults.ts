@@ -5,17 +5,17 @@
  * system to be repaired within 7 days (standards.md §7 item 11).
  */
 import type { SiteConfig } from '../config/schema.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../domain/store.js';
 import { isoInZone } from '../util/time.js';
 import { alarmsIn, isFault } from './episodes.js';
 import type { Span } from './period.js';
 
 export const REPAIR_LIMIT_MS = 7 * 86_400_000;
 
-export function faultLog(store: SqliteStore, site: SiteConfig, span: Span, now: number) {
+export async function faultLog(store: Store, site: SiteConfig, span: Span, now: number) {
   const tz = site.time_zone;
   const iso = (ms: number | undefined) => (ms === undefined ? null : isoInZone(ms, tz));
-  const episodes = alarmsIn(store, [site.site_id], span, now)
+  const episodes = (await alarmsIn(store, [site.site_id], span, now))
     .filter(isFault)
     .sort((a, b) => a.raised_at - b.raised_at)
     .map((a) => {

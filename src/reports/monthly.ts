@@ -4,13 +4,13 @@
  * online-monitoring rate, with region roll-ups.
  */
 import type { SiteConfig } from '../config/schema.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../domain/store.js';
 import { alarmsIn, categoryOf } from './episodes.js';
 import { siteOnlineRate } from './online-rate.js';
 import { overlapMs, type Span } from './period.js';
 
-export function monthlySite(store: SqliteStore, site: SiteConfig, span: Span, now: number) {
-  const alarms = alarmsIn(store, [site.site_id], span, now);
+export async function monthlySite(store: Store, site: SiteConfig, span: Span, now: number) {
+  const alarms = await alarmsIn(store, [site.site_id], span, now);
   const add = (t: { count: number; duration_s: number }, ms: number) => ((t.count += 1), (t.duration_s += Math.round(ms / 1000)));
   const byKind: Record<string, { count: number; duration_s: number }> = {};
   const power_offs = { count: 0, duration_s: 0 };
@@ -22,6 +22,6 @@ export function monthlySite(store: SqliteStore, site: SiteConfig, span: Span, no
     if (categoryOf(a) === 'power_off') add(power_offs, ms);
     if (a.type === 'offline' && a.device_id !== undefined && a.point_id === undefined) (add(device_offline, ms), offlineDevices.add(a.device_id));
   }
-  const rate = siteOnlineRate(store, site, span, now);
+  const rate = await siteOnlineRate(store, site, span, now);
   return { rate, summary: { site_id: site.site_id, name: site.name, region_code: site.region_code ?? null, alarms: byKind, power_offs, offline_devices: offlineDevices.size, device_offline, online_rate: rate.online_rate, below_threshold: rate.below_threshold } };
 }

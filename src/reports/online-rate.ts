@@ -6,7 +6,7 @@
  * offline alarm. A site's rate is the share of point-minutes online.
  */
 import type { PointConfig, SiteConfig } from '../config/schema.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../domain/store.js';
 import { alarmsIn } from './episodes.js';
 import { overlapMs, type Span } from './period.js';
 
@@ -28,30 +28,17 @@ export function onlineMinutes(ts: readonly number[], span: Span, watch: number, 
   return { online, total };
 }
 
-/**
- * The newest reading with a value in each minute (m − 60 s, m]: all that onlineMinutes needs of a
- * point, read by SQLite without handing every reading to JavaScript.
- */
-function latestPerMinute(store: SqliteStore, site_id: string, point_id: string, from: number, to: number): number[] {
-  return store.db
-    .prepare(
-      `SELECT MAX(ts) FROM readings WHERE point_key = (SELECT point_key FROM points WHERE site_id = ? AND point_id = ?)
-       AND ts >= ? AND ts < ? AND value IS NOT NULL GROUP BY (ts - 1) / ${MINUTE} ORDER BY 1`,
-    )
-    .pluck()
-    .all(site_id, point_id, from, to) as number[];
-}
-
-export function siteOnlineRate(store: SqliteStore, site: SiteConfig, span: Span, now: number) {
+export async function siteOnlineRate(store: Pick<Store, 'listAlarms' | 'latestPerMinute'>, site: SiteConfig, span: Span, now: number) {
   let online = 0;
   let total = 0;
   for (const p of site.points) {
-    const m = onlineMinutes(latestPerMinute(store, site.site_id, p.point_id, span.from - watchMs(p), span.to), span, watchMs(p), now);
+    // the newest reading with a value in each minute: all onlineMinutes needs, without handing every reading to JavaScript
+    const m = onlineMinutes(await store.latestPerMinute(site.site_id, p.point_id, span.from - watchMs(p), span.to), span, watchMs(p), now);
     online += m.online;
     total += m.total;
   }
   const minutes = Math.max(0, Math.floor((Math.min(span.to, now) - span.from) / MINUTE));
-  const offline = alarmsIn(store, [site.site_id], span, now).filter((a) => a.type === 'offline' && a.device_id !== undefined && a.point_id === undefined);
+  const offline = (await alarmsIn(store, [site.site_id], span, now)).filter((a) => a.type === 'offline' && a.device_id !== undefined && a.point_id === undefined);
   const deviceMinutes = site.devices.length * minutes;
   const offMinutes = offline.reduce((s, a) => s + overlapMs(a.raised_at, a.cleared_at, span, now) / MINUTE, 0);
   const rate = total === 0 ? null : online / total;
@@ -69,7 +56,7 @@ export function siteOnlineRate(store: SqliteStore, site: SiteConfig, span: Span,
   };
 }
 
-export type SiteRate = ReturnType<typeof siteOnlineRate>;
+export type SiteRate = Awaited<ReturnType<typeof siteOnlineRate>>;
 
 /** Roll-ups per province and per city: point-minutes summed over their sites. */
 export function regionRollups(rates: readonly SiteRate[], level: 'province' | 'city' | 'county') {

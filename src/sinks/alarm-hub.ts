@@ -4,9 +4,9 @@
  * their sequence number (the SSE event id) is final and a reconnecting client can resume.
  */
 import { EventEmitter } from 'node:events';
-import type { StoredEvent } from '../store/sqlite-store.js';
+import type { StoredEvent } from '../domain/store.js';
 import type { Logger } from '../util/log.js';
-import { eventToWire } from '../util/wire.js';
+import { eventToWire } from '../alarms/wire.js';
 
 export type AlarmListener = (event: StoredEvent) => void;
 

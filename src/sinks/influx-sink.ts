@@ -6,8 +6,8 @@
  */
 import type { Config } from '../config/schema.js';
 import type { SiteIndex } from '../config/site-index.js';
-import { InfluxReadings, type ReadingsSource } from '../store/readings-source.js';
-import type { Batch, OutboxLine, SqliteStore } from '../store/sqlite-store.js';
+import { InfluxReadings, type ReadingsSource } from './readings-source.js';
+import type { Batch, OutboxLine, Store } from '../domain/store.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
 import { BACKLOG_SET } from '../alarms/sink-backlog.js';
@@ -30,7 +30,7 @@ export interface InfluxSink {
   stop(): Promise<void>;
 }
 
-export function startInfluxSink(config: Config, store: SqliteStore, index: SiteIndex, metrics: Metrics, log: Logger): InfluxSink {
+export function startInfluxSink(config: Config, store: Store, index: SiteIndex, metrics: Metrics, log: Logger): InfluxSink {
   const influx = config.gateway.influx;
   if (!influx) throw new Error('startInfluxSink without gateway.influx');
   const { readings_days, alarms_days } = config.gateway.retention;

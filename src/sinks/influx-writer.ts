@@ -9,7 +9,7 @@
  * and writes in flight, and tells a busy server (slow down, retry soon) from an absent one
  * (back off); outages are retried forever: the outbox is on disk, so a restart resumes.
  */
-import type { DeadLetter, OutboxRow, SqliteStore } from '../store/sqlite-store.js';
+import type { DeadLetter, OutboxRow, Store } from '../domain/store.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
 import { type InfluxClient, InfluxWriteError, type WriteTarget } from './influx-client.js';
@@ -54,7 +54,7 @@ export class InfluxWriter {
   private everFailed = false;
 
   constructor(
-    private readonly store: SqliteStore,
+    private readonly store: Store,
     private readonly client: InfluxClient,
     private readonly opts: WriterOptions,
     private readonly metrics: Metrics,
@@ -96,7 +96,7 @@ export class InfluxWriter {
       // outbox seqs are SQLite rowids: once the newest chunks are gone they are handed out again, so
       // the cursor only holds while writes are in flight; with none, every chunk left is eligible
       if (this.inFlight.size === 0) this.cursor = 0;
-      if (Date.now() >= this.nextPeekAt) this.dispatch();
+      if (Date.now() >= this.nextPeekAt) await this.dispatch().catch(() => this.sleep(1000)); // the store is down: the outbox waits for it
       if (this.inFlight.size === 0) {
         await this.sleep(Math.max(1, this.nextPeekAt - Date.now()));
         continue;
@@ -115,9 +115,9 @@ export class InfluxWriter {
   }
 
   /** Hands the next chunks to new writes while the pacer allows more in flight. */
-  private dispatch(): void {
+  private async dispatch(): Promise<void> {
     while (this.running && !this.failure && this.inFlight.size < this.pacer.inFlight) {
-      const rows = this.store.outboxPeek(this.pacer.batchLines, this.cursor);
+      const rows = await this.store.outboxPeek(this.pacer.batchLines, this.cursor);
       const lines = rows.reduce((n, r) => n + r.count, 0);
       if (lines < this.pacer.batchLines) this.nextPeekAt = Date.now() + this.opts.flush_interval_ms; // the outbox is (nearly) drained: let it fill
       if (rows.length === 0) return;
@@ -143,7 +143,7 @@ export class InfluxWriter {
       await this.writeOrSplit(body.target, body.text, body.count, dead);
       this.pacer.succeeded(body.count, performance.now() - started);
     }
-    this.store.outboxRemove(rows, dead);
+    await this.store.outboxRemove(rows, dead);
     for (const d of dead) this.log.warn({ line: d.payload.toString().slice(0, 200), err: d.reason }, 'InfluxDB rejected a line: kept as a dead letter');
     this.metrics.deadLetters.inc({ code: 'influx_rejected' }, dead.length);
   }

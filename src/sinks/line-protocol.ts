@@ -3,9 +3,11 @@
  *   <quantity>,site_id=…,device_id=…,point_id=… value=<float>,status=<int>i <epoch ms>
  *   (a reading whose value is unknown, NaN, has only the status field)
  *   alarm,site_id=…,point_id=…,type=…,level=… alarm_id="…",state="…",event="…",value=<float> <epoch ms>
+ * plus the tag simulated=true on simulated readings and alarms (src/ingest/simulated.ts).
  * Escaping per the line-protocol reference: measurement , and space; tag keys/values , = space;
  * string field values " and \.
  */
+import { STATUS } from '../domain/status.js';
 import type { AlarmEvent, Reading } from '../domain/types.js';
 
 const escMeasurement = (s: string): string => s.replace(/[, \\]/g, (c) => `\\${c}`);
@@ -20,9 +22,14 @@ export function readingSeries(quantity: string, device_id: string, site_id: stri
   return `${escMeasurement(quantity)},device_id=${escTag(device_id)},point_id=${escTag(point_id)},site_id=${escTag(site_id)}`;
 }
 
-/** A reading's line, given its point's series (see readingSeries); an unknown value (NaN) writes only `status`. */
-export const seriesLine = (series: string, r: Reading): string =>
-  Number.isNaN(r.value) ? `${series} status=${r.status}i ${r.ts}` : `${series} value=${float(r.value)},status=${r.status}i ${r.ts}`;
+/**
+ * A reading's line, given its point's series (see readingSeries); an unknown value (NaN) writes
+ * only `status`. A simulated reading (status bit 512) also gets the tag `simulated=true`.
+ */
+export const seriesLine = (series: string, r: Reading): string => {
+  const s = r.status & STATUS.SIMULATED ? `${series},simulated=true` : series;
+  return Number.isNaN(r.value) ? `${s} status=${r.status}i ${r.ts}` : `${s} value=${float(r.value)},status=${r.status}i ${r.ts}`;
+};
 
 export function readingLine(r: Reading, quantity: string, device_id: string): string {
   return seriesLine(readingSeries(quantity, device_id, r.site_id, r.point_id), r);
@@ -30,7 +37,7 @@ export function readingLine(r: Reading, quantity: string, device_id: string): st
 
 export function alarmLine(e: AlarmEvent): string {
   const a = e.alarm;
-  const tags = [`level=${escTag(a.level)}`, ...(a.point_id ? [`point_id=${escTag(a.point_id)}`] : []), `site_id=${escTag(a.site_id)}`, `type=${escTag(a.type)}`];
+  const tags = [`level=${escTag(a.level)}`, ...(a.point_id ? [`point_id=${escTag(a.point_id)}`] : []), ...(a.simulated ? ['simulated=true'] : []), `site_id=${escTag(a.site_id)}`, `type=${escTag(a.type)}`];
   const value = Number.isFinite(a.value) ? `,value=${float(a.value)}` : ''; // an offline alarm may have no value: none is invented
   return `alarm,${tags.join(',')} alarm_id=${escString(a.alarm_id)},event=${escString(e.event)},state=${escString(a.state)}${value} ${e.at}`;
 }

@@ -1,81 +1,102 @@
 /**
  * The 5-minute statistics as data arrives (AQMT/TJSJ, standards.md §2.2, §7 item 6). Every commit
- * marks the windows its readings fall in (stats_dirty, in the commit's own transaction, so a crash
- * loses none); `flush` computes the marked windows that have closed from the stored readings and
- * writes them to stats_5m and, in the same transaction, to the InfluxDB outbox. A back-filled
- * reading (补传) marks its old window again, which is then recomputed and overwritten in both.
- * Called by the stats job (src/jobs/stats.ts) and before every statistics query.
+ * marks the windows its readings fall in (stats_dirty, written by the commit itself through a
+ * commit hook, so a crash loses none); `flush` computes the marked windows that have closed from
+ * the stored readings and writes them to stats_5m and, in the same transaction, to the InfluxDB
+ * outbox. A back-filled reading (补传) marks its old window again, which is then recomputed and
+ * overwritten in both. Called by the stats job (src/jobs/stats.ts) and before every statistics
+ * query.
  */
 import type { SiteIndex } from '../config/site-index.js';
-import type { Batch, SqliteStore } from '../store/sqlite-store.js';
+import type { Batch, StatsKey, Store } from '../domain/store.js';
 import { statsLine } from './stats-lines.js';
 import { WINDOW_MS, type WindowStat, summarize, windowStart } from './window-stat.js';
 
-type Key = { site_id: string; point_id: string; start: number };
-type Row = WindowStat & { total: number | null };
+const DUE_LIMIT = 5000;
+const keyOf = (k: StatsKey) => `${k.site_id}\u0000${k.point_id}\u0000${k.start}`;
 
 export class StatsBook {
   /** Windows already marked since the last flush: one insert per point and window, not per reading. */
   private readonly marked = new Set<string>();
-  private readonly stmt;
+  /** Windows being computed, and those of them a commit marked again meanwhile (marked anew once written). */
+  private readonly computing = new Set<string>();
+  private readonly again = new Map<string, StatsKey>();
+  /** One flush at a time: the job and a query may ask together. */
+  private flushing: Promise<number> | undefined;
 
   constructor(
-    private readonly store: SqliteStore,
+    private readonly store: Store,
     private readonly index: SiteIndex,
   ) {
-    const db = store.db;
-    this.stmt = {
-      mark: db.prepare('INSERT OR IGNORE INTO stats_dirty (site_id, point_id, start) VALUES (?, ?, ?)'),
-      due: db.prepare('SELECT site_id, point_id, start FROM stats_dirty WHERE start + ? <= ? ORDER BY start LIMIT 5000'),
-      done: db.prepare('DELETE FROM stats_dirty WHERE site_id = ? AND point_id = ? AND start = ?'),
-      put: db.prepare(
-        'INSERT OR REPLACE INTO stats_5m (site_id, point_id, start, max, max_at, min, min_at, avg, total, count, status) VALUES (@site_id, @point_id, @start, @max, @max_at, @min, @min_at, @avg, @total, @count, @status)',
-      ),
-      range: db.prepare('SELECT start, max, max_at, min, min_at, avg, total, count, status FROM stats_5m WHERE site_id = ? AND point_id = ? AND start >= ? AND start < ? ORDER BY start LIMIT ?'),
-    };
-    store.setCommitHook((batch) => this.mark(batch));
+    store.addCommitHook((batch) => ({ statsDirty: this.mark(batch) }));
   }
 
-  /** In the commit's transaction: marks the window of every analog or cumulative reading stored. */
-  private mark(batch: Batch): void {
+  /** In the commit's transaction: the windows of every analog or cumulative reading stored, not yet marked. */
+  private mark(batch: Batch): StatsKey[] {
+    const out: StatsKey[] = [];
     for (const r of batch.readings) {
-      const start = windowStart(r.ts);
-      const key = `${r.site_id}\u0000${r.point_id}\u0000${start}`;
+      const k = { site_id: r.site_id, point_id: r.point_id, start: windowStart(r.ts) };
+      const key = keyOf(k);
+      if (this.computing.has(key)) this.again.set(key, k);
       if (this.marked.has(key)) continue;
       const kind = this.index.point(r.site_id, r.point_id)?.kind;
       if (kind !== 'analog' && kind !== 'cumulative') continue;
-      this.stmt.mark.run(r.site_id, r.point_id, start);
+      out.push(k);
       this.marked.add(key);
     }
+    return out;
   }
 
-  /** Computes every marked window that closed by `now` (all of them with Infinity); returns how many. */
-  flush(now: number): number {
-    let n = 0;
-    for (;;) {
-      const due = this.stmt.due.all(WINDOW_MS, now) as Key[];
-      if (due.length === 0) return n;
-      this.store.derive(() => ({ alarms: due.flatMap((k) => this.compute(k)) })); // 'alarms': the long retention class (≥ 2 years)
-      n += due.length;
-      if (due.length < 5000) return n;
+  /** Computes every marked window that closed by `now` (all of them with MAX_SAFE_INTEGER); resolves with how many. */
+  flush(now: number): Promise<number> {
+    const run = async (): Promise<number> => {
+      let n = 0;
+      for (;;) {
+        const due = await this.store.statsDue(now, WINDOW_MS, DUE_LIMIT);
+        if (due.length === 0) return n;
+        await this.compute(due);
+        n += due.length;
+        if (due.length < DUE_LIMIT) return n;
+      }
+    };
+    const next = (this.flushing ?? Promise.resolve(0)).then(run, run);
+    this.flushing = next;
+    void next.finally(() => {
+      if (this.flushing === next) this.flushing = undefined;
+    }).catch(() => {});
+    return next;
+  }
+
+  private async compute(due: StatsKey[]): Promise<void> {
+    for (const k of due) this.computing.add(keyOf(k));
+    try {
+      const rows: Parameters<Store['statsPut']>[1][number][] = [];
+      const lines: string[] = [];
+      for (const k of due) {
+        this.marked.delete(keyOf(k));
+        const point = this.index.point(k.site_id, k.point_id);
+        if (!point) continue;
+        const readings = await this.store.rawReadings({ site_id: k.site_id, point_id: k.point_id, from: k.start, to: k.start + WINDOW_MS, limit: 1_000_000 });
+        const w = summarize(readings, k.start, k.start + WINDOW_MS, point.kind === 'cumulative');
+        if (!w) continue;
+        rows.push({ ...k, max: w.max, max_at: w.max_at, min: w.min, min_at: w.min_at, avg: w.avg, total: w.total ?? null, count: w.count, status: w.status });
+        lines.push(statsLine(k.site_id, k.point_id, point.quantity, w));
+      }
+      await this.store.statsPut(due, rows, { alarms: lines }); // 'alarms': the long retention class (≥ 2 years)
+    } finally {
+      for (const k of due) this.computing.delete(keyOf(k));
     }
-  }
-
-  private compute(k: Key): string[] {
-    this.stmt.done.run(k.site_id, k.point_id, k.start);
-    this.marked.delete(`${k.site_id}\u0000${k.point_id}\u0000${k.start}`);
-    const point = this.index.point(k.site_id, k.point_id);
-    if (!point) return [];
-    const rows = this.store.rawReadings({ site_id: k.site_id, point_id: k.point_id, from: k.start, to: k.start + WINDOW_MS, limit: 1_000_000 });
-    const w = summarize(rows, k.start, k.start + WINDOW_MS, point.kind === 'cumulative');
-    if (!w) return [];
-    this.stmt.put.run({ site_id: k.site_id, point_id: k.point_id, ...w, total: w.total ?? null });
-    return [statsLine(k.site_id, k.point_id, point.quantity, w)];
+    // a reading of a window stored while it was computed: its mark was removed with the others, so mark it again
+    if (this.again.size) {
+      const marks = [...this.again.values()];
+      this.again.clear();
+      await this.store.markStatsDirty(marks);
+    }
   }
 
   /** Stored windows of a point starting in [from, to), oldest first. */
-  windows(site_id: string, point_id: string, from: number, to: number, limit = 100_000): WindowStat[] {
-    const rows = this.stmt.range.all(site_id, point_id, from, to, limit) as Row[];
-    return rows.map(({ total, ...w }) => ({ ...w, end: w.start + WINDOW_MS, ...(total === null ? {} : { total }) }));
+  async windows(site_id: string, point_id: string, from: number, to: number, limit = 100_000): Promise<WindowStat[]> {
+    const rows = await this.store.statsWindows(site_id, point_id, from, to, limit);
+    return rows.map(({ total, ...w }) => ({ ...(w as Omit<WindowStat, 'end'>), end: w.start + WINDOW_MS, ...(total === null ? {} : { total }) }));
   }
 }

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import type { AlarmLogCheck } from '../domain/store.js';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -46,27 +47,37 @@ export function chainUnhashed(db: Database.Database): number {
   return rows.length;
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  head: string;
-  problems: { seq: number; message: string }[];
-}
+export type VerifyResult = AlarmLogCheck;
 
 /** Walks the whole log in seq order and checks every row's hash and its link to the row before. */
 export function verifyAlarmLog(db: Database.Database): VerifyResult {
-  const problems: VerifyResult['problems'] = [];
-  let prev: string | undefined;
-  let checked = 0;
-  for (const r of db.prepare('SELECT seq, alarm_id, site_id, event, at, body, prev_hash, hash FROM alarm_events ORDER BY seq').iterate() as IterableIterator<LogRow>) {
-    checked++;
+  return verifyRows(db.prepare('SELECT seq, alarm_id, site_id, event, at, body, prev_hash, hash FROM alarm_events ORDER BY seq').iterate() as IterableIterator<LogRow>);
+}
+
+export function verifyRows(rows: Iterable<LogRow>): VerifyResult {
+  const walk = new ChainWalk();
+  for (const r of rows) walk.add(r);
+  return walk.result();
+}
+
+/** The chain check one row at a time, in seq order (the PostgreSQL backend feeds it page by page). */
+export class ChainWalk {
+  private readonly problems: VerifyResult['problems'] = [];
+  private prev: string | undefined;
+  private checked = 0;
+
+  add(r: LogRow): void {
+    this.checked++;
     if (r.hash === null || r.prev_hash === null) {
-      problems.push({ seq: r.seq, message: 'row has no hash (written outside the gateway?)' });
-      continue;
+      this.problems.push({ seq: r.seq, message: 'row has no hash (written outside the gateway?)' });
+      return;
     }
-    if (prev !== undefined && r.prev_hash !== prev) problems.push({ seq: r.seq, message: 'chain broken before this row: a row was deleted, inserted or reordered' });
-    if (rowHash(r.prev_hash, r) !== r.hash) problems.push({ seq: r.seq, message: `row altered: its content does not match its hash (alarm ${r.alarm_id}, event ${r.event})` });
-    prev = r.hash;
+    if (this.prev !== undefined && r.prev_hash !== this.prev) this.problems.push({ seq: r.seq, message: 'chain broken before this row: a row was deleted, inserted or reordered' });
+    if (rowHash(r.prev_hash, r) !== r.hash) this.problems.push({ seq: r.seq, message: `row altered: its content does not match its hash (alarm ${r.alarm_id}, event ${r.event})` });
+    this.prev = r.hash;
   }
-  return { ok: problems.length === 0, checked, head: prev ?? GENESIS, problems };
+
+  result(): VerifyResult {
+    return { ok: this.problems.length === 0, checked: this.checked, head: this.prev ?? GENESIS, problems: this.problems };
+  }
 }

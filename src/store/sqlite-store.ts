@@ -1,90 +1,31 @@
 /**
- * The embedded store: SQLite (better-sqlite3) in WAL mode with synchronous=FULL, so a committed
- * batch survives a power cut. The pipeline calls `commit` with everything one group of messages
- * produced (readings, alarm changes, dead letters) and acknowledges QoS 1 publishes only after it
- * returns. Calls are synchronous; batches keep the number of fsyncs low.
+ * The embedded store (the default backend of src/domain/store.ts): SQLite (better-sqlite3) in WAL
+ * mode with synchronous=FULL, so a committed batch survives a power cut. Calls run synchronously
+ * inside and return settled Promises, so the hot path pays no I/O wait beyond the fsync; batches
+ * (src/store/write-batcher.ts) keep the number of fsyncs low. The file format is unchanged since
+ * 0.1.0 (migrations 1–9, src/store/migrations.ts). The parts besides readings, alarms and the
+ * outbox are in sqlite-parts.ts. Over 300 lines: one class implementing one interface, kept
+ * together so the commit's transaction and the statements it uses are read in one place.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Batch, DeadLetter, ReadingRow } from '../domain/records.js';
+import type {
+  AlarmQuery, CalibrationRecord, CommitHook, CommitResult, DeadLetterRow, OutboxEncoder, OutboxLine, OutboxRow, QueueRow, RawQuery,
+  RefusedReading, RetentionCut, StatsKey, StatsRow, Store, StoredEvent, TrackRow, WindowFn, WindowQuery,
+} from '../domain/store.js';
 import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
-
-export type { Batch, DeadLetter, ReadingRow };
 import { STATUS } from '../domain/status.js';
 import { PairMap } from '../util/pair-map.js';
-import { chainHead, chainUnhashed, rowHash } from './alarm-log.js';
+import { chainHead, chainUnhashed, rowHash, verifyAlarmLog } from './alarm-log.js';
 import { duplicateLetter } from './duplicate-letter.js';
 import { migrate } from './migrations.js';
+import { SqliteParts } from './sqlite-parts.js';
+import { SQL, WINDOW_BUCKET, alarmWhere, trackLastWhere } from './sql.js';
 
-
-
-/** A line waiting in the outbox for InfluxDB; `target` picks the retention class. */
-export interface OutboxLine {
-  target: 'readings' | 'alarms';
-  line: string;
-}
-
-/** One chunk of the outbox: the lines of one target from one commit, newline-separated. */
-export interface OutboxRow {
-  seq: number;
-  target: OutboxLine['target'];
-  at: number;
-  count: number;
-  lines: string;
-}
-
-/**
- * A reading refused because its point already has a different reading at the same time (the first
- * one stays): kept as a `duplicate_timestamp` dead letter in the commit that refused it.
- */
-export interface RefusedReading {
-  reading: Reading;
-  stored: ReadingRow;
-  deadLetter: DeadLetter;
-}
-
-/** What a commit stored: the alarm events with their sequence numbers, and the readings it refused. */
-export interface CommitResult {
-  events: StoredEvent[];
-  refused: RefusedReading[];
-}
-
-/** Turns a batch into outbox lines per target, inside the transaction that stores it (set when InfluxDB is configured). */
-export type OutboxEncoder = (batch: Batch) => Record<OutboxLine['target'], string[]>;
-
-export interface StoredEvent extends AlarmEvent {
-  seq: number;
-}
-
-export interface AlarmQuery {
-  site_ids: readonly string[] | '*';
-  state: 'active' | 'cleared' | 'all';
-  from?: number;
-  to?: number;
-  limit: number;
-  /** Hazchem: alarms of points with this 位号 / major-hazard-source code (standards.md §5.4). */
-  tag?: string;
-  hazard_code?: string;
-}
-
-export interface RawQuery {
-  site_id: string;
-  point_id: string;
-  from: number;
-  to: number;
-  limit: number;
-}
-
-export type WindowFn = 'mean' | 'min' | 'max' | 'last' | 'count';
-
-export interface WindowQuery extends RawQuery {
-  every_ms: number;
-  fn: WindowFn;
-  /** Offset of the windows' origin from the epoch, so that days start at local midnight. */
-  origin_ms: number;
-}
-
+export type { Batch, DeadLetter, ReadingRow };
+export type { AlarmQuery, CommitResult, OutboxEncoder, OutboxLine, OutboxRow, RawQuery, RefusedReading, StoredEvent, WindowFn, WindowQuery } from '../domain/store.js';
 
 const AGGREGATE_SQL: Record<WindowFn, string> = {
   mean: 'AVG(value)',
@@ -94,18 +35,22 @@ const AGGREGATE_SQL: Record<WindowFn, string> = {
   last: 'last_known(ts, value)',
 };
 
-export class SqliteStore {
+const done = Promise.resolve();
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  /** For this backend, its tests and the offline commands (backup, verify-log) only. */
   readonly db: Database.Database;
+  private readonly parts: SqliteParts;
   private readonly pointKeys = new PairMap<number>();
   /** Hash of the newest alarm_events row (alarm-log.ts). */
   private logHead: string;
   private readonly stmt;
+  private readonly prepared = new Map<string, Database.Statement>();
   private encoder?: OutboxEncoder;
-  private readonly commitHooks: ((stored: Batch) => void)[] = [];
-  private commitHook?: (inserted: Batch) => void;
+  private readonly hooks: CommitHook[] = [];
   private deviceOf: (site_id: string, point_id: string) => string | undefined = () => undefined;
-  private outboxBytesNow = 0;
-  private outboxLinesNow = 0;
+  private outbox = { bytes: 0, lines: 0, oldest_at: null as number | null };
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -132,105 +77,45 @@ export class SqliteStore {
     const lastKnown = (acc: Last, ts: number, value: number | null): Last => (value !== null && ts >= acc[0] ? [ts, value] : acc);
     this.db.aggregate('last_known', { start: (): Last => [-Infinity, null], step: lastKnown as (acc: Last, ...args: unknown[]) => Last, result: (acc: Last) => acc[1] });
     this.stmt = {
-      pointKey: this.db.prepare('SELECT point_key FROM points WHERE site_id = ? AND point_id = ?').pluck(),
       addPoint: this.db.prepare('INSERT INTO points (site_id, point_id) VALUES (?, ?)'),
       reading: this.db.prepare('INSERT INTO readings (point_key, ts, value, status) VALUES (?, ?, ?, ?) ON CONFLICT (point_key, ts) DO NOTHING'),
-      readingAt: this.db.prepare('SELECT ts, value, status FROM readings WHERE point_key = ? AND ts = ?'),
+      // INSERT OR REPLACE gives a replaced alarm a new rowid: listAlarms breaks ties of raised_at by it (newest change first)
       alarm: this.db.prepare('INSERT OR REPLACE INTO alarms (alarm_id, site_id, state, raised_at, body) VALUES (?, ?, ?, ?, ?)'),
       event: this.db.prepare('INSERT INTO alarm_events (alarm_id, site_id, event, at, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      deadLetter: this.db.prepare(
-        'INSERT INTO dead_letters (received_at, site_id, device_id, topic, client_id, code, reason, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      last: this.db.prepare('SELECT ts, value, status FROM readings WHERE point_key = ? ORDER BY ts DESC LIMIT 1'),
-      after: this.db.prepare('SELECT ts, value, status FROM readings WHERE point_key = ? AND ts > ? ORDER BY ts LIMIT 1'),
-      getAlarm: this.db.prepare('SELECT body FROM alarms WHERE alarm_id = ?').pluck(),
-      audit: this.db.prepare('INSERT INTO audit (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)'),
       outboxAdd: this.db.prepare('INSERT INTO outbox (target, at, count, lines) VALUES (?, ?, ?, ?)'),
-      outboxPeek: this.db.prepare('SELECT seq, target, at, count FROM outbox WHERE seq > ? ORDER BY seq LIMIT 64'),
-      outboxLines: this.db.prepare('SELECT lines FROM outbox WHERE seq = ?').pluck(),
-      outboxDelete: this.db.prepare('DELETE FROM outbox WHERE seq = ?'),
     };
+    this.parts = new SqliteParts(this.db, (sql) => this.q(sql));
     const totals = this.db.prepare('SELECT COALESCE(SUM(LENGTH(CAST(lines AS BLOB))), 0) AS bytes, COALESCE(SUM(count), 0) AS lines FROM outbox').get() as { bytes: number; lines: number };
-    this.outboxBytesNow = totals.bytes;
-    this.outboxLinesNow = totals.lines;
+    this.outbox = { ...totals, oldest_at: (this.q(SQL.outboxOldest).pluck().get() as number | undefined) ?? null };
   }
 
-  /** From now on every committed batch also enters the outbox (same transaction). */
   setOutboxEncoder(encoder: OutboxEncoder): void {
     this.encoder = encoder;
   }
 
-  /** Runs inside every commit's transaction with what it stored: the uplink queues (src/uplink/queue.ts, issue 17). */
-  addCommitHook(hook: (stored: Batch) => void): void {
-    this.commitHooks.push(hook);
+  addCommitHook(hook: CommitHook): void {
+    this.hooks.push(hook);
   }
 
-  /** Runs inside every commit's transaction with the readings it inserted (src/stats marks their 5-minute windows). */
-  setCommitHook(hook: (inserted: Batch) => void): void {
-    this.commitHook = hook;
-  }
-
-  /**
-   * Stores derived data (5-minute statistics) in one transaction with the outbox lines `work`
-   * returns, so InfluxDB gets exactly what the embedded store holds.
-   */
-  derive(work: () => Partial<Record<OutboxLine['target'], string[]>>): void {
-    let outbox = { bytes: 0, lines: 0 };
-    this.db.transaction(() => {
-      const lines = work();
-      if (this.encoder) outbox = this.addToOutbox({ readings: lines.readings ?? [], alarms: lines.alarms ?? [] });
-    })();
-    this.outboxBytesNow += outbox.bytes;
-    this.outboxLinesNow += outbox.lines;
-  }
-
-  /** Names the device of a point in `duplicate_timestamp` dead letters (readings carry no device). */
   setDeviceResolver(deviceOf: (site_id: string, point_id: string) => string | undefined): void {
     this.deviceOf = deviceOf;
   }
 
-  /** The oldest outbox chunks after chunk `after`, in commit order, holding at least `maxLines` lines when there are that many. */
-  outboxPeek(maxLines: number, after = 0): OutboxRow[] {
-    const out: OutboxRow[] = [];
-    let lines = 0;
-    while (lines < maxLines) {
-      const rows = this.stmt.outboxPeek.all(after) as Omit<OutboxRow, 'lines'>[];
-      for (const r of rows) {
-        if (lines >= maxLines) break;
-        out.push({ ...r, lines: this.stmt.outboxLines.get(r.seq) as string });
-        lines += r.count;
-      }
-      if (rows.length < 64) break;
-      after = (rows.at(-1) as OutboxRow).seq;
-    }
-    return out;
-  }
-
-  /** Removes chunks whose every line InfluxDB accepted or that became a dead letter (one transaction). */
-  outboxRemove(rows: readonly OutboxRow[], deadLetters: DeadLetter[] = []): void {
-    this.db.transaction(() => {
-      for (const r of rows) this.stmt.outboxDelete.run(r.seq);
-      for (const d of deadLetters) this.insertDeadLetter(d);
-    })();
-    for (const r of rows) {
-      this.outboxBytesNow -= Buffer.byteLength(r.lines);
-      this.outboxLinesNow -= r.count;
-    }
-  }
-
-  outboxStats(): { lines: number; bytes: number; oldest_at: number | null } {
-    const oldest = this.db.prepare('SELECT at FROM outbox ORDER BY seq LIMIT 1').pluck().get() as number | undefined;
-    return { lines: this.outboxLinesNow, bytes: this.outboxBytesNow, oldest_at: oldest ?? null };
-  }
-
   /**
-   * Stores one batch atomically; returns the stored alarm events with their sequence numbers and
-   * the readings refused as conflicting duplicates (their dead letters are in the same commit).
-   * Only readings that were inserted enter the outbox: a repeat or a refused one is not written
-   * to InfluxDB as if stored.
+   * Stores one batch atomically; resolves with the stored alarm events and their sequence numbers
+   * and the readings refused as conflicting duplicates (their dead letters are in the same
+   * commit). Only readings that were inserted enter the outbox and the commit hooks.
    */
-  commit(batch: Batch): CommitResult {
-    let outbox = { bytes: 0, lines: 0 };
+  commit(batch: Batch): Promise<CommitResult> {
+    try {
+      return Promise.resolve(this.commitNow(batch));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  private commitNow(batch: Batch): CommitResult {
+    let added = { bytes: 0, lines: 0 };
     let head = this.logHead; // the alarm log's hash chain (alarm-log.ts); kept only if the commit succeeds
     let refused: RefusedReading[] = [];
     const events = this.db.transaction(() => {
@@ -240,9 +125,8 @@ export class SqliteStore {
       for (const d of batch.deadLetters) this.insertDeadLetter(d);
       for (const r of refused) this.insertDeadLetter(r.deadLetter);
       const inserted = notInserted.size === 0 ? batch : { ...batch, readings: batch.readings.filter((_, i) => !notInserted.has(i)) };
-      if (this.encoder) outbox = this.addToOutbox(this.encoder(inserted));
-      for (const hook of this.commitHooks) hook(inserted);
-      this.commitHook?.(inserted);
+      if (this.encoder) added = this.addToOutbox(this.encoder(inserted));
+      for (const hook of this.hooks) this.parts.writeExtras(hook(inserted));
       return batch.events.map((e) => {
         this.putAlarm(e.alarm);
         const row = { alarm_id: e.alarm.alarm_id, site_id: e.alarm.site_id, event: e.event, at: e.at, body: JSON.stringify(e.alarm) };
@@ -253,34 +137,42 @@ export class SqliteStore {
       });
     })();
     this.logHead = head;
-    this.outboxBytesNow += outbox.bytes;
-    this.outboxLinesNow += outbox.lines;
+    this.counted(added);
     return { events, refused };
   }
 
-  lastReading(site_id: string, point_id: string): ReadingRow | undefined {
-    const key = this.findPointKey(site_id, point_id);
-    return key === undefined ? undefined : (this.stmt.last.get(key) as ReadingRow | undefined);
+  lastReading(site_id: string, point_id: string): Promise<ReadingRow | undefined> {
+    return this.one(SQL.last, site_id, point_id);
   }
 
-  /** The stored reading of a point at exactly `ts`, if any. */
-  readingAt(site_id: string, point_id: string, ts: number): ReadingRow | undefined {
-    const key = this.findPointKey(site_id, point_id);
-    return key === undefined ? undefined : (this.stmt.readingAt.get(key, ts) as ReadingRow | undefined);
+  latestReadings(): Promise<{ site_id: string; point_id: string; row: ReadingRow }[]> {
+    const rows = this.q(SQL.latestAll).all() as (ReadingRow & { site_id: string; point_id: string })[];
+    return Promise.resolve(rows.map(({ site_id, point_id, ...row }) => ({ site_id, point_id, row })));
   }
 
-  /** The first stored reading of a point after `ts`, if any (the end of a back-filled episode). */
-  readingAfter(site_id: string, point_id: string, ts: number): ReadingRow | undefined {
-    const key = this.findPointKey(site_id, point_id);
-    return key === undefined ? undefined : (this.stmt.after.get(key, ts) as ReadingRow | undefined);
+  readingAt(site_id: string, point_id: string, ts: number): Promise<ReadingRow | undefined> {
+    return this.one(SQL.readingAt, site_id, point_id, ts);
   }
 
-  rawReadings(q: RawQuery): ReadingRow[] {
-    const key = this.findPointKey(q.site_id, q.point_id);
-    if (key === undefined) return [];
-    return this.db
-      .prepare('SELECT ts, value, status FROM readings WHERE point_key = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?')
-      .all(key, q.from, q.to, q.limit) as ReadingRow[];
+  readingAfter(site_id: string, point_id: string, ts: number): Promise<ReadingRow | undefined> {
+    return this.one(SQL.after, site_id, point_id, ts);
+  }
+
+  readingAtOrBefore(site_id: string, point_id: string, ts: number): Promise<ReadingRow | undefined> {
+    return this.one(SQL.atOrBefore, site_id, point_id, ts);
+  }
+
+  rawReadings(q: RawQuery): Promise<ReadingRow[]> {
+    return this.many(SQL.raw, q.site_id, q.point_id, q.from, q.to, q.limit);
+  }
+
+  calibrationReadings(site_id: string, point_id: string, from: number, to: number): Promise<ReadingRow[]> {
+    return this.many(SQL.calibration, site_id, point_id, from, to);
+  }
+
+  latestPerMinute(site_id: string, point_id: string, from: number, to: number): Promise<number[]> {
+    const key = this.findPointKey(site_id, point_id);
+    return Promise.resolve(key === undefined ? [] : (this.q(SQL.perMinute).pluck().all(key, from, to) as number[]));
   }
 
   /**
@@ -288,99 +180,182 @@ export class SqliteStore {
    * (NULL); a window without any known value is left out, as InfluxDB's fill(none) does. The
    * window's status is the OR of all its non-calibration readings, so a gap still shows bit 32.
    */
-  windowReadings(q: WindowQuery): ReadingRow[] {
+  windowReadings(q: WindowQuery): Promise<ReadingRow[]> {
     const key = this.findPointKey(q.site_id, q.point_id);
-    if (key === undefined) return [];
-    const bucket = '((ts - @origin) - (((ts - @origin) % @every) + @every) % @every + @origin)';
-    const sql = `SELECT ${bucket} AS ts, ${AGGREGATE_SQL[q.fn]} AS value, bit_or(status) AS status
-      FROM readings WHERE point_key = @key AND ts >= @from AND ts < @to AND (status & ${STATUS.CALIBRATION}) = 0
-      GROUP BY 1 HAVING COUNT(value) > 0 ORDER BY 1 LIMIT @limit`;
-    return this.db.prepare(sql).all({ key, origin: q.origin_ms, every: q.every_ms, from: q.from, to: q.to, limit: q.limit }) as ReadingRow[];
+    if (key === undefined) return Promise.resolve([]);
+    const sql = `SELECT ${WINDOW_BUCKET} AS ts, ${AGGREGATE_SQL[q.fn]} AS value, bit_or(status) AS status
+      FROM readings WHERE point_key = ? AND ts >= ? AND ts < ? AND (status & ${STATUS.CALIBRATION}) = 0
+      GROUP BY 1 HAVING COUNT(value) > 0 ORDER BY 1 LIMIT ?`;
+    const o = q.origin_ms;
+    const e = q.every_ms;
+    return Promise.resolve(this.q(sql).all(o, o, e, e, e, o, key, q.from, q.to, q.limit) as ReadingRow[]);
   }
 
-  getAlarm(alarm_id: string): Alarm | undefined {
-    const body = this.stmt.getAlarm.get(alarm_id) as string | undefined;
-    return body === undefined ? undefined : (JSON.parse(body) as Alarm);
+  getAlarm(alarm_id: string): Promise<Alarm | undefined> {
+    const body = this.q(SQL.getAlarm).pluck().get(alarm_id) as string | undefined;
+    return Promise.resolve(body === undefined ? undefined : (JSON.parse(body) as Alarm));
   }
 
-  /** Stores an alarm change made outside a reading batch (an acknowledgement) with its event. */
-  appendEvent(event: AlarmEvent, audit: { actor: string; action: string; details?: unknown }): StoredEvent {
-    return this.db.transaction(() => {
-      this.audit(audit.actor, audit.action, event.alarm.alarm_id, audit.details, event.at);
-      return this.commit({ readings: [], alarms: [], deadLetters: [], events: [event] }).events[0] as StoredEvent;
-    })();
+  appendEvent(event: AlarmEvent, audit: { actor: string; action: string; details?: unknown }): Promise<StoredEvent> {
+    return this.run(() =>
+      this.db.transaction(() => {
+        this.parts.audit(audit.actor, audit.action, event.alarm.alarm_id, audit.details, event.at);
+        return this.commitNow({ readings: [], alarms: [], deadLetters: [], events: [event] }).events[0] as StoredEvent;
+      })(),
+    );
   }
 
-  listAlarms(q: AlarmQuery): Alarm[] {
-    const where: string[] = [];
-    const params: Record<string, unknown> = { limit: q.limit };
-    if (q.site_ids !== '*') {
-      where.push(`site_id IN (${q.site_ids.map((_, i) => `@s${i}`).join(', ') || "''"})`);
-      q.site_ids.forEach((s, i) => (params[`s${i}`] = s));
-    }
-    if (q.state !== 'all') where.push(q.state === 'active' ? "state LIKE 'active%'" : "state LIKE 'cleared%'");
-    if (q.from !== undefined) (where.push('raised_at >= @from'), (params.from = q.from));
-    if (q.to !== undefined) (where.push('raised_at < @to'), (params.to = q.to));
-    if (q.tag !== undefined) (where.push("json_extract(body, '$.tag') = @tag"), (params.tag = q.tag));
-    if (q.hazard_code !== undefined) (where.push("json_extract(body, '$.hazard_code') = @hazard_code"), (params.hazard_code = q.hazard_code));
-    const sql = `SELECT body FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC, rowid DESC LIMIT @limit`;
-    return (this.db.prepare(sql).pluck().all(params) as string[]).map((b) => JSON.parse(b) as Alarm);
+  listAlarms(q: AlarmQuery): Promise<Alarm[]> {
+    const { where, params } = alarmWhere(q, (key) => `json_extract(body, '$.${key}')`);
+    const sql = `SELECT body FROM alarms ${where} ORDER BY raised_at DESC, rowid DESC LIMIT ?`;
+    return Promise.resolve((this.q(sql).pluck().all(...params, q.limit) as string[]).map((b) => JSON.parse(b) as Alarm));
   }
 
-  activeAlarms(): Alarm[] {
+  activeAlarms(): Promise<Alarm[]> {
     return this.listAlarms({ site_ids: '*', state: 'active', limit: 1e9 });
   }
 
-  /** Alarm events after `seq` (SSE resume with Last-Event-ID), oldest first. */
-  eventsSince(seq: number, limit = 10000): StoredEvent[] {
-    const rows = this.db.prepare('SELECT seq, event, at, body FROM alarm_events WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, limit) as {
-      seq: number;
-      event: AlarmEvent['event'];
-      at: number;
-      body: string;
-    }[];
-    return rows.map((r) => ({ seq: r.seq, event: r.event, at: r.at, alarm: JSON.parse(r.body) as Alarm }));
+  eventsSince(seq: number, limit = 10000): Promise<StoredEvent[]> {
+    const rows = this.q(SQL.eventsSince).all(seq, limit) as { seq: number; event: AlarmEvent['event']; at: number; body: string }[];
+    return Promise.resolve(rows.map((r) => ({ seq: r.seq, event: r.event, at: r.at, alarm: JSON.parse(r.body) as Alarm })));
   }
 
-  lastEventSeq(): number {
-    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) FROM alarm_events').pluck().get() as number) ?? 0;
+  verifyAlarmLog = () => this.run(() => verifyAlarmLog(this.db));
+
+  lastEventSeq(): Promise<number> {
+    return Promise.resolve((this.q(SQL.lastEventSeq).pluck().get() as number) ?? 0);
   }
 
-  deadLetterCounts(): Map<string, number> {
-    const rows = this.db.prepare('SELECT site_id, device_id, COUNT(*) AS n FROM dead_letters GROUP BY site_id, device_id').all() as {
-      site_id: string | null;
-      device_id: string | null;
-      n: number;
-    }[];
-    return new Map(rows.map((r) => [`${r.site_id ?? ''}\u0000${r.device_id ?? ''}`, r.n]));
+  /** The oldest outbox chunks after chunk `after`, in commit order, holding at least `maxLines` lines when there are that many. */
+  outboxPeek(maxLines: number, after = 0): Promise<OutboxRow[]> {
+    const out: OutboxRow[] = [];
+    let lines = 0;
+    while (lines < maxLines) {
+      const rows = this.q(SQL.outboxPeek).all(after) as Omit<OutboxRow, 'lines'>[];
+      for (const r of rows) {
+        if (lines >= maxLines) break;
+        out.push({ ...r, lines: this.q(SQL.outboxLines).pluck().get(r.seq) as string });
+        lines += r.count;
+      }
+      if (rows.length < 64) break;
+      after = (rows.at(-1) as OutboxRow).seq;
+    }
+    return Promise.resolve(out);
   }
 
-  listDeadLetters(site_id: string, limit: number): (Omit<DeadLetter, 'payload'> & { id: number; payload: string })[] {
-    const rows = this.db
-      .prepare('SELECT id, received_at, site_id, device_id, topic, client_id, code, reason, payload FROM dead_letters WHERE site_id = ? ORDER BY id DESC LIMIT ?')
-      .all(site_id, limit) as (DeadLetter & { id: number })[];
-    return rows.map((r) => ({ ...r, payload: r.payload.toString('utf8') }));
+  /** Removes chunks whose every line InfluxDB accepted or that became a dead letter (one transaction). */
+  outboxRemove(rows: readonly OutboxRow[], deadLetters: DeadLetter[] = []): Promise<void> {
+    return this.run(() => {
+      this.db.transaction(() => {
+        for (const r of rows) this.q(SQL.outboxDelete).run(r.seq);
+        for (const d of deadLetters) this.insertDeadLetter(d);
+      })();
+      for (const r of rows) this.counted({ bytes: -Buffer.byteLength(r.lines), lines: -r.count });
+      this.outbox.oldest_at = (this.q(SQL.outboxOldest).pluck().get() as number | undefined) ?? null;
+    });
   }
 
-  audit(actor: string, action: string, target: string, details?: unknown, at = Date.now()): void {
-    this.stmt.audit.run(at, actor, action, target, details === undefined ? null : JSON.stringify(details));
+  outboxStats(): { lines: number; bytes: number; oldest_at: number | null } {
+    return { ...this.outbox };
   }
 
-  /** True when the database answers a query (readiness). */
-  healthy(): boolean {
+  deadLetterCounts(): Promise<Map<string, number>> {
+    return this.run(() => this.parts.deadLetterCounts());
+  }
+
+  listDeadLetters(site_id: string, limit: number): Promise<DeadLetterRow[]> {
+    return this.run(() => this.parts.listDeadLetters(site_id, limit));
+  }
+
+  audit(actor: string, action: string, target: string, details?: unknown, at = Date.now()): Promise<void> {
+    return this.run(() => this.parts.audit(actor, action, target, details, at));
+  }
+
+  saveCalibration = (w: CalibrationRecord) => this.run(() => this.parts.saveCalibration(w));
+  deleteCalibration = (site_id: string, point_id: string) => this.run(() => this.parts.deleteCalibration(site_id, point_id));
+  calibrationWindows = () => this.run(() => this.parts.calibrationWindows());
+  addTracks = (tracks: readonly TrackRow[]) => this.run(() => this.parts.addTracks(tracks));
+  track = (site_id: string, card_id: string, from: number, to: number) => this.run(() => this.parts.rows<TrackRow>(SQL.track, site_id, card_id, from, to));
+  trackCards = (site_id: string) => this.run(() => this.parts.column<string>(SQL.trackCards, site_id, site_id));
+  trackStations = (site_id: string, card_id: string) => this.run(() => this.parts.column<string>(SQL.trackStations, site_id, card_id, site_id, card_id));
+  stationsSince = (site_id: string, card_id: string, from: number) => this.run(() => this.parts.column<string>(SQL.stationsSince, site_id, card_id, from));
+  trackLastAt = (site_id: string, card_id: string, station_id: string) => this.run(() => this.parts.value<number>(SQL.trackLastAt, site_id, card_id, station_id));
+  trackLast = (site_id: string, card_id: string) => this.run(() => this.parts.rows<TrackRow>(SQL.trackLast, site_id, card_id)[0]);
+  trackFirstAfter = (site_id: string, card_id: string, ts: number) => this.run(() => this.parts.value<number>(SQL.trackFirstAfter, site_id, card_id, ts));
+  trackLastOtherArea = (site_id: string, card_id: string, after: number, area_id: string | null) => this.run(() => this.parts.value<number>(SQL.trackLastOtherArea, site_id, card_id, after, area_id));
+  trackAtOrBefore = (site_id: string, card_id: string, at: number) => this.run(() => this.parts.rows<TrackRow>(SQL.trackAtOrBefore, site_id, card_id, at)[0]);
+  trackLastWhere = (site_id: string, card_id: string, to: number, stations: readonly string[], inside: boolean) => this.run(() => {
+    const q = trackLastWhere(site_id, card_id, to, stations, inside);
+    return this.parts.value<number>(q.sql, ...q.params);
+  });
+  trackNewest = (site_id: string, card_id: string, from: number, to: number, limit: number) => this.run(() => this.parts.rows<TrackRow>(SQL.trackNewest, site_id, card_id, from, to, limit));
+  markStatsDirty = (keys: readonly StatsKey[]) => this.run(() => this.db.transaction(() => this.parts.writeExtras({ statsDirty: [...keys] }))());
+  statsDue = (now: number, windowMs: number, limit: number) => this.run(() => this.parts.rows<StatsKey>(SQL.statsDue, windowMs, now, limit));
+  statsWindows = (site_id: string, point_id: string, from: number, to: number, limit: number) => this.run(() => this.parts.rows<StatsRow>(SQL.statsRange, site_id, point_id, from, to, limit));
+  uplinkPeek = (uplink_id: string, after: number, limit: number, upTo: number) => this.run(() => this.parts.rows<QueueRow>(SQL.uplinkPeek, uplink_id, after, upTo, limit));
+  uplinkRemove = (seqs: readonly number[]) => this.run(() => this.parts.uplinkRemove(seqs));
+  uplinkMaxSeq = (uplink_id: string) => this.run(() => this.parts.value<number>(SQL.uplinkMaxSeq, uplink_id) ?? 0);
+  uplinkStats = (uplink_id: string) => this.run(() => this.parts.rows<{ rows: number; oldest_at: number | null }>(SQL.uplinkStats, uplink_id)[0] ?? { rows: 0, oldest_at: null });
+  prune = (cut: RetentionCut) => this.run(() => this.parts.prune(cut));
+
+  statsPut(doneKeys: readonly StatsKey[], rows: readonly (StatsKey & StatsRow)[], lines: Partial<Record<OutboxLine['target'], string[]>>): Promise<void> {
+    return this.run(() => {
+      let added = { bytes: 0, lines: 0 };
+      this.db.transaction(() => {
+        this.parts.statsPut(doneKeys, rows);
+        if (this.encoder) added = this.addToOutbox({ readings: lines.readings ?? [], alarms: lines.alarms ?? [] });
+      })();
+      this.counted(added);
+    });
+  }
+
+  healthy(): Promise<boolean> {
     try {
-      return this.db.prepare('SELECT 1').pluck().get() === 1;
+      return Promise.resolve(this.db.prepare('SELECT 1').pluck().get() === 1);
     } catch {
-      return false;
+      return Promise.resolve(false);
     }
   }
 
-  close(): void {
+  close(): Promise<void> {
     if (this.db.open) this.db.close();
+    return done;
+  }
+
+  /** A synchronous step as a settled Promise (its exception as a rejection). */
+  private run<T>(work: () => T): Promise<T> {
+    try {
+      return Promise.resolve(work());
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  private q(sql: string): Database.Statement {
+    let s = this.prepared.get(sql);
+    if (!s) this.prepared.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  /** A point query whose first parameter is the point key. */
+  private one(sql: string, site_id: string, point_id: string, ...args: unknown[]): Promise<ReadingRow | undefined> {
+    const key = this.findPointKey(site_id, point_id);
+    return this.run(() => (key === undefined ? undefined : (this.q(sql).get(key, ...args) as ReadingRow | undefined)));
+  }
+
+  private many(sql: string, site_id: string, point_id: string, ...args: unknown[]): Promise<ReadingRow[]> {
+    const key = this.findPointKey(site_id, point_id);
+    return this.run(() => (key === undefined ? [] : (this.q(sql).all(key, ...args) as ReadingRow[])));
+  }
+
+  private counted(d: { bytes: number; lines: number }): void {
+    this.outbox.bytes += d.bytes;
+    this.outbox.lines += d.lines;
+    if (d.lines > 0 && this.outbox.oldest_at === null) this.outbox.oldest_at = Date.now();
   }
 
   private insertDeadLetter(d: DeadLetter): void {
-    this.stmt.deadLetter.run(d.received_at, d.site_id ?? null, d.device_id ?? null, d.topic, d.client_id ?? null, d.code, d.reason, d.payload);
+    this.q(SQL.deadLetter).run(d.received_at, d.site_id ?? null, d.device_id ?? null, d.topic, d.client_id ?? null, d.code, d.reason, d.payload);
   }
 
   /** One chunk per target: one row insert per commit instead of one per reading. */
@@ -406,7 +381,7 @@ export class SqliteStore {
   private findPointKey(site_id: string, point_id: string): number | undefined {
     const cached = this.pointKeys.get(site_id, point_id);
     if (cached !== undefined) return cached;
-    const key = this.stmt.pointKey.get(site_id, point_id) as number | undefined;
+    const key = this.q(SQL.pointKey).pluck().get(site_id, point_id) as number | undefined;
     if (key !== undefined) this.pointKeys.set(site_id, point_id, key);
     return key;
   }
@@ -430,7 +405,7 @@ export class SqliteStore {
       const value = Number.isNaN(r.value) ? null : r.value;
       if (this.stmt.reading.run(keys[i], r.ts, value, r.status).changes === 1) continue;
       notInserted.add(i);
-      const stored = this.stmt.readingAt.get(keys[i], r.ts) as ReadingRow;
+      const stored = this.q(SQL.readingAt).get(keys[i], r.ts) as ReadingRow;
       if (stored.value !== value || stored.status !== r.status) conflicts.push({ reading: r, stored, deadLetter: duplicateLetter(r, stored, this.deviceOf(r.site_id, r.point_id), Date.now()) });
     }
     return { notInserted, conflicts };

@@ -1,10 +1,14 @@
 /**
  * Group commit: the work of every message that arrives within one turn of the event loop is
- * stored in one SQLite transaction (one fsync), then each message's callback runs. This is what
- * lets a QoS 1 PUBACK wait for durable storage without one fsync per message. Work nobody waits
- * on may wait a few milliseconds longer to join a larger commit (`add(…, maxWaitMs)`).
+ * stored in one transaction (one fsync), then each message's callback runs. This is what lets a
+ * QoS 1 PUBACK wait for durable storage without one fsync per message. Work nobody waits on may
+ * wait a few milliseconds longer to join a larger commit (`add(…, maxWaitMs)`).
+ *
+ * One commit is in flight at a time: work that arrives while the store commits (PostgreSQL answers
+ * over the network) waits behind it and goes into the next commit, in arrival order, so commits
+ * never overtake each other and the alarm log's hash chain stays in event order.
  */
-import type { Batch, CommitResult, SqliteStore } from './sqlite-store.js';
+import type { Batch, CommitResult, Store } from '../domain/store.js';
 
 type Done = (err?: Error) => void;
 
@@ -12,13 +16,17 @@ export class WriteBatcher {
   private pending: { batch: Batch; done: Done }[] = [];
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The commit loop while it runs: everything pending when it ends is committed. */
+  private running: Promise<void> | undefined;
 
   constructor(
-    private readonly store: SqliteStore,
+    private readonly store: Pick<Store, 'commit'>,
     /** Receives what every successful commit stored (alarm events: fan-out to MQTT and SSE) and refused (counted). */
     private readonly onCommitted: (result: CommitResult) => void,
     private readonly onError: (err: Error) => void,
     private readonly maxItems = 5000,
+    /** Runs as each commit begins, with everything added so far in it (the reading order seals its pending late readings). */
+    private readonly onCommitStart: () => void = () => {},
   ) {}
 
   /**
@@ -29,25 +37,43 @@ export class WriteBatcher {
    */
   add(batch: Batch, done: Done, maxWaitMs = 0): void {
     this.pending.push({ batch, done });
-    if (this.pending.length >= this.maxItems) return this.flush();
+    if (this.pending.length >= this.maxItems) return void this.flush();
     if (maxWaitMs === 0) {
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => void this.flush());
       }
     } else {
-      this.timer ??= setTimeout(() => this.flush(), maxWaitMs);
+      this.timer ??= setTimeout(() => void this.flush(), maxWaitMs);
     }
   }
 
-  /** Commits everything pending now (before an acknowledgement, and at shutdown). */
-  flush(): void {
+  /** Commits everything pending now (before an acknowledgement, and at shutdown); resolves once it is stored or failed. */
+  flush(): Promise<void> {
     this.scheduled = false;
     clearTimeout(this.timer);
     this.timer = undefined;
-    const items = this.pending;
-    if (items.length === 0) return;
-    this.pending = [];
+    if (this.running) return this.running.then(() => this.flush()); // the loop takes what is pending now
+    if (this.pending.length === 0) return Promise.resolve();
+    const run = this.drain();
+    this.running = run;
+    return run;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const items = this.pending;
+        this.pending = [];
+        await this.commit(items);
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async commit(items: { batch: Batch; done: Done }[]): Promise<void> {
+    this.onCommitStart();
     const merged: Batch = { readings: [], alarms: [], events: [], deadLetters: [] };
     for (const { batch } of items) {
       merged.readings.push(...batch.readings);
@@ -57,7 +83,7 @@ export class WriteBatcher {
     }
     let result: CommitResult;
     try {
-      result = this.store.commit(merged);
+      result = await this.store.commit(merged);
     } catch (err) {
       this.onError(err as Error);
       for (const item of items) item.done(err as Error);

@@ -13,12 +13,26 @@ export class UplinkBacklogAlarms {
   private readonly active = new Map<string, Alarm>();
 
   constructor(
-    private readonly uplinks: readonly { uplink_id: string; sites: readonly string[]; max_backlog_age_s: number }[],
+    private uplinks: readonly { uplink_id: string; sites: readonly string[]; max_backlog_age_s: number }[],
     private readonly newId: () => string,
     private readonly stored: (alarm_id: string) => Alarm | undefined,
     restore: readonly Alarm[],
   ) {
     for (const a of restore) if (a.type === 'sink_backlog' && a.device_id?.startsWith('uplink:')) this.active.set(`${a.device_id}\u0000${a.site_id}`, a);
+  }
+
+  /** A reloaded config's uplinks: the alarms of an uplink (or a site of it) that is gone end now. */
+  reconfigure(uplinks: readonly { uplink_id: string; sites: readonly string[]; max_backlog_age_s: number }[], at: number): AlarmEvent[] {
+    this.uplinks = uplinks;
+    const keep = new Set(uplinks.flatMap((u) => u.sites.map((s) => `uplink:${u.uplink_id}\u0000${s}`)));
+    const events: AlarmEvent[] = [];
+    for (const [key, a] of this.active) {
+      if (keep.has(key)) continue;
+      this.active.delete(key);
+      const kept = this.stored(a.alarm_id);
+      events.push({ event: 'cleared', at, alarm: { ...clearAlarm({ ...a, ...(kept ? { state: kept.state, acked_at: kept.acked_at, acked_by: kept.acked_by, note: kept.note } : {}) }, at), note: kept?.note ?? 'cleared by a config reload: the uplink no longer carries this site' } });
+    }
+    return events;
   }
 
   step(states: readonly UplinkState[], at: number): AlarmEvent[] {

@@ -18,8 +18,8 @@ import { type Socket, connect } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { SiteIndex } from '../config/site-index.js';
 import { STATUS } from '../domain/status.js';
-import type { Batch } from '../store/sqlite-store.js';
-import type { MemUplinkConfig } from './config.js';
+import type { Batch } from '../domain/store.js';
+import type { MemUplinkConfig } from '../config/uplink-schema.js';
 import { compactTime } from './national/text.js';
 import type { QueueRow } from './queue.js';
 import type { UplinkTransport } from './runner.js';
@@ -55,12 +55,12 @@ interface QueuedAlarm {
 }
 
 /** Readings of points with a quota_id, one real-time message per site and time; alarm events of them. */
-export function memEncoder(cfg: MemUplinkConfig, index: SiteIndex, allowed: (site_id: string, point_id: string | undefined) => boolean | 'simulated') {
+export function memEncoder(cfg: MemUplinkConfig, index: SiteIndex, allowed: (site_id: string, point_id: string | undefined, marked: boolean) => boolean | 'simulated') {
   const sites = new Set(cfg.sites);
   return (stored: Batch) => {
     const groups = new Map<string, QueuedReal>();
     for (const r of stored.readings) {
-      const ok = sites.has(r.site_id) && allowed(r.site_id, r.point_id);
+      const ok = sites.has(r.site_id) && allowed(r.site_id, r.point_id, (r.status & STATUS.SIMULATED) !== 0);
       if (!ok) continue;
       const quotaId = index.point(r.site_id, r.point_id)?.quota_id;
       if (!quotaId) continue;
@@ -76,7 +76,7 @@ export function memEncoder(cfg: MemUplinkConfig, index: SiteIndex, allowed: (sit
     for (const e of stored.events) {
       const a = e.alarm;
       // limit alarms only (the message carries a threshold); faults reach the regulator as isValid: false in the real-time data
-      const ok = sites.has(a.site_id) && ALARM_EVENTS.has(e.event) && a.limit !== undefined && a.point_id !== undefined && allowed(a.site_id, a.point_id);
+      const ok = sites.has(a.site_id) && ALARM_EVENTS.has(e.event) && a.limit !== undefined && a.point_id !== undefined && allowed(a.site_id, a.point_id, a.simulated === true);
       if (!ok || !a.limit || a.point_id === undefined) continue;
       const quotaId = index.point(a.site_id, a.point_id)?.quota_id;
       if (!quotaId) continue;

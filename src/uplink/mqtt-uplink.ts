@@ -10,10 +10,10 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { SiteIndex } from '../config/site-index.js';
 import { STATUS } from '../domain/status.js';
-import type { Batch } from '../store/sqlite-store.js';
+import type { Batch } from '../domain/store.js';
 import { isoInZone } from '../util/time.js';
-import { eventToWire } from '../util/wire.js';
-import type { MqttUplinkConfig } from './config.js';
+import { eventToWire } from '../alarms/wire.js';
+import type { MqttUplinkConfig } from '../config/uplink-schema.js';
 import type { QueueRow } from './queue.js';
 import type { UplinkTransport } from './runner.js';
 
@@ -21,17 +21,17 @@ const RECONNECT_MS = 1000;
 
 /** Readings of the uplink's sites and every alarm event of them, as queue rows. */
 /** `allowed`: false leaves a reading or event out (simulated, not a test target); 'simulated' sends it marked so. */
-export function mqttEncoder(cfg: MqttUplinkConfig, index: SiteIndex, allowed: (site_id: string, point_id: string | undefined) => boolean | 'simulated') {
+export function mqttEncoder(cfg: MqttUplinkConfig, index: SiteIndex, allowed: (site_id: string, point_id: string | undefined, marked: boolean) => boolean | 'simulated') {
   const sites = new Set(cfg.sites);
   return (stored: Batch) => {
     const rows: { kind: string; body: string }[] = [];
     for (const r of stored.readings) {
-      const ok = sites.has(r.site_id) && allowed(r.site_id, r.point_id);
+      const ok = sites.has(r.site_id) && allowed(r.site_id, r.point_id, (r.status & STATUS.SIMULATED) !== 0);
       if (!ok) continue;
       rows.push({ kind: 'reading', body: JSON.stringify([r.site_id, r.point_id, r.ts, Number.isNaN(r.value) ? null : r.value, r.status, ...(ok === 'simulated' ? [1] : [])]) });
     }
     for (const e of stored.events) {
-      const ok = sites.has(e.alarm.site_id) && allowed(e.alarm.site_id, e.alarm.point_id);
+      const ok = sites.has(e.alarm.site_id) && allowed(e.alarm.site_id, e.alarm.point_id, e.alarm.simulated === true);
       if (!ok) continue;
       rows.push({ kind: 'alarm', body: JSON.stringify({ ...eventToWire(e, index.timeZone(e.alarm.site_id)), ...(ok === 'simulated' ? { simulated: true } : {}) }) });
     }

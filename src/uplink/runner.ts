@@ -48,6 +48,7 @@ export class UplinkRunner {
   private acked: number[] = [];
   private timers: NodeJS.Timeout[] = [];
   private pumping = false;
+  private marked = false;
   readonly counters = { sent: 0, sent_backfill: 0, last_success_at: null as number | null, last_error: null as string | null, last_error_at: null as number | null, refused_simulated: 0 };
 
   constructor(
@@ -63,7 +64,7 @@ export class UplinkRunner {
 
   start(): void {
     this.transport.start({ up: () => this.up(), down: (err) => this.down(err) });
-    this.timers.push(setInterval(() => this.flushAcks(), REMOVE_EVERY_MS), setInterval(() => this.pump(), PUMP_EVERY_MS));
+    this.timers.push(setInterval(() => void this.flushAcks(), REMOVE_EVERY_MS), setInterval(() => this.pump(), PUMP_EVERY_MS));
   }
 
   /** Wakes the sender (after a commit), so live data does not wait for the next round. */
@@ -87,19 +88,27 @@ export class UplinkRunner {
     this.timers = [];
     this.connected = false;
     await this.transport.stop();
-    this.flushAcks();
+    await this.flushAcks();
   }
 
   private up(): void {
-    this.flushAcks();
+    void this.flushAcks();
     this.connected = true;
-    this.generation++;
-    this.mark = this.queue.maxSeq(this.uplink_id);
-    this.backlogCursor = 0;
-    this.liveCursor = this.mark;
+    const gen = ++this.generation;
     this.inFlight = 0;
-    this.log.info({ uplink_id: this.uplink_id, backlog_up_to: this.mark }, 'uplink connected');
-    this.pump();
+    this.marked = false; // nothing goes out before the backlog mark is read
+    this.queue.maxSeq(this.uplink_id).then(
+      (mark) => {
+        if (gen !== this.generation) return;
+        this.mark = mark;
+        this.backlogCursor = 0;
+        this.liveCursor = mark;
+        this.marked = true;
+        this.log.info({ uplink_id: this.uplink_id, backlog_up_to: mark }, 'uplink connected');
+        this.pump();
+      },
+      (err: Error) => this.down(err),
+    );
   }
 
   private down(err?: Error): void {
@@ -111,21 +120,26 @@ export class UplinkRunner {
   }
 
   private pump(): void {
-    if (!this.connected || this.pumping) return;
+    if (!this.connected || this.pumping || !this.marked) return;
     this.pumping = true;
-    try {
-      const room = this.maxInFlight - this.inFlight;
-      if (room <= 0) return;
-      const live = this.queue.peek(this.uplink_id, this.liveCursor, room);
-      for (const r of live) this.send(r, false), (this.liveCursor = r.seq);
-      const left = this.maxInFlight - this.inFlight;
-      if (left > 0 && this.backlogCursor < this.mark) {
-        const back = this.queue.peek(this.uplink_id, this.backlogCursor, left, this.mark);
-        for (const r of back) this.send(r, true), (this.backlogCursor = r.seq);
-        if (back.length < left) this.backlogCursor = this.mark;
-      }
-    } finally {
-      this.pumping = false;
+    this.pumpNow(this.generation)
+      .catch((err: Error) => this.down(err))
+      .finally(() => (this.pumping = false));
+  }
+
+  /** The store answers asynchronously: after each read, a reconnect meanwhile (another generation) stops this round. */
+  private async pumpNow(gen: number): Promise<void> {
+    const room = this.maxInFlight - this.inFlight;
+    if (room <= 0) return;
+    const live = await this.queue.peek(this.uplink_id, this.liveCursor, room);
+    if (gen !== this.generation) return;
+    for (const r of live) this.send(r, false), (this.liveCursor = r.seq);
+    const left = this.maxInFlight - this.inFlight;
+    if (left > 0 && this.backlogCursor < this.mark) {
+      const back = await this.queue.peek(this.uplink_id, this.backlogCursor, left, this.mark);
+      if (gen !== this.generation) return;
+      for (const r of back) this.send(r, true), (this.backlogCursor = r.seq);
+      if (back.length < left) this.backlogCursor = this.mark;
     }
   }
 
@@ -150,10 +164,10 @@ export class UplinkRunner {
     );
   }
 
-  private flushAcks(): void {
-    if (!this.acked.length) return;
+  private flushAcks(): Promise<void> {
+    if (!this.acked.length) return Promise.resolve();
     const seqs = this.acked;
     this.acked = [];
-    this.queue.remove(seqs);
+    return this.queue.remove(seqs).catch(() => void this.acked.push(...seqs)); // the store is down: removed next time
   }
 }

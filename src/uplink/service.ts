@@ -7,11 +7,12 @@ import { Gauge } from 'prom-client';
 import type { Config } from '../config/schema.js';
 import type { SiteIndex } from '../config/site-index.js';
 import type { DeviceStatusBoard } from '../ingest/device-status.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
-import type { AlarmEvent } from '../domain/types.js';
+import type { PersonnelService } from '../personnel/service.js';
+import type { Store } from '../domain/store.js';
+import type { Alarm, AlarmEvent } from '../domain/types.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
-import type { UplinkConfig } from './config.js';
+import type { UplinkConfig } from '../config/uplink-schema.js';
 import { FileUplink } from './file-uplink.js';
 import { MemUplinkTransport, memEncoder } from './mem-uplink.js';
 import { MqttUplinkTransport, mqttEncoder } from './mqtt-uplink.js';
@@ -24,23 +25,30 @@ import { type UplinkState, UplinkRunner } from './runner.js';
 export interface UplinkDeps {
   config: Config;
   index: SiteIndex;
-  store: SqliteStore;
+  store: Store;
   status: DeviceStatusBoard;
   metrics: Metrics;
   log: Logger;
   newId: () => string;
+  /** The card tracks of the personnel files (RYSS, RYCS, …); without it those files have no records. */
+  personnel?: PersonnelService;
   /** The 5-minute statistics of TJSJ; default computed from the store's readings. */
   stats?: FiveMinuteStats;
+  /** The active alarms read from the store at start (the backlog alarms carry on). */
+  activeAlarms?: readonly Alarm[];
 }
 
 export class Uplinks {
   readonly files: NationalFiles;
-  readonly runners: (UplinkRunner | FileUplink)[] = [];
+  runners: (UplinkRunner | FileUplink)[] = [];
   private readonly gauges;
   private readonly backlog: UplinkBacklogAlarms;
+  private queue: UplinkQueue | undefined;
+  /** The config each runner was built from (a reload rebuilds the ones whose config changed). */
+  private built = new Map<string, string>();
 
   constructor(private readonly deps: UplinkDeps) {
-    this.files = new NationalFiles({ index: deps.index, store: deps.store, stats: deps.stats ?? new StoreFiveMinuteStats(deps.store) });
+    this.files = new NationalFiles({ index: deps.index, store: deps.store, stats: deps.stats ?? new StoreFiveMinuteStats(deps.store), personnel: deps.personnel, status: deps.status });
     const uplinks = deps.config.gateway.uplinks;
     const registry = deps.metrics.registry;
     this.gauges = {
@@ -50,13 +58,53 @@ export class Uplinks {
       sent: new Gauge({ name: 'anjian_uplink_sent', help: 'messages the server acknowledged since start', labelNames: ['uplink_id', 'kind'], registers: [registry] }),
       refused: new Gauge({ name: 'anjian_uplink_simulated_refused', help: 'simulated readings and alarm events not sent (the uplink is not a test target)', labelNames: ['uplink_id', 'kind'], registers: [registry] }),
     };
-    this.backlog = new UplinkBacklogAlarms(uplinks, deps.newId, (id) => deps.store.getAlarm(id), uplinks.length ? deps.store.activeAlarms() : []);
-    if (!uplinks.length) return;
-    const queue = uplinks.some((u) => u.kind !== 'files') ? UplinkQueue.attach(deps.store) : undefined;
-    for (const cfg of uplinks) {
-      if (cfg.kind === 'files') this.runners.push(new FileUplink(cfg, { index: deps.index, store: deps.store, files: this.files, dataDir: deps.config.gateway.data_dir, log: deps.log.child({ uplink_id: cfg.uplink_id }) }));
-      else this.runners.push(this.runner(cfg, queue as UplinkQueue));
+    // an acknowledgement of a backlog alarm is read from the store in the background and seen at the next tick
+    const kept = new Map<string, Alarm>();
+    const stored = (id: string): Alarm | undefined => {
+      void deps.store.getAlarm(id).then((a) => void (a && kept.set(id, a)), () => {});
+      return kept.get(id);
+    };
+    this.backlog = new UplinkBacklogAlarms(uplinks, deps.newId, stored, deps.activeAlarms ?? []);
+    for (const cfg of uplinks) this.runners.push(this.build(cfg));
+  }
+
+  private build(cfg: UplinkConfig): UplinkRunner | FileUplink {
+    this.built.set(cfg.uplink_id, JSON.stringify(cfg));
+    if (cfg.kind === 'files') return new FileUplink(cfg, { index: this.deps.index, store: this.deps.store, files: this.files, dataDir: this.deps.config.gateway.data_dir, log: this.deps.log.child({ uplink_id: cfg.uplink_id }) });
+    this.queue ??= UplinkQueue.attach(this.deps.store); // the commit hook, once: from the first non-file uplink on
+    return this.runner(cfg, this.queue);
+  }
+
+  /**
+   * Hot reload (src/pipeline.ts reload): the uplinks whose config changed are stopped and built
+   * again, added ones start, removed ones stop; unchanged ones go on untouched. Nothing queued is
+   * lost: the queue rows (mqtt, mem) and the spool (files) belong to the uplink_id, so a rebuilt
+   * uplink sends its back-log (marked back-filled) once connected. Returns the backlog alarms that
+   * end with a removed uplink, for the caller to commit.
+   */
+  async reload(next: readonly UplinkConfig[], at = Date.now()): Promise<AlarmEvent[]> {
+    const wanted = new Map(next.map((c) => [c.uplink_id, c]));
+    const keep: (UplinkRunner | FileUplink)[] = [];
+    for (const r of this.runners) {
+      const cfg = wanted.get(r.uplink_id);
+      if (cfg && this.built.get(r.uplink_id) === JSON.stringify(cfg)) {
+        keep.push(r);
+        continue;
+      }
+      await r.stop();
+      this.built.delete(r.uplink_id);
+      if (!cfg) {
+        this.queue?.unregister(r.uplink_id);
+        const l = { uplink_id: r.uplink_id, kind: r.kind };
+        for (const g of Object.values(this.gauges)) g.remove(l);
+      }
+      this.deps.log.info({ uplink_id: r.uplink_id }, cfg ? 'uplink reconfigured: rebuilt, its back-log kept' : 'uplink removed by a reload: its queue is kept');
     }
+    const started: (UplinkRunner | FileUplink)[] = [];
+    for (const cfg of next) if (!keep.some((r) => r.uplink_id === cfg.uplink_id)) started.push(this.build(cfg));
+    this.runners = next.map((c) => [...keep, ...started].find((r) => r.uplink_id === c.uplink_id) as UplinkRunner | FileUplink);
+    for (const r of started) r.start();
+    return this.backlog.reconfigure(next, at);
   }
 
   start(): void {
@@ -77,13 +125,19 @@ export class Uplinks {
     return this.runners.map((r) => r.state());
   }
 
-  details(): Record<string, unknown> {
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    return Object.fromEntries(this.states().map((s) => [s.uplink_id, { ...s, last_success_at: iso(s.last_success_at), last_error_at: iso(s.last_error_at) }]));
+  /** The queue counts read now (the readiness and metrics endpoints), not the ones of the last tick. */
+  private async counted(): Promise<UplinkState[]> {
+    await this.queue?.refreshAll(this.runners.filter((r) => r.kind !== 'files').map((r) => r.uplink_id));
+    return this.states();
   }
 
-  refreshMetrics(): void {
-    for (const s of this.states()) {
+  async details(): Promise<Record<string, unknown>> {
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return Object.fromEntries((await this.counted()).map((s) => [s.uplink_id, { ...s, last_success_at: iso(s.last_success_at), last_error_at: iso(s.last_error_at) }]));
+  }
+
+  async refreshMetrics(): Promise<void> {
+    for (const s of await this.counted()) {
       const l = { uplink_id: s.uplink_id, kind: s.kind };
       this.gauges.connected.set(l, s.connected ? 1 : 0);
       this.gauges.backlog.set(l, s.backlog_rows);
@@ -101,10 +155,10 @@ export class Uplinks {
     const log = this.deps.log.child({ uplink_id: cfg.uplink_id });
     let runner: UplinkRunner | undefined;
     // simulated data never goes upward as real: only a test target takes it (issue 17 point 5)
-    const allowed = (site_id: string, point_id: string | undefined): boolean | 'simulated' => {
-      if (point_id === undefined) return true;
-      const device_id = this.deps.index.point(site_id, point_id)?.device_id;
-      const simulated = device_id !== undefined && this.deps.status.get(site_id, device_id)?.simulated === true;
+    // the mark (status bit 512, alarm.simulated) is set at ingest (src/ingest/simulated.ts); the device state is a second check
+    const allowed = (site_id: string, point_id: string | undefined, marked: boolean): boolean | 'simulated' => {
+      const device_id = point_id === undefined ? undefined : this.deps.index.point(site_id, point_id)?.device_id;
+      const simulated = marked || (device_id !== undefined && this.deps.status.get(site_id, device_id)?.simulated === true);
       if (!simulated) return true;
       if (cfg.test_target) return 'simulated'; // sent, marked simulated
       if (runner) runner.counters.refused_simulated++;

@@ -2,7 +2,8 @@
  * Ingest throughput (issue #7): publisher processes flood the embedded broker with readings for
  * 100,000 configured points (100 devices × 1,000 points): decode, limits, store, outbox, InfluxDB.
  * Single-reading and 20-reading messages, QoS 0 and 1. Baseline in the same run: a bare aedes
- * broker relaying the same messages to one subscriber process.
+ * broker relaying the same messages to one subscriber process. BENCH_STORE=sqlite (default), pg or
+ * both: the store the gateway commits to (issue 15; PostgreSQL started by the bench, fsync on).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import { Aedes } from 'aedes';
 import { parseConfig } from '../../src/config/load.js';
 import { startGateway } from '../../src/pipeline.js';
 import { createLogger } from '../../src/util/log.js';
+import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
 import { influxql, type Server, startInfluxd } from '../helpers/servers.js';
 import { type BenchDevice, benchConfig, type Figure, publish, type PublishSpec, runChild, until } from './lib.js';
 
@@ -28,6 +30,10 @@ const ALL_MODES = [
 /** BENCH_INGEST_MODES=1,3 runs only those (0-based) modes, e.g. for profiling. */
 const MODES = process.env.BENCH_INGEST_MODES ? process.env.BENCH_INGEST_MODES.split(',').map((i) => ALL_MODES[Number(i)] as (typeof ALL_MODES)[number]) : ALL_MODES;
 const SKIP_BASELINE = process.env.BENCH_SKIP_BASELINE === '1';
+type StoreKind = 'sqlite' | 'pg';
+const STORES: StoreKind[] = process.env.BENCH_STORE === 'both' ? ['sqlite', 'pg'] : process.env.BENCH_STORE === 'pg' ? ['pg'] : ['sqlite'];
+const STORE_LABEL: Record<StoreKind, string> = { sqlite: '', pg: ' (PostgreSQL store)' };
+let databases = 0;
 
 /** Two publisher processes, each with half of the devices, as fast as the broker takes them. */
 async function flood(url: string, devices: BenchDevice[], mode: (typeof ALL_MODES)[number], t0: number) {
@@ -42,12 +48,15 @@ async function metric(httpPort: number, name: string): Promise<number> {
   return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
 }
 
-async function throughGateway(influxd: Server, mode: (typeof ALL_MODES)[number], t0: number) {
+async function throughGateway(influxd: Server, mode: (typeof ALL_MODES)[number], t0: number, pg?: PostgresServer) {
   const dir = mkdtempSync(join(tmpdir(), 'anjian-bench-'));
-  const { yaml, devices } = benchConfig(DEVICES, POINTS, `  influx: { url: '${influxd.url}', database: bench_ingest, batch_size: 10000, flush_interval_ms: 200 }`);
+  const database = `bench_ingest_${pg ? 'pg' : 'sqlite'}`;
+  const { yaml, devices } = benchConfig(DEVICES, POINTS, `  influx: { url: '${influxd.url}', database: ${database}, batch_size: 10000, flush_interval_ms: 200 }`);
+  const storeUrl = pg ? await pg.createDatabase(`bench_${++databases}`) : undefined;
   const loadStart = performance.now();
   const config = parseConfig(yaml, 'bench', (c) => {
     c.gateway.data_dir = dir;
+    if (storeUrl) c.gateway.store = { url: storeUrl };
     c.gateway.http = { host: '127.0.0.1', port: 0 };
     c.gateway.mqtt = { ...c.gateway.mqtt, host: '127.0.0.1', port: 0 };
   });
@@ -63,7 +72,7 @@ async function throughGateway(influxd: Server, mode: (typeof ALL_MODES)[number],
     const inInflux = performance.now();
     const count = await metric(gw.httpPort, 'anjian_readings_total');
     // the default retention policy, as a user's plain query reads it: every reading once, none lost
-    const [[, inDb] = [0, 0]] = (await influxql(influxd.url, 'bench_ingest', `SELECT count("value") FROM "ch4" WHERE time >= ${t0}ms AND time < ${t0 + 600_000}ms`)) as [number, number][];
+    const [[, inDb] = [0, 0]] = (await influxql(influxd.url, database, `SELECT count("value") FROM "ch4" WHERE time >= ${t0}ms AND time < ${t0 + 600_000}ms`)) as [number, number][];
     return { sent, stored: count, inDb, rate: sent / ((stored - start) / 1000), influxLagSeconds: (inInflux - stored) / 1000, catchUpSeconds: (inInflux - burstEnd) / 1000, startupSeconds };
   } finally {
     await gw.stop();
@@ -103,6 +112,7 @@ async function throughBareBroker(mode: (typeof ALL_MODES)[number], t0: number) {
 
 export async function ingestLeg(log: (s: string) => void): Promise<Figure[]> {
   const influxd = await startInfluxd();
+  const pg = STORES.includes('pg') ? await startPostgres() : undefined;
   const figures: Figure[] = [];
   try {
     for (const [i, mode] of MODES.entries()) {
@@ -110,19 +120,23 @@ export async function ingestLeg(log: (s: string) => void): Promise<Figure[]> {
       const t0 = Date.now() - 3_600_000 + i * 600_000;
       log(`ingest: bare aedes baseline, ${label}, ${SECONDS} s`);
       const base = SKIP_BASELINE ? { rate: Number.NaN } : await throughBareBroker(mode, t0);
-      log(`ingest: gateway, ${label}, ${SECONDS} s`);
-      const gw = await throughGateway(influxd, mode, t0);
-      const lost = gw.sent - gw.stored;
-      figures.push(
-        { leg: 'ingest', name: `baseline bare aedes → 1 subscriber, ${label}`, value: Math.round(base.rate), unit: 'readings/s' },
-        { leg: 'ingest', name: `gateway, ${label} (lost ${lost})`, value: Math.round(gw.rate), unit: 'readings/s', ratio: gw.rate / base.rate, target: mode.per_message === 20 ? '≥ 100,000/s, ≥ 0.5×' : '≥ 40,000 msg/s, ≥ 0.5×' },
-        { leg: 'ingest', name: `gateway, ${label}: last reading in InfluxDB after it was stored`, value: Math.round(gw.influxLagSeconds * 100) / 100, unit: 's' },
-        { leg: 'ingest', name: `gateway, ${label}: caught up (end of the ${SECONDS} s burst → outbox empty; in InfluxDB ${gw.inDb} of ${gw.sent})`, value: Math.round(gw.catchUpSeconds * 100) / 100, unit: 's', ratio: gw.catchUpSeconds / SECONDS, target: `≤ ${2 * SECONDS} s (2× the burst), all in InfluxDB once` },
-      );
-      if (i === 0) figures.push({ leg: 'ingest', name: 'gateway start-up with 100,000 points (config parse → listening)', value: Math.round(gw.startupSeconds * 100) / 100, unit: 's' });
+      figures.push({ leg: 'ingest', name: `baseline bare aedes → 1 subscriber, ${label}`, value: Math.round(base.rate), unit: 'readings/s' });
+      for (const store of STORES) {
+        const on = STORE_LABEL[store];
+        log(`ingest: gateway${on}, ${label}, ${SECONDS} s`);
+        const gw = await throughGateway(influxd, mode, t0, store === 'pg' ? pg : undefined);
+        const lost = gw.sent - gw.stored;
+        figures.push(
+          { leg: 'ingest', name: `gateway${on}, ${label} (lost ${lost})`, value: Math.round(gw.rate), unit: 'readings/s', ratio: gw.rate / base.rate, target: mode.per_message === 20 ? '≥ 100,000/s, ≥ 0.5×' : '≥ 40,000 msg/s, ≥ 0.5×' },
+          { leg: 'ingest', name: `gateway${on}, ${label}: last reading in InfluxDB after it was stored`, value: Math.round(gw.influxLagSeconds * 100) / 100, unit: 's' },
+          { leg: 'ingest', name: `gateway${on}, ${label}: caught up (end of the ${SECONDS} s burst → outbox empty; in InfluxDB ${gw.inDb} of ${gw.sent})`, value: Math.round(gw.catchUpSeconds * 100) / 100, unit: 's', ratio: gw.catchUpSeconds / SECONDS, target: `≤ ${2 * SECONDS} s (2× the burst), all in InfluxDB once` },
+        );
+        if (i === 0) figures.push({ leg: 'ingest', name: `gateway${on} start-up with 100,000 points (config parse → listening)`, value: Math.round(gw.startupSeconds * 100) / 100, unit: 's' });
+      }
     }
     return figures;
   } finally {
     await influxd.destroy();
+    await pg?.destroy();
   }
 }

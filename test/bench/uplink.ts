@@ -56,6 +56,7 @@ async function leg(kind: 'mqtt' | 'mem', log: (s: string) => void): Promise<Figu
   const now0 = Date.now();
   const ticks = Math.floor((OUTAGE_S * 1000) / intervalMs);
   for (let k = ticks; k > 0; k--) tick(now0 - k * intervalMs);
+  await uplinks.refreshMetrics(); // reads the queue counts now
   const backlog = uplinks.states()[0]!.backlog_rows;
   log(`uplink ${kind}: ${points.length} points every ${intervalMs} ms = ${ingestRate} readings/s; ${OUTAGE_S} s outage left ${backlog} messages queued`);
   let received = 0;
@@ -76,13 +77,13 @@ async function leg(kind: 'mqtt' | 'mem', log: (s: string) => void): Promise<Figu
   const t0 = Date.now();
   let live = 0;
   const liveTimer = setInterval(() => (tick(Date.now()), live++, uplinks.committed()), intervalMs);
-  await until(() => uplinks.states()[0]!.backlog_rows === 0, 3_600_000, 'the back-log to drain', 50);
+  await until(async () => (await uplinks.refreshMetrics(), uplinks.states()[0]!.backlog_rows === 0), 3_600_000, 'the back-log to drain', 50);
   const drainS = (Date.now() - t0) / 1000;
   clearInterval(liveTimer);
   await sleep(200);
   await uplinks.stop();
   await stopServer();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
   const drainRate = backlog / drainS;
   const ingestMessages = backlog / ticks / (intervalMs / 1000); // messages a second at the demo rate (MEM: one per site and time)

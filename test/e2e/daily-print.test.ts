@@ -12,10 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { MIN, ch4At, figures, sendSamples, yesterday } from '../helpers/report-day.js';
+import { patch } from '../helpers/patch.js';
 
 const MINE = '140100000001';
 const ARTIFACTS = new URL('../artifacts/', import.meta.url);
-const DEMO = readFileSync(new URL('../../config/demo.yaml', import.meta.url), 'utf8').replace('  http: { port: 8080 }', '  http: { port: 8080 }\n  mqtt: { port: 1883, max_payload_bytes: 1048576 }').replace('  mqtt: { port: 1883 }\n', '');
+const DEMO = patch(readFileSync(new URL('../../config/demo.yaml', import.meta.url), 'utf8'), ['  http: { port: 8080 }', '  http: { port: 8080 }\n  mqtt: { port: 1883, max_payload_bytes: 1048576 }'], ['  mqtt: { port: 1883 }\n', '']);
 const day = yesterday();
 const minutes = [...Array(720).keys()].map((i) => i * 2); // a reading every 2 minutes
 

@@ -25,10 +25,20 @@ export interface TestGatewayOptions {
   log?: { level: string; destination: { write(line: string): void } };
   /** Last changes to the parsed config (after the test defaults: loopback, free ports). */
   adjust?: (c: Config) => void;
+  /** The PostgreSQL database of ANJIAN_TEST_STORE=postgres, kept across restart(). */
+  envStore?: { url: string } | undefined;
 }
 
+/**
+ * ANJIAN_TEST_STORE=postgres runs any gateway test on a fresh PostgreSQL database (started by the
+ * test file) instead of SQLite, unless the test chose its store itself.
+ */
+const storeFromEnv = async (): Promise<{ url: string } | undefined> => (process.env.ANJIAN_TEST_STORE === 'postgres' ? { url: await (await import('./stores.js')).freshDatabase() } : undefined);
+
 export async function startTestGateway(yaml: string, dataDir = mkdtempSync(join(tmpdir(), 'anjian-test-')), options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const envStore = options.envStore ?? (await storeFromEnv());
   const config = parseConfig(yaml, 'test', (c) => {
+    if (envStore) c.gateway.store = envStore;
     c.gateway.data_dir = dataDir;
     c.gateway.http = { host: '127.0.0.1', port: 0 };
     c.gateway.mqtt.host = '127.0.0.1';
@@ -64,7 +74,7 @@ export async function startTestGateway(yaml: string, dataDir = mkdtempSync(join(
     connect: (opts = {}) => connectMqtt(gw.mqttPort, opts),
     async restart() {
       await gw.stop();
-      return startTestGateway(yaml, dataDir, options);
+      return startTestGateway(yaml, dataDir, { ...options, envStore });
     },
     async cleanup() {
       await gw.stop();

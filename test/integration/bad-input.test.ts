@@ -5,6 +5,7 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, fixture, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { patch } from '../helpers/patch.js';
 
 const MINE = '140100000001';
 const UP = `site/${MINE}/dev/gd-01/up`;
@@ -137,7 +138,7 @@ describe('MQTT refusals', () => {
   });
 
   it('an unknown device, with anonymous access on, becomes a dead letter', async () => {
-    const anon = await startTestGateway(fixture('secure.yaml').replace('log_level: warn', 'log_level: warn\n  allow_anonymous: true'));
+    const anon = await startTestGateway(patch(fixture('secure.yaml'), ['log_level: warn', 'log_level: warn\n  allow_anonymous: true']));
     try {
       const client = await anon.connect({});
       await client.publishAsync(`site/${MINE}/dev/ghost-7/up`, JSON.stringify({ values: { ch4: 1 } }), { qos: 1 });

@@ -13,9 +13,10 @@ import { sha256Hex } from '../../src/util/secrets.js';
 import { eventually, fixture, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { type MosquittoBroker, mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { freePort } from '../helpers/servers.js';
+import { patch } from '../helpers/patch.js';
 
 const S = '140100000001';
-const YAML = fixture('secure.yaml').replace('    kind: coal_mine\n', `    kind: coal_mine\n    bridge: { username: mine1-bridge, password_sha256: ${sha256Hex('bridge-secret-pw')} }\n`);
+const YAML = patch(fixture('secure.yaml'), ['    kind: coal_mine\n', `    kind: coal_mine\n    bridge: { username: mine1-bridge, password_sha256: ${sha256Hex('bridge-secret-pw')} }\n`]);
 const TOKEN = 'test-operator-token';
 
 const lines: string[] = [];

@@ -1,7 +1,7 @@
 /**
  * The power-cut case: the gateway is SIGKILLed while QoS 1 publishers are sending and InfluxDB is
  * down. After a restart (and InfluxDB coming back) every reading whose PUBACK the publishers got
- * is in InfluxDB, once.
+ * is in InfluxDB, once, and in the store, once. On both store backends (issue 15).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,8 @@ import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, fixture } from '../helpers/gateway.js';
 import { influxql, type Server, startInfluxd } from '../helpers/servers.js';
+import { patch } from '../helpers/patch.js';
+import { BACKENDS, gatewayStore } from '../helpers/stores.js';
 
 const CLI = join(import.meta.dirname, '../../bin/anjian.js');
 const MINE = '140100000001';
@@ -24,8 +26,8 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function startGateway(config: string): Promise<{ proc: ChildProcess; mqtt: number }> {
-  const proc = spawn(process.execPath, [CLI, 'start', '--config', config, '--http-port', '0', '--mqtt-port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startGateway(config: string, storeUrl?: string): Promise<{ proc: ChildProcess; mqtt: number }> {
+  const proc = spawn(process.execPath, [CLI, 'start', '--config', config, '--http-port', '0', '--mqtt-port', '0', ...(storeUrl ? ['--store-url', storeUrl] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(proc);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -69,13 +71,15 @@ function publisher(port: number, username: string, password: string, topic: stri
   };
 }
 
-describe('crash with InfluxDB down', () => {
+describe.each(BACKENDS)('crash with InfluxDB down, on the %s store', (kind) => {
   it('delivers every acknowledged reading after a SIGKILL and restart', async () => {
     influxd = await startInfluxd();
     await influxd.stop(); // InfluxDB is down for the whole first run
-    const config = join(tmp, 'gw.yaml');
-    writeFileSync(config, fixture('secure.yaml').replace('data_dir: ./data', `data_dir: ${join(tmp, 'data')}`).replace('log_level: warn', `log_level: warn\n  influx: { url: '${influxd.url}', database: crash, flush_interval_ms: 50 }`));
-    const first = await startGateway(config);
+    const config = join(tmp, `gw-${kind}.yaml`);
+    const dataDir = join(tmp, `data-${kind}`);
+    const storeUrl = (await gatewayStore(kind))?.url;
+    writeFileSync(config, patch(fixture('secure.yaml'), ['data_dir: ./data', `data_dir: ${dataDir}`], ['log_level: warn', `log_level: warn\n  influx: { url: '${influxd.url}', database: crash, flush_interval_ms: 50 }`]));
+    const first = await startGateway(config, storeUrl);
     const t0 = Math.floor(Date.now() / 1000) * 1000 - 600_000;
     const pubs = [
       publisher(first.mqtt, 'mine1-gd-01', 'gd01-secret-pw', `site/${MINE}/dev/gd-01/up`, 'ch4', t0),
@@ -85,7 +89,7 @@ describe('crash with InfluxDB down', () => {
     first.proc.kill('SIGKILL');
     await Promise.all(pubs.map((p) => p.stop()));
     await influxd.start();
-    const second = await startGateway(config);
+    const second = await startGateway(config, storeUrl);
     const stored = async (measurement: string, point: string) =>
       (await influxql(influxd!.url, 'crash', `SELECT "value" FROM "anjian_readings"."${measurement}" WHERE "point_id" = '${point}'`).catch(() => [])).map((r) => r[0] as number);
     const [ch4, lel] = pubs.map((p) => p.acked);
@@ -94,5 +98,18 @@ describe('crash with InfluxDB down', () => {
     expect(ch4!.filter((ts) => !inInflux.ch4.has(ts))).toEqual([]);
     expect(lel!.filter((ts) => !inInflux.lel.has(ts))).toEqual([]);
     second.proc.kill('SIGTERM');
+    await new Promise((r) => second.proc.once('exit', r));
+    await influxd.destroy();
+    influxd = undefined;
+    // and in the store: every acknowledged reading, once (the primary key says once)
+    const store = await storeAt(kind, dataDir, storeUrl);
+    const kept = new Set((await store.rawReadings({ site_id: MINE, point_id: 'ch4-face', from: t0, to: t0 + 1e9, limit: 1e7 })).map((r) => r.ts));
+    expect(ch4!.filter((ts) => !kept.has(ts))).toEqual([]);
+    await store.close();
   });
 });
+
+async function storeAt(kind: (typeof BACKENDS)[number], dataDir: string, url: string | undefined) {
+  if (kind === 'postgres') return (await import('../../src/store/postgres/postgres-store.js')).PostgresStore.open(url as string);
+  return new (await import('../../src/store/sqlite-store.js')).SqliteStore(dataDir);
+}

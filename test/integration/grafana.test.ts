@@ -10,6 +10,7 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, fixture, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { freePort, influxql, type Server, startInfluxd } from '../helpers/servers.js';
+import { patch } from '../helpers/patch.js';
 
 const MINE = '140100000001';
 const GRAFANA = join(import.meta.dirname, '../../grafana');
@@ -29,10 +30,12 @@ let device: MqttClient;
 beforeAll(async () => {
   influxd = await startInfluxd();
   const deadPort = await freePort(); // a Modbus substation nothing answers for: offline within a second
-  const config = fixture('secure.yaml')
-    .replace('log_level: warn', `log_level: warn\n  influx: { url: '${influxd.url}', flush_interval_ms: 50 }`)
-    .replace(/(        credentials: \{ username: mine1-gd4-02.*\n)/, `$1      - { device_id: kj-f16-09, profile: anjian-kj-substation, transport: modbus, modbus: { mode: tcp, host: 127.0.0.1, port: ${deadPort}, unit_id: 1, poll_interval_ms: 200, timeout_ms: 100, offline_after_cycles: 1 } }\n`)
-    .replace('    points:\n', '    points:\n      - { point_id: ch4-f16, device_id: kj-f16-09, channel: ch4_t1, quantity: ch4, location: 掘进工作面 }\n');
+  const config = patch(
+    fixture('secure.yaml'),
+    ['log_level: warn', `log_level: warn\n  influx: { url: '${influxd.url}', flush_interval_ms: 50 }`],
+    [/(        credentials: \{ username: mine1-gd4-02.*\n)/, `$1      - { device_id: kj-f16-09, profile: anjian-kj-substation, transport: modbus, modbus: { mode: tcp, host: 127.0.0.1, port: ${deadPort}, unit_id: 1, poll_interval_ms: 200, timeout_ms: 100, offline_after_cycles: 1 } }\n`],
+    ['    points:\n', '    points:\n      - { point_id: ch4-f16, device_id: kj-f16-09, channel: ch4_t1, quantity: ch4, location: 掘进工作面 }\n'],
+  );
   gw = await startTestGateway(config);
   device = await gw.connect({ username: 'mine1-gd-01', password: 'gd01-secret-pw' });
   const has = (q: string) => async () => (await influxql(influxd.url, 'anjian', q).catch(() => [])).length > 0;

@@ -8,12 +8,15 @@
 import { createServer, request, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/schema.js';
+import { BACKENDS, gatewayStore } from '../helpers/stores.js';
 import { eventually, fixture, startTestGateway } from '../helpers/gateway.js';
 import { influxql, type Server, startInfluxd } from '../helpers/servers.js';
+import { patch } from '../helpers/patch.js';
 
 const MINE = '140100000001';
 const UP = `site/${MINE}/dev/gd-01/up`;
-const withInflux = (section: string) => fixture('secure.yaml').replace('log_level: warn', `log_level: warn\n  influx: ${section}`);
+const withInflux = (section: string) => patch(fixture('secure.yaml'), ['log_level: warn', `log_level: warn\n  influx: ${section}`]);
 const post = (url: string, q: string) => fetch(`${url}/query?${new URLSearchParams({ q })}`, { method: 'POST' });
 
 let influxd: Server;
@@ -69,31 +72,40 @@ async function stallingProxy(target: string, stall: number): Promise<{ url: stri
   };
 }
 
-describe('a busy InfluxDB', () => {
-  it('retries timed-out writes at once with smaller batches, stays ready, and writes every reading once', async () => {
-    const db = 'busy';
-    const proxy = await stallingProxy(influxd.url, 3);
-    const gw = await startTestGateway(withInflux(`{ url: '${proxy.url}', database: ${db}, flush_interval_ms: 50, batch_size: 1000, timeout_ms: 1000 }`));
-    try {
-      const device = await gw.connect({ username: 'mine1-gd-01', password: 'gd01-secret-pw' });
-      const base = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
-      for (let i = 0; i < 3000; i += 100) {
-        await Promise.all(Array.from({ length: 100 }, (_, k) => device.publishAsync(UP, JSON.stringify({ ts: base + (i + k) * 100, values: { ch4: 0.25 } }), { qos: 1 })));
+// the outbox against a busy server on both store backends (issue 15); the upgrade of an old
+// InfluxDB layout above does not depend on the store
+describe.each(BACKENDS)('on the %s store', (kind) => {
+  const on = async (): Promise<{ adjust: (c: Config) => void }> => {
+    const store = await gatewayStore(kind);
+    return { adjust: (c) => void (store && (c.gateway.store = store)) };
+  };
+
+  describe('a busy InfluxDB', () => {
+    it('retries timed-out writes at once with smaller batches, stays ready, and writes every reading once', async () => {
+      const db = `busy_${kind}`;
+      const proxy = await stallingProxy(influxd.url, 3);
+      const gw = await startTestGateway(withInflux(`{ url: '${proxy.url}', database: ${db}, flush_interval_ms: 50, batch_size: 1000, timeout_ms: 1000 }`), undefined, await on());
+      try {
+        const device = await gw.connect({ username: 'mine1-gd-01', password: 'gd01-secret-pw' });
+        const base = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
+        for (let i = 0; i < 3000; i += 100) {
+          await Promise.all(Array.from({ length: 100 }, (_, k) => device.publishAsync(UP, JSON.stringify({ ts: base + (i + k) * 100, values: { ch4: 0.25 } }), { qos: 1 })));
+        }
+        device.end(true);
+        await eventually(async () => /anjian_outbox_lines 0\b/.test((await gw.api('/metrics')).body), 20_000, 'the outbox to drain');
+        expect(proxy.stalled()).toBe(3);
+        const ready = await gw.api('/readyz');
+        expect(ready.status).toBe(200);
+        expect(ready.body.details.influxdb).toMatchObject({ connected: true, last_error: null, busy_retries: expect.any(Number) });
+        expect(ready.body.details.influxdb.busy_retries).toBeGreaterThanOrEqual(1);
+        const metrics = (await gw.api('/metrics')).body as string;
+        expect(metrics).toMatch(/anjian_influx_write_failures_total\{kind="busy"\} [1-9]/);
+        expect(metrics).not.toMatch(/kind="unavailable"/);
+        expect(await influxql(influxd.url, db, `SELECT count("value"), sum("value") FROM "ch4" WHERE time >= ${base}ms`)).toEqual([[base, 3000, expect.closeTo(750, 6)]]);
+      } finally {
+        await gw.cleanup();
+        await proxy.close();
       }
-      device.end(true);
-      await eventually(async () => /anjian_outbox_lines 0\b/.test((await gw.api('/metrics')).body), 20_000, 'the outbox to drain');
-      expect(proxy.stalled()).toBe(3);
-      const ready = await gw.api('/readyz');
-      expect(ready.status).toBe(200);
-      expect(ready.body.details.influxdb).toMatchObject({ connected: true, last_error: null, busy_retries: expect.any(Number) });
-      expect(ready.body.details.influxdb.busy_retries).toBeGreaterThanOrEqual(1);
-      const metrics = (await gw.api('/metrics')).body as string;
-      expect(metrics).toMatch(/anjian_influx_write_failures_total\{kind="busy"\} [1-9]/);
-      expect(metrics).not.toMatch(/kind="unavailable"/);
-      expect(await influxql(influxd.url, db, `SELECT count("value"), sum("value") FROM "ch4" WHERE time >= ${base}ms`)).toEqual([[base, 3000, expect.closeTo(750, 6)]]);
-    } finally {
-      await gw.cleanup();
-      await proxy.close();
-    }
+    });
   });
 });

@@ -51,7 +51,7 @@ afterAll(async () => {
   await gw?.cleanup();
 });
 
-const publish = (values: Record<string, number | boolean>) => kj.publishAsync(`site/${SITE}/dev/kj-1/up`, JSON.stringify({ values }), { qos: 1 });
+const publish = (values: Record<string, number | boolean>, ts?: number) => kj.publishAsync(`site/${SITE}/dev/kj-1/up`, JSON.stringify({ values, ...(ts !== undefined ? { ts } : {}) }), { qos: 1 });
 const until = async (what: string, fn: () => boolean, ms = 5000) => {
   const end = Date.now() + ms;
   while (!fn()) {
@@ -74,14 +74,19 @@ describe('power-off linkage over MQTT', () => {
     expect(alarms.find((a) => a.type === 'feed_abnormal')).toMatchObject({ point_id: 'feed-face', level: 'red', value: 1 });
     await publish({ feed: false });
     await until('feed_abnormal cleared', () => alarms.some((a) => a.type === 'feed_abnormal' && a.event === 'cleared'));
-    // between restore (1.0) and power-off (1.5): still off, no command
-    await publish({ ch4: 1.2 });
-    await publish({ ch4: 1.0 });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(down).toHaveLength(1);
-    await publish({ ch4: 0.8 });
+    // between restore (1.0) and power-off (1.5): still off, no command. No sleep to wait for a
+    // command that must not come: the power-off alarm clears, and power comes back, only with the
+    // reading stamped `below`, which a power_on sent for 1.2 or 1.0 would have come before.
+    const t0 = Date.now();
+    const below = t0 + 2;
+    await publish({ ch4: 1.2 }, t0);
+    await publish({ ch4: 1.0 }, t0 + 1);
+    await publish({ ch4: 0.8 }, below);
     await until('power_on command', () => down.length === 2);
     expect(down[1]).toMatchObject({ cmd: 'power_on', point_id: 'ch4-face', alarm_id: powerOff.alarm_id });
+    await until('power_off cleared', () => alarms.some((a) => a.type === 'power_off' && a.event === 'cleared'));
+    expect(Date.parse(alarms.find((a) => a.type === 'power_off' && a.event === 'cleared').cleared_at)).toBe(below);
+    expect(down).toHaveLength(2);
     const store = new SqliteStore(gw.dataDir);
     try {
       const audit = store.db.prepare("SELECT action, target FROM audit WHERE action LIKE 'linkage.%' ORDER BY seq").all();

@@ -71,7 +71,7 @@ beforeAll(async () => {
   flaky = new ModbusSlave({ name: 'flaky' });
   flaky.addUnit(1, gjc4Profile);
   flaky.update(1, gjcSample(0.5));
-  dtu = new ModbusSlave({ name: 'dtu', framing: 'rtu-over-tcp' });
+  dtu = new ModbusSlave({ name: 'dtu', framing: 'rtu_over_tcp' });
   dtu.addUnit(5, profileById.get('acme-tmr8') as ModbusProfile);
   dtu.update(5, { ts: Date.now(), values: { pond_level: 1241.25, piezo_1: 8, piezo_2: 8, piezo_3: 8, piezo_4: 8, rain: 12.3, displacement: 1, settlement: 0, beach_length: 150 } });
   const ports = { shared: await shared.listen(0), mute: await mute.listen(0), flaky: await flaky.listen(0), dtu: await dtu.listen(0) };

@@ -117,9 +117,12 @@ describe('export of national networking files', () => {
 
   it('CDSS: every point with its newest value and status at ?at=; a silent point is −9999 not polled', async () => {
     const at = t0 + 405_000; // 5 s after the reading at +400 s
-    const { records } = fileOf((await gw.api(`/api/v1/sites/${MINE}/export/CDSS?at=${at}`, { token: REG })).body, 'CDSS');
+    const { records } = fileOf((await gw.api(`/api/v1/sites/${MINE}/export/CDSS?simulated=include&at=${at}`, { token: REG })).body, 'CDSS');
     const cddy = fileOf((await gw.api(`/api/v1/sites/${MINE}/export/CDDY`, { token: REG })).body, 'CDDY').records;
     const points = gw.config.sites[0]!.points;
+    // the demo's Modbus devices are simulators (simulated: true): their records are included on
+    // request and carry bit 512 (STATUS.SIMULATED) in 测点状态
+    const simulatedBit = (p: (typeof points)[number]) => (gw.config.sites[0]!.devices.find((d) => d.device_id === p.device_id)?.simulated ? 512 : 0);
     expect(records).toHaveLength(points.length);
     points.forEach((p, i) => {
       const r = records[i]!;
@@ -128,13 +131,13 @@ describe('export of national networking files', () => {
       expect(r['安装位置']).toBe(p.location);
       if (p.point_id === 'ch4-face') expect(r).toMatchObject({ 监测值: String(ch4(40)), 测点状态: '0', 数据时间: local(t0 + 400_000) });
       else if (p.point_id === 'wind-face') expect(r).toMatchObject({ 监测值: '1.5', 测点状态: '0', 数据时间: local(t0 + 400_000) });
-      else expect(r).toMatchObject({ 监测值: '-9999', 测点状态: '32', 数据时间: '' });
+      else expect(r).toMatchObject({ 监测值: '-9999', 测点状态: String(32 | simulatedBit(p)), 数据时间: '' });
     });
     // during the over-limit episode the status carries the alarm bit
-    const during = fileOf((await gw.api(`/api/v1/sites/${MINE}/export/CDSS?at=${t0 + 140_000}`, { token: REG })).body, 'CDSS').records;
+    const during = fileOf((await gw.api(`/api/v1/sites/${MINE}/export/CDSS?simulated=include&at=${t0 + 140_000}`, { token: REG })).body, 'CDSS').records;
     expect(during[points.findIndex((p) => p.point_id === 'ch4-face')]).toMatchObject({ 监测值: String(ch4(14)), 测点状态: '1' });
     // long after the last reading the point is silent: never its old value held
-    const late = fileOf((await gw.api(`/api/v1/sites/${MINE}/export/CDSS?at=${t0 + N * 10_000 + 600_000}`, { token: REG })).body, 'CDSS').records;
+    const late = fileOf((await gw.api(`/api/v1/sites/${MINE}/export/CDSS?simulated=include&at=${t0 + N * 10_000 + 600_000}`, { token: REG })).body, 'CDSS').records;
     expect(late[0]).toMatchObject({ 监测值: '-9999', 测点状态: '32', 数据时间: local(t0 + (N - 1) * 10_000) });
   });
 

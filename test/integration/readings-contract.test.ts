@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxClient } from '../../src/sinks/influx-client.js';
 import { readingLine } from '../../src/sinks/line-protocol.js';
-import { EmbeddedReadings, InfluxReadings, type ReadingsSource } from '../../src/store/readings-source.js';
+import { EmbeddedReadings, InfluxReadings, type ReadingsSource } from '../../src/sinks/readings-source.js';
 import { type ReadingRow, SqliteStore, type WindowFn } from '../../src/store/sqlite-store.js';
 import { InfluxSchema } from '../../src/config/schema.js';
 import { type Server, startInfluxd } from '../helpers/servers.js';
@@ -46,7 +46,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'anjian-contract-'));
   store = new SqliteStore(dir);
   const readings = dataset();
-  store.commit({ readings, alarms: [], events: [], deadLetters: [] });
+  await store.commit({ readings, alarms: [], events: [], deadLetters: [] });
   const client = new InfluxClient(InfluxSchema.parse({ url: influxd.url, database: 'contract' }), { readings: 93, alarms: 730 });
   await client.prepare();
   await client.write('readings', readings.map((r) => readingLine(r, 'ch4', 'gd-01')));
@@ -54,7 +54,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
   await influxd?.destroy();
 });

@@ -13,12 +13,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { eventually, fixture, startTestGateway } from '../helpers/gateway.js';
+import { patch } from '../helpers/patch.js';
 
 const MINE = '140100000001';
 const UP = `site/${MINE}/dev/gd-01/up`;
 const ADMIN = 'test-admin-token';
 const secure = fixture('secure.yaml');
-const lowered = secure.replace('- { direction: high, set: 1.0, clear: 1.0, level: yellow }', '- { direction: high, set: 0.8, clear: 0.8, level: yellow }');
+const lowered = patch(secure, ['- { direction: high, set: 1.0, clear: 1.0, level: yellow }', '- { direction: high, set: 0.8, clear: 0.8, level: yellow }']);
 
 describe('hot reload in the running gateway', () => {
   it('a lowered threshold takes effect on the next reading, the device stays connected, and the change is audited', async () => {
@@ -59,7 +60,7 @@ describe('hot reload in the running gateway', () => {
       const device = await gw.connect({ username: 'mine1-gd-01', password: 'gd01-secret-pw' });
       await device.publishAsync(UP, JSON.stringify({ values: { ch4: 1.2 } }), { qos: 1 });
       const [raised] = (await gw.api(`/api/v1/alarms?state=active&site_id=${MINE}`, { token: ADMIN })).body.filter((a: any) => a.point_id === 'ch4-face');
-      const raisedAgain = secure.replace('- { direction: high, set: 1.0, clear: 1.0, level: yellow }', '- { direction: high, set: 1.1, clear: 0.7, level: yellow }');
+      const raisedAgain = patch(secure, ['- { direction: high, set: 1.0, clear: 1.0, level: yellow }', '- { direction: high, set: 1.1, clear: 0.7, level: yellow }']);
       await gw.reload(parseConfig(raisedAgain, 'test', (c) => Object.assign(c.gateway, gw.config.gateway)), 'test');
       await device.publishAsync(UP, JSON.stringify({ values: { ch4: 0.9 } }), { qos: 1 }); // below the old clear, above the new
       let list = (await gw.api(`/api/v1/alarms?state=active&site_id=${MINE}`, { token: ADMIN })).body.filter((a: any) => a.point_id === 'ch4-face');
@@ -101,12 +102,12 @@ describe('hot reload as users run it', () => {
     const http = Number((await eventually(() => /http listening on (\d+)/.exec(out), 15_000, 'the ports'))[1]);
     const whoami = (token: string) => fetch(`http://127.0.0.1:${http}/api/v1/whoami`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
     expect(await whoami('a-new-token-for-night-shift')).toBe(401);
-    writeFileSync(file, secure.replace("    - { name: viewer, token: test-viewer-token, role: viewer, sites: '*' }", "    - { name: night, token: a-new-token-for-night-shift, role: viewer, sites: '*' }"));
+    writeFileSync(file, patch(secure, ["    - { name: viewer, token: test-viewer-token, role: viewer, sites: '*' }", "    - { name: night, token: a-new-token-for-night-shift, role: viewer, sites: '*' }"]));
     const ok = await cli(['reload', '--config', file, '--data-dir', dataDir]);
     expect(ok.code).toBe(0);
     await eventually(async () => (await whoami('a-new-token-for-night-shift')) === 200, 5000, 'the new token');
     expect(await whoami('test-viewer-token')).toBe(401); // revoked
-    writeFileSync(file, secure.replace('profile: acme-gd4', 'profile: acme-ch4-m10'));
+    writeFileSync(file, patch(secure, ['profile: acme-gd4', 'profile: acme-ch4-m10']));
     const bad = await cli(['reload', '--config', file, '--data-dir', dataDir]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('sites[0].devices[1].profile: unknown profile "acme-ch4-m10"');

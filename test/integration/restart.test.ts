@@ -5,11 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, fillOutbox, fixture, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { type Server, startInfluxd } from '../helpers/servers.js';
+import { patch } from '../helpers/patch.js';
 
 const MINE = '140100000001';
 const UP = `site/${MINE}/dev/gd-01/up`;
 const ADMIN = 'test-admin-token';
-const withInflux = (section: string) => fixture('secure.yaml').replace('log_level: warn', `log_level: warn\n  influx: ${section}`);
+const withInflux = (section: string) => patch(fixture('secure.yaml'), ['log_level: warn', `log_level: warn\n  influx: ${section}`]);
 
 const alarms = async (gw: TestGateway, state: string) => (await gw.api(`/api/v1/alarms?state=${state}&limit=1000`, { token: ADMIN })).body as any[];
 

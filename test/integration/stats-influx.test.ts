@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, fixture, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { MIN, ch4At, fanAt, sendSamples, yesterday } from '../helpers/report-day.js';
 import { influxql, type Server, startInfluxd } from '../helpers/servers.js';
+import { patch } from '../helpers/patch.js';
 
 const MINE = '510821000001';
 const UP = `site/${MINE}/dev/sub-01/up`;
@@ -21,7 +22,7 @@ describe('5-minute statistics in the embedded store and in InfluxDB', () => {
   let gw: TestGateway;
   beforeAll(async () => {
     influxd = await startInfluxd();
-    const yaml = fixture('reports.yaml').replace('  allow_anonymous: true', `  allow_anonymous: true\n  influx: { url: '${influxd.url}', database: anjian_stats, flush_interval_ms: 50 }`);
+    const yaml = patch(fixture('reports.yaml'), ['  allow_anonymous: true', `  allow_anonymous: true\n  influx: { url: '${influxd.url}', database: anjian_stats, flush_interval_ms: 50 }`]);
     gw = await startTestGateway(yaml);
   });
   afterAll(async () => {

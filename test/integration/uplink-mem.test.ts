@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connectMqtt, eventually, fixture, startTestGateway } from '../helpers/gateway.js';
 import { MemServer } from '../helpers/mem-server.js';
 import { freePort } from '../helpers/servers.js';
+import { patch } from '../helpers/patch.js';
 
 const TANKS = '320000000002';
 const CLI = join(import.meta.dirname, '../../bin/anjian.js');
@@ -26,9 +27,7 @@ afterAll(async () => {
 const KEY = 'k3y-0f-the-tanks';
 const IV = '1v-0f-the-tanks!';
 const yaml = (port: number, cipher: string) =>
-  fixture('secure.yaml')
-    .replace('log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: mem, kind: mem, host: 127.0.0.1, port: ${port}, app_id: app-1, service_id: svc-real, cipher: ${cipher}, key: '${KEY}', iv: '${IV}', ack_timeout_ms: 2000, sites: ['${TANKS}'] }`)
-    .replace('        location: 罐区东侧\n', '        location: 罐区东侧\n        quota_id: Q-LEL-1\n');
+  patch(fixture('secure.yaml'), ['log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: mem, kind: mem, host: 127.0.0.1, port: ${port}, app_id: app-1, service_id: svc-real, cipher: ${cipher}, key: '${KEY}', iv: '${IV}', ack_timeout_ms: 2000, sites: ['${TANKS}'] }`], ['        location: 罐区东侧\n', '        location: 罐区东侧\n        quota_id: Q-LEL-1\n']);
 
 function server(port: number, cipher: 'aes-128-cbc' | 'sm4-cbc') {
   const s = new MemServer(port, { appId: 'app-1', serviceId: 'svc-real', cipher, key: KEY, iv: IV, enterpriseId: TANKS, gatewayId: `${TANKS}01`, quotas: new Set(['Q-LEL-1']) });
@@ -116,7 +115,7 @@ describe('MEM data-access uplink', () => {
     const port = await freePort();
     const mem = server(port, 'aes-128-cbc');
     const config = join(tmp, 'gw.yaml');
-    writeFileSync(config, yaml(port, 'aes-128-cbc').replace('data_dir: ./data', `data_dir: ${join(tmp, 'data')}`));
+    writeFileSync(config, patch(yaml(port, 'aes-128-cbc'), ['data_dir: ./data', `data_dir: ${join(tmp, 'data')}`]));
     const first = await startCli(config);
     const dev = await connectMqtt(first.mqtt, { username: 'tank-01', password: 'tank01-secret-pw' });
     const t0 = Math.floor(Date.now() / 1000) * 1000 - 400_000;

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connectMqtt, eventually, fixture, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { type MosquittoBroker, startMosquitto } from '../helpers/mosquitto.js';
 import { freePort } from '../helpers/servers.js';
+import { patch } from '../helpers/patch.js';
 
 const MINE = '140100000001';
 const CLI = join(import.meta.dirname, '../../bin/anjian.js');
@@ -25,7 +26,7 @@ afterAll(async () => {
 });
 
 const withUplink = (port: number, extra = '') =>
-  fixture('secure.yaml').replace('log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: county, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up, sites: ['${MINE}']${extra} }`);
+  patch(fixture('secure.yaml'), ['log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: county, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up, sites: ['${MINE}']${extra} }`]);
 
 /** The platform side: a persistent QoS 1 subscription on the upstream broker, keeping every message. */
 async function platform(port: number, id: string) {
@@ -102,7 +103,7 @@ describe('upstream MQTT uplink', () => {
     const plat = await platform(port, 'county-platform-2');
     await broker.stop(); // the county link is down for the whole first run
     const config = join(tmp, 'gw.yaml');
-    writeFileSync(config, withUplink(port).replace('data_dir: ./data', `data_dir: ${join(tmp, 'data')}`));
+    writeFileSync(config, patch(withUplink(port), ['data_dir: ./data', `data_dir: ${join(tmp, 'data')}`]));
     const first = await startCli(config);
     const dev = await connectMqtt(first.mqtt, { username: 'mine1-gd-01', password: 'gd01-secret-pw' });
     const t0 = Date.now() - 500_000;
@@ -132,7 +133,7 @@ describe('simulated data upward', () => {
     cleanups.push(() => broker.destroy());
     const plat = await platform(port, 'county-platform-3');
     const gw = await startTestGateway(
-      fixture('secure.yaml').replace('log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: county, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up, sites: ['${MINE}'] }\n    - { uplink_id: lab, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up/lab, test_target: true, sites: ['${MINE}'] }`),
+      patch(fixture('secure.yaml'), ['log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: county, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up, sites: ['${MINE}'] }\n    - { uplink_id: lab, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up/lab, test_target: true, sites: ['${MINE}'] }`]),
     );
     cleanups.push(() => gw.cleanup());
     const dev = await connectMqtt(gw.mqttPort, { username: 'mine1-gd-01', password: 'gd01-secret-pw' });

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveSecrets } from '../../src/config/secrets.js';
 import { fixture } from '../helpers/gateway.js';
+import { patch } from '../helpers/patch.js';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '../../bin/anjian.js');
@@ -75,7 +76,7 @@ describe('anjian check-config', () => {
     expect(demo.stderr).toMatch(/^gateway\.allow_anonymous: warning: anonymous MQTT access while the broker listens on all interfaces/m);
     expect(demo.stderr).toMatch(/^gateway\.tokens\[0\]\.token: warning: "demo-admin" is a demo token/m);
     const file = join(tmp, 'short.yaml');
-    writeFileSync(file, fixture('secure.yaml').replace('token: test-admin-token', "token: '${ADMIN_TOKEN}'"));
+    writeFileSync(file, patch(fixture('secure.yaml'), ['token: test-admin-token', "token: '${ADMIN_TOKEN}'"]));
     const short = await checkConfig(file, { ADMIN_TOKEN: 'short-token-1' });
     expect(short.stderr).toMatch(/^gateway\.tokens\[0\]\.token: warning: shorter than 24 characters/m);
     expect(short.stderr).not.toMatch(/gateway\.tokens\[0\]\.token: warning: a secret written/);

@@ -1,8 +1,8 @@
 /** The console's words for alarms and readings, and the order of its alarm feed (src/console/). */
 import { describe, expect, it } from 'vitest';
-import { AlarmBook } from '../../src/console/alarm-book.js';
-import { alarmWords, statusWords, valueText } from '../../src/console/format.js';
-import { setLang } from '../../src/console/i18n.js';
+import { AlarmBook } from '../../src/console/live/alarm-book.js';
+import { alarmWords, statusWords, valueText } from '../../src/console/format/words.js';
+import { setLang } from '../../src/console/format/i18n.js';
 import type { Alarm, Point } from '../../src/console/types.js';
 
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };

@@ -1,6 +1,6 @@
-/** The console's reader of text/event-stream blocks (src/console/sse.ts). */
+/** The console's reader of text/event-stream blocks (src/console/live/sse.ts). */
 import { describe, expect, it } from 'vitest';
-import { parseSse } from '../../src/console/sse.js';
+import { parseSse } from '../../src/console/live/sse.js';
 
 describe('parseSse', () => {
   it('reads complete blocks, skips comments, keeps the unfinished rest', () => {

@@ -8,6 +8,7 @@ import type { OutputCommand } from '../../src/alarms/linkage.js';
 import { STATUS } from '../../src/domain/status.js';
 import type { AlarmEvent, Reading } from '../../src/domain/types.js';
 import { configProblems } from '../helpers/config-problems.js';
+import { patch } from '../helpers/patch.js';
 
 const SITE = 'm1';
 const HEADING: FanLockoutPoint = { site_id: SITE, point_id: 'fan-local', device_id: 'kj-1', outputs: [{ device_id: 'kj-1', output: 'relay_3' }, { device_id: 'kj-2' }], standby_point: 'fan-standby' };
@@ -179,7 +180,7 @@ sites:
       'sites[0].points[0].fan_lockout.outputs[0].device_id: unknown device "kj-9" in site m1',
       'sites[0].points[0].fan_lockout.standby_point: unknown point "nowhere" in site m1',
     ]);
-    expect(configProblems(yaml('fan_lockout: { outputs: [{ device_id: kj-1, output: relay_3 }] }').replace('quantity: fan_state, location: 掘进', 'quantity: smoke, location: 掘进'))).toEqual([
+    expect(configProblems(patch(yaml('fan_lockout: { outputs: [{ device_id: kj-1, output: relay_3 }] }'), ['quantity: fan_state, location: 掘进', 'quantity: smoke, location: 掘进']))).toEqual([
       'sites[0].points[0].fan_lockout: point "fan-local" measures smoke: a fan lockout needs a fan_state point (1 = running)',
     ]);
     expect(configProblems(yaml('fan_lockout: { outputs: [{ device_id: kj-1, output: relay_3 }], standby_point: fan-standby }', 'smoke'))).toEqual([

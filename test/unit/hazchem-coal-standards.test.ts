@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { AlarmEngine } from '../../src/alarms/engine.js';
 import { powerOffScope } from '../../src/alarms/power-off-scope.js';
-import { buildPresetLimits, presetById } from '../../src/alarms/presets/index.js';
+import { buildPresetLimits, presetById } from '../../src/domain/presets/index.js';
 import { alphaOf, betaOf, gradeMajorHazard, gradeOf } from '../../src/hazard/gb18218.js';
 import type { Limit } from '../../src/domain/types.js';
 

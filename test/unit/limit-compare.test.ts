@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { AlarmEngine } from '../../src/alarms/engine.js';
 import { beyondClear, reachesSet, stepLimit } from '../../src/alarms/limit-state.js';
-import { buildPresetLimits, presetById } from '../../src/alarms/presets/index.js';
+import { buildPresetLimits, presetById } from '../../src/domain/presets/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { crossingSign, type Limit } from '../../src/domain/types.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AlarmEngine } from '../../src/alarms/engine.js';
 import { type OutputCommand, PowerLinkage } from '../../src/alarms/linkage.js';
-import { buildPresetLimits, presetById } from '../../src/alarms/presets/index.js';
+import { buildPresetLimits, presetById } from '../../src/domain/presets/index.js';
 import { STATUS } from '../../src/domain/status.js';
 import type { AlarmEvent, Limit, Reading } from '../../src/domain/types.js';
 

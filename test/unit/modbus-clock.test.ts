@@ -40,7 +40,7 @@ sites:
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function rig() {
+async function rig() {
   const dir = mkdtempSync(join(tmpdir(), 'anjian-clock-'));
   dirs.push(dir);
   const config = parseConfig(YAML, 'test', (c) => (c.gateway.data_dir = dir));
@@ -48,36 +48,38 @@ function rig() {
   const store = new SqliteStore(dir);
   const metrics = createMetrics();
   const log = createLogger('silent');
-  const desk = buildAlarmDesk({ index, personnel: new PersonnelService(config, store.db, () => 'p'), newId: (() => { let n = 0; return () => `a${++n}`; })(), readingAfter: (s, p, ts) => store.readingAfter(s, p, ts), readingsSince: () => [], activeAlarms: [], now: 0 });
+  const desk = await buildAlarmDesk({ index, personnel: await PersonnelService.open(config, store, () => 'p'), newId: (() => { let n = 0; return () => `a${++n}`; })(), readingAfter: () => undefined, readingsSince: async () => [], activeAlarms: [], now: 0 });
   const order = new ReadingOrder(store);
-  const latest = new LatestValues(store);
+  await order.load();
+  const latest = new LatestValues();
   const status = new DeviceStatusBoard(index.allDevices(), new Map());
-  const batcher = new WriteBatcher(store, () => order.committed(), (err) => { throw err; });
+  const batcher = new WriteBatcher(store, () => order.committed(), (err) => { throw err; }, 5000, () => order.seal());
   const modbus = new ModbusDevices(config, index, undefined, () => {}, log);
   const commands: OutputCommand[] = [];
   const flow = new IngestFlow({ index, profiles: profileById, status, metrics, latest, desk, order, batcher, log, maxPayloadBytes: 65536, maxClockSkewMs: 300_000, actuate: (c) => commands.push(...c), modbusPlan: (s, d) => modbus.plan(s, d) });
   const plan = modbus.plan('m1', 'gjc4')!;
-  const poll = (at: number, ch4: number) => {
+  const poll = async (at: number, ch4: number) => {
     flow.poll({ site_id: 'm1', device_id: 'gjc4', at, image: encodeImage(plan.plan.profile, { ts: at, values: { ch4 } }), failures: [], missed_cycles: 0 });
-    batcher.flush();
+    await new Promise((r) => setImmediate(r)); // a poll older than the newest judged reading waits for its store look-up
+    await batcher.flush();
   };
   return { poll, commands, desk, store };
 }
 
 describe('Modbus polls stamped behind the newest judged reading', () => {
-  it('a clock stepped back an hour: the low reading is back-filled, the power-off stays, no power_on', () => {
-    const { poll, commands, desk, store } = rig();
+  it('a clock stepped back an hour: the low reading is back-filled, the power-off stays, no power_on', async () => {
+    const { poll, commands, desk, store } = await rig();
     const T = 1_800_000_000_000;
-    poll(T, 2.0);
+    await poll(T, 2.0);
     expect(commands.map((c) => c.cmd)).toEqual(['power_off']);
-    poll(T - 3_600_000, 0.1);
-    poll(T, 0.1); // a stale cycle reporting the same time with another value: a conflict, not a clear
+    await poll(T - 3_600_000, 0.1);
+    await poll(T, 0.1); // a stale cycle reporting the same time with another value: a conflict, not a clear
     expect(commands.map((c) => c.cmd)).toEqual(['power_off']);
     expect(desk.active().map((a) => a.type).sort()).toEqual(['over_limit', 'power_off']);
-    expect(store.readingAt('m1', 'ch4-face', T - 3_600_000)).toMatchObject({ value: 0.1, status: 256 });
-    expect(store.readingAt('m1', 'ch4-face', T)).toMatchObject({ value: 2.0 });
-    poll(T + 1000, 0.1);
+    expect(await store.readingAt('m1', 'ch4-face', T - 3_600_000)).toMatchObject({ value: 0.1, status: 256 });
+    expect(await store.readingAt('m1', 'ch4-face', T)).toMatchObject({ value: 2.0 });
+    await poll(T + 1000, 0.1);
     expect(commands.map((c) => c.cmd)).toEqual(['power_off', 'power_on']);
-    store.close();
+    await store.close();
   });
 });

@@ -64,7 +64,7 @@ describe('RTU and MBAP framing', () => {
 
 describe('RTU over TCP broadcast', () => {
   it('a write to unit 0 reaches every unit and is not answered', async () => {
-    const slave = new ModbusSlave({ framing: 'rtu-over-tcp' });
+    const slave = new ModbusSlave({ framing: 'rtu_over_tcp' });
     slave.addUnit(1, kjSubstation);
     slave.addUnit(2, kjSubstation);
     const port = await slave.listen(0);

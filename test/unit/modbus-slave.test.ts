@@ -77,9 +77,9 @@ function expectDecodesToSample(profile: ModbusProfile, image: ReturnType<typeof 
  * (Modbus TCP, only buffered differently); RTU frames with CRC on TCP ("RTU over TCP") is
  * connectTelnet.
  */
-async function tcpClient(port: number, unit: number, how: 'tcp' | 'tcp-rtu-buffered' | 'rtu-over-tcp' = 'tcp'): Promise<Client> {
+async function tcpClient(port: number, unit: number, how: 'tcp' | 'tcp-rtu-buffered' | 'rtu_over_tcp' = 'tcp'): Promise<Client> {
   const client = new ModbusRTU();
-  if (how === 'rtu-over-tcp') await client.connectTelnet('127.0.0.1', { port });
+  if (how === 'rtu_over_tcp') await client.connectTelnet('127.0.0.1', { port });
   else if (how === 'tcp-rtu-buffered') await client.connectTcpRTUBuffered('127.0.0.1', { port });
   else await client.connectTCP('127.0.0.1', { port });
   client.setID(unit);
@@ -188,12 +188,12 @@ describe('simulated Modbus slaves over Modbus TCP (startModbusSlaves)', () => {
 
 describe('ModbusSlave knobs', () => {
   it('RTU over TCP: a tank gauge reads back as sampled; silent and restarted on the same port', async () => {
-    const slave = new ModbusSlave({ framing: 'rtu-over-tcp' });
+    const slave = new ModbusSlave({ framing: 'rtu_over_tcp' });
     slave.addUnit(5, tg300);
     const sample = { ts: 1_763_776_800_000, values: { level: 8.125, temperature: 21.37, pressure: 0.105, flow: 36.5, outflow_total: 98765.432, valve: 1 } };
     slave.update(5, sample);
     const port = await slave.listen(0);
-    let client = await tcpClient(port, 5, 'rtu-over-tcp');
+    let client = await tcpClient(port, 5, 'rtu_over_tcp');
     expectDecodesToSample(tg300, await readImage(client, tg300), sample);
     await client.writeRegister(20, 2); // emergency shut-off: close the valve
     expect(slave.writes).toEqual([expect.objectContaining({ unit_id: 5, table: 'holding_register', address: 20, values: [2] })]);
@@ -209,7 +209,7 @@ describe('ModbusSlave knobs', () => {
     await slave.close();
     slave.silent = false;
     expect(await slave.listen(port)).toBe(port);
-    client = await tcpClient(port, 5, 'rtu-over-tcp');
+    client = await tcpClient(port, 5, 'rtu_over_tcp');
     expect((await client.readHoldingRegisters(14, 1)).data).toEqual([2]); // registers survive the restart
     await closeClient(client);
     await slave.close();

@@ -8,7 +8,7 @@ import { AlarmEngine } from '../../src/alarms/engine.js';
 import { FanLockout } from '../../src/alarms/fan-lockout.js';
 import { type OutputCommand, PowerLinkage } from '../../src/alarms/linkage.js';
 import { OutputHolds } from '../../src/alarms/output-holds.js';
-import { buildPresetLimits, presetById } from '../../src/alarms/presets/index.js';
+import { buildPresetLimits, presetById } from '../../src/domain/presets/index.js';
 import type { Limit, Reading } from '../../src/domain/types.js';
 
 const S = 'm1';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AlarmEngine } from '../../src/alarms/engine.js';
-import { buildPresetLimits, PRESETS, presetById } from '../../src/alarms/presets/index.js';
+import { buildPresetLimits, PRESETS, presetById } from '../../src/domain/presets/index.js';
 import { ConfigError, parseConfig } from '../../src/config/load.js';
 import type { Limit } from '../../src/domain/types.js';
 

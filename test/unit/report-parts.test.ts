@@ -14,6 +14,7 @@ import { summarize, windowStart } from '../../src/stats/window-stat.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Alarm } from '../../src/domain/types.js';
 import { fixture } from '../helpers/gateway.js';
+import { patch } from '../helpers/patch.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -36,7 +37,7 @@ describe('regions (GB/T 2260)', () => {
   });
 
   it('refuses a token without sites or regions, and bad codes', () => {
-    const bad = fixture('reports.yaml').replace("regions: ['510800']", "regions: ['5108']").replace("role: admin, sites: '*'", 'role: admin');
+    const bad = patch(fixture('reports.yaml'), ["regions: ['510800']", "regions: ['5108']"], ["role: admin, sites: '*'", 'role: admin']);
     expect(() => parseConfig(bad, 'test')).toThrow(/gateway\.tokens\[0\]: give sites, regions or both\ngateway\.tokens\[1\]\.regions\[0\]: a region is a 6-digit GB\/T 2260 code/);
   });
 });
@@ -78,15 +79,15 @@ describe('report parts', () => {
     expect(overlapMs(-10, undefined, { from: 0, to: 100 }, 50)).toBe(50);
   });
 
-  it('the fault log flags episodes open longer than 7 days (GB 39496: repair within 7 days)', () => {
+  it('the fault log flags episodes open longer than 7 days (GB 39496: repair within 7 days)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'anjian-faults-'));
     dirs.push(dir);
     const store = new SqliteStore(dir);
     const site = parseConfig(fixture('reports.yaml'), 'test').sites[0]!;
     const now = Date.parse('2026-03-10T12:00:00+08:00');
     const alarm = (id: string, raised_at: number, cleared_at?: number): Alarm => ({ alarm_id: id, site_id: site.site_id, device_id: 'sub-01', type: 'offline', level: 'yellow', state: cleared_at ? 'cleared_acked' : 'active_acked', raised_at, ...(cleared_at ? { cleared_at } : {}), cause: 'device_state', note: '分站电源故障，已报修', acked_by: 'op', value: NaN, max_value: NaN, max_at: raised_at, min_value: NaN, min_at: raised_at, sum: 0, count: 0 });
-    store.commit({ readings: [], deadLetters: [], events: [], alarms: [alarm('old', now - 8 * DAY), alarm('short', now - 3 * 3_600_000, now - 3_600_000), alarm('gone', now - 3 * DAY, now - 2 * DAY)] });
-    const log = faultLog(store, site, { from: now - DAY, to: now }, now);
+    await store.commit({ readings: [], deadLetters: [], events: [], alarms: [alarm('old', now - 8 * DAY), alarm('short', now - 3 * 3_600_000, now - 3_600_000), alarm('gone', now - 3 * DAY, now - 2 * DAY)] });
+    const log = await faultLog(store, site, { from: now - DAY, to: now }, now);
     expect(log.episodes.map((e) => [e.alarm_id, e.open, e.duration_s, e.over_repair_limit, e.note])).toEqual([
       ['old', true, 8 * 86_400, true, '分站电源故障，已报修'],
       ['short', false, 7200, false, '分站电源故障，已报修'],

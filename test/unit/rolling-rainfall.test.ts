@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { profileById } from '../../devices/index.js';
 import { AlarmEngine } from '../../src/alarms/engine.js';
-import { buildPresetLimits, presetById } from '../../src/alarms/presets/index.js';
+import { buildPresetLimits, presetById } from '../../src/domain/presets/index.js';
 import { gaugeOf, lastMidnight, RollingRainfall, RollingRainfallBoard } from '../../src/alarms/rolling-rainfall.js';
 import { isModbusProfile } from '../../src/decode/profile.js';
 import { STATUS } from '../../src/domain/status.js';

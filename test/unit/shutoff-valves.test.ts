@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { AlarmEngine } from '../../src/alarms/engine.js';
 import { OutputHolds } from '../../src/alarms/output-holds.js';
-import { buildPresetLimits, presetById } from '../../src/alarms/presets/index.js';
+import { buildPresetLimits, presetById } from '../../src/domain/presets/index.js';
 import { ShutoffValves } from '../../src/alarms/shutoff-valves.js';
 import { STATUS } from '../../src/domain/status.js';
 import type { AlarmEvent, Limit } from '../../src/domain/types.js';

@@ -8,7 +8,9 @@ import type { Limit } from '../../src/domain/types.js';
 import { modelFor, mulberry32 } from '../../simulators/models.js';
 import { deriveFromLevel } from '../../src/alarms/derived-points.js';
 import { createSampler, devicePoints, type Sampler } from '../../simulators/mqtt-device.js';
+import { simulatedModbusDevices } from '../../simulators/config-slaves.js';
 import { createScenario, leakTarget, METHANE_LEAK, SCENARIO_NAMES, type ScenarioName } from '../../simulators/scenarios.js';
+import { patch } from '../helpers/patch.js';
 
 const demoText = readFileSync(new URL('../../config/demo.yaml', import.meta.url), 'utf8');
 const demo: Config = parseConfig(demoText, 'config/demo.yaml');
@@ -244,5 +246,25 @@ describe('simulated payloads', () => {
       expect(decoded).toEqual(smp.values);
       expect(Object.keys(smp.values).sort()).toEqual(points.map((p) => p.channel).sort());
     }
+  });
+});
+
+describe('which Modbus devices the simulators play (simulators/config-slaves.ts)', () => {
+  it('only those marked simulated: the demo marks its three; an unmarked one is polled where the config says', () => {
+    const log: string[] = [];
+    expect(simulatedModbusDevices(demo, { configuredPorts: false, log: (m) => log.push(m) }).map((d) => `${d.device.device_id} ${d.framing}`)).toEqual(['kj-f16-01 tcp', 'tmr8-01 rtu_over_tcp', 'tg300-03 tcp']);
+    const unmarked = parseConfig(demoText.replaceAll('        simulated: true', '        simulated: false'), 'demo-unmarked');
+    expect(simulatedModbusDevices(unmarked, { configuredPorts: false, log: (m) => log.push(m) })).toEqual([]);
+    expect(log).toEqual([]);
+  });
+
+  it('a site marked simulated has every Modbus device played; an MQTT device may be marked too (its readings carry the mark)', () => {
+    const unmarked = demoText.replaceAll('        simulated: true', '        simulated: false');
+    const site = parseConfig(patch(unmarked, ['    kind: coal_mine\n', '    kind: coal_mine\n    simulated: true\n']), 'demo-site-marked');
+    const played = simulatedModbusDevices(site, { configuredPorts: false, log: () => {} }).map((d) => d.device.device_id);
+    expect(played).toEqual([]); // devices say simulated: false, which wins over the site
+    const siteOnly = parseConfig(patch(demoText.replaceAll('        simulated: true\n', ''), ['    kind: coal_mine\n', '    kind: coal_mine\n    simulated: true\n']), 'demo-site-only');
+    expect(simulatedModbusDevices(siteOnly, { configuredPorts: false, log: () => {} }).map((d) => d.device.device_id)).toContain('kj-f16-01');
+    expect(() => parseConfig(patch(demoText, ['        profile: acme-gd4\n', '        profile: acme-gd4\n        simulated: true\n']), 'demo-mqtt')).not.toThrow();
   });
 });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { DerivedPoints, deriveFromLevel } from '../../src/alarms/derived-points.js';
 import { AlarmEngine } from '../../src/alarms/engine.js';
-import { buildPresetLimits, presetById } from '../../src/alarms/presets/index.js';
+import { buildPresetLimits, presetById } from '../../src/domain/presets/index.js';
 import { abnormalCycleS } from '../../src/alarms/sampling-by-state.js';
 import { PointWatchdog } from '../../src/alarms/watchdog.js';
 import { STATUS } from '../../src/domain/status.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AlarmEngine } from '../../src/alarms/engine.js';
-import { buildPresetLimits, presetById } from '../../src/alarms/presets/index.js';
+import { buildPresetLimits, presetById } from '../../src/domain/presets/index.js';
 import { escalatedLevel, TailingsEscalation } from '../../src/alarms/tailings-escalation.js';
 import type { AlarmEvent, Limit } from '../../src/domain/types.js';
 

@@ -52,17 +52,17 @@ describe('unknown values', () => {
     expect(alarmLine(offline[0]!)).not.toMatch(/value=/);
   });
 
-  it('the embedded store keeps NULL, and window statistics skip it', () => {
+  it('the embedded store keeps NULL, and window statistics skip it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'anjian-unknown-'));
     const store = new SqliteStore(dir);
     try {
-      store.commit({ readings: [r(1000, 0.4), r(2000, Number.NaN, 32), r(3000, 0.6), r(4000, Number.NaN, 16)], alarms: [], events: [], deadLetters: [] });
-      expect(store.rawReadings({ site_id: 'm1', point_id: 'ch4', from: 0, to: 10_000, limit: 10 }).map((x) => x.value)).toEqual([0.4, null, 0.6, null]);
-      expect(store.lastReading('m1', 'ch4')).toEqual({ ts: 4000, value: null, status: 16 });
+      await store.commit({ readings: [r(1000, 0.4), r(2000, Number.NaN, 32), r(3000, 0.6), r(4000, Number.NaN, 16)], alarms: [], events: [], deadLetters: [] });
+      expect((await store.rawReadings({ site_id: 'm1', point_id: 'ch4', from: 0, to: 10_000, limit: 10 })).map((x) => x.value)).toEqual([0.4, null, 0.6, null]);
+      expect(await store.lastReading('m1', 'ch4')).toEqual({ ts: 4000, value: null, status: 16 });
       const q = { site_id: 'm1', point_id: 'ch4', from: 0, to: 10_000, limit: 10, every_ms: 10_000, origin_ms: 0 };
-      expect(store.windowReadings({ ...q, fn: 'count' })).toEqual([{ ts: 0, value: 2, status: 48 }]);
-      expect(store.windowReadings({ ...q, fn: 'last' })).toEqual([{ ts: 0, value: 0.6, status: 48 }]);
-      expect(store.windowReadings({ ...q, fn: 'mean' })[0]!.value).toBeCloseTo(0.5, 9);
+      expect(await store.windowReadings({ ...q, fn: 'count' })).toEqual([{ ts: 0, value: 2, status: 48 }]);
+      expect(await store.windowReadings({ ...q, fn: 'last' })).toEqual([{ ts: 0, value: 0.6, status: 48 }]);
+      expect((await store.windowReadings({ ...q, fn: 'mean' }))[0]!.value).toBeCloseTo(0.5, 9);
     } finally {
       store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,22 +1,20 @@
 /** Group commit: one transaction per turn for acknowledged work; polls may wait to join a larger commit. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Batch } from '../../src/store/sqlite-store.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { describe, expect, it } from 'vitest';
+import type { Batch } from '../../src/domain/store.js';
 import { WriteBatcher } from '../../src/store/write-batcher.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'anjian-batcher-'));
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+import { BACKENDS, freshStore } from '../helpers/stores.js';
 
 const batchOf = (ts: number, value: number): Batch => ({ readings: [{ site_id: 's', point_id: 'p', ts, value, status: 0 }], alarms: [], events: [], deadLetters: [] });
 const nextTurn = () => new Promise((r) => setImmediate(r));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const settled = (done: unknown[], n: number) => new Promise<void>((resolve) => {
+  const check = () => (done.length >= n ? resolve() : setImmediate(check));
+  check();
+});
 
-describe('WriteBatcher', () => {
+describe.each(BACKENDS)('WriteBatcher on %s', (kind) => {
   it('commits acknowledged work within the turn, lets polls wait up to maxWaitMs, and commits everything pending together', async () => {
-    const store = new SqliteStore(dir);
+    const { store } = await freshStore(kind);
     const commit = store.commit.bind(store);
     const commits: number[] = [];
     store.commit = (b) => (commits.push(b.readings.length), commit(b));
@@ -28,6 +26,7 @@ describe('WriteBatcher', () => {
     expect(done).toEqual([]); // a poll waits for company
     batcher.add(batchOf(2, 2), () => done.push('mqtt'));
     await nextTurn();
+    await settled(done, 2); // PostgreSQL answers over a socket: the commit ends a few turns later
     expect(done).toEqual(['poll 1', 'mqtt']); // the acknowledged message takes the waiting poll along, in order
     expect(commits).toEqual([2]);
 
@@ -36,9 +35,47 @@ describe('WriteBatcher', () => {
     await nextTurn();
     expect(done).toHaveLength(2);
     await sleep(40);
+    await settled(done, 4);
     expect(done).toEqual(['poll 1', 'mqtt', 'poll 2', 'poll 3']);
     expect(commits).toEqual([2, 2]); // the two polls shared one commit
-    expect(store.rawReadings({ site_id: 's', point_id: 'p', from: 0, to: 10, limit: 10 }).map((r) => r.value)).toEqual([1, 2, 3, 4]);
-    store.close();
+    expect((await store.rawReadings({ site_id: 's', point_id: 'p', from: 0, to: 10, limit: 10 })).map((r) => r.value)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('keeps one commit in flight: work that arrives meanwhile goes into the next commit, in order, and each done runs after its own commit', async () => {
+    const { store } = await freshStore(kind);
+    const commit = store.commit.bind(store);
+    const log: string[] = [];
+    store.commit = async (b) => {
+      log.push(`begin ${b.readings.map((r) => r.ts).join(',')}`);
+      const r = await commit(b);
+      log.push(`end ${b.readings.map((r) => r.ts).join(',')}`);
+      return r;
+    };
+    const batcher = new WriteBatcher(store, () => {}, (err) => { throw err; });
+    const done: number[] = [];
+    batcher.add(batchOf(1, 1), () => (done.push(1), log.push('done 1')));
+    await nextTurn(); // the first commit is in flight now
+    batcher.add(batchOf(2, 2), () => (done.push(2), log.push('done 2')));
+    batcher.add(batchOf(3, 3), () => (done.push(3), log.push('done 3')));
+    await batcher.flush();
+    expect(log).toEqual(['begin 1', 'end 1', 'done 1', 'begin 2,3', 'end 2,3', 'done 2', 'done 3']);
+  });
+
+  it('fails every waiting message of a commit that fails, and commits the next ones', async () => {
+    const { store } = await freshStore(kind);
+    const commit = store.commit.bind(store);
+    let fail = true;
+    store.commit = (b) => (fail ? Promise.reject(new Error('store down')) : commit(b));
+    const errors: string[] = [];
+    const batcher = new WriteBatcher(store, () => {}, (err) => errors.push(err.message));
+    const results: (string | undefined)[] = [];
+    batcher.add(batchOf(1, 1), (err) => results.push(err?.message));
+    await batcher.flush();
+    fail = false;
+    batcher.add(batchOf(1, 1), (err) => results.push(err?.message));
+    await batcher.flush();
+    expect(results).toEqual(['store down', undefined]);
+    expect(errors).toEqual(['store down']);
+    expect((await store.rawReadings({ site_id: 's', point_id: 'p', from: 0, to: 10, limit: 10 })).length).toBe(1);
   });
 });

@@ -26,7 +26,7 @@ export const clusterRoutes = (cluster: () => Ownership, auth: TokenAuth) => asyn
 /** The requests that change a site's state, and how each names its site. */
 export function siteChangingRoutes(deps: ApiDeps): Map<string, SiteOf> {
   const param = (req: FastifyRequest) => (req.params as { site_id?: string }).site_id;
-  const alarm = (req: FastifyRequest) => deps.store.getAlarm((req.params as { alarm_id: string }).alarm_id)?.site_id;
+  const alarm = async (req: FastifyRequest) => (await deps.store.getAlarm((req.params as { alarm_id: string }).alarm_id))?.site_id;
   const calibration = '/api/v1/sites/:site_id/points/:point_id/calibration';
   return new Map<string, SiteOf>([
     ['POST /api/v1/alarms/:alarm_id/ack', alarm],

@@ -49,6 +49,6 @@ export const personnelRoutes = (deps: ApiDeps, personnel: PersonnelService, auth
     const to = req.query.to ?? Date.now();
     const from = req.query.from ?? to - DAY;
     const tz = deps.index.timeZone(req.params.site_id);
-    return { card_id: req.params.card_id, track: personnel.track(req.params.site_id, req.params.card_id, from, to).map((t) => ({ ts: isoInZone(t.ts, tz), station_id: t.station_id, area_id: t.area_id })) };
+    return { card_id: req.params.card_id, track: (await personnel.track(req.params.site_id, req.params.card_id, from, to)).map((t) => ({ ts: isoInZone(t.ts, tz), station_id: t.station_id, area_id: t.area_id })) };
   });
 };

@@ -45,16 +45,16 @@ export const reportRoutes = (deps: ApiDeps, stats: StatsBook, auth: TokenAuth) =
     const now = Date.now();
     const to = req.query.to ?? now;
     const from = req.query.from ?? to - DAY;
-    stats.flush(now);
+    await stats.flush(now);
     const iso = (ms: number) => isoInZone(ms, s.time_zone);
-    const windows = stats.windows(s.site_id, point.point_id, from, to).map((w) => ({ ...w, start: iso(w.start), end: iso(w.end), max_at: iso(w.max_at), min_at: iso(w.min_at) }));
+    const windows = (await stats.windows(s.site_id, point.point_id, from, to)).map((w) => ({ ...w, start: iso(w.start), end: iso(w.end), max_at: iso(w.max_at), min_at: iso(w.min_at) }));
     return { point_id: point.point_id, unit: point.unit ?? '', windows };
   });
 
   app.get('/sites/:site_id/reports/daily', { schema: { summary: 'the daily report (安全监控日报表) of the site\'s local day; format=csv for spreadsheets', params: SiteParams, querystring: DailyQuery, response: { 200: DailyResponse, ...AUTHED } } }, async (req, reply) => {
     const s = site(auth.authenticate(req), req.params.site_id);
     const span = localDay(req.query.date, s.time_zone);
-    const wire = dailyToWire(dailyReport(s, span, { store: deps.store, stats }, Date.now()), req.query.date);
+    const wire = dailyToWire(await dailyReport(s, span, { store: deps.store, stats }, Date.now()), req.query.date);
     if (req.query.format !== 'csv') return wire;
     reply.serializer((x: unknown) => x as string); // CSV text, not JSON
     return reply
@@ -67,7 +67,7 @@ export const reportRoutes = (deps: ApiDeps, stats: StatsBook, auth: TokenAuth) =
     const s = site(auth.authenticate(req), req.params.site_id);
     const now = Date.now();
     const to = req.query.to ?? now;
-    return faultLog(deps.store, s, { from: req.query.from ?? to - DAY, to }, now);
+    return await faultLog(deps.store, s, { from: req.query.from ?? to - DAY, to }, now);
   });
 
   app.get('/online-rate', { schema: { summary: 'online-monitoring rate per site and region roll-ups (sites below 80 % flagged); default the last 24 h', querystring: RegionSpanQuery, response: { 200: OnlineRateResponse, ...AUTHED } } }, async (req) => {
@@ -75,7 +75,7 @@ export const reportRoutes = (deps: ApiDeps, stats: StatsBook, auth: TokenAuth) =
     const now = Date.now();
     const to = req.query.to ?? now;
     const span = { from: req.query.from ?? to - DAY, to };
-    const sites = visible(p, req.query.region).map((s) => siteOnlineRate(deps.store, s, span, now));
+    const sites = await Promise.all(visible(p, req.query.region).map((s) => siteOnlineRate(deps.store, s, span, now)));
     return { from: isoInZone(span.from, tz), to: isoInZone(span.to, tz), threshold: MIN_RATE, sites, regions: [...regionRollups(sites, 'province'), ...regionRollups(sites, 'city')] };
   });
 
@@ -83,8 +83,8 @@ export const reportRoutes = (deps: ApiDeps, stats: StatsBook, auth: TokenAuth) =
     const p = auth.authenticate(req);
     const now = Date.now();
     const sites = visible(p);
-    const active = deps.store.listAlarms({ site_ids: sites.map((s) => s.site_id), state: 'active', limit: 1_000_000 });
-    const features = sites.map((s) => siteFeature(s, active.filter((a) => a.site_id === s.site_id), siteOnlineRate(deps.store, s, { from: now - HOUR, to: now }, now).online_rate));
+    const active = await deps.store.listAlarms({ site_ids: sites.map((s) => s.site_id), state: 'active', limit: 1_000_000 });
+    const features = await Promise.all(sites.map(async (s) => siteFeature(s, active.filter((a) => a.site_id === s.site_id), (await siteOnlineRate(deps.store, s, { from: now - HOUR, to: now }, now)).online_rate)));
     return { type: 'FeatureCollection' as const, features };
   });
 
@@ -93,7 +93,7 @@ export const reportRoutes = (deps: ApiDeps, stats: StatsBook, auth: TokenAuth) =
     requireRole(p, ['regulator', 'admin']);
     const now = Date.now();
     const span = localMonth(req.query.month, tz);
-    const rows = visible(p, req.query.region).map((s) => monthlySite(deps.store, s, span, now));
+    const rows = await Promise.all(visible(p, req.query.region).map((s) => monthlySite(deps.store, s, span, now)));
     const rates = rows.map((r) => r.rate);
     return { month: req.query.month, sites: rows.map((r) => r.summary), regions: [...regionRollups(rates, 'province'), ...regionRollups(rates, 'city')] };
   });

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { SiteConfig } from '../../config/schema.js';
-import type { WindowFn } from '../../store/sqlite-store.js';
+import type { WindowFn } from '../../domain/store.js';
 import { watchCycleS } from '../../alarms/watch-cycle.js';
 import { siteRegion } from '../../regions/site-info.js';
 import { isoInZone, offsetMinutes, parseDuration } from '../../util/time.js';
@@ -137,6 +137,6 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     const p = auth.authenticate(req);
     requireRole(p, ['operator', 'admin']);
     const s = site(p, req.params.site_id);
-    return deps.store.listDeadLetters(s.site_id, req.query.limit).map((d) => ({ ...d, received_at: isoInZone(d.received_at, s.time_zone) }));
+    return (await deps.store.listDeadLetters(s.site_id, req.query.limit)).map((d) => ({ ...d, received_at: isoInZone(d.received_at, s.time_zone) }));
   });
 };

@@ -5,15 +5,16 @@
  * 125 registers for FC 3/4, 2000 bits for FC 1/2). Pure; golden tests in test/unit/modbus-blocks.
  */
 import type { RegisterSpan, RegisterTable } from '../../decode/modbus-profile.js';
+import { isBitTable, REGISTER_TABLES } from '../../domain/modbus-words.js';
 
 /** Most registers (FC 3, 4) and bits (FC 1, 2) one read request may ask for. */
 export const MAX_REGISTERS = 125;
 export const MAX_BITS = 2000;
 
-export const isBitTable = (table: RegisterTable): boolean => table === 'coil' || table === 'discrete_input';
+export { isBitTable };
 export const maxCount = (table: RegisterTable): number => (isBitTable(table) ? MAX_BITS : MAX_REGISTERS);
 
-const TABLE_ORDER: readonly RegisterTable[] = ['coil', 'discrete_input', 'input_register', 'holding_register'];
+const TABLE_ORDER: readonly RegisterTable[] = REGISTER_TABLES;
 
 /** Merges spans into blocks, per table, in address order. A span longer than one request is split. */
 export function planBlocks(spans: readonly RegisterSpan[], maxGap: number): RegisterSpan[] {

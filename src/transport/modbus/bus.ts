@@ -10,7 +10,7 @@
 import ModbusSerial from 'modbus-serial';
 import type { ModbusRTU as ModbusClient } from 'modbus-serial/ModbusRTU.js';
 import type { ModbusConfig } from '../../config/schema.js';
-import type { RegisterSpan } from '../../decode/modbus-profile.js';
+import type { RegisterSpan, WritableTable } from '../../decode/modbus-profile.js';
 import type { Logger } from '../../util/log.js';
 import { classify, ModbusRequestError } from './errors.js';
 
@@ -83,7 +83,7 @@ export class ModbusBus {
   }
 
   /** Writes one coil (FC 5) or holding register (FC 6); goes before queued reads (cut-off ≤ 2 s, AQ 6201). */
-  write(table: 'coil' | 'holding_register', address: number, value: number, opts: RequestOptions): Promise<void> {
+  write(table: WritableTable, address: number, value: number, opts: RequestOptions): Promise<void> {
     return this.enqueue(opts, true, async (c) => {
       if (table === 'coil') await c.writeCoil(address, value !== 0);
       else await c.writeRegister(address, value);

@@ -8,7 +8,7 @@
  */
 import { busKeyOf } from '../../config/modbus-check.js';
 import type { ModbusConfig } from '../../config/schema.js';
-import type { RegisterImage, RegisterSpan } from '../../decode/modbus-profile.js';
+import type { RegisterImage, RegisterSpan, WritableTable } from '../../decode/modbus-profile.js';
 import { emptyImage } from '../../decode/registers.js';
 import type { Logger } from '../../util/log.js';
 import { planBlocks } from './blocks.js';
@@ -129,7 +129,7 @@ export class ModbusPoller {
   }
 
   /** Writes one coil or holding register of a device through its bus queue (ahead of reads). */
-  write(site_id: string, device_id: string, table: 'coil' | 'holding_register', address: number, value: number): Promise<void> {
+  write(site_id: string, device_id: string, table: WritableTable, address: number, value: number): Promise<void> {
     const d = this.devices.get(deviceKey(site_id, device_id));
     if (!d) return Promise.reject(new Error(`no Modbus device ${device_id} in site ${site_id}`));
     const m = d.target.modbus;

@@ -18,6 +18,7 @@ interface FirstDelivery {
 }
 
 export class RedeliveryMemory {
+  /** One flat map, not a PairMap: its insertion order is the LRU order that bounds it. */
   private readonly seen = new Map<string, FirstDelivery>();
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}

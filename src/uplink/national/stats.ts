@@ -5,7 +5,7 @@
  * without touching the file code.
  */
 import { summarize, type WindowStat, WINDOW_MS, windowStart } from '../../stats/window-stat.js';
-import type { SqliteStore } from '../../store/sqlite-store.js';
+import type { Store } from '../../domain/store.js';
 
 export const FIVE_MINUTES = WINDOW_MS;
 
@@ -15,7 +15,7 @@ export type StatWindow = WindowStat;
 /** Called by the TJSJ builder (src/uplink/national/files.ts) for each analog point of a site. */
 export interface FiveMinuteStats {
   /** Complete 5-minute windows (aligned to the epoch, hence to the local hour in whole-hour zones) with `from ≤ start < to`, oldest first; windows without a known value are left out. */
-  windows(site_id: string, point_id: string, from: number, to: number): StatWindow[];
+  windows(site_id: string, point_id: string, from: number, to: number): Promise<StatWindow[]>;
 }
 
 /**
@@ -23,12 +23,12 @@ export interface FiveMinuteStats {
  * readings in calibration, 标校 bit 4, and unknown values are left out of the figures; standards.md §7.5).
  */
 export class StoreFiveMinuteStats implements FiveMinuteStats {
-  constructor(private readonly store: Pick<SqliteStore, 'rawReadings'>) {}
+  constructor(private readonly store: Pick<Store, 'rawReadings'>) {}
 
-  windows(site_id: string, point_id: string, from: number, to: number): StatWindow[] {
+  async windows(site_id: string, point_id: string, from: number, to: number): Promise<StatWindow[]> {
     const start0 = Math.ceil(from / FIVE_MINUTES) * FIVE_MINUTES;
     const byWindow = new Map<number, Parameters<typeof summarize>[0][number][]>();
-    for (const r of this.store.rawReadings({ site_id, point_id, from: start0, to, limit: 10_000_000 })) {
+    for (const r of await this.store.rawReadings({ site_id, point_id, from: start0, to, limit: 10_000_000 })) {
       const start = windowStart(r.ts);
       if (start + FIVE_MINUTES > to) continue; // only complete windows
       const rows = byWindow.get(start);

@@ -5,42 +5,18 @@
  * standard is a change of these tables, nothing else.
  */
 import type { WindowStat } from '../../stats/window-stat.js';
-import type { PointConfig, SiteConfig } from '../../config/schema.js';
+import type { PointConfig } from '../../config/schema.js';
 import type { Alarm } from '../../domain/types.js';
-import { type SiteIdentity, abnormalType, pointCode, pointKind, pointUnit, relations, sensorType, sensorTypeName, substationCode, switchText, thresholds, VALUE_TYPE } from './codes.js';
-import { fileTime, optionalNumber, textField, valueField } from './text.js';
+import { STATUS } from '../../domain/status.js';
+import { abnormalType, pointCode, pointKind, pointUnit, relations, sensorType, sensorTypeName, substationCode, switchText, thresholds, VALUE_TYPE } from './codes.js';
+import { optionalNumber, textField, valueField } from './text.js';
 
-export interface FileContext {
-  site: SiteConfig;
-  id: SiteIdentity;
-  tz: string;
-  /** When the file is made (生成时间 / 数据上传时间). */
-  at: number;
-}
+import { DATA_HEADER, f, type FileTable, t } from './table-kit.js';
+import { JZSS, RYCS, RYCY, RYJZ, RYQJ, RYQY, RYSS, RYXX, RYXZ } from './personnel-tables.js';
 
-export interface Field<R> {
-  name: string;
-  get(row: R, ctx: FileContext): string;
-}
+export type { Field, FileContext, FileTable } from './table-kit.js';
+export * from './personnel-tables.js';
 
-export interface FileTable<R> {
-  type: string;
-  title: string;
-  /** Where the field order comes from. */
-  source: string;
-  header: Field<undefined>[];
-  record: Field<R>[];
-}
-
-const f = <R>(name: string, get: (row: R, ctx: FileContext) => string): Field<R> => ({ name, get });
-const t = (ms: number | undefined, ctx: FileContext) => (ms === undefined ? '' : fileTime(ms, ctx.tz));
-
-/** The 3-field header of the data files: 煤矿编码;煤矿名称;生成时间 (CDSS writer, id 22301350910). */
-const DATA_HEADER: Field<undefined>[] = [
-  f('煤矿编码', (_, c) => c.id.mine_code),
-  f('煤矿名称', (_, c) => textField(c.id.mine_name)),
-  f('生成时间', (_, c) => t(c.at, c)),
-];
 
 export interface PointRow {
   point: PointConfig;
@@ -123,6 +99,8 @@ export interface RealtimeRow {
   value: number | null;
   status: number;
   ts?: number;
+  /** From a simulator: left out, or on a test target written with bit 512 in 测点状态. */
+  simulated?: boolean;
 }
 
 /** CDSS 测点实时数据: `测点编码;传感器类型名称;安装位置;监测值;单位;测点状态;数据时间~` (id 22301350910). */
@@ -137,7 +115,7 @@ export const CDSS: FileTable<RealtimeRow> = {
     f('安装位置', (r) => textField(r.point.location)),
     f('监测值', (r) => valueField(r.value)),
     f('单位', (r) => textField(pointUnit(r.point))),
-    f('测点状态', (r) => String(r.status & 0xff)), // the national bits only (CONTRACT §2); 256 (补传) is the gateway's
+    f('测点状态', (r) => String((r.status & 0xff) | (r.simulated ? STATUS.SIMULATED : 0))), // the national bits only (CONTRACT §2); 256 (补传) is the gateway's; 512 only in a test target's file (simulated)
     f('数据时间', (r, c) => t(r.ts, c)),
   ],
 };
@@ -203,5 +181,5 @@ export const TJSJ: FileTable<StatRow> = {
   ],
 };
 
-export const FILE_TABLES = { CDDY, FZDY, CDSS, YCBJ, TJSJ } as const;
+export const FILE_TABLES = { CDDY, FZDY, CDSS, YCBJ, TJSJ, RYXX, RYQY, RYJZ, RYSS, JZSS, RYCS, RYCY, RYQJ, RYXZ } as const;
 export type FileType = keyof typeof FILE_TABLES;

@@ -1,9 +1,0 @@
-/** Re-renders when names of people or areas arrive (src/console/people.ts). */
-import { useEffect, useState } from 'preact/hooks';
-import { onPeople, peopleVersion } from './people.js';
-
-export function usePeopleVersion(): number {
-  const [version, setVersion] = useState(peopleVersion());
-  useEffect(() => onPeople(() => setVersion(peopleVersion())), []);
-  return version;
-}
