@@ -10,7 +10,7 @@
  * gone) and the others only start after dead_after_ms, a second later (settings.ts).
  */
 import type { Logger } from '../util/log.js';
-import type { ClusterConfig } from './config-schema.js';
+import type { ClusterConfig } from '../config/cluster-schema.js';
 import { LocalOwnership, type Ownership } from './ownership.js';
 import { ownershipFor } from './start.js';
 

@@ -13,19 +13,9 @@
  * (the database clock, stamped no earlier than it was sent) goes stale. A SIGKILLed instance is
  * seen within one heartbeat: its socket closes and PostgreSQL frees its locks at once.
  */
-export interface ClusterTimings {
-  heartbeat_ms: number;
-  fence_after_ms: number;
-  dead_after_ms: number;
-}
+import type { ClusterTimings } from '../config/cluster-schema.js';
 
-export const DEFAULT_TIMINGS: ClusterTimings = { heartbeat_ms: 500, fence_after_ms: 2000, dead_after_ms: 3000 };
-
-/** Throws when the timings could let two instances act for one site, or could not meet 5 s. */
-export function checkTimings(t: ClusterTimings): void {
-  if (!(t.heartbeat_ms * 2 <= t.fence_after_ms)) throw new Error(`cluster: fence_after_ms (${t.fence_after_ms}) must be at least twice heartbeat_ms (${t.heartbeat_ms})`);
-  if (!(t.fence_after_ms + t.heartbeat_ms <= t.dead_after_ms)) throw new Error(`cluster: dead_after_ms (${t.dead_after_ms}) must exceed fence_after_ms + heartbeat_ms (${t.fence_after_ms + t.heartbeat_ms}) so a lagging instance fences itself first`);
-}
+export { type ClusterTimings, DEFAULT_TIMINGS, checkTimings } from '../config/cluster-schema.js';
 
 /**
  * Per-session TCP keepalive for the server side (a dead host sends no FIN): PostgreSQL probes an idle

@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import type { Logger } from '../util/log.js';
-import type { ClusterConfig } from './config-schema.js';
+import type { ClusterConfig } from '../config/cluster-schema.js';
 import { LocalOwnership, type Ownership } from './ownership.js';
 import { PgOwnership } from './pg-ownership.js';
 

@@ -43,11 +43,7 @@ export interface BrokerHooks {
   /** Called for each device up/state publish; `done` once it is durably stored (or refused). */
   onUplink(msg: UplinkMessage, done: (err?: Error) => void): void;
   onRefused(event: RefusalEvent): void;
-  /**
-   * Whether this instance serves a site's devices now (src/cluster: only the site's owner does).
-   * A device or site bridge of another site gets CONNACK 3 "server unavailable" (MQTT 3.1.1
-   * §3.2.2.3), so a client with several broker addresses moves on to the next one.
-   */
+  /** Whether this instance serves a site's devices now (src/cluster: its owner only); else CONNACK 3 (§3.2.2.3) so the client moves on. */
   servesSite?(site_id: string): boolean;
 }
 

@@ -3,7 +3,21 @@
  * sites. Without it (or with the embedded store) the gateway is one instance owning every site.
  */
 import { z } from 'zod';
-import { DEFAULT_TIMINGS, checkTimings } from './settings.js';
+
+/** Timings (src/cluster/settings.ts says why these values, standards.md §1.5). */
+export interface ClusterTimings {
+  heartbeat_ms: number;
+  fence_after_ms: number;
+  dead_after_ms: number;
+}
+
+export const DEFAULT_TIMINGS: ClusterTimings = { heartbeat_ms: 500, fence_after_ms: 2000, dead_after_ms: 3000 };
+
+/** Throws when the timings could let two instances act for one site, or could not meet 5 s. */
+export function checkTimings(t: ClusterTimings): void {
+  if (!(t.heartbeat_ms * 2 <= t.fence_after_ms)) throw new Error(`cluster: fence_after_ms (${t.fence_after_ms}) must be at least twice heartbeat_ms (${t.heartbeat_ms})`);
+  if (!(t.fence_after_ms + t.heartbeat_ms <= t.dead_after_ms)) throw new Error(`cluster: dead_after_ms (${t.dead_after_ms}) must exceed fence_after_ms + heartbeat_ms (${t.fence_after_ms + t.heartbeat_ms}) so a lagging instance fences itself first`);
+}
 
 export const ClusterSchema = z
   .object({
