@@ -7,7 +7,9 @@
  *                                                                │ committed alarm events
  *                                     AlarmHub ─▶ MQTT site/{id}/alarms, SSE ─▶ HTTP API (fastify)
  *
- * The stages start in order and stop in reverse, flushing what they hold.
+ * The stages start in order and stop in reverse, flushing what they hold. Over 300 lines: since
+ * issue 15 it also gates each stage by site ownership (src/cluster/gate.ts, a few lines each), and
+ * splitting the wiring would hide the flow this file exists to show.
  */
 import { randomUUID } from 'node:crypto';
 import { profileById } from '../devices/index.js';
@@ -15,6 +17,7 @@ import { Actuators, ModbusActuator, MqttDownlinkActuator } from './actions/actua
 import { type Audit, commandDispatcher } from './actions/dispatch.js';
 import { outputCommands } from './api/output-command.js';
 import { CalibrationControl } from './alarms/calibration-control.js';
+import { SiteGate, ownedOnly, ownedSitesOf } from './cluster/gate.js';
 import type { AlarmDesk } from './alarms/desk.js';
 import { buildAlarmDesk } from './alarms/desk-plan.js';
 import { buildApp } from './api/app.js';
@@ -77,6 +80,8 @@ export interface GatewayOptions {
 export async function startGateway(config: Config, log: Logger, options: GatewayOptions = {}): Promise<RunningGateway> {
   const index = new SiteIndex(config);
   const metrics = createMetrics();
+  // which sites this instance acts for: all of them alone, its share in a cluster (src/cluster, issue 15)
+  const gate = new SiteGate({ cluster: config.gateway.cluster, storeUrl: config.gateway.store?.url, sites: () => [...index.sites.keys()], tls: !!config.gateway.http.tls }, log);
   // 1. the store, and the alarm state it holds
   const store: Store = await openStore(config.gateway);
   let storeOk = true;
@@ -97,7 +102,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     for (const e of desk.parts.backfill.ending(now)) after.set(afterKey(e.site_id, e.point_id, e.ts), await store.readingAfter(e.site_id, e.point_id, e.ts));
   };
   const newDesk = (activeAlarms: readonly Alarm[]) =>
-    buildAlarmDesk({ index, personnel, newId: randomUUID, readingAfter: (s, p, ts) => after.get(afterKey(s, p, ts)), readingsSince: (s, p, from) => store.rawReadings({ site_id: s, point_id: p, from, to: Number.MAX_SAFE_INTEGER, limit: 1_000_000 }), activeAlarms, now: Date.now() });
+    buildAlarmDesk({ index, personnel, newId: randomUUID, readingAfter: (s, p, ts) => after.get(afterKey(s, p, ts)), readingsSince: (s, p, from) => store.rawReadings({ site_id: s, point_id: p, from, to: Number.MAX_SAFE_INTEGER, limit: 1_000_000 }), activeAlarms, now: Date.now(), owned: gate.owns });
   const activeAtStart = await store.activeAlarms();
   let desk = await newDesk(activeAtStart);
   const calibration = new CalibrationControl(new CalibrationWindows(store, storeFailed), audit, await store.calibrationWindows());
@@ -131,7 +136,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const commitNow = (events: AlarmEvent[]): void => batcher.add({ readings: [], alarms: [], deadLetters: [], events }, () => {});
   // 3. the ingest flow, its Modbus side and its actions
   const modbusLog = log.child({ component: 'modbus' });
-  const newModbus = (c: Config) => new ModbusDevices(c, index, options.modbusEndpoints, (cycle) => flow.poll(cycle), modbusLog);
+  const newModbus = (c: Config) => new ModbusDevices(ownedSitesOf(c, gate.owns), index, options.modbusEndpoints, (cycle) => flow.poll(cycle), modbusLog);
   let modbus = newModbus(config);
   const outputsOf = (s: string, d: string) => modbus.outputsOf(s, d);
   const write: ModbusDevices['write'] = (...a) => modbus.write(...a);
@@ -143,14 +148,14 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     calibration: calibration.board,
     maxPayloadBytes: config.gateway.mqtt.max_payload_bytes,
     maxClockSkewMs: config.gateway.max_clock_skew_s * 1000,
-    actuate: commandDispatcher(actuators, audit, log),
+    actuate: ((send) => (commands) => send(ownedOnly(commands, gate.owns)))(commandDispatcher(actuators, audit, log)),
     modbusPlan: (s, d) => modbus.plan(s, d),
   });
   // 4. sinks and scheduled work
   const influx = config.gateway.influx ? startInfluxSink(config, store, index, metrics, log.child({ component: 'influx' })) : undefined;
   const timers = startAlarmTimers(
     [(now) => desk.check(now), (now) => calibration.expire(now), (now) => (influx ? desk.parts.backlog.step(influx.fill(), now) : []), (now) => uplinks.backlogStep(now)],
-    commitEvents,
+    (events) => commitEvents(ownedOnly(events, gate.owns)), // a site's timers run on its owner only
     (err) => log.error({ component: 'alarm-timers', err: err.message }, 'alarm timer check failed'),
     1000,
     prefetchBackfill,
@@ -159,7 +164,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const retention = startRetention(store, config.gateway.retention, log.child({ component: 'retention' }));
   // 5. the listeners: MQTT, then HTTP, then polling
   const mqttLog = log.child({ component: 'mqtt' });
-  broker = new MqttBroker({ ...config.gateway.mqtt, login_throttle: config.gateway.login_throttle }, new MqttAccess(config), { onUplink: (msg, done) => flow.uplink(msg, done), onRefused: (e) => refused(e, metrics, status, mqttLog, audit) }, mqttLog);
+  broker = new MqttBroker({ ...config.gateway.mqtt, login_throttle: config.gateway.login_throttle }, new MqttAccess(config), { onUplink: (msg, done) => (gate.owns(msg.topic.site_id) ? flow.uplink(msg, done) : done(new Error(`site ${msg.topic.site_id} is owned by another instance`))), servesSite: gate.owns, onRefused: (e) => refused(e, metrics, status, mqttLog, audit) }, mqttLog);
   const startup = log.level === 'silent' ? log : log.child({ component: 'startup' }, { level: 'info' }); // ports are printed whatever the level (CONTRACT §1)
   const mqttPort = await broker.start();
   startup.info(`mqtt listening on ${mqttPort}`);
@@ -168,7 +173,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     log: log.child({ component: 'http' }),
     acknowledge: (alarm_id, actor, note) => acknowledge(alarm_id, actor, note, { batcher, desk, store, metrics, hub }),
     readings: new ReadingsRouter(new EmbeddedReadings(store), influx?.readings),
-    readiness: async () => ({ store: storeOk && (await store.healthy()) ? 'ok' : 'failing', broker: broker ? 'ok' : 'failing', ...(influx ? { influxdb: influx.readiness() } : {}) }),
+    readiness: async () => ({ store: storeOk && (await store.healthy()) ? 'ok' : 'failing', broker: broker ? 'ok' : 'failing', ...(influx ? { influxdb: influx.readiness() } : {}), ...(config.gateway.cluster ? { cluster: gate.current().readiness() === 'ok' ? 'ok' : 'failing' } : {}) }),
     refreshMetrics: async () => {
       influx?.refreshMetrics();
       await uplinks.refreshMetrics();
@@ -180,12 +185,29 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     mqttClients: () => broker?.connectedClients ?? 0,
     commandOutput: outputCommands({ index, outputsOf, write, audit, log: modbusLog }),
     modbusDevice: (site_id, device_id) => modbus.info(site_id, device_id),
+    cluster: () => gate.current(),
     ...(options.reloadSource ? { reload: options.reloadSource } : {}),
   });
   await app.listen({ port: config.gateway.http.port, host: config.gateway.http.host });
   const httpPort = (app.server.address() as { port: number }).port;
   startup.info(`http listening on ${httpPort}`);
+  let stopping = false;
+  let polling = false;
+  gate.onChange(async ({ acquired, released }) => {
+    if (stopping) return;
+    for (const s of released) broker?.dropSite(s); // its devices reconnect to the new owner
+    await batcher.flush();
+    const restored = (await store.activeAlarms()).filter((a) => acquired.includes(a.site_id)); // alarm ids and acks carry on
+    desk = await newDesk([...desk.active().filter((a) => !acquired.includes(a.site_id)), ...restored]);
+    flow.reconfigure(desk);
+    if (polling) await modbus.poller.stop(); // a hand-over waits for this: one poller per device at any moment
+    modbus = newModbus(index.config);
+    if (polling) modbus.poller.start();
+    log.info({ component: 'cluster', acquired, released }, `ownership changed: +${acquired.length} −${released.length} site(s)`);
+  });
+  await gate.join(httpPort, mqttPort);
   modbus.poller.start();
+  polling = true;
   uplinks.start();
   if (modbus.size) startup.info(`polling ${modbus.size} modbus devices on ${modbus.poller.buses.size} buses`);
 
@@ -238,6 +260,8 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
       await influx?.stop();
       await uplinks.stop();
       await personnel.settled(); // the last trajectories are stored before the store closes
+      stopping = true;
+      await gate.stop(); // hands its sites over, now that all is flushed
       await store.close();
     },
   };

@@ -36,10 +36,13 @@ export interface DeskNeeds {
   readingsSince(site_id: string, point_id: string, from: number): Promise<ReadingRow[]>;
   activeAlarms: readonly Alarm[];
   now: number;
+  /** The sites this instance acts for (src/cluster: their owner); default every site. */
+  owned?: (site_id: string) => boolean;
 }
 
 export async function buildAlarmDesk(n: DeskNeeds): Promise<AlarmDesk> {
-  const points = n.index.allPoints();
+  const mine = n.owned ?? (() => true);
+  const points = n.index.allPoints().filter((p) => mine(p.site_id)); // another instance judges the others
   const watched = points.map((p) => {
     const site = n.index.sites.get(p.site_id);
     const cycle_s = site ? watchCycleS(site.kind, p, n.index.device(p.site_id, p.device_id)) : p.cycle_s;
@@ -72,10 +75,10 @@ export async function buildAlarmDesk(n: DeskNeeds): Promise<AlarmDesk> {
     shutoff: new ShutoffValves(shutoffPointsOf(n.index), n.newId),
     derived,
     backfill: new BackfillEpisodes(n.newId, n.readingAfter),
-    backlog: new BacklogAlarm([...n.index.sites.keys()], n.newId),
+    backlog: new BacklogAlarm([...n.index.sites.keys()].filter(mine), n.newId),
     personnel: n.personnel,
   });
-  desk.restore(n.activeAlarms);
+  desk.restore(n.activeAlarms.filter((a) => mine(a.site_id)));
   // outputs kept off before the restart stay held: no rule restores power another still holds
   for (const f of desk.parts.fanLockout.lockedFans()) holds.restore('fan_lockout', f.site_id, f.point_id, f.outputs);
   for (const l of linked) if (desk.parts.linkage.isOff(l.site_id, l.point_id)) holds.restore('linkage', l.site_id, l.point_id, l.outputs);

@@ -22,6 +22,7 @@ import { reportRoutes } from './routes/reports.js';
 import { consoleRoutes } from './routes/console.js';
 import { whoamiRoutes } from './routes/whoami.js';
 import { exportRoutes } from './routes/export.js';
+import { clusterRoutes, installOwnerRouting } from './routes/cluster.js';
 
 export type { ApiDeps };
 
@@ -59,6 +60,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   const loginEvents = loginGuard(app, { settings: gateway.login_throttle, countFailure: () => deps.metrics.loginFailures.inc({ transport: 'http' }), audit: (...a) => deps.store.audit(...a) });
+  installOwnerRouting(app, deps); // before the routes: acknowledgements and calibrations reach a site's owner
   const auth = new TokenAuth(() => deps.index.config.gateway.tokens, loginEvents, () => deps.index.config);
   await app.register(healthRoutes(deps));
   await app.register(whoamiRoutes(auth), { prefix: '/api/v1' });
@@ -70,6 +72,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.commandOutput) await app.register(outputRoutes(deps, deps.commandOutput, auth), { prefix: '/api/v1' });
   if (deps.nationalFiles) await app.register(exportRoutes(deps.nationalFiles, auth), { prefix: '/api/v1' });
   await app.register(adminRoutes(deps, auth), { prefix: '/api/v1' });
+  if (deps.cluster) await app.register(clusterRoutes(deps.cluster, auth), { prefix: '/api/v1' });
   await app.register(consoleRoutes());
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

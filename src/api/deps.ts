@@ -16,6 +16,7 @@ import type { PersonnelService } from '../personnel/service.js';
 import type { CalibrationWindow } from '../alarms/calibration.js';
 import type { NationalFiles } from '../uplink/national/files.js';
 import type { StatsBook } from '../stats/stats-book.js';
+import type { Ownership } from '../cluster/ownership.js';
 
 export interface ApiDeps {
   index: SiteIndex;
@@ -46,6 +47,8 @@ export interface ApiDeps {
   nationalFiles?: NationalFiles;
   /** Poll settings and counters of a Modbus device, for GET …/devices. */
   modbusDevice?(site_id: string, device_id: string): Record<string, unknown> | undefined;
+  /** The cluster this instance is part of (GET /api/v1/cluster; state-changing requests go to a site's owner). */
+  cluster?(): Ownership;
   /** Reads the config file again and applies it (admin); the result says what changed or why not. */
   reload?(actor: string): Promise<unknown>;
 }

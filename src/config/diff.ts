@@ -15,7 +15,7 @@ export interface ConfigChange {
 }
 
 /** Settings read once at start: a reload that changes them is refused with these names. */
-const RESTART_ONLY = ['data_dir', 'http', 'mqtt', 'influx', 'store', 'retention', 'simulators', 'log_level', 'login_throttle'] as const;
+const RESTART_ONLY = ['data_dir', 'http', 'mqtt', 'influx', 'store', 'retention', 'simulators', 'log_level', 'login_throttle', 'cluster'] as const;
 
 const SECRET_KEYS = new Set(['password', 'password_sha256', 'token', 'token_sha256', 'key', 'iv']); // key, iv: a MEM uplink's cipher
 
@@ -61,6 +61,8 @@ export function restartOnly(before: Config, after: Config): string[] {
     const was = before.sites.find((s) => s.site_id === site.site_id);
     if (was && !same(was.personnel, site.personnel)) paths.push(`sites[${site.site_id}].personnel`);
   }
+  // a cluster member's site locks are fixed when it joins (src/cluster): another set of sites needs a restart
+  if (after.gateway.cluster && !same(before.sites.map((x) => x.site_id).sort(), after.sites.map((x) => x.site_id).sort())) paths.push('sites');
   return paths;
 }
 

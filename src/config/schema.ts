@@ -12,6 +12,7 @@ import { QUANTITIES, type QuantityId } from '../domain/quantities.js';
 import { SCENARIO_NAMES } from '../domain/scenarios.js';
 import { LEVELS, POINT_KINDS, SITE_KINDS } from '../domain/types.js';
 import { NetworkingSchema, UplinkSchema, pointNetworkingFields } from './uplink-schema.js';
+import { ClusterSchema } from './cluster-schema.js';
 
 const id = (what: string) =>
   z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, `${what} must be 1-64 of A-Z a-z 0-9 _ . - (not starting with _ . -)`);
@@ -372,6 +373,7 @@ export const GatewaySchema = z
       })
       .strict()
       .prefault({}),
+    cluster: ClusterSchema.optional().describe('several instances on one PostgreSQL share the sites (issue 15; README: Cluster)'),
     uplinks: z.array(UplinkSchema).default([]).describe('networking upward (联网): upstream MQTT brokers and MEM data-access servers, each with store-and-forward (issue 17)'),
     simulators: z
       .object({

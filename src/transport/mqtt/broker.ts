@@ -27,7 +27,8 @@ export interface UplinkMessage {
 }
 
 export interface RefusalEvent {
-  what: 'login' | 'client_id' | 'publish' | 'subscribe' | 'packet' | 'tls' | 'protocol';
+  /** `elsewhere`: a site's device at an instance that does not own the site (src/cluster). */
+  what: 'login' | 'client_id' | 'publish' | 'subscribe' | 'packet' | 'tls' | 'protocol' | 'elsewhere';
   reason: string;
   client_id: string;
   /** The source address of the connection. */
@@ -42,6 +43,8 @@ export interface BrokerHooks {
   /** Called for each device up/state publish; `done` once it is durably stored (or refused). */
   onUplink(msg: UplinkMessage, done: (err?: Error) => void): void;
   onRefused(event: RefusalEvent): void;
+  /** Whether this instance serves a site's devices now (src/cluster: its owner only); else CONNACK 3 (§3.2.2.3) so the client moves on. */
+  servesSite?(site_id: string): boolean;
 }
 
 export interface BrokerOptions {
@@ -133,6 +136,20 @@ export class MqttBroker {
     return this.publish(downlinkTopic(site_id, device_id), json, 1);
   }
 
+  /** Closes the connections of a site's devices and bridge (its ownership moved): they reconnect to its owner. */
+  dropSite(site_id: string): number {
+    let dropped = 0;
+    const clients = (this.aedes as unknown as { clients: Record<string, Client> }).clients; // aedes keeps them by id; its types omit it
+    for (const client of Object.values(clients)) {
+      const identity = this.identities.get(client);
+      if (identity && 'site_id' in identity && identity.site_id === site_id) {
+        client.close();
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
   /** Stops taking connections, closes every client (their connections end), then the listeners. */
   async stop(): Promise<void> {
     const closed = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
@@ -195,6 +212,9 @@ export class MqttBroker {
       }
       this.throttle.succeeded(info.remote);
       const identity = result.identity;
+      if ('site_id' in identity && this.hooks.servesSite && !this.hooks.servesSite(identity.site_id)) {
+        return refuse({ returnCode: CONNACK.SERVER_UNAVAILABLE, reason: `site ${identity.site_id} is served by another gateway instance: connect to the next broker address` }, { what: 'elsewhere' });
+      }
       const ownId = identity.kind === 'device' ? this.access.clientIdOf(identity) : undefined;
       const taken = this.clientIds.claim(client.id, info.clean, identityKey(identity), ownId);
       if (taken) return refuse(taken, { what: 'client_id', ...(identity.kind === 'device' ? { device: { site_id: identity.site_id, device_id: identity.device_id } } : {}) });

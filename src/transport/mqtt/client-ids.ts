@@ -12,7 +12,7 @@
  */
 
 /** CONNACK return codes of MQTT 3.1.1 §3.2.2.3. */
-export const CONNACK = { IDENTIFIER_REJECTED: 2, BAD_CREDENTIALS: 4, NOT_AUTHORIZED: 5 } as const;
+export const CONNACK = { IDENTIFIER_REJECTED: 2, SERVER_UNAVAILABLE: 3, BAD_CREDENTIALS: 4, NOT_AUTHORIZED: 5 } as const;
 
 export interface ConnectRefusal {
   returnCode: (typeof CONNACK)[keyof typeof CONNACK];
