@@ -1,8 +1,8 @@
 /** Hot reload and the cluster: alone, a site a reload adds is owned at once; a cluster member needs a restart for another set of sites. */
 import { describe, expect, it } from 'vitest';
-import { LocalOwnership } from '../../src/cluster/ownership.js';
-import { restartOnly } from '../../src/config/diff.js';
-import { parseConfig } from '../../src/config/load.js';
+import { LocalOwnership } from '../../../src/cluster/ownership.js';
+import { restartOnly } from '../../../src/config/diff.js';
+import { parseConfig } from '../../../src/config/load.js';
 
 const site = (id: string) => `  - { site_id: '${id}', name: m, kind: coal_mine, devices: [{ device_id: d1, profile: generic-json }], points: [{ point_id: p1, device_id: d1, channel: ch4, quantity: ch4, location: face }] }`;
 const config = (sites: string[], cluster = '') => parseConfig(`schema_version: 1\ngateway:\n${cluster}\n  log_level: warn\n  allow_anonymous: true\nsites:\n${sites.map(site).join('\n')}\n`, 'test');

@@ -1,7 +1,7 @@
 /** Lock keys and the rendezvous assignment every instance computes alike (src/cluster/keys.ts), and the timing rules. */
 import { describe, expect, it } from 'vitest';
-import { ClusterSchema } from '../../src/config/cluster-schema.js';
-import { assignSites, lockKey, rendezvousOwner, siteKeys } from '../../src/cluster/keys.js';
+import { ClusterSchema } from '../../../src/config/cluster-schema.js';
+import { assignSites, lockKey, rendezvousOwner, siteKeys } from '../../../src/cluster/keys.js';
 
 const sites = Array.from({ length: 300 }, (_, i) => `1401${String(i).padStart(8, '0')}`);
 

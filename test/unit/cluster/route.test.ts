@@ -1,6 +1,6 @@
 /** Where a site-changing request goes (src/cluster/route.ts): here, to the owner, or 503, never around in a loop. */
 import { describe, expect, it } from 'vitest';
-import { routeFor } from '../../src/cluster/route.js';
+import { routeFor } from '../../../src/cluster/route.js';
 
 const cluster = (owned: string[], owners: Record<string, string>) => ({ owns: (s: string) => owned.includes(s), ownerUrl: (s: string) => owners[s] });
 
