@@ -2,7 +2,7 @@
  * ApiDeps made of the gateway's real parts, for route tests that call buildApp(deps) and
  * app.inject() without a socket: a real SQLite store in a temp dir (src/store/open.ts), the
  * SiteIndex of test/fixtures/secure.yaml, LatestValues loaded from the store, a DeviceStatusBoard,
- * an AlarmHub, metrics, and an alarm desk (src/alarms/desk-plan.ts) restored from the store that
+ * an AlarmHub, metrics, calibration windows kept in the store, and an alarm desk (src/alarms/desk-plan.ts) restored from the store that
  * acknowledges as src/pipeline.ts does (desk, then the event appended to the store and dispatched).
  * The store is seeded through its public interface: one committed batch of readings, two alarms
  * with their `raised` events, and a dead letter.
@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { CalibrationControl } from '../../src/alarms/calibration-control.js';
 import { buildAlarmDesk } from '../../src/alarms/desk-plan.js';
 import { buildApp } from '../../src/api/app.js';
 import type { ApiDeps } from '../../src/api/deps.js';
@@ -24,6 +25,7 @@ import { LatestValues } from '../../src/ingest/latest.js';
 import { PersonnelService } from '../../src/personnel/service.js';
 import { AlarmHub } from '../../src/sinks/alarm-hub.js';
 import { EmbeddedReadings, ReadingsRouter } from '../../src/sinks/readings-source.js';
+import { CalibrationWindows } from '../../src/store/calibration-windows.js';
 import { openStore } from '../../src/store/open.js';
 import { createLogger } from '../../src/util/log.js';
 import { createMetrics } from '../../src/util/metrics.js';
@@ -86,6 +88,7 @@ export async function apiFixture(): Promise<ApiFixture> {
   const status = new DeviceStatusBoard(index.allDevices(), await store.deadLetterCounts());
   const latest = await new LatestValues().load(store);
   const hub = new AlarmHub(async () => {}, (s) => index.timeZone(s), log);
+  const calibration = new CalibrationControl(new CalibrationWindows(store), (...a) => void store.audit(...a), await store.calibrationWindows());
 
   const deps: ApiDeps = {
     index,
@@ -95,6 +98,7 @@ export async function apiFixture(): Promise<ApiFixture> {
     hub,
     metrics,
     log,
+    calibration,
     // as src/pipeline.ts acknowledge(), less the write batcher (nothing is waiting to be written here)
     async acknowledge(alarm_id, actor, note) {
       const kept = desk.active().some((a) => a.alarm_id === alarm_id) ? undefined : await store.getAlarm(alarm_id);
