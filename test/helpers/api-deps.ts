@@ -2,7 +2,7 @@
  * ApiDeps made of the gateway's real parts, for route tests that call buildApp(deps) and
  * app.inject() without a socket: a real SQLite store in a temp dir (src/store/open.ts), the
  * SiteIndex of test/fixtures/secure.yaml, LatestValues loaded from the store, a DeviceStatusBoard,
- * an AlarmHub, metrics, calibration windows kept in the store, and an alarm desk (src/alarms/desk-plan.ts) restored from the store that
+ * an AlarmHub, metrics, calibration windows kept in the store, the 5-minute StatsBook, and an alarm desk (src/alarms/desk-plan.ts) restored from the store that
  * acknowledges as src/pipeline.ts does (desk, then the event appended to the store and dispatched).
  * The store is seeded through its public interface: one committed batch of readings, two alarms
  * with their `raised` events, and a dead letter.
@@ -24,6 +24,7 @@ import { DeviceStatusBoard } from '../../src/ingest/device-status.js';
 import { LatestValues } from '../../src/ingest/latest.js';
 import { PersonnelService } from '../../src/personnel/service.js';
 import { AlarmHub } from '../../src/sinks/alarm-hub.js';
+import { StatsBook } from '../../src/stats/stats-book.js';
 import { EmbeddedReadings, ReadingsRouter } from '../../src/sinks/readings-source.js';
 import { CalibrationWindows } from '../../src/store/calibration-windows.js';
 import { openStore } from '../../src/store/open.js';
@@ -74,6 +75,7 @@ export async function apiFixture(): Promise<ApiFixture> {
   const metrics = createMetrics();
   const store = await openStore(config.gateway);
   store.setDeviceResolver((site_id, point_id) => index.point(site_id, point_id)?.device_id);
+  const stats = new StatsBook(store, index); // before the seed: it marks the 5-minute windows of every commit
 
   const readings: Reading[] = CH4_VALUES.map((value, i) => ({ site_id: MINE, point_id: 'ch4-face', ts: T0 + i * MIN, value, status: 0 }));
   await store.commit({
@@ -99,6 +101,7 @@ export async function apiFixture(): Promise<ApiFixture> {
     metrics,
     log,
     calibration,
+    stats,
     // as src/pipeline.ts acknowledge(), less the write batcher (nothing is waiting to be written here)
     async acknowledge(alarm_id, actor, note) {
       const kept = desk.active().some((a) => a.alarm_id === alarm_id) ? undefined : await store.getAlarm(alarm_id);
