@@ -102,6 +102,7 @@ export async function apiFixture(): Promise<ApiFixture> {
     log,
     calibration,
     stats,
+    personnel, // the fixture has no site with personnel positioning: its routes answer 404
     // as src/pipeline.ts acknowledge(), less the write batcher (nothing is waiting to be written here)
     async acknowledge(alarm_id, actor, note) {
       const kept = desk.active().some((a) => a.alarm_id === alarm_id) ? undefined : await store.getAlarm(alarm_id);
