@@ -16,6 +16,7 @@ import { CalibrationControl } from '../../src/alarms/calibration-control.js';
 import { buildAlarmDesk } from '../../src/alarms/desk-plan.js';
 import { buildApp } from '../../src/api/app.js';
 import type { ApiDeps } from '../../src/api/deps.js';
+import { outputCommands } from '../../src/api/output-command.js';
 import { parseConfig } from '../../src/config/load.js';
 import { SiteIndex } from '../../src/config/site-index.js';
 import type { Alarm, Reading } from '../../src/domain/types.js';
@@ -102,6 +103,8 @@ export async function apiFixture(): Promise<ApiFixture> {
     log,
     calibration,
     stats,
+    // the real command function; the fixture has no Modbus device, so no write is ever reached (the good path is in test/integration/modbus.test.ts)
+    commandOutput: outputCommands({ index, outputsOf: () => undefined, write: () => Promise.reject(new Error('no Modbus bus in the route tests')), audit: (...a) => void store.audit(...a), log }),
     personnel, // the fixture has no site with personnel positioning: its routes answer 404
     // as src/pipeline.ts acknowledge(), less the write batcher (nothing is waiting to be written here)
     async acknowledge(alarm_id, actor, note) {
