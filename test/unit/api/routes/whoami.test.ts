@@ -1,6 +1,6 @@
-/** Bearer-token authentication (src/api/auth.ts) as a client meets it through buildApp + inject(): GET /api/v1/whoami. */
+/** GET /api/v1/whoami (src/api/routes/whoami.ts) through buildApp + inject(), and with it the bearer-token authentication of src/api/auth.ts as a client meets it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, apiFixture, TANKS, TOKENS } from '../../helpers/api-deps.js';
+import { type ApiFixture, apiFixture, TANKS, TOKENS } from '../../../helpers/api-deps.js';
 
 let f: ApiFixture;
 beforeAll(async () => {
