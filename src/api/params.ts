@@ -77,7 +77,8 @@ export const AlarmsQuery = z
     tag: z.string().min(1).optional().describe('位号: only alarms of points with this DCS tag'),
     hazard_code: z.string().min(1).optional().describe('重大危险源编码: only alarms of points of this major hazard source'),
   })
-  .strict();
+  .strict()
+  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: 'from must be before to', path: ['from'] }); // as ReadingsQuery: an empty window is a client's mistake, not an empty answer
 
 export const StreamQuery = z.object({ site_id: z.string().optional(), access_token: z.string().optional(), last_event_id: z.string().regex(/^\d+$/).optional() }).strict();
 
