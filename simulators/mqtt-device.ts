@@ -59,6 +59,7 @@ export interface SimulatedDeviceOptions {
   url: string;
   site_id: string;
   device: DeviceConfig;
+  // biome-ignore lint/suspicious/noExplicitAny: each profile's payload type is its own; the registry and decode hold any of them
   profile: MqttProfile<any>;
   sampler: Sampler;
   interval_ms: number;

@@ -16,6 +16,7 @@ export interface DecodeFailure {
 
 export type DecodeResult = { ok: true; readings: ChannelReading[]; simulated: boolean } | DecodeFailure;
 
+// biome-ignore lint/suspicious/noExplicitAny: each profile's payload type is its own; the registry and decode hold any of them
 export function decodeFrame(profile: MqttProfile<any>, frame: Frame): DecodeResult {
   let json: unknown;
   try {

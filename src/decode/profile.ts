@@ -45,12 +45,14 @@ export interface MqttProfile<P = unknown> {
 }
 
 /** Any profile of the registry (devices/index.ts): an MQTT payload profile or a Modbus register map. */
+// biome-ignore lint/suspicious/noExplicitAny: each profile's payload type is its own; the registry and decode hold any of them
 export type DeviceProfile = MqttProfile<any> | ModbusProfile;
 
 export function isModbusProfile(profile: DeviceProfile | undefined): profile is ModbusProfile {
   return profile?.transport === 'modbus';
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: each profile's payload type is its own; the registry and decode hold any of them
 export function isMqttProfile(profile: DeviceProfile | undefined): profile is MqttProfile<any> {
   return profile?.transport === 'mqtt';
 }

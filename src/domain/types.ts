@@ -3,7 +3,6 @@
  * names are snake_case and identical to CONTRACT.md §2.
  */
 import type { AlarmState, AlarmEventKind, Level, Limit } from './alarm-words.js';
-import type { PointKind } from './kinds.js';
 
 export { type AlarmEventKind, type AlarmState, type Level, type Limit, DIRECTIONS, LEVELS, crossingSign, isInclusive, levelRank } from './alarm-words.js';
 

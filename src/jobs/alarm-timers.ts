@@ -5,10 +5,8 @@
  */
 import type { AlarmEvent } from '../domain/types.js';
 
-export interface TimedCheck {
-  /** Returns the alarm events due at `now` (may also do its own bookkeeping, e.g. audit). */
-  (now: number): AlarmEvent[];
-}
+/** Returns the alarm events due at `now` (may also do its own bookkeeping, e.g. audit). */
+export type TimedCheck = (now: number) => AlarmEvent[];
 
 /**
  * `prepare` (optional) reads what the checks will look up from the store (it is asynchronous, the

@@ -14,7 +14,7 @@ export function regionPrefix(code: string): string {
 
 /** Does the division `scope` contain (or equal) the division `code`? */
 export function regionCovers(scope: string, code: string | undefined): boolean {
-  return code !== undefined && code.startsWith(regionPrefix(scope));
+  return code?.startsWith(regionPrefix(scope)) === true;
 }
 
 export interface RegionInfo {

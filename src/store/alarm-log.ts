@@ -37,7 +37,7 @@ export function chainUnhashed(db: Database.Database): number {
   if (rows.length === 0) return 0;
   const set = db.prepare('UPDATE alarm_events SET prev_hash = ?, hash = ? WHERE seq = ?');
   db.transaction(() => {
-    let prev = (db.prepare('SELECT hash FROM alarm_events WHERE hash IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT 1').pluck().get(rows[0]!.seq) as string | undefined) ?? GENESIS;
+    let prev = (db.prepare('SELECT hash FROM alarm_events WHERE hash IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT 1').pluck().get((rows[0] as LogRow).seq) as string | undefined) ?? GENESIS;
     for (const r of rows) {
       const hash = rowHash(prev, r);
       set.run(prev, hash, r.seq);

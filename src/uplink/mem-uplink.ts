@@ -92,7 +92,7 @@ export function memEncoder(cfg: MemUplinkConfig, index: SiteIndex, allowed: (sit
 }
 
 /** The inner JSON of a queued row, as it is encrypted. */
-export function innerMessage(row: QueueRow, backfill: boolean, cfg: MemUplinkConfig, index: SiteIndex): { dataId: string; inner: Record<string, unknown> } {
+export function innerMessage(row: QueueRow, backfill: boolean, _cfg: MemUplinkConfig, index: SiteIndex): { dataId: string; inner: Record<string, unknown> } {
   const q = JSON.parse(row.body) as (QueuedReal | QueuedAlarm) & { site_id: string };
   const site = index.sites.get(q.site_id);
   const enterpriseId = site?.networking.enterprise_code ?? site?.networking.mine_code ?? q.site_id;

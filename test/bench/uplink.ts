@@ -36,7 +36,7 @@ async function leg(kind: 'mqtt' | 'mem', log: (s: string) => void): Promise<Figu
   const uplink = kind === 'mqtt'
     ? `{ uplink_id: b, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', sites: [SITES], max_in_flight: 1000 }`
     : `{ uplink_id: b, kind: mem, host: 127.0.0.1, port: ${port}, app_id: a, service_id: s, key: '${KEY}', iv: '${IV}', max_in_flight: 256, sites: [SITES] }`;
-  const sites = [...demo.matchAll(/^  - site_id: '(\d+)'/gm)].map((m) => `'${m[1]}'`).join(', ');
+  const sites = [...demo.matchAll(/^ {2}- site_id: '(\d+)'/gm)].map((m) => `'${m[1]}'`).join(', ');
   const withUplink = parseConfig(demo.replace('  simulators:', `  uplinks: [${uplink.replace('SITES', sites)}]\n  simulators:`), 'bench', (c) => {
     c.gateway.data_dir = join(dir, 'data');
     if (kind === 'mem') for (const s of c.sites) for (const p of s.points) p.quota_id = `${s.site_id}-${p.point_id}`;

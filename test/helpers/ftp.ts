@@ -35,14 +35,14 @@ export async function startVsftpd(): Promise<FtpServer> {
   const conf = join(dir, 'vsftpd.conf');
   writeFileSync(
     conf,
-    [
+    `${[
       'listen=YES', 'listen_ipv6=NO', 'listen_address=127.0.0.1', `listen_port=${port}`, 'background=NO',
       'anonymous_enable=YES', 'local_enable=NO', 'write_enable=YES', 'anon_upload_enable=YES', 'anon_mkdir_write_enable=YES', 'anon_other_write_enable=YES',
       `anon_root=${root}`, 'no_anon_password=YES', 'anon_umask=022',
       'pasv_enable=YES', `pasv_min_port=${pasv}`, `pasv_max_port=${pasv}`, 'pasv_address=127.0.0.1',
       'seccomp_sandbox=NO', 'isolate=NO', 'isolate_network=NO', 'secure_chroot_dir=/var/run/vsftpd/empty',
       'xferlog_enable=NO', 'dual_log_enable=NO', `vsftpd_log_file=${join(dir, 'vsftpd.log')}`, 'connect_from_port_20=NO',
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
   let proc: ChildProcess | undefined;
   const server: FtpServer = {

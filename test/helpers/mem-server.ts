@@ -69,7 +69,7 @@ export class MemServer {
         this.frames++;
         if (this.dropAt.has(this.frames)) return void socket.destroy();
         const dataId = this.receive(frame);
-        if (dataId) socket.write(JSON.stringify({ success: true, dataId, message: 'ok' }) + '@@');
+        if (dataId) socket.write(`${JSON.stringify({ success: true, dataId, message: 'ok' })}@@`);
       }
     });
   }

@@ -44,11 +44,11 @@ export async function startSshd(): Promise<SftpServer> {
   const conf = join(dir, 'sshd_config');
   writeFileSync(
     conf,
-    [
+    `${[
       `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${hostKey}`, `PidFile ${join(dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PubkeyAuthentication yes', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
       'PermitRootLogin yes', 'StrictModes no', 'UsePAM no', `AllowUsers ${user}`, 'Subsystem sftp internal-sftp', 'LogLevel ERROR',
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
   let proc: ChildProcess | undefined;
   const server: SftpServer = {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, fixture, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { eventually, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { responseChecker } from '../helpers/openapi.js';
 
 const MINE = '140100000001';

@@ -33,7 +33,7 @@ beforeAll(async () => {
   const config = patch(
     fixture('secure.yaml'),
     ['log_level: warn', `log_level: warn\n  influx: { url: '${influxd.url}', flush_interval_ms: 50 }`],
-    [/(        credentials: \{ username: mine1-gd4-02.*\n)/, `$1      - { device_id: kj-f16-09, profile: anjian-kj-substation, transport: modbus, modbus: { mode: tcp, host: 127.0.0.1, port: ${deadPort}, unit_id: 1, poll_interval_ms: 200, timeout_ms: 100, offline_after_cycles: 1 } }\n`],
+    [/( {8}credentials: \{ username: mine1-gd4-02.*\n)/, `$1      - { device_id: kj-f16-09, profile: anjian-kj-substation, transport: modbus, modbus: { mode: tcp, host: 127.0.0.1, port: ${deadPort}, unit_id: 1, poll_interval_ms: 200, timeout_ms: 100, offline_after_cycles: 1 } }\n`],
     ['    points:\n', '    points:\n      - { point_id: ch4-f16, device_id: kj-f16-09, channel: ch4_t1, quantity: ch4, location: 掘进工作面 }\n'],
   );
   gw = await startTestGateway(config);

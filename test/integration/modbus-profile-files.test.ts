@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/load.js';
+import { type ConfigError, parseConfig } from '../../src/config/load.js';
 import { readProfileFile } from '../../src/config/profile-files.js';
 import type { ModbusProfile } from '../../src/decode/modbus-profile.js';
 import { ModbusSlave } from '../../simulators/modbus-slave.js';

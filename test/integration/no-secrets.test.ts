@@ -13,7 +13,7 @@ import { patch } from '../helpers/patch.js';
 
 const PLAIN = ['gd01-secret-pw', 'gd402-secret-pw', 'tank01-secret-pw', 'bridge-secret-pw', 'test-admin-token', 'test-operator-token', 'test-viewer-token', 'test-regulator-b-token', 'hashed-token-secret', 'influx-secret-pw'];
 const HASHED = new Set(['gd402-secret-pw', 'hashed-token-secret']);
-const YAML = patch(fixture('secure.yaml'), ["    - { name: regulator-b,", `    - { name: hashed, token_sha256: ${sha256Hex('hashed-token-secret')}, role: viewer, sites: '*' }\n    - { name: regulator-b,`], ['  log_level: warn', "  log_level: debug\n  influx: { url: 'http://127.0.0.1:9', username: anjian, password: influx-secret-pw, timeout_ms: 200 }"], ["    kind: coal_mine\n", "    kind: coal_mine\n    bridge: { username: mine1-bridge, password_sha256: " + sha256Hex('bridge-secret-pw') + ' }\n']);
+const YAML = patch(fixture('secure.yaml'), ["    - { name: regulator-b,", `    - { name: hashed, token_sha256: ${sha256Hex('hashed-token-secret')}, role: viewer, sites: '*' }\n    - { name: regulator-b,`], ['  log_level: warn', "  log_level: debug\n  influx: { url: 'http://127.0.0.1:9', username: anjian, password: influx-secret-pw, timeout_ms: 200 }"], ["    kind: coal_mine\n", `    kind: coal_mine\n    bridge: { username: mine1-bridge, password_sha256: ${sha256Hex('bridge-secret-pw')} }\n`]);
 const S = '140100000001';
 
 const output: string[] = [];

@@ -43,5 +43,5 @@ const quote = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '
 
 export function toCsv(rows: readonly HistoryRow[]): string {
   const lines = [['alarm_id', ...HISTORY_COLUMNS.map((h) => t(h))], ...rows.map((r) => [r.alarm.alarm_id, ...r.cells])];
-  return lines.map((l) => l.map(quote).join(',')).join('\r\n') + '\r\n';
+  return `${lines.map((l) => l.map(quote).join(',')).join('\r\n')}\r\n`;
 }

@@ -40,7 +40,7 @@ export function onAudioState(listener: () => void): () => void {
 /** Plays one pattern; returns false when the browser blocks sound. */
 export function play(pattern: Pattern): boolean {
   const audio = context();
-  if (!audio || audio.state !== 'running') return false;
+  if (audio?.state !== 'running') return false;
   const start = audio.currentTime;
   if (pattern === 'power_off') {
     for (let i = 0; i < 4; i++) tone(audio, SIREN_HZ[i % 2] ?? 1400, start + i * 0.3, 0.28, 'sawtooth');

@@ -70,7 +70,7 @@ export const AlarmItem = memo(function AlarmItem({ alarm: a, fresh, canAck, curr
         )}
       </div>
       {canAck && unacked && !acking && (
-        <button class="ack" onClick={() => setAcking(true)}>
+        <button type="button" class="ack" onClick={() => setAcking(true)}>
           {t('ack')}
         </button>
       )}

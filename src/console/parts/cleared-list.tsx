@@ -34,7 +34,7 @@ export function ClearedList({ alarms, canAck, onAcked }: Props) {
         </ul>
       </details>
       {canAck && !acking && (
-        <button class="ack ack-all" onClick={() => setAcking(true)}>
+        <button type="button" class="ack ack-all" onClick={() => setAcking(true)}>
           {t('ack_all', { n: alarms.length })}
         </button>
       )}

@@ -6,7 +6,7 @@ export function SitePicker({ site, onSite }: { site: string; onSite(site_id: str
   return (
     <div class="site-picker">
       {sites.map((s) => (
-        <button key={s.site_id} class={s.site_id === site ? 'current' : ''} data-site-id={s.site_id} onClick={() => onSite(s.site_id)}>
+        <button type="button" key={s.site_id} class={s.site_id === site ? 'current' : ''} data-site-id={s.site_id} onClick={() => onSite(s.site_id)}>
           {s.name}
         </button>
       ))}

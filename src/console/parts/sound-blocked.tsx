@@ -4,7 +4,8 @@ import { unlockAudio } from '../live/sound.js';
 
 export function SoundBlocked() {
   return (
-    <button class="sound-blocked" role="alert" onClick={() => unlockAudio()}>
+    // biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: the banner is announced (role alert) and is itself the one click that unlocks the sound
+    <button type="button" class="sound-blocked" role="alert" onClick={() => unlockAudio()}>
       {t('sound_blocked_banner')}
     </button>
   );

@@ -33,13 +33,13 @@ export function TopBar({ link, audio, mutedUntil, onMute, onLang, onSignOut }: P
       <Clock now={now} />
       <span class="spacer" />
       <SoundSwitch audio={audio} muted={muted} left={mutedUntil - now} onClick={mute} />
-      <button class="lang" onClick={onLang}>
+      <button type="button" class="lang" onClick={onLang}>
         {t('lang_switch')}
       </button>
       <span class="who">
         {me.name} · <span data-role={me.role}>{t(`role_${me.role}` as Key)}</span>
       </span>
-      <button onClick={onSignOut}>{t('sign_out')}</button>
+      <button type="button" onClick={onSignOut}>{t('sign_out')}</button>
     </header>
   );
 }

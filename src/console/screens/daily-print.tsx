@@ -42,8 +42,8 @@ function DailyPage({ r }: { r: DailyReport }) {
   return (
     <article class="daily-print" data-ready="1" lang="zh-CN">
       <nav class="print-tools">
-        <button onClick={() => window.print()}>打印</button>
-        <button onClick={() => history.back()}>返回</button>
+        <button type="button" onClick={() => window.print()}>打印</button>
+        <button type="button" onClick={() => history.back()}>返回</button>
       </nav>
       <header>
         <h1>{r.site_name}</h1>

@@ -66,7 +66,7 @@ export function Monitor({ lang, onLang, onSignOut }: Props) {
         <section class="views">
           <nav class="tabs">
             {TABS.map((id) => (
-              <button key={id} class={id === tab ? 'tab current' : 'tab'} data-tab={id} onClick={() => setTab(id)}>
+              <button type="button" key={id} class={id === tab ? 'tab current' : 'tab'} data-tab={id} onClick={() => setTab(id)}>
                 {t(`tab_${id}` as Key)}
               </button>
             ))}

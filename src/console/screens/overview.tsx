@@ -65,7 +65,7 @@ function SiteCard({ site, counts, worst, alarms, onOpen }: CardProps) {
   const named = [...alarms].sort((a, b) => severity(b) - severity(a)).slice(0, NAMED);
   const rate = useOnlineRate(api.token, site.site_id);
   return (
-    <button class={`site-card worst-${worst ?? 'none'}`} data-site-id={site.site_id} onClick={onOpen}>
+    <button type="button" class={`site-card worst-${worst ?? 'none'}`} data-site-id={site.site_id} onClick={onOpen}>
       <h3>{site.name}</h3>
       <div class="worst">
         <span class="label">{t('worst_level')}</span>

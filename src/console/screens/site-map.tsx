@@ -50,7 +50,7 @@ export function SiteMap() {
           {f.lons.map((l) => <text key={`tx${l}`} x={f.x(l) + 2} y={H - 4} opacity={0.5}>{l}°E</text>)}
           {f.lats.map((l) => <text key={`ty${l}`} x={2} y={f.y(l) - 2} opacity={0.5}>{l}°N</text>)}
           {placed.map((s) => {
-            const [lon, lat] = s.geometry?.coordinates as [number, number];
+            const [lon, lat] = (s.geometry?.coordinates ?? [Number.NaN, Number.NaN]) as [number, number];
             return (
               <g key={s.id} data-site-id={s.id}>
                 <circle cx={f.x(lon)} cy={f.y(lat)} r={9} class={`lvl-${s.properties.worst_level ?? 'none'}`} />

@@ -86,12 +86,12 @@ export function Trend({ site, point, lang, book, coal, onClose }: Props) {
         </h3>
         <div class="ranges">
           {RANGES.map((r) => (
-            <button key={r.id} class={r.id === range.id ? 'current' : ''} onClick={() => setRange(r)}>
+            <button type="button" key={r.id} class={r.id === range.id ? 'current' : ''} onClick={() => setRange(r)}>
               {t(r.id as Key)}
             </button>
           ))}
         </div>
-        <button class="close" onClick={onClose}>
+        <button type="button" class="close" onClick={onClose}>
           {t('close')}
         </button>
       </header>

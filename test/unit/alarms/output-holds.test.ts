@@ -63,7 +63,7 @@ describe('output holds', () => {
   it('restored holds keep an output off after a restart', () => {
     const holds = new OutputHolds();
     holds.restore('linkage', S, 'ch4-heading', [RELAY]);
-    const on = (source: string, point_id: string): OutputCommand => ({ cmd: 'power_on', site_id: S, ...RELAY, point_id, alarm_id: 'x', at: 0 });
+    const on = (_source: string, point_id: string): OutputCommand => ({ cmd: 'power_on', site_id: S, ...RELAY, point_id, alarm_id: 'x', at: 0 });
     expect(holds.filter('fan_lockout', [on('fan_lockout', 'fan-local')])).toEqual([]);
     expect(holds.filter('linkage', [on('linkage', 'ch4-heading')])).toHaveLength(1);
     // an output nobody holds (another relay) is switched as asked

@@ -13,7 +13,7 @@ describe('coal: 断电范围, outburst presets, editions', () => {
   });
 
   it('outburst-mine intake: 0.5 / 0.5 / <0.5 %CH4; editions: 2019 = current, 2007 keeps the deleted 专用排瓦斯巷 rows', () => {
-    const brief = (id: string) => ((buildPresetLimits(presetById.get(id)!) as { limits: { set: number; clear: number; action?: string }[] }).limits).map((l) => `${l.set}/${l.clear}${l.action ? ' ' + l.action : ''}`);
+    const brief = (id: string) => ((buildPresetLimits(presetById.get(id)!) as { limits: { set: number; clear: number; action?: string }[] }).limits).map((l) => `${l.set}/${l.clear}${l.action ? ` ${l.action}` : ''}`);
     expect(brief('aq1029/outburst-intake')).toEqual(['0.5/0.5', '0.5/0.5 power_off']);
     expect(brief('aq1029-2019/coal-face')).toEqual(brief('aq1029/coal-face'));
     expect(presetById.get('aq1029-2019/drainage-roadway')).toBeUndefined();

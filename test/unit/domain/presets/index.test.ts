@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AlarmEngine } from '../../../../src/alarms/engine.js';
 import { buildPresetLimits, PRESETS, presetById } from '../../../../src/domain/presets/index.js';
-import { ConfigError, parseConfig } from '../../../../src/config/load.js';
+import { type ConfigError, parseConfig } from '../../../../src/config/load.js';
 import type { Limit } from '../../../../src/domain/types.js';
 
 const limitsOf = (id: string, values: Record<string, number> = {}): Limit[] => {
@@ -9,7 +9,7 @@ const limitsOf = (id: string, values: Record<string, number> = {}): Limit[] => {
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.limits;
 };
-const brief = (ls: Limit[]) => ls.map((l) => `${l.direction} ${l.set}/${l.clear} ${l.level}${l.action ? ' ' + l.action : ''}${l.inclusive === false ? ' strict' : ''}`);
+const brief = (ls: Limit[]) => ls.map((l) => `${l.direction} ${l.set}/${l.clear} ${l.level}${l.action ? ` ${l.action}` : ''}${l.inclusive === false ? ' strict' : ''}`);
 
 /** Values every preset needs that no standard publishes (design values): red lines, hazchem tags. */
 const DESIGN: Record<string, Record<string, number>> = {
