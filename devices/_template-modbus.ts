@@ -29,7 +29,11 @@ export default defineModbusProfile({
   // quantity: state them only where they differ.
   channels: {
     level: {
-      quantity: 'water_level', table: 'input_register', address: 0, type: 'float32', order: 'CDAB',
+      quantity: 'water_level',
+      table: 'input_register',
+      address: 0,
+      type: 'float32',
+      order: 'CDAB',
       status: { table: 'input_register', address: 2, map: { 0: STATUS.NORMAL, 1: STATUS.SENSOR_FAULT, 2: STATUS.CALIBRATION } },
     },
   },

@@ -40,8 +40,7 @@ const payload = z.object({
     .min(1),
 });
 
-const gasOfChannel = (channel: string): Gas =>
-  (Object.keys(GAS_CHANNEL) as Gas[]).find((g) => GAS_CHANNEL[g] === channel) as Gas;
+const gasOfChannel = (channel: string): Gas => (Object.keys(GAS_CHANNEL) as Gas[]).find((g) => GAS_CHANNEL[g] === channel) as Gas;
 
 export default defineProfile({
   id: 'acme-gd4',
@@ -67,7 +66,11 @@ export default defineProfile({
     }));
   },
   encode(sample, simulated) {
-    const stateOf = (bits: number): number => Math.max(0, STATE_BITS.findIndex((b) => b !== 0 && (bits & b) !== 0));
+    const stateOf = (bits: number): number =>
+      Math.max(
+        0,
+        STATE_BITS.findIndex((b) => b !== 0 && (bits & b) !== 0),
+      );
     return {
       sn: 'GD4-SIM',
       time: new Date(sample.ts).toISOString(),

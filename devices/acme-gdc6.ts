@@ -23,8 +23,15 @@ const STATE = { 0: STATUS.NORMAL, 1: STATUS.NORMAL, 2: STATUS.NORMAL, 3: STATUS.
 
 function gas(ch: number, quantity: QuantityId, scale: number, description: string): ChannelInput<ModbusChannelSpec> {
   return {
-    quantity, description, table: 'input_register', address: ch - 1, type: 'int16', order: 'BADC', scale,
-    fault_codes: [0x7fff, 0x7ffe], status: { table: 'input_register', address: 7 + ch, map: STATE },
+    quantity,
+    description,
+    table: 'input_register',
+    address: ch - 1,
+    type: 'int16',
+    order: 'BADC',
+    scale,
+    fault_codes: [0x7fff, 0x7ffe],
+    status: { table: 'input_register', address: 7 + ch, map: STATE },
   };
 }
 

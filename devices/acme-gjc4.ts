@@ -23,8 +23,13 @@ export default defineModbusProfile({
   transport: 'modbus',
   channels: {
     ch4: {
-      quantity: 'ch4', description: 'catalytic, 0–4 %',
-      table: 'holding_register', address: 0, type: 'float32', order: 'CDAB', fault_codes: [-1],
+      quantity: 'ch4',
+      description: 'catalytic, 0–4 %',
+      table: 'holding_register',
+      address: 0,
+      type: 'float32',
+      order: 'CDAB',
+      fault_codes: [-1],
       status: { table: 'holding_register', address: 2, map: STATE },
     },
     temperature: { quantity: 'temperature', description: 'housing temperature', table: 'holding_register', address: 3, type: 'int16', scale: 0.1 },

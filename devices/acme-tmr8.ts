@@ -21,7 +21,12 @@ import { STATUS } from '../src/domain/status.js';
 
 const GNSS = { table: 'input_register' as const, address: 20, map: { 0: STATUS.SENSOR_FAULT, 1: STATUS.SENSOR_FAULT, 2: STATUS.SENSOR_FAULT, 4: STATUS.NORMAL, 5: STATUS.SENSOR_FAULT } };
 const piezometer = (n: number): ChannelInput<ModbusChannelSpec> => ({
-  quantity: 'phreatic_depth', description: `piezometer ${n}`, table: 'input_register', address: 1 + n, scale: 0.01, fault_codes: [0xffff],
+  quantity: 'phreatic_depth',
+  description: `piezometer ${n}`,
+  table: 'input_register',
+  address: 1 + n,
+  scale: 0.01,
+  fault_codes: [0xffff],
 });
 
 export default defineModbusProfile({
@@ -47,8 +52,24 @@ export default defineModbusProfile({
       description: '§5.5 example: level 1234.5 m, piezometers 10.52/11.2/9.87/12 m, 123.4 mm rain, 6.35 mm displacement, 2.34 mm settlement',
       registers: {
         input_register: {
-          0: 0x5000, 1: 0x449a, 2: 1052, 3: 1120, 4: 987, 5: 1200, 6: 0x04d2, 7: 0x0000,
-          8: 0x6666, 9: 0x6666, 10: 0x6666, 11: 0x1940, 12: 0x0924, 13: 0x0000, 14: 0x0000, 15: 0x0000, 16: 1853, 20: 4,
+          0: 0x5000,
+          1: 0x449a,
+          2: 1052,
+          3: 1120,
+          4: 987,
+          5: 1200,
+          6: 0x04d2,
+          7: 0x0000,
+          8: 0x6666,
+          9: 0x6666,
+          10: 0x6666,
+          11: 0x1940,
+          12: 0x0924,
+          13: 0x0000,
+          14: 0x0000,
+          15: 0x0000,
+          16: 1853,
+          20: 4,
         },
       },
       at: 1763776800000,

@@ -29,8 +29,12 @@ const Hz = { raw_min: 2000, raw_max: 10000 }; // 0.1 Hz
 
 function analog(ch: number, quantity: QuantityId, input: typeof mA, eng_min: number, eng_max: number, description: string): ChannelInput<ModbusChannelSpec> {
   return {
-    quantity, description, table: 'input_register', address: ch - 1,
-    span: { ...input, eng_min, eng_max }, status: { table: 'input_register', address: 7 + ch, map: STATE },
+    quantity,
+    description,
+    table: 'input_register',
+    address: ch - 1,
+    span: { ...input, eng_min, eng_max },
+    status: { table: 'input_register', address: 7 + ch, map: STATE },
   };
 }
 const contact = (address: number, quantity: QuantityId, description: string): ChannelInput<ModbusChannelSpec> => ({ quantity, table: 'discrete_input', address, description });

@@ -16,7 +16,10 @@ const code = z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'codes are 1-32 of A-Z a
 
 const payload = z.object({
   station: code,
-  ts: z.union([z.number(), z.string()]).refine((v) => parseTimestamp(v) !== null, TIMESTAMP_HINT).optional(),
+  ts: z
+    .union([z.number(), z.string()])
+    .refine((v) => parseTimestamp(v) !== null, TIMESTAMP_HINT)
+    .optional(),
   cards: z.array(z.object({ card: code, sos: z.boolean().optional() })).max(1000),
   simulated: z.boolean().optional(),
 });

@@ -31,7 +31,11 @@ const payload = z
     ts: timestamp.optional(),
     values: values.optional(),
     status: statusBits.optional(),
-    samples: z.array(z.object({ ts: timestamp, values, status: statusBits.optional() })).min(1).max(1000).optional(),
+    samples: z
+      .array(z.object({ ts: timestamp, values, status: statusBits.optional() }))
+      .min(1)
+      .max(1000)
+      .optional(),
     backfill: z.literal(true).optional(),
     simulated: z.boolean().optional(),
   })
@@ -90,7 +94,13 @@ export default defineProfile({
     },
     {
       description: 'a buffer flush (补传): timed samples in one message, marked back-fill (bit 256)',
-      payload: { backfill: true, samples: [{ ts: 1763776800000, values: { ch4: 0.42 } }, { ts: 1763776830000, values: { ch4: 0.45 }, status: { ch4: 8 } }] },
+      payload: {
+        backfill: true,
+        samples: [
+          { ts: 1763776800000, values: { ch4: 0.42 } },
+          { ts: 1763776830000, values: { ch4: 0.45 }, status: { ch4: 8 } },
+        ],
+      },
       at: 1763780000000,
       readings: [
         { channel: 'ch4', ts: 1763776800000, value: 0.42, status: 256 },

@@ -14,16 +14,7 @@ import anjianKjSubstation from './anjian-kj-substation.js';
 import anjianPositionReader from './anjian-position-reader.js';
 import genericJson from './generic-json.js';
 
-export const PROFILES: readonly DeviceProfile[] = [
-  genericJson,
-  acmeGd4,
-  anjianPositionReader,
-  anjianKjSubstation,
-  acmeGjc4,
-  acmeGdc6,
-  acmeTg300,
-  acmeTmr8,
-];
+export const PROFILES: readonly DeviceProfile[] = [genericJson, acmeGd4, anjianPositionReader, anjianKjSubstation, acmeGjc4, acmeGdc6, acmeTg300, acmeTmr8];
 
 const registry = new Map<string, DeviceProfile>(PROFILES.map((p) => [p.id, p]));
 /** Data-file profile id → the file it came from. */
@@ -46,7 +37,11 @@ export function withDataProfiles(files: readonly { file: string; profile: Device
   for (const { file, profile } of files) {
     const known = registry.get(profile.id);
     if (known && !dataFiles.has(profile.id)) problems.push({ path: `${file}: id`, message: `"${profile.id}" is a built-in profile (devices/${profile.id}.ts): give yours another id` });
-    else if (known && JSON.stringify(known) !== JSON.stringify(profile)) problems.push({ path: `${file}: id`, message: `profile "${profile.id}" (from ${dataFiles.get(profile.id)}) changed since this process read it: restart the gateway to use the new register map` });
+    else if (known && JSON.stringify(known) !== JSON.stringify(profile))
+      problems.push({
+        path: `${file}: id`,
+        message: `profile "${profile.id}" (from ${dataFiles.get(profile.id)}) changed since this process read it: restart the gateway to use the new register map`,
+      });
     else profiles.set(profile.id, profile);
   }
   return { profiles, problems };

@@ -145,7 +145,7 @@ function analogModel(point: PointConfig, offset_ms: number): ValueModel {
   const day = 86_400_000;
   return (t_ms, rng) => {
     const noise = gaussianish(rng) * shape.noise;
-    const local_h = (((t_ms + offset_ms) % day) + day) % day / 3_600_000;
+    const local_h = ((((t_ms + offset_ms) % day) + day) % day) / 3_600_000;
     const diurnal = shape.diurnal * Math.cos((2 * Math.PI * (local_h - shape.peak_hour)) / 24);
     const v = base + k * (noise + shape.drift * drift(t_ms, phase) + diurnal);
     return toRange(round(v, shape.decimals), point.range);

@@ -54,10 +54,12 @@ export function parseSets(profile: ModbusProfile, sets: readonly string[]): { va
       continue;
     }
     const reg = registerOf(key);
-    if (!reg) throw new Error(`--set ${set}: "${key}" is neither a channel of ${profile.id} (${Object.keys(profile.channels).join(', ')}) nor a register (40001, 30001, 10001, 00001 or table:address)`);
+    if (!reg)
+      throw new Error(`--set ${set}: "${key}" is neither a channel of ${profile.id} (${Object.keys(profile.channels).join(', ')}) nor a register (40001, 30001, 10001, 00001 or table:address)`);
     const word = Number(text);
     const max = isBitTable(reg.table) ? 1 : 0xffff;
-    if (!Number.isInteger(word) || word < 0 || word > max || reg.address > 0xffff) throw new Error(`--set ${set}: a ${reg.table} at ${reg.address} holds ${max === 1 ? '0 or 1' : 'a word 0…65535 (0x0000…0xFFFF)'}`);
+    if (!Number.isInteger(word) || word < 0 || word > max || reg.address > 0xffff)
+      throw new Error(`--set ${set}: a ${reg.table} at ${reg.address} holds ${max === 1 ? '0 or 1' : 'a word 0…65535 (0x0000…0xFFFF)'}`);
     (registers[reg.table] ??= {})[reg.address] = word;
   }
   return { values, registers };

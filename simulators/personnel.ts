@@ -31,9 +31,26 @@ export function demoRoutes(site: SiteConfig): Map<string, Leg[]> {
   p.cards.forEach((card, i) => {
     const place = work[i % Math.max(1, work.length)] ?? top;
     const via = work[0] ?? top;
-    if (i === 0) routes.set(card.card_id, [{ station: top, minutes: 1 }, { station: via, minutes: 1 }, { station: place, minutes: 1 }]); // overstays: never leaves
-    else if (i === 1 && restricted) routes.set(card.card_id, [{ station: top, minutes: 1 }, { station: via, minutes: 1 }, { station: restricted, minutes: 1 }, { station: place, minutes: 2 }, { station: top, minutes: 1 }]);
-    else routes.set(card.card_id, [{ station: place, minutes: 1 + (i % 3) }, { station: via, minutes: 1 }, { station: top, minutes: 1 }]); // mid-shift: already underground, comes up
+    if (i === 0)
+      routes.set(card.card_id, [
+        { station: top, minutes: 1 },
+        { station: via, minutes: 1 },
+        { station: place, minutes: 1 },
+      ]); // overstays: never leaves
+    else if (i === 1 && restricted)
+      routes.set(card.card_id, [
+        { station: top, minutes: 1 },
+        { station: via, minutes: 1 },
+        { station: restricted, minutes: 1 },
+        { station: place, minutes: 2 },
+        { station: top, minutes: 1 },
+      ]);
+    else
+      routes.set(card.card_id, [
+        { station: place, minutes: 1 + (i % 3) },
+        { station: via, minutes: 1 },
+        { station: top, minutes: 1 },
+      ]); // mid-shift: already underground, comes up
   });
   return routes;
 }

@@ -74,7 +74,15 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start': {
       if (!configFile) fail(USAGE);
-      const flags = { config: configFile, httpPort: port(values['http-port'], '--http-port'), mqttPort: port(values['mqtt-port'], '--mqtt-port'), dataDir: values['data-dir'], influxUrl: values['influx-url'], storeUrl: values['store-url'], simulators: !values['no-simulators'] };
+      const flags = {
+        config: configFile,
+        httpPort: port(values['http-port'], '--http-port'),
+        mqttPort: port(values['mqtt-port'], '--mqtt-port'),
+        dataDir: values['data-dir'],
+        influxUrl: values['influx-url'],
+        storeUrl: values['store-url'],
+        simulators: !values['no-simulators'],
+      };
       return runGateway(Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as typeof flags);
     }
     case 'check-config': {
@@ -154,7 +162,9 @@ async function verifyPostgresLog(url: string): Promise<AlarmLogCheck> {
 
 function report(where: string, result: AlarmLogCheck): void {
   for (const p of result.problems) process.stdout.write(`alarm_events seq ${p.seq}: ${p.message}\n`);
-  process.stdout.write(result.ok ? `${where}: alarm log intact (${result.checked} events, head ${result.head})\n` : `${where}: alarm log ALTERED (${result.problems.length} problem(s) in ${result.checked} events)\n`);
+  process.stdout.write(
+    result.ok ? `${where}: alarm log intact (${result.checked} events, head ${result.head})\n` : `${where}: alarm log ALTERED (${result.problems.length} problem(s) in ${result.checked} events)\n`,
+  );
   process.exitCode = result.ok ? 0 : 1;
 }
 
@@ -181,7 +191,8 @@ async function simulateOne(values: { profile?: string; config?: string; port?: s
     if (!r.ok) fail(r.problems.map(formatProblem).join('\n'));
     profile = r.profile;
   }
-  if (!isModbusProfile(profile)) fail(`--profile: "${name}" is ${profile ? 'not a Modbus profile' : `neither a known profile (${[...profileById.keys()].join(', ')}) nor a profile file (.yaml, .yml, .json)`}`);
+  if (!isModbusProfile(profile))
+    fail(`--profile: "${name}" is ${profile ? 'not a Modbus profile' : `neither a known profile (${[...profileById.keys()].join(', ')}) nor a profile file (.yaml, .yml, .json)`}`);
   const unit_id = values.unit === undefined ? 1 : Number(values.unit);
   if (!Number.isInteger(unit_id) || unit_id < 1 || unit_id > 247) fail(`--unit: "${values.unit}" is not a unit id 1…247`);
   const mode = values.mode ?? 'tcp';
@@ -193,7 +204,9 @@ async function simulateOne(values: { profile?: string; config?: string; port?: s
   } catch (err) {
     fail((err as Error).message);
   }
-  process.stdout.write(`simulating ${profile.id} (SIMULATED DATA) as unit ${unit_id} on 127.0.0.1:${served.port}; poll it with (simulated: true keeps its readings from going upward as real)\n  simulated: true\n  modbus: { mode: ${mode}, host: 127.0.0.1, port: ${served.port}, unit_id: ${unit_id} }\nCtrl-C stops\n`);
+  process.stdout.write(
+    `simulating ${profile.id} (SIMULATED DATA) as unit ${unit_id} on 127.0.0.1:${served.port}; poll it with (simulated: true keeps its readings from going upward as real)\n  simulated: true\n  modbus: { mode: ${mode}, host: 127.0.0.1, port: ${served.port}, unit_id: ${unit_id} }\nCtrl-C stops\n`,
+  );
   const stop = async () => {
     await served.slave.close();
     process.exit(0);
@@ -213,7 +226,9 @@ async function simulate(configFile: string | undefined, values: Record<string, s
   const sims = await startSimulators({ config, url, scenario, interval_ms, log });
   // Modbus devices are polled by the gateway: their simulated slaves listen on the configured ports
   const slaves = await startSimulatedSlaves(config, { scenario, interval_ms, configuredPorts: true, log });
-  process.stdout.write(`simulating ${config.sites.length} sites against ${url} (scenario ${scenario}), ${slaves.endpoints.size} Modbus devices marked simulated on their configured ports; Ctrl-C stops\n`);
+  process.stdout.write(
+    `simulating ${config.sites.length} sites against ${url} (scenario ${scenario}), ${slaves.endpoints.size} Modbus devices marked simulated on their configured ports; Ctrl-C stops\n`,
+  );
   const stop = async () => {
     await sims.stop();
     await slaves.stop();

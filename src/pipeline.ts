@@ -102,7 +102,16 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     for (const e of desk.parts.backfill.ending(now)) after.set(afterKey(e.site_id, e.point_id, e.ts), await store.readingAfter(e.site_id, e.point_id, e.ts));
   };
   const newDesk = (activeAlarms: readonly Alarm[]) =>
-    buildAlarmDesk({ index, personnel, newId: randomUUID, readingAfter: (s, p, ts) => after.get(afterKey(s, p, ts)), readingsSince: (s, p, from) => store.rawReadings({ site_id: s, point_id: p, from, to: Number.MAX_SAFE_INTEGER, limit: 1_000_000 }), activeAlarms, now: Date.now(), owned: gate.owns });
+    buildAlarmDesk({
+      index,
+      personnel,
+      newId: randomUUID,
+      readingAfter: (s, p, ts) => after.get(afterKey(s, p, ts)),
+      readingsSince: (s, p, from) => store.rawReadings({ site_id: s, point_id: p, from, to: Number.MAX_SAFE_INTEGER, limit: 1_000_000 }),
+      activeAlarms,
+      now: Date.now(),
+      owned: gate.owns,
+    });
   const activeAtStart = await store.activeAlarms();
   let desk = await newDesk(activeAtStart);
   const calibration = new CalibrationControl(new CalibrationWindows(store, storeFailed), audit, await store.calibrationWindows());
@@ -113,7 +122,11 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const uplinks = new Uplinks({ config, index, store, status, metrics, personnel, newId: randomUUID, activeAlarms: activeAtStart, log: log.child({ component: 'uplink' }) }); // its queues fill in every commit from here on
   // 2. the commit path: group commits, then the alarm fan-out
   let broker: MqttBroker | undefined;
-  const hub = new AlarmHub((site, json) => broker?.publishAlarm(site, json) ?? Promise.resolve(), (s) => index.timeZone(s), log.child({ component: 'alarms' }));
+  const hub = new AlarmHub(
+    (site, json) => broker?.publishAlarm(site, json) ?? Promise.resolve(),
+    (s) => index.timeZone(s),
+    log.child({ component: 'alarms' }),
+  );
   const batcher = new WriteBatcher(
     store,
     (result) => ((storeOk = true), order.committed(), committed(result, { metrics, status, latest, hub, desk }), uplinks.committed()),
@@ -144,11 +157,22 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     .register('mqtt', new MqttDownlinkActuator((s, d, json) => broker?.publishDownlink(s, d, json) ?? Promise.reject(new Error('broker not started'))))
     .register('modbus', new ModbusActuator(outputsOf, write));
   const flow = new IngestFlow({
-    index, profiles: profileById, status, metrics, latest, desk, order, batcher, log,
+    index,
+    profiles: profileById,
+    status,
+    metrics,
+    latest,
+    desk,
+    order,
+    batcher,
+    log,
     calibration: calibration.board,
     maxPayloadBytes: config.gateway.mqtt.max_payload_bytes,
     maxClockSkewMs: config.gateway.max_clock_skew_s * 1000,
-    actuate: ((send) => (commands) => send(ownedOnly(commands, gate.owns)))(commandDispatcher(actuators, audit, log)),
+    actuate: (
+      (send) => (commands) =>
+        send(ownedOnly(commands, gate.owns))
+    )(commandDispatcher(actuators, audit, log)),
     modbusPlan: (s, d) => modbus.plan(s, d),
   });
   // 4. sinks and scheduled work
@@ -164,16 +188,38 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   const retention = startRetention(store, config.gateway.retention, log.child({ component: 'retention' }));
   // 5. the listeners: MQTT, then HTTP, then polling
   const mqttLog = log.child({ component: 'mqtt' });
-  broker = new MqttBroker({ ...config.gateway.mqtt, login_throttle: config.gateway.login_throttle }, new MqttAccess(config), { onUplink: (msg, done) => (gate.owns(msg.topic.site_id) ? flow.uplink(msg, done) : done(new Error(`site ${msg.topic.site_id} is owned by another instance`))), servesSite: gate.owns, onRefused: (e) => refused(e, metrics, status, mqttLog, audit) }, mqttLog);
+  broker = new MqttBroker(
+    { ...config.gateway.mqtt, login_throttle: config.gateway.login_throttle },
+    new MqttAccess(config),
+    {
+      onUplink: (msg, done) => (gate.owns(msg.topic.site_id) ? flow.uplink(msg, done) : done(new Error(`site ${msg.topic.site_id} is owned by another instance`))),
+      servesSite: gate.owns,
+      onRefused: (e) => refused(e, metrics, status, mqttLog, audit),
+    },
+    mqttLog,
+  );
   const startup = log.level === 'silent' ? log : log.child({ component: 'startup' }, { level: 'info' }); // ports are printed whatever the level (CONTRACT §1)
   const mqttPort = await broker.start();
   startup.info(`mqtt listening on ${mqttPort}`);
   const app = await buildApp({
-    index, store, latest, status, hub, metrics, personnel, calibration, stats,
+    index,
+    store,
+    latest,
+    status,
+    hub,
+    metrics,
+    personnel,
+    calibration,
+    stats,
     log: log.child({ component: 'http' }),
     acknowledge: (alarm_id, actor, note) => acknowledge(alarm_id, actor, note, { batcher, desk, store, metrics, hub }),
     readings: new ReadingsRouter(new EmbeddedReadings(store), influx?.readings),
-    readiness: async () => ({ store: storeOk && (await store.healthy()) ? 'ok' : 'failing', broker: broker ? 'ok' : 'failing', ...(influx ? { influxdb: influx.readiness() } : {}), ...(config.gateway.cluster ? { cluster: gate.current().readiness() === 'ok' ? 'ok' : 'failing' } : {}) }),
+    readiness: async () => ({
+      store: storeOk && (await store.healthy()) ? 'ok' : 'failing',
+      broker: broker ? 'ok' : 'failing',
+      ...(influx ? { influxdb: influx.readiness() } : {}),
+      ...(config.gateway.cluster ? { cluster: gate.current().readiness() === 'ok' ? 'ok' : 'failing' } : {}),
+    }),
     refreshMetrics: async () => {
       influx?.refreshMetrics();
       await uplinks.refreshMetrics();
@@ -227,7 +273,11 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     flow.reconfigure(desk);
     const now = Date.now();
     // an alarm whose point or limit the new config no longer has ends now: nothing would ever clear it
-    commitNow(before.filter((a) => !kept.has(a.alarm_id)).map((a) => ({ event: 'cleared' as const, at: now, alarm: { ...clearAlarm(a, now), note: a.note ?? `cleared by a config reload (${actor}): its point or limit was removed` } })));
+    commitNow(
+      before
+        .filter((a) => !kept.has(a.alarm_id))
+        .map((a) => ({ event: 'cleared' as const, at: now, alarm: { ...clearAlarm(a, now), note: a.note ?? `cleared by a config reload (${actor}): its point or limit was removed` } })),
+    );
     status.track(index.allDevices(), await store.deadLetterCounts());
     broker?.setAccess(new MqttAccess(next));
     influx?.reconfigured();

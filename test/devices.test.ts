@@ -109,8 +109,7 @@ describe('the Modbus profile shape', () => {
     channels: { level: { quantity: 'tank_level', unit: 'm', kind: 'analog', table: 'input_register', address: 0, type: 'float32', order: 'CDAB' } },
     examples: [{ description: 'e', registers: { input_register: { 0: 0, 1: 0 } }, at: 0, readings: [{ channel: 'level', ts: 0, value: 0, status: 0 }] }],
   };
-  const issues = (patch: Record<string, unknown>): string[] =>
-    ProfileShape.safeParse({ ...base, ...patch }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+  const issues = (patch: Record<string, unknown>): string[] => ProfileShape.safeParse({ ...base, ...patch }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
   const channel = (spec: Record<string, unknown>) => ({ channels: { c: { quantity: 'ch4', unit: '%CH4', kind: 'analog', ...spec } } });
 
   it('accepts a valid register map', () => expect(issues({})).toEqual([]));
@@ -146,7 +145,10 @@ describe('worked examples and inherited channel words', () => {
   });
 
   it('a wrong value or an unknown channel names the reading', () => {
-    const readings = [{ ...first.readings[0]!, value: 0.43 }, { ...first.readings[1]!, channel: 'temp' }];
+    const readings = [
+      { ...first.readings[0]!, value: 0.43 },
+      { ...first.readings[1]!, channel: 'temp' },
+    ];
     expect(lines({ ...gjc4, examples: [{ ...first, readings }] })).toEqual([
       'examples[0].readings[0]: ch4: expected 0.43 (status 0), the registers decode to 0.42 (status 0)',
       'examples[0].readings[1].channel: "temp" is not a channel of profile acme-gjc4 (channels: ch4, temperature)',

@@ -67,9 +67,7 @@ export class BackfillEpisodes {
 
   /** The points and times whose first later reading `check(now)` will look up (replays with an open episode that end). */
   ending(now: number): { site_id: string; point_id: string; ts: number }[] {
-    return [...this.replays.values()]
-      .filter((r) => now - r.last_at >= QUIET_MS && r.open.some((a) => a))
-      .map((r) => ({ site_id: r.point.site_id, point_id: r.point.point_id, ts: r.last_ts }));
+    return [...this.replays.values()].filter((r) => now - r.last_at >= QUIET_MS && r.open.some((a) => a)).map((r) => ({ site_id: r.point.site_id, point_id: r.point.point_id, ts: r.last_ts }));
   }
 
   /** Historical alarms are never active. */
@@ -88,7 +86,17 @@ export class BackfillEpisodes {
     if (step === 'raise') {
       const { site_id, point_id, device_id } = replay.point;
       const start = since ?? r.ts;
-      const alarm = openAlarm({ alarm_id: this.newId(), site_id, point_id, device_id, type: limit.action === 'power_off' ? 'power_off' : 'over_limit', level: limit.level, value: r.value, at: start, limit });
+      const alarm = openAlarm({
+        alarm_id: this.newId(),
+        site_id,
+        point_id,
+        device_id,
+        type: limit.action === 'power_off' ? 'power_off' : 'over_limit',
+        level: limit.level,
+        value: r.value,
+        at: start,
+        limit,
+      });
       replay.open[i] = { ...alarm, historical: true, ...(start !== r.ts ? { confirmed_at: r.ts, max_at: r.ts, min_at: r.ts } : {}) };
       replay.phases[i] = { phase: 'active', alarm_id: alarm.alarm_id };
     } else if (open && step === 'clear') {

@@ -18,7 +18,6 @@ export interface CalibrationWindow {
   note?: string;
 }
 
-
 export class CalibrationBoard {
   private readonly windows = new PairMap<CalibrationWindow>();
 

@@ -47,22 +47,48 @@ export async function buildAlarmDesk(n: DeskNeeds): Promise<AlarmDesk> {
     const site = n.index.sites.get(p.site_id);
     const cycle_s = site ? watchCycleS(site.kind, p, n.index.device(p.site_id, p.device_id)) : p.cycle_s;
     const abnormal_cycle_s = site && cycle_s !== undefined ? abnormalCycleS(site.kind, p, cycle_s) : undefined;
-    return { site_id: p.site_id, point_id: p.point_id, device_id: p.device_id, stuck_s: p.stuck_s, tolerance_s: p.tolerance_s, cycle_s, ...(abnormal_cycle_s !== undefined ? { abnormal_cycle_s } : {}) };
+    return {
+      site_id: p.site_id,
+      point_id: p.point_id,
+      device_id: p.device_id,
+      stuck_s: p.stuck_s,
+      tolerance_s: p.tolerance_s,
+      cycle_s,
+      ...(abnormal_cycle_s !== undefined ? { abnormal_cycle_s } : {}),
+    };
   });
   const linked: LinkedPoint[] = points.flatMap((p) =>
     p.linkage
-      ? [{ site_id: p.site_id, point_id: p.point_id, outputs: p.linkage.outputs, feed_confirm_s: p.linkage.feed_confirm_s, ...(p.linkage.feed_point ? { feed_point: p.linkage.feed_point, feed_device_id: n.index.point(p.site_id, p.linkage.feed_point)?.device_id } : {}) }]
+      ? [
+          {
+            site_id: p.site_id,
+            point_id: p.point_id,
+            outputs: p.linkage.outputs,
+            feed_confirm_s: p.linkage.feed_confirm_s,
+            ...(p.linkage.feed_point ? { feed_point: p.linkage.feed_point, feed_device_id: n.index.point(p.site_id, p.linkage.feed_point)?.device_id } : {}),
+          },
+        ]
       : [],
   );
   const fans: FanLockoutPoint[] = points.flatMap((p) =>
-    p.fan_lockout ? [{ site_id: p.site_id, point_id: p.point_id, device_id: p.device_id, outputs: p.fan_lockout.outputs, ...(p.fan_lockout.standby_point ? { standby_point: p.fan_lockout.standby_point } : {}) }] : [],
+    p.fan_lockout
+      ? [{ site_id: p.site_id, point_id: p.point_id, device_id: p.device_id, outputs: p.fan_lockout.outputs, ...(p.fan_lockout.standby_point ? { standby_point: p.fan_lockout.standby_point } : {}) }]
+      : [],
   );
   const rain = points.filter((p) => p.quantity === 'rainfall' && !p.derive); // a derived rain window is already a sum
   const watchOf = new PairMap<number>();
   for (const w of watched) if (w.cycle_s !== undefined) watchOf.set(w.site_id, w.point_id, w.cycle_s);
-  const rainfall = new RollingRainfallBoard(rain.map((p) => ({ site_id: p.site_id, point_id: p.point_id, gauge: gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(p.site_id, p.point_id) ?? 60) * 1000 }) })));
+  const rainfall = new RollingRainfallBoard(
+    rain.map((p) => ({
+      site_id: p.site_id,
+      point_id: p.point_id,
+      gauge: gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(p.site_id, p.point_id) ?? 60) * 1000 }),
+    })),
+  );
   const holds = new OutputHolds();
-  const derived = new DerivedPoints(derivedPointsOf(n.index, (p) => gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(p.site_id, p.point_id) ?? 60) * 1000 })));
+  const derived = new DerivedPoints(
+    derivedPointsOf(n.index, (p) => gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(p.site_id, p.point_id) ?? 60) * 1000 })),
+  );
   const desk = new AlarmDesk({
     engine: new AlarmEngine(points, n.newId),
     watchdog: new PointWatchdog(watched, n.now, n.newId),
@@ -85,9 +111,18 @@ export async function buildAlarmDesk(n: DeskNeeds): Promise<AlarmDesk> {
   // the rain gauges' rolling sums from the stored readings of the last day (and the one before it)
   for (const p of rain) {
     const rows = await n.readingsSince(p.site_id, p.point_id, n.now - DAY_MS - 3_600_000);
-    rainfall.restore(p.site_id, p.point_id, rows.map((r) => ({ ts: r.ts, value: r.value ?? Number.NaN, status: r.status })));
+    rainfall.restore(
+      p.site_id,
+      p.point_id,
+      rows.map((r) => ({ ts: r.ts, value: r.value ?? Number.NaN, status: r.status })),
+    );
   }
-  for (const src of derived.rainSources()) derived.restore(src.site_id, src.point_id, (await n.readingsSince(src.site_id, src.point_id, n.now - src.window_ms - 3_600_000)).map((r) => ({ ts: r.ts, value: r.value ?? Number.NaN, status: r.status })));
+  for (const src of derived.rainSources())
+    derived.restore(
+      src.site_id,
+      src.point_id,
+      (await n.readingsSince(src.site_id, src.point_id, n.now - src.window_ms - 3_600_000)).map((r) => ({ ts: r.ts, value: r.value ?? Number.NaN, status: r.status })),
+    );
   return desk;
 }
 

@@ -30,7 +30,6 @@ export interface Evaluation {
   updated: Alarm[];
 }
 
-
 export class AlarmEngine implements AlarmSource {
   private readonly phases = new PairMap<LimitPhase[]>();
   private readonly active = new Map<string, Alarm>();

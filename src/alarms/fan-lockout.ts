@@ -49,7 +49,6 @@ interface FanState {
   alarm?: Alarm;
 }
 
-
 export class FanLockout implements AlarmSource {
   private readonly fans = new PairMap<FanState>();
   /** Switch point (fan or standby) → the fans it decides. */
@@ -88,7 +87,7 @@ export class FanLockout implements AlarmSource {
     let touched = new Set<FanState>();
     let at: number | undefined;
     for (const r of readings) {
-      if (at !== undefined && r.ts !== at) (this.decideAll(touched, at, now, out), (touched = new Set()));
+      if (at !== undefined && r.ts !== at) this.decideAll(touched, at, now, out), (touched = new Set());
       at = r.ts;
       const watching = this.watchers.get(r.site_id, r.point_id);
       if (!watching) continue;

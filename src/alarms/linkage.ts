@@ -51,7 +51,6 @@ interface LinkState {
   feed_abnormal?: Alarm;
 }
 
-
 export class PowerLinkage implements AlarmSource {
   private readonly links = new PairMap<LinkState>();
   /** Last feed reading per feed point; only the points some link names as its feed are kept. */
@@ -72,7 +71,7 @@ export class PowerLinkage implements AlarmSource {
     for (const a of alarms) {
       if (a.type === 'power_off' && a.point_id !== undefined) {
         const s = this.links.get(a.site_id, a.point_id);
-        if (s) (s.off.add(a.alarm_id), (s.off_since ??= a.raised_at));
+        if (s) s.off.add(a.alarm_id), (s.off_since ??= a.raised_at);
       }
       if (a.type === 'feed_abnormal') {
         for (const s of this.links.values()) if (s.point.site_id === a.site_id && s.point.feed_point === a.point_id && s.off.size > 0) s.feed_abnormal = a;
@@ -89,7 +88,7 @@ export class PowerLinkage implements AlarmSource {
       const s = this.links.get(e.alarm.site_id, e.alarm.point_id);
       if (!s) continue;
       if (e.event === 'raised' && !s.off.has(e.alarm.alarm_id)) {
-        if (s.off.size === 0) (out.commands.push(...this.commands(s, 'power_off', e.alarm.alarm_id, now)), (s.off_since = now));
+        if (s.off.size === 0) out.commands.push(...this.commands(s, 'power_off', e.alarm.alarm_id, now)), (s.off_since = now);
         s.off.add(e.alarm.alarm_id);
       } else if (e.event === 'cleared' && s.off.delete(e.alarm.alarm_id) && s.off.size === 0) {
         out.commands.push(...this.commands(s, 'power_on', e.alarm.alarm_id, now));

@@ -31,9 +31,7 @@ import { PairMap } from '../util/pair-map.js';
 
 export const DAY_MS = 86_400_000;
 
-export type RainGauge =
-  | { mode: 'counter'; wrap_mm?: number; /** IANA zone of a counter cleared at local midnight. */ daily_reset_tz?: string }
-  | { mode: 'interval'; interval_ms: number };
+export type RainGauge = { mode: 'counter'; wrap_mm?: number /** IANA zone of a counter cleared at local midnight. */; daily_reset_tz?: string } | { mode: 'interval'; interval_ms: number };
 
 export interface RollingRain {
   /** Known rain in (ts − window, ts], mm. */

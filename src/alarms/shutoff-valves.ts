@@ -115,7 +115,16 @@ export class ShutoffValves implements AlarmSource {
       if (position_point === undefined || s.closed_since === undefined || s.abnormal || s.position === 0) continue;
       if (now - s.closed_since < confirm_s * 1000) continue;
       s.abnormal = {
-        ...openAlarm({ alarm_id: this.newId(), site_id, point_id: position_point, ...(s.p.position_device_id ? { device_id: s.p.position_device_id } : {}), type: 'valve_abnormal', level: 'red', value: s.position ?? Number.NaN, at: now }),
+        ...openAlarm({
+          alarm_id: this.newId(),
+          site_id,
+          point_id: position_point,
+          ...(s.p.position_device_id ? { device_id: s.p.position_device_id } : {}),
+          type: 'valve_abnormal',
+          level: 'red',
+          value: s.position ?? Number.NaN,
+          at: now,
+        }),
         ...this.labels(s),
       };
       events.push({ event: 'raised', at: now, alarm: s.abnormal });
@@ -145,7 +154,16 @@ export class ShutoffValves implements AlarmSource {
 
   private close(s: ValveState, cause: Alarm, now: number, out: { commands: OutputCommand[]; events: AlarmEvent[] }): void {
     s.shutoff = {
-      ...openAlarm({ alarm_id: this.newId(), site_id: s.p.site_id, point_id: s.p.point_id, ...(s.p.device_id ? { device_id: s.p.device_id } : {}), type: 'shutoff', level: 'red', value: cause.value, at: now }), // no `limit`: that is the limit alarm's (restore maps limits to limit alarms)
+      ...openAlarm({
+        alarm_id: this.newId(),
+        site_id: s.p.site_id,
+        point_id: s.p.point_id,
+        ...(s.p.device_id ? { device_id: s.p.device_id } : {}),
+        type: 'shutoff',
+        level: 'red',
+        value: cause.value,
+        at: now,
+      }), // no `limit`: that is the limit alarm's (restore maps limits to limit alarms)
       ...this.labels(s),
     };
     s.closed_since = now;

@@ -37,7 +37,6 @@ interface ItemState {
   alarm?: Alarm;
 }
 
-
 export class TailingsEscalation implements AlarmSource {
   private readonly items = new PairMap<ItemState>();
   private readonly itemOfPoint = new PairMap<ItemState>();
@@ -123,4 +122,3 @@ export class TailingsEscalation implements AlarmSource {
     return m;
   }
 }
-

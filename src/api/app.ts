@@ -61,7 +61,11 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   const loginEvents = loginGuard(app, { settings: gateway.login_throttle, countFailure: () => deps.metrics.loginFailures.inc({ transport: 'http' }), audit: (...a) => deps.store.audit(...a) });
   installOwnerRouting(app, deps); // before the routes: acknowledgements and calibrations reach a site's owner
-  const auth = new TokenAuth(() => deps.index.config.gateway.tokens, loginEvents, () => deps.index.config);
+  const auth = new TokenAuth(
+    () => deps.index.config.gateway.tokens,
+    loginEvents,
+    () => deps.index.config,
+  );
   await app.register(healthRoutes(deps));
   await app.register(whoamiRoutes(auth), { prefix: '/api/v1' });
   await app.register(siteRoutes(deps, auth), { prefix: '/api/v1' });

@@ -36,7 +36,8 @@ export function outputCommands(deps: OutputCommandDeps) {
   return async function commandOutput(site_id: string, device_id: string, output: string, cmd: OutputWrite['cmd'], actor: string, note?: string): Promise<OutputWrite> {
     const device = deps.index.device(site_id, device_id);
     if (!device) throw new ApiError('not_found', `no device ${device_id} in site ${site_id}`);
-    if (device.transport !== 'modbus') throw new ApiError('bad_request', `device ${device_id} is an MQTT device: its outputs are commanded by linkage over site/${site_id}/dev/${device_id}/down, not written by the gateway`);
+    if (device.transport !== 'modbus')
+      throw new ApiError('bad_request', `device ${device_id} is an MQTT device: its outputs are commanded by linkage over site/${site_id}/dev/${device_id}/down, not written by the gateway`);
     const resolved = resolveOutput(deps.outputsOf(site_id, device_id), output);
     if ('error' in resolved) throw new ApiError('not_found', `device ${device_id}: ${resolved.error}`);
     const { table, address } = resolved.spec;

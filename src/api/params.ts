@@ -64,7 +64,7 @@ function windowCount(q: { from?: number; to?: number; every?: string }): number 
   const every = q.every === undefined ? null : parseDuration(q.every);
   if (!every) return 0;
   const to = q.to ?? Date.now();
-  return ((q.from === undefined ? 86_400_000 : to - q.from) / every);
+  return (q.from === undefined ? 86_400_000 : to - q.from) / every;
 }
 
 export const AlarmsQuery = z
@@ -82,6 +82,9 @@ export const AlarmsQuery = z
 
 export const StreamQuery = z.object({ site_id: z.string().optional(), access_token: z.string().optional(), last_event_id: z.string().regex(/^\d+$/).optional() }).strict();
 
-export const AckBody = z.object({ note: z.string().max(2000).optional() }).strict().nullish();
+export const AckBody = z
+  .object({ note: z.string().max(2000).optional() })
+  .strict()
+  .nullish();
 
 export const LimitQuery = z.object({ limit: intIn(1, 1000, 100) }).strict();

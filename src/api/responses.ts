@@ -41,7 +41,12 @@ export const EventStream = {
   content: { 'text/event-stream': { schema: z.string() } },
 };
 
-export const WhoAmI = z.object({ name: z.string(), role: z.enum(['viewer', 'operator', 'regulator', 'admin']), sites: z.union([z.literal('*'), z.array(z.string())]), regions: z.array(z.string()).optional().describe('the administrative divisions (GB/T 2260) the token is scoped to') });
+export const WhoAmI = z.object({
+  name: z.string(),
+  role: z.enum(['viewer', 'operator', 'regulator', 'admin']),
+  sites: z.union([z.literal('*'), z.array(z.string())]),
+  regions: z.array(z.string()).optional().describe('the administrative divisions (GB/T 2260) the token is scoped to'),
+});
 
 export const SiteList = z.array(z.looseObject({ site_id: z.string(), name: z.string(), kind: z.string(), time_zone: z.string(), devices: z.number().int(), points: z.number().int() }));
 
@@ -105,9 +110,26 @@ export const AlarmWire = z.looseObject({
 export const AlarmList = z.array(AlarmWire);
 export type AlarmWireShape = z.infer<typeof AlarmWire>;
 
-export const Calibration = z.looseObject({ calibrating: z.boolean(), point_id: z.string().optional(), started_at: iso.optional(), until: iso.optional(), by: z.string().optional(), note: z.string().nullable().optional() });
+export const Calibration = z.looseObject({
+  calibrating: z.boolean(),
+  point_id: z.string().optional(),
+  started_at: iso.optional(),
+  until: iso.optional(),
+  by: z.string().optional(),
+  note: z.string().nullable().optional(),
+});
 
-export const OutputWritten = z.looseObject({ site_id: z.string(), device_id: z.string(), output: z.string(), cmd: z.enum(['power_off', 'power_on', 'close_valve', 'open_valve']), table: z.enum(['coil', 'holding_register']), address: z.number().int(), value: z.number(), at: iso, written: z.literal(true) });
+export const OutputWritten = z.looseObject({
+  site_id: z.string(),
+  device_id: z.string(),
+  output: z.string(),
+  cmd: z.enum(['power_off', 'power_on', 'close_valve', 'open_valve']),
+  table: z.enum(['coil', 'holding_register']),
+  address: z.number().int(),
+  value: z.number(),
+  at: iso,
+  written: z.literal(true),
+});
 
 export const Personnel = z.looseObject({
   site_id: z.string(),

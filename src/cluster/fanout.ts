@@ -130,16 +130,18 @@ export class AlarmFanout<E extends { seq: number }> {
   /** Reads and delivers a site's events after its cursor, one pull per site at a time. */
   private pull(site: string): void {
     const previous = this.chains.get(site) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      for (;;) {
-        const after = this.cursors.get(site) ?? 0;
-        const events = await this.o.source.eventsAfter(site, after, BATCH);
-        if (!events.length) return;
-        this.cursors.set(site, Math.max(after, ...events.map((e) => e.seq)));
-        this.o.deliver(events);
-        if (events.length < BATCH) return;
-      }
-    }).catch((err: Error) => this.o.log.warn({ site_id: site, err: err.message }, 'alarm fan-out: reading the store failed; the next notification retries'));
+    const next = previous
+      .then(async () => {
+        for (;;) {
+          const after = this.cursors.get(site) ?? 0;
+          const events = await this.o.source.eventsAfter(site, after, BATCH);
+          if (!events.length) return;
+          this.cursors.set(site, Math.max(after, ...events.map((e) => e.seq)));
+          this.o.deliver(events);
+          if (events.length < BATCH) return;
+        }
+      })
+      .catch((err: Error) => this.o.log.warn({ site_id: site, err: err.message }, 'alarm fan-out: reading the store failed; the next notification retries'));
     this.chains.set(site, next);
   }
 }

@@ -23,7 +23,10 @@ export function ownerRouting(ownership: Ownership, routes: ReadonlyMap<string, S
       const res = await forward(route.url, { method: req.method, path: req.url, headers: req.headers, body: req.body }, ownership.instance_id);
       await reply.code(res.status).header('content-type', res.contentType).header(FORWARDED_BY, ownership.instance_id).send(res.body);
     } catch (err) {
-      await reply.code(503).header('retry-after', '1').send({ error: 'owner_unavailable', message: `the owner of site ${site} did not answer: ${(err as Error).message}` });
+      await reply
+        .code(503)
+        .header('retry-after', '1')
+        .send({ error: 'owner_unavailable', message: `the owner of site ${site} did not answer: ${(err as Error).message}` });
     }
   };
 }

@@ -38,7 +38,10 @@ export async function readView(client: pg.Client, siteOfKey: ReadonlyMap<number,
     const holder = byPid.get(l.pid);
     if (site !== undefined && holder !== undefined) holders.set(site, holder);
   }
-  const alive = instances.filter((i) => i.locked && i.heartbeat_age_ms <= deadAfterMs).map((i) => i.instance_id).sort();
+  const alive = instances
+    .filter((i) => i.locked && i.heartbeat_age_ms <= deadAfterMs)
+    .map((i) => i.instance_id)
+    .sort();
   const stale = instances.filter((i) => i.locked && i.heartbeat_age_ms > deadAfterMs);
   return { instances, alive, stale, holders };
 }

@@ -17,7 +17,10 @@ type Report = (path: string, message: string) => void;
 export function crossCheck(config: Config, profiles: ReadonlyMap<string, DeviceProfile>): Problem[] {
   const problems: Problem[] = [];
   const report: Report = (path, message) => problems.push({ path, message });
-  duplicates(config.sites.map((s) => s.site_id), (i, v) => report(`sites[${i}].site_id`, `duplicate site_id "${v}"`));
+  duplicates(
+    config.sites.map((s) => s.site_id),
+    (i, v) => report(`sites[${i}].site_id`, `duplicate site_id "${v}"`),
+  );
   config.sites.forEach((site, i) => checkSite(site, `sites[${i}]`, profiles, config.gateway.allow_anonymous, config.gateway.profiles_dir, report));
   checkUsernames(config, report);
   checkTokens(config, report);
@@ -40,8 +43,14 @@ function checkSite(site: SiteConfig, path: string, profiles: ReadonlyMap<string,
   } catch {
     report(`${path}.time_zone`, `unknown time zone "${site.time_zone}" (use an IANA name such as Asia/Shanghai)`);
   }
-  duplicates(site.devices.map((d) => d.device_id), (i, v) => report(`${path}.devices[${i}].device_id`, `duplicate device_id "${v}" in site ${site.site_id}`));
-  duplicates(site.points.map((p) => p.point_id), (i, v) => report(`${path}.points[${i}].point_id`, `duplicate point_id "${v}" in site ${site.site_id}`));
+  duplicates(
+    site.devices.map((d) => d.device_id),
+    (i, v) => report(`${path}.devices[${i}].device_id`, `duplicate device_id "${v}" in site ${site.site_id}`),
+  );
+  duplicates(
+    site.points.map((p) => p.point_id),
+    (i, v) => report(`${path}.points[${i}].point_id`, `duplicate point_id "${v}" in site ${site.site_id}`),
+  );
   site.devices.forEach((d, i) => {
     if (!profiles.has(d.profile)) report(`${path}.devices[${i}].profile`, `unknown profile "${d.profile}" (known: ${[...profiles.keys()].join(', ')}). ${whereProfilesAre(profilesDir)}`);
     if (d.transport === 'mqtt' && !anonymous && !d.credentials) report(`${path}.devices[${i}].credentials`, 'required: devices must authenticate unless gateway.allow_anonymous is true');
@@ -89,5 +98,8 @@ function checkTokens(config: Config, report: Report): void {
       if (!siteIds.has(s)) report(`gateway.tokens[${i}].sites[${j}]`, `unknown site "${s}"`);
     });
   });
-  duplicates(config.gateway.tokens.map((t) => t.token ?? t.token_sha256 ?? ''), (i) => report(`gateway.tokens[${i}]`, 'the same token is given twice'));
+  duplicates(
+    config.gateway.tokens.map((t) => t.token ?? t.token_sha256 ?? ''),
+    (i) => report(`gateway.tokens[${i}]`, 'the same token is given twice'),
+  );
 }

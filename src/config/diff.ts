@@ -23,7 +23,11 @@ const SECRET_KEYS = new Set(['password', 'password_sha256', 'token', 'token_sha2
 function visible(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(visible);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !SECRET_KEYS.has(k)).map(([k, v]) => [k, visible(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !SECRET_KEYS.has(k))
+      .map(([k, v]) => [k, visible(v)]),
+  );
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -50,7 +54,8 @@ export function diffConfig(before: Config, after: Config): ConfigChange[] {
   }
   diffById('token', '', before.gateway.tokens, after.gateway.tokens, (t) => t.name, out);
   diffById('uplink', '', before.gateway.uplinks, after.gateway.uplinks, (u) => u.uplink_id, out); // applied by src/uplink/service.ts reload
-  if (before.gateway.allow_anonymous !== after.gateway.allow_anonymous) out.push({ action: 'config.gateway.changed', target: 'allow_anonymous', old: before.gateway.allow_anonymous, new: after.gateway.allow_anonymous });
+  if (before.gateway.allow_anonymous !== after.gateway.allow_anonymous)
+    out.push({ action: 'config.gateway.changed', target: 'allow_anonymous', old: before.gateway.allow_anonymous, new: after.gateway.allow_anonymous });
   return out;
 }
 

@@ -75,7 +75,14 @@ function checkConfig(text: string, file: string, override?: (c: Config) => void,
   const files = dir === undefined ? { profiles: [], problems: [] } : readProfileDir(dir);
   const known = withDataProfiles(files.profiles);
   if (files.problems.length || known.problems.length) throw new ConfigError(file, [...files.problems, ...known.problems]);
-  const problems = [...resolvePresets(parsed.data), ...crossCheck(parsed.data, known.profiles), ...checkLinkage(parsed.data), ...checkFanLockout(parsed.data), ...checkEdge(parsed.data), ...checkStandardsKeys(parsed.data)];
+  const problems = [
+    ...resolvePresets(parsed.data),
+    ...crossCheck(parsed.data, known.profiles),
+    ...checkLinkage(parsed.data),
+    ...checkFanLockout(parsed.data),
+    ...checkEdge(parsed.data),
+    ...checkStandardsKeys(parsed.data),
+  ];
   if (problems.length) throw new ConfigError(file, problems);
   registerDataProfiles(files.profiles);
   const config = fillDefaults(parsed.data);

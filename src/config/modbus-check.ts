@@ -50,7 +50,8 @@ export function checkModbus(config: Config, profiles: ReadonlyMap<string, Device
         return;
       }
       for (const key of BUS_SETTINGS) {
-        if (bus.modbus[key] !== m[key]) problems.push({ path: `${at}.modbus.${key}`, message: `${String(m[key])} differs from ${String(bus.modbus[key])} of ${bus.path} on the same bus ${busKeyOf(bus.modbus)}` });
+        if (bus.modbus[key] !== m[key])
+          problems.push({ path: `${at}.modbus.${key}`, message: `${String(m[key])} differs from ${String(bus.modbus[key])} of ${bus.path} on the same bus ${busKeyOf(bus.modbus)}` });
       }
       const other = bus.units.get(m.unit_id);
       if (other) problems.push({ path: `${at}.modbus.unit_id`, message: `unit id ${m.unit_id} is already used on bus ${busKeyOf(m)} by ${other}` });

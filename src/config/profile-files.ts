@@ -37,7 +37,8 @@ export function readProfileFile(file: string): ProfileFileResult {
     const e = err as { mark?: { line: number; column: number }; reason?: string; message: string };
     return problem(e.mark ? `(yaml) line ${e.mark.line + 1}, column ${e.mark.column + 1}` : '(file)', e.reason ?? e.message);
   }
-  if ((raw as { transport?: unknown } | null)?.transport === 'mqtt') return problem('transport', 'a data-file profile is a Modbus register map (transport: modbus); an MQTT payload needs a decode function: devices/_template.ts, then npm run build');
+  if ((raw as { transport?: unknown } | null)?.transport === 'mqtt')
+    return problem('transport', 'a data-file profile is a Modbus register map (transport: modbus); an MQTT payload needs a decode function: devices/_template.ts, then npm run build');
   const parsed = ModbusProfileShape.safeParse(raw);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: `${file}: ${formatPath(i.path) || '(root)'}`, message: i.message })) };
   const input = parsed.data as unknown as ModbusProfileInput;
@@ -54,7 +55,9 @@ export function readProfileDir(dir: string): { profiles: ProfileFile[]; problems
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) return { profiles: [], problems: [{ path: 'gateway.profiles_dir', message: `"${dir}" is not a directory` }] };
-    names = readdirSync(dir).filter((n) => (PROFILE_FILE_EXTENSIONS as readonly string[]).includes(extname(n))).sort();
+    names = readdirSync(dir)
+      .filter((n) => (PROFILE_FILE_EXTENSIONS as readonly string[]).includes(extname(n)))
+      .sort();
   } catch (err) {
     return { profiles: [], problems: [{ path: 'gateway.profiles_dir', message: `cannot read "${dir}": ${(err as Error).message}` }] };
   }
@@ -64,7 +67,8 @@ export function readProfileDir(dir: string): { profiles: ProfileFile[]; problems
     const file = join(dir, name);
     const r = readProfileFile(file);
     if (!r.ok) problems.push(...r.problems);
-    else if (profiles.some((p) => p.profile.id === r.profile.id)) problems.push({ path: `${file}: id`, message: `profile "${r.profile.id}" is also defined by ${profiles.find((p) => p.profile.id === r.profile.id)?.file}` });
+    else if (profiles.some((p) => p.profile.id === r.profile.id))
+      problems.push({ path: `${file}: id`, message: `profile "${r.profile.id}" is also defined by ${profiles.find((p) => p.profile.id === r.profile.id)?.file}` });
     else profiles.push({ file, profile: r.profile });
   }
   return { profiles, problems };

@@ -14,8 +14,7 @@ import { LEVELS, POINT_KINDS, SITE_KINDS } from '../domain/types.js';
 import { NetworkingSchema, UplinkSchema, pointNetworkingFields } from './uplink-schema.js';
 import { ClusterSchema } from './cluster-schema.js';
 
-const id = (what: string) =>
-  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, `${what} must be 1-64 of A-Z a-z 0-9 _ . - (not starting with _ . -)`);
+const id = (what: string) => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, `${what} must be 1-64 of A-Z a-z 0-9 _ . - (not starting with _ . -)`);
 
 export const LimitSchema = z
   .object({
@@ -28,7 +27,9 @@ export const LimitSchema = z
     inclusive: z
       .boolean()
       .optional()
-      .describe('default true: set itself alarms (≥ / ≤, AQ 1029 "≥1.0 %CH4", 达到); false: only values strictly beyond set alarm (> / <) and set itself is permitted (煤矿安全规程 不得低于, 不得超过, 超过, 最高允许浓度)'),
+      .describe(
+        'default true: set itself alarms (≥ / ≤, AQ 1029 "≥1.0 %CH4", 达到); false: only values strictly beyond set alarm (> / <) and set itself is permitted (煤矿安全规程 不得低于, 不得超过, 超过, 最高允许浓度)',
+      ),
   })
   .strict();
 
@@ -47,27 +48,40 @@ export const PointSchema = z
     range: z.object({ min: z.number(), max: z.number() }).strict().optional().describe('measuring range (量程)'),
     limits: z.array(LimitSchema).default([]),
     cycle_s: z.number().positive().max(86400).optional().describe('expected reading interval (巡检周期): no reading within cycle_s + tolerance_s raises offline'),
-    abnormal_cycle_s: z.number().positive().max(86400).optional().describe('the expected reading interval while the point is in alarm (default on tailings ponds: 1800, GB 51108-2015 §4.5.4 ≥ 1 per 30 min when abnormal)'),
+    abnormal_cycle_s: z
+      .number()
+      .positive()
+      .max(86400)
+      .optional()
+      .describe('the expected reading interval while the point is in alarm (default on tailings ponds: 1800, GB 51108-2015 §4.5.4 ≥ 1 per 30 min when abnormal)'),
     tolerance_s: z.number().min(0).max(86400).optional().describe('extra silence allowed before offline; default one cycle'),
     stuck_s: z.number().positive().optional().describe('a value that does not change at all for this long raises sensor_fault (stuck sensor)'),
     linkage: z
       .object({
-        outputs: z.array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict()).min(1).describe('devices (and their outputs) that a power_off limit of this point switches off'),
+        outputs: z
+          .array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict())
+          .min(1)
+          .describe('devices (and their outputs) that a power_off limit of this point switches off'),
         feed_point: id('point_id').optional().describe('feed sensor point (feed_state, 1 = power present) that must confirm the cut'),
         feed_confirm_s: z.number().positive().max(3600).default(10).describe('the feed must read 0 this long after the command, else feed_abnormal'),
-        scope: z.string().min(1).optional().describe('断电范围 in words (e.g. 工作面及其回风巷内全部非本安电气设备); default: the preset\'s (AQ 1029 table)'),
+        scope: z.string().min(1).optional().describe("断电范围 in words (e.g. 工作面及其回风巷内全部非本安电气设备); default: the preset's (AQ 1029 table)"),
       })
       .strict()
       .optional()
       .describe('power-off linkage (断电控制): commands sent when a power_off limit is reached, power_on once restored'),
     fan_lockout: z
       .object({
-        outputs: z.array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict()).min(1).describe('what powers the heading this fan ventilates: cut while no fan runs'),
+        outputs: z
+          .array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict())
+          .min(1)
+          .describe('what powers the heading this fan ventilates: cut while no fan runs'),
         standby_point: id('point_id').optional().describe('the standby local fan (备用局部通风机, fan_state): while it runs the heading stays ventilated and nothing is cut'),
       })
       .strict()
       .optional()
-      .describe('风电闭锁 (AQ 1029-2019 §3.1, standards.md §1.1/§1.4): this fan_state point (1 = running) is a local fan (局部通风机); when it stops and its standby is not running, a fan_stopped alarm is raised and power_off sent to the outputs; power_on once a fan runs again'),
+      .describe(
+        '风电闭锁 (AQ 1029-2019 §3.1, standards.md §1.1/§1.4): this fan_state point (1 = running) is a local fan (局部通风机); when it stops and its standby is not running, a fan_stopped alarm is raised and power_off sent to the outputs; power_on once a fan runs again',
+      ),
     derive: z
       .object({
         from: id('point_id').describe('the source point of the same site: a pond_level for freeboard / beach_length, a rainfall gauge for rain_window'),
@@ -78,12 +92,17 @@ export const PointSchema = z
       })
       .strict()
       .optional()
-      .describe('a derived point (src/alarms/derived-points.ts): 安全超高 = crest − pond level, 干滩长度 = (crest − level) / slope, or the rain of a rolling window; computed from each reading of `from`; its device channel is not read'),
+      .describe(
+        'a derived point (src/alarms/derived-points.ts): 安全超高 = crest − pond level, 干滩长度 = (crest − level) / slope, or the rain of a rolling window; computed from each reading of `from`; its device channel is not read',
+      ),
     tag: z.string().min(1).optional().describe('位号: the DCS tag number of the point (BIT_NO, standards.md §5.4)'),
     hazard_code: z.string().min(1).optional().describe('重大危险源编码: the major-hazard-source code the point belongs to (HAZARD_CODE, standards.md §5.4)'),
     shutoff: z
       .object({
-        valves: z.array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict()).min(1).describe('the emergency shut-off valves (紧急切断阀) a trip closes: close_valve commands'),
+        valves: z
+          .array(z.object({ device_id: id('device_id'), output: z.string().min(1).optional() }).strict())
+          .min(1)
+          .describe('the emergency shut-off valves (紧急切断阀) a trip closes: close_valve commands'),
         position_point: id('point_id').optional().describe('the valve position feedback (valve_state: 1 open, 0 closed) that must confirm the close'),
         confirm_s: z.number().positive().max(3600).default(10).describe('the position must read closed this long after the command, else valve_abnormal'),
         trip_levels: z.array(z.enum(LEVELS)).min(1).default(['red']).describe('limit alarms of these levels trip the valve (default red: the 高高报/低低报 of hazchem/tag)'),
@@ -102,7 +121,11 @@ export const PointSchema = z
 const secretFields = {
   username: z.string().min(1),
   password: z.string().min(8).optional().describe('plain secret; prefer password_sha256'),
-  password_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('hex SHA-256 of the password'),
+  password_sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional()
+    .describe('hex SHA-256 of the password'),
 };
 const oneSecret = (c: { password?: string | undefined; password_sha256?: string | undefined }) => (c.password === undefined) !== (c.password_sha256 === undefined);
 
@@ -130,8 +153,14 @@ export const ModbusSchema = z
     path: z.string().min(1).optional().describe('rtu: serial device, e.g. /dev/ttyS1 or /dev/ttyUSB0'),
     baud_rate: z.number().int().positive().default(9600).describe('rtu: bits per second'),
     parity: z.enum(['none', 'even', 'odd']).default('none').describe('rtu'),
-    data_bits: z.union([z.literal(7), z.literal(8)]).default(8).describe('rtu'),
-    stop_bits: z.union([z.literal(1), z.literal(2)]).default(1).describe('rtu'),
+    data_bits: z
+      .union([z.literal(7), z.literal(8)])
+      .default(8)
+      .describe('rtu'),
+    stop_bits: z
+      .union([z.literal(1), z.literal(2)])
+      .default(1)
+      .describe('rtu'),
     unit_id: z.number().int().min(0).max(255).default(1).describe('slave address (unit identifier); unique per bus'),
     poll_interval_ms: z.number().int().min(100).max(3_600_000).default(5000).describe('poll cycle; on coal mines at most 30000 (AQ 6201-2019 §4.7.4: inspection cycle ≤ 30 s)'),
     timeout_ms: z.number().int().min(10).max(60_000).default(1000).describe('every request is given up after this long'),
@@ -143,8 +172,8 @@ export const ModbusSchema = z
   .superRefine((m, ctx) => {
     const need = (key: 'host' | 'path', why: string) => m[key] === undefined && ctx.addIssue({ code: 'custom', path: [key], message: `required: ${why}` });
     const not = (key: 'host' | 'port' | 'path', why: string) => m[key] !== undefined && ctx.addIssue({ code: 'custom', path: [key], message: `not used: ${why}` });
-    if (m.mode === 'rtu') (need('path', 'mode rtu reads a serial line'), not('host', 'mode rtu reads a serial line (path)'), not('port', 'mode rtu reads a serial line (path)'));
-    else (need('host', `mode ${m.mode} connects to host:port`), not('path', `mode ${m.mode} connects to host:port`));
+    if (m.mode === 'rtu') need('path', 'mode rtu reads a serial line'), not('host', 'mode rtu reads a serial line (path)'), not('port', 'mode rtu reads a serial line (path)');
+    else need('host', `mode ${m.mode} connects to host:port`), not('path', `mode ${m.mode} connects to host:port`);
   });
 
 export const DeviceSchema = z
@@ -156,7 +185,12 @@ export const DeviceSchema = z
     location: z.string().optional(),
     credentials: CredentialsSchema.optional().describe('mqtt: the login of the device'),
     modbus: ModbusSchema.optional().describe('transport modbus: where and how to poll the device'),
-    simulated: z.boolean().optional().describe('a simulator, not a field device: its readings and alarms carry the simulated mark (status bit 512) and go only to test-target uplinks. A Modbus device so marked is played by the simulators: with gateway.simulators.enabled a slave on a free port, polled there; `anjian simulate --config` serves it on its configured port. Default: the site\'s `simulated`')
+    simulated: z
+      .boolean()
+      .optional()
+      .describe(
+        "a simulator, not a field device: its readings and alarms carry the simulated mark (status bit 512) and go only to test-target uplinks. A Modbus device so marked is played by the simulators: with gateway.simulators.enabled a slave on a free port, polled there; `anjian simulate --config` serves it on its configured port. Default: the site's `simulated`",
+      ),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -179,7 +213,11 @@ export const PersonnelSchema = z
             capacity: z.number().int().positive().optional().describe('more cards than this raise overcrowding (超员)'),
             stations: z.array(z.string().min(1)).min(1),
             permitted_cards: z.array(z.string()).optional().describe('cards allowed in a restricted or permitted area'),
-            district: z.string().min(1).optional().describe('the level or district (水平/采区) of the area: a card assigned to other districts raises out_of_bounds here (超层越界, AQ 1119-2023 §3.1)'),
+            district: z
+              .string()
+              .min(1)
+              .optional()
+              .describe('the level or district (水平/采区) of the area: a card assigned to other districts raises out_of_bounds here (超层越界, AQ 1119-2023 §3.1)'),
             stay_limit_min: z.number().positive().optional().describe('滞留: longer than this in the area raises area_overtime (AQ 1119-2023 §3.1 滞留时间)'),
           })
           .strict(),
@@ -225,8 +263,16 @@ export const SiteSchema = z
     kind: z.enum(SITE_KINDS),
     simulated: z.boolean().default(false).describe('every device of the site is a simulator (a demo site): see devices[].simulated'),
     time_zone: z.string().default('Asia/Shanghai'),
-    region_code: z.string().regex(/^\d{6}$/, 'region_code must be a 6-digit administrative division code (GB/T 2260)').optional().describe('administrative division (GB/T 2260: 2 digits province, 2 city, 2 county), e.g. 510821'),
-    enterprise: z.object({ name: z.string().min(1), code: z.string().min(1).optional().describe('unified social credit code (统一社会信用代码)') }).strict().optional().describe('the enterprise that runs the site'),
+    region_code: z
+      .string()
+      .regex(/^\d{6}$/, 'region_code must be a 6-digit administrative division code (GB/T 2260)')
+      .optional()
+      .describe('administrative division (GB/T 2260: 2 digits province, 2 city, 2 county), e.g. 510821'),
+    enterprise: z
+      .object({ name: z.string().min(1), code: z.string().min(1).optional().describe('unified social credit code (统一社会信用代码)') })
+      .strict()
+      .optional()
+      .describe('the enterprise that runs the site'),
     longitude: z.number().min(-180).max(180).optional().describe('CGCS2000 / WGS84 degrees east'),
     latitude: z.number().min(-90).max(90).optional().describe('CGCS2000 / WGS84 degrees north'),
     devices: z.array(DeviceSchema).default([]),
@@ -266,9 +312,15 @@ export const TokenSchema = z
   .object({
     name: z.string().min(1),
     token: z.string().min(8).optional(),
-    token_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    token_sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
     role: z.enum(['viewer', 'operator', 'regulator', 'admin']),
-    sites: z.union([z.literal('*'), z.array(z.string()).min(1)]).optional().describe('the sites the token may see, or *'),
+    sites: z
+      .union([z.literal('*'), z.array(z.string()).min(1)])
+      .optional()
+      .describe('the sites the token may see, or *'),
     regions: z
       .array(z.string().regex(/^\d{6}$/, 'a region is a 6-digit GB/T 2260 code, e.g. 510000 (province), 510800 (city), 510821 (county)'))
       .min(1)
@@ -294,9 +346,19 @@ export const InfluxSchema = z
     max_batch_size: z.number().int().min(1).max(500_000).default(50_000).describe('the most lines one write carries while catching up'),
     max_in_flight: z.number().int().min(1).max(32).default(4).describe('the most writes in flight at once while catching up (fewer while InfluxDB is busy)'),
     flush_interval_ms: z.number().int().min(10).max(60_000).default(1000),
-    max_outbox_bytes: z.number().int().min(1 << 20).default(2 * 1024 ** 3).describe('outbox bound; past 90 % an alarm is raised and /readyz fails; nothing is dropped'),
+    max_outbox_bytes: z
+      .number()
+      .int()
+      .min(1 << 20)
+      .default(2 * 1024 ** 3)
+      .describe('outbox bound; past 90 % an alarm is raised and /readyz fails; nothing is dropped'),
     gzip: z.boolean().default(true),
-    timeout_ms: z.number().int().min(100).default(10_000).describe('a write or query is given up after this long; a write that timed out while InfluxDB still answers /ping is retried at once with a smaller batch and a longer timeout (up to 120 s)'),
+    timeout_ms: z
+      .number()
+      .int()
+      .min(100)
+      .default(10_000)
+      .describe('a write or query is given up after this long; a write that timed out while InfluxDB still answers /ping is retried at once with a smaller batch and a longer timeout (up to 120 s)'),
   })
   .strict()
   .refine((c) => c.api === 'v1' || (c.org && c.bucket && c.token), 'the v2 API needs org, bucket and token');
@@ -312,7 +374,10 @@ export const MqttTlsSchema = z
     cert_file: fileSchema('PEM certificate (chain) file'),
     key_file: fileSchema('PEM private key file'),
     ca_file: fileSchema('PEM CA certificates that issue device certificates').optional(),
-    client_certs: z.enum(['off', 'optional', 'required']).default('off').describe('optional: a device may log in with a certificate whose CN or SAN DNS name is its credentials.username; required: it must'),
+    client_certs: z
+      .enum(['off', 'optional', 'required'])
+      .default('off')
+      .describe('optional: a device may log in with a certificate whose CN or SAN DNS name is its credentials.username; required: it must'),
   })
   .strict()
   .refine((t) => t.client_certs === 'off' || t.ca_file !== undefined, { message: 'client_certs needs ca_file', path: ['ca_file'] });
@@ -320,7 +385,11 @@ export const MqttTlsSchema = z
 export const GatewaySchema = z
   .object({
     data_dir: z.string().default('./data'),
-    profiles_dir: z.string().min(1).optional().describe('a directory of data-file Modbus device profiles (<id>.yaml, .yml or .json; see devices/README.md), read at start without a rebuild; relative to the working directory'),
+    profiles_dir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('a directory of data-file Modbus device profiles (<id>.yaml, .yml or .json; see devices/README.md), read at start without a rebuild; relative to the working directory'),
     http: z
       .object({
         host: z.string().default('0.0.0.0'),
@@ -333,8 +402,20 @@ export const GatewaySchema = z
       .object({
         host: z.string().default('0.0.0.0'),
         port: z.number().int().min(0).max(65535).default(1883),
-        max_payload_bytes: z.number().int().min(256).max(1 << 24).default(65536).describe('larger payloads become dead letters'),
-        max_packet_bytes: z.number().int().min(1024).max(1 << 28).default(1 << 20).describe('larger packets close the connection'),
+        max_payload_bytes: z
+          .number()
+          .int()
+          .min(256)
+          .max(1 << 24)
+          .default(65536)
+          .describe('larger payloads become dead letters'),
+        max_packet_bytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1 << 28)
+          .default(1 << 20)
+          .describe('larger packets close the connection'),
         max_client_id_bytes: z.number().int().min(23).max(65535).default(128).describe('longer client ids get CONNACK 2 (MQTT 3.1.1 §3.1.3-5 requires at least 23)'),
         tls: MqttTlsSchema.optional().describe('an MQTT over TLS listener (8883), optionally with client certificates'),
       })
@@ -369,7 +450,11 @@ export const GatewaySchema = z
       .object({
         readings_days: z.number().int().min(7).default(93).describe('raw readings: ≥ 3 months (standards.md §1.5, 2016 proposal; AQ 6201 minimum 7 d)'),
         alarms_days: z.number().int().min(365).default(730).describe('alarms and their events: ≥ 2 years (standards.md §1.5)'),
-        schedule: z.string().refine((v) => cron.validate(v), 'not a valid cron expression (minute hour day month weekday)').default('17 3 * * *').describe('cron schedule of the embedded-store retention job'),
+        schedule: z
+          .string()
+          .refine((v) => cron.validate(v), 'not a valid cron expression (minute hour day month weekday)')
+          .default('17 3 * * *')
+          .describe('cron schedule of the embedded-store retention job'),
       })
       .strict()
       .prefault({}),

@@ -19,8 +19,10 @@ export function checkStandardsKeys(config: Config): Problem[] {
         if (!source) problems.push({ path: `${at}.derive.from`, message: `unknown point "${d.from}" in site ${site.site_id}` });
         else if (source === point) problems.push({ path: `${at}.derive.from`, message: 'a point cannot be derived from itself' });
         else if (source.derive) problems.push({ path: `${at}.derive.from`, message: `point "${d.from}" is itself derived: derive from a measured point` });
-        else if (d.kind === 'rain_window' && source.quantity !== 'rainfall') problems.push({ path: `${at}.derive.from`, message: `point "${d.from}" measures ${source.quantity}: a rain window needs a rainfall gauge` });
-        else if (d.kind !== 'rain_window' && !LEVEL_SOURCES.includes(source.quantity)) problems.push({ path: `${at}.derive.from`, message: `point "${d.from}" measures ${source.quantity}: ${d.kind} needs a pond level (pond_level)` });
+        else if (d.kind === 'rain_window' && source.quantity !== 'rainfall')
+          problems.push({ path: `${at}.derive.from`, message: `point "${d.from}" measures ${source.quantity}: a rain window needs a rainfall gauge` });
+        else if (d.kind !== 'rain_window' && !LEVEL_SOURCES.includes(source.quantity))
+          problems.push({ path: `${at}.derive.from`, message: `point "${d.from}" measures ${source.quantity}: ${d.kind} needs a pond level (pond_level)` });
         if (d.kind !== 'rain_window' && d.crest_elevation === undefined) problems.push({ path: `${at}.derive.crest_elevation`, message: `required: ${d.kind} = crest elevation − pond level` });
         if (d.kind === 'beach_length' && d.beach_slope === undefined) problems.push({ path: `${at}.derive.beach_slope`, message: 'required: beach length = (crest − level) / beach slope' });
         if (d.kind === 'rain_window' && d.window_h === undefined) problems.push({ path: `${at}.derive.window_h`, message: 'required: the rolling window in hours' });
@@ -28,14 +30,17 @@ export function checkStandardsKeys(config: Config): Problem[] {
       const s = point.shutoff;
       if (s) {
         s.valves.forEach((v, k) => {
-          if (!site.devices.some((dev) => dev.device_id === v.device_id)) problems.push({ path: `${at}.shutoff.valves[${k}].device_id`, message: `unknown device "${v.device_id}" in site ${site.site_id}` });
+          if (!site.devices.some((dev) => dev.device_id === v.device_id))
+            problems.push({ path: `${at}.shutoff.valves[${k}].device_id`, message: `unknown device "${v.device_id}" in site ${site.site_id}` });
         });
         if (s.position_point !== undefined) {
           const pos = site.points.find((p) => p.point_id === s.position_point);
           if (!pos) problems.push({ path: `${at}.shutoff.position_point`, message: `unknown point "${s.position_point}" in site ${site.site_id}` });
-          else if (pos.quantity !== 'valve_state') problems.push({ path: `${at}.shutoff.position_point`, message: `point "${s.position_point}" measures ${pos.quantity}, not valve_state (1 open, 0 closed)` });
+          else if (pos.quantity !== 'valve_state')
+            problems.push({ path: `${at}.shutoff.position_point`, message: `point "${s.position_point}" measures ${pos.quantity}, not valve_state (1 open, 0 closed)` });
         }
-        if (!point.limits.some((l) => s.trip_levels.includes(l.level))) problems.push({ path: `${at}.shutoff.trip_levels`, message: `the point has no limit at ${s.trip_levels.join(', ')}, so the shut-off would never act` });
+        if (!point.limits.some((l) => s.trip_levels.includes(l.level)))
+          problems.push({ path: `${at}.shutoff.trip_levels`, message: `the point has no limit at ${s.trip_levels.join(', ')}, so the shut-off would never act` });
       }
     }),
   );

@@ -7,21 +7,44 @@ import { z } from 'zod';
 
 /** Per-point networking codes; all optional, defaults are derived (src/uplink/national/codes.ts). */
 export const pointNetworkingFields = {
-  point_code: z.string().regex(/^[0-9A-Za-z]{1,28}$/).optional().describe('national point code (测点编码, 28 characters, MT/T 1201 appendix A.2); default <mine code><system 01><MN|KG><sensor type><8-digit seq>'),
-  sensor_type: z.string().regex(/^\d{4}$/).optional().describe('national sensor type code (传感器类型, 4 digits, dictionary B.2); default from the quantity where the dictionary is known'),
+  point_code: z
+    .string()
+    .regex(/^[0-9A-Za-z]{1,28}$/)
+    .optional()
+    .describe('national point code (测点编码, 28 characters, MT/T 1201 appendix A.2); default <mine code><system 01><MN|KG><sensor type><8-digit seq>'),
+  sensor_type: z
+    .string()
+    .regex(/^\d{4}$/)
+    .optional()
+    .describe('national sensor type code (传感器类型, 4 digits, dictionary B.2); default from the quantity where the dictionary is known'),
   quota_id: z.string().min(1).optional().describe('MEM data-access indicator code (指标编码 quotaId) issued by the regulator; a point without one is not sent on MEM uplinks'),
 };
 
 export const NetworkingSchema = z
   .object({
-    mine_code: z.string().regex(/^\d{12}$/).optional().describe('12-digit mine code (煤矿编码); default the site_id when it has 12 digits'),
+    mine_code: z
+      .string()
+      .regex(/^\d{12}$/)
+      .optional()
+      .describe('12-digit mine code (煤矿编码); default the site_id when it has 12 digits'),
     mine_name: z.string().min(1).optional().describe('default the site name'),
-    system_code: z.string().regex(/^\d{2}$/).default('01').describe('system code (系统编码, 2 digits, dictionary B.1): 01 safety monitoring'),
+    system_code: z
+      .string()
+      .regex(/^\d{2}$/)
+      .default('01')
+      .describe('system code (系统编码, 2 digits, dictionary B.1): 01 safety monitoring'),
     system_model: z.string().default('').describe('系统型号, e.g. KJ95X'),
     system_name: z.string().default('煤矿安全监控系统'),
     manufacturer: z.string().default('').describe('生产厂家'),
-    safety_mark_expiry: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('安全标志有效期 (yyyy-MM-dd) of the monitoring system'),
-    substation_codes: z.record(z.string(), z.string().regex(/^[0-9A-Za-z]{1,17}$/)).optional().describe('device_id → national substation code (分站编码, 17 characters, A.4); default <mine code><system><3-digit seq>'),
+    safety_mark_expiry: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional()
+      .describe('安全标志有效期 (yyyy-MM-dd) of the monitoring system'),
+    substation_codes: z
+      .record(z.string(), z.string().regex(/^[0-9A-Za-z]{1,17}$/))
+      .optional()
+      .describe('device_id → national substation code (分站编码, 17 characters, A.4); default <mine code><system><3-digit seq>'),
     enterprise_code: z.string().optional().describe('MEM enterprise code (enterpriseId); default the mine code / site_id'),
     gateway_code: z.string().optional().describe('MEM gateway code (gatewayId); default <mine code>01'),
     // personnel positioning files (RYXX, RYQY, RYJZ, RYSS, JZSS, RYCS, RYCY, RYQJ, RYXZ; src/uplink/national/personnel.ts)
@@ -30,19 +53,33 @@ export const NetworkingSchema = z
         system_model: z.string().default('').describe('系统型号 of the positioning system, e.g. KJ251'),
         system_name: z.string().default('煤矿井下人员位置监测系统'),
         manufacturer: z.string().default(''),
-        safety_mark_expiry: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('安全标志有效期 (yyyy-MM-dd)'),
+        safety_mark_expiry: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .optional()
+          .describe('安全标志有效期 (yyyy-MM-dd)'),
       })
       .strict()
       .prefault({})
       .describe('identity of the personnel positioning system in the RYXX header'),
-    card_codes: z.record(z.string(), z.string().regex(/^\d{17}$/)).optional().describe('card_id → national card code (人员卡编码, 17 digits); default <mine code><5-digit seq of the card>'),
-    area_codes: z.record(z.string(), z.string().regex(/^\d{16}$/)).optional().describe('area_id → national area code (区域编码, 16 digits); default <mine code><4-digit seq of the area>'),
+    card_codes: z
+      .record(z.string(), z.string().regex(/^\d{17}$/))
+      .optional()
+      .describe('card_id → national card code (人员卡编码, 17 digits); default <mine code><5-digit seq of the card>'),
+    area_codes: z
+      .record(z.string(), z.string().regex(/^\d{16}$/))
+      .optional()
+      .describe('area_id → national area code (区域编码, 16 digits); default <mine code><4-digit seq of the area>'),
     stations: z
       .record(
         z.string(),
         z
           .object({
-            code: z.string().regex(/^\d{22}$/).optional().describe('national reader code (基站编码, 22 digits); default <area code><6-digit seq of the reader>'),
+            code: z
+              .string()
+              .regex(/^\d{22}$/)
+              .optional()
+              .describe('national reader code (基站编码, 22 digits); default <area code><6-digit seq of the reader>'),
             name: z.string().min(1).optional().describe('基站名称; default the station id'),
             location: z.string().min(1).optional().describe('位置描述; default the name of its area'),
             device_id: z.string().min(1).optional().describe('the device that reports this reader: JZSS writes its online state'),
@@ -65,7 +102,10 @@ export const MqttUplinkSchema = z
   .object({
     ...common,
     kind: z.literal('mqtt'),
-    url: z.string().regex(/^mqtts?:\/\//).describe('the upstream (county / city platform) broker, mqtt://HOST:PORT'),
+    url: z
+      .string()
+      .regex(/^mqtts?:\/\//)
+      .describe('the upstream (county / city platform) broker, mqtt://HOST:PORT'),
     topic_prefix: z.string().min(1).default('anjian').describe('readings go to <prefix>/<site_id>/readings, alarm events to <prefix>/<site_id>/alarms'),
     client_id: z.string().min(1).max(128).optional(),
     username: z.string().optional(),
@@ -116,14 +156,20 @@ export const FilesUplinkSchema = z
         user: z.string().min(1),
         password: z.string().optional(),
         private_key_file: z.string().min(1).optional().describe('an OpenSSH private key file (e.g. ed25519) instead of a password'),
-        host_key_sha256: z.string().optional().describe("the server's host key fingerprint (base64 SHA-256, as ssh-keygen -lf prints it after SHA256:): any other key is refused; without it any host key is accepted"),
+        host_key_sha256: z
+          .string()
+          .optional()
+          .describe("the server's host key fingerprint (base64 SHA-256, as ssh-keygen -lf prints it after SHA256:): any other key is refused; without it any host key is accepted"),
         dir: z.string().default('.').describe('remote directory'),
       })
       .strict()
       .refine((s) => (s.password === undefined) !== (s.private_key_file === undefined), 'give exactly one of password, private_key_file')
       .optional()
       .describe("the regulator's SFTP server (ssh2-sftp-client)"),
-    types: z.array(z.enum(FILE_TYPES)).default([...FILE_TYPES]).describe('the personnel files (RY*, JZSS) are made for sites with personnel only'),
+    types: z
+      .array(z.enum(FILE_TYPES))
+      .default([...FILE_TYPES])
+      .describe('the personnel files (RY*, JZSS) are made for sites with personnel only'),
     realtime_interval_s: z.number().int().min(1).max(3600).default(30).describe('CDSS, RYSS and JZSS every cycle'),
     definitions_interval_s: z.number().int().min(60).max(86400).default(86400).describe('CDDY, FZDY, RYXX, RYQY and RYJZ when the definitions change and at least this often'),
     timeout_ms: z.number().int().min(100).default(10_000),

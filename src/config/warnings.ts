@@ -17,11 +17,15 @@ export function configWarnings(config: Config, literalSecrets: readonly string[]
   const g = config.gateway;
   const out: Problem[] = [];
   if (g.allow_anonymous && ALL_INTERFACES.has(g.mqtt.host)) {
-    out.push({ path: 'gateway.allow_anonymous', message: `anonymous MQTT access while the broker listens on all interfaces (gateway.mqtt.host ${g.mqtt.host || '""'}): anyone on the network may publish as any device; set false, or bind mqtt.host to 127.0.0.1` });
+    out.push({
+      path: 'gateway.allow_anonymous',
+      message: `anonymous MQTT access while the broker listens on all interfaces (gateway.mqtt.host ${g.mqtt.host || '""'}): anyone on the network may publish as any device; set false, or bind mqtt.host to 127.0.0.1`,
+    });
   }
   g.tokens.forEach((t, i) => {
     if (t.token !== undefined && DEMO_TOKENS.has(t.token)) out.push({ path: `gateway.tokens[${i}].token`, message: `"${t.token}" is a demo token: everyone who read the README knows it` });
-    else if (t.token !== undefined && t.token.length < MIN_TOKEN_LENGTH) out.push({ path: `gateway.tokens[${i}].token`, message: `shorter than ${MIN_TOKEN_LENGTH} characters: use a long random token (openssl rand -hex 24)` });
+    else if (t.token !== undefined && t.token.length < MIN_TOKEN_LENGTH)
+      out.push({ path: `gateway.tokens[${i}].token`, message: `shorter than ${MIN_TOKEN_LENGTH} characters: use a long random token (openssl rand -hex 24)` });
   });
   config.sites.forEach((s, i) =>
     s.devices.forEach((d, j) => {

@@ -25,12 +25,11 @@ export function decodeFrame(profile: MqttProfile<any>, frame: Frame): DecodeResu
     return { ok: false, code: 'malformed_json', message: `malformed JSON: ${(err as Error).message}` };
   }
   const reserved = reservedKeyPath(json);
-  if (reserved) return { ok: false, code: 'payload_rejected', message: `rejected: key ${reserved} is named like an Object.prototype property (__proto__, constructor, …), which no channel or field may be` };
+  if (reserved)
+    return { ok: false, code: 'payload_rejected', message: `rejected: key ${reserved} is named like an Object.prototype property (__proto__, constructor, …), which no channel or field may be` };
   const parsed = profile.payload.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues
-      .map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`)
-      .join('; ');
+    const issues = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`).join('; ');
     return { ok: false, code: 'payload_rejected', message: `rejected by profile ${profile.id}: ${issues}` };
   }
   const simulated = typeof json === 'object' && json !== null && (json as { simulated?: unknown }).simulated === true;

@@ -41,13 +41,20 @@ const channel = z
     address,
     type: z.enum(REGISTER_TYPES).optional(),
     order: z.enum(BYTE_ORDERS).optional(),
-    scale: z.number().finite().refine((v) => v !== 0, 'scale 0 would lose every value').optional(),
+    scale: z
+      .number()
+      .finite()
+      .refine((v) => v !== 0, 'scale 0 would lose every value')
+      .optional(),
     offset: z.number().finite().optional(),
     span: span.optional(),
     bit: z.number().int().min(0).max(15).optional(),
     enum: z.record(rawCode, z.number().finite()).optional(),
     fault_codes: z.array(z.number().finite()).optional(),
-    status: z.object({ table: z.enum(REGISTER_TABLES), address, bit: z.number().int().min(0).max(15).optional(), map: z.record(rawCode, statusBits) }).strict().optional(),
+    status: z
+      .object({ table: z.enum(REGISTER_TABLES), address, bit: z.number().int().min(0).max(15).optional(), map: z.record(rawCode, statusBits) })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -92,7 +99,11 @@ const example = z
     description: z.string().min(1),
     registers: z.object({ coil: registersOfTable, discrete_input: registersOfTable, input_register: registersOfTable, holding_register: registersOfTable }).partial().strict(),
     at: z.number().int(),
-    readings: z.array(z.object({ channel: z.string(), ts: z.number(), value: z.union([z.number(), z.nan(), z.null().transform(() => NaN)]).describe('NaN (YAML .nan, JSON null): no value'), status: statusBits })).min(1),
+    readings: z
+      .array(
+        z.object({ channel: z.string(), ts: z.number(), value: z.union([z.number(), z.nan(), z.null().transform(() => NaN)]).describe('NaN (YAML .nan, JSON null): no value'), status: statusBits }),
+      )
+      .min(1),
   })
   .superRefine((ex, ctx) => {
     for (const table of BIT_TABLES) {
@@ -102,20 +113,22 @@ const example = z
     }
   });
 
-export const ModbusProfileShape = z.object({
-  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'profile id must be kebab-case'),
-  vendor: z.string().min(1),
-  model: z.string().min(1),
-  description: z.string().min(1),
-  datasheet: z.string().min(1),
-  transport: z.literal('modbus'),
-  channels: z.record(z.string().regex(/^[a-z0-9_]+$/, 'channel names are snake_case'), channel).refine((c) => Object.keys(c).length > 0, 'a profile needs at least one channel'),
-  outputs: z.record(z.string().regex(/^[a-z0-9_]+$/, 'output names are snake_case'), output).optional(),
-  examples: z.array(example).min(1, 'a profile needs at least one worked example'),
-}).superRefine((p, ctx) => {
-  for (const [name, out] of Object.entries(p.outputs ?? {})) {
-    if (out.feedback === undefined) continue;
-    const channel = p.channels[out.feedback];
-    if (!channel || kindOf(channel) !== 'switch') ctx.addIssue({ code: 'custom', path: ['outputs', name, 'feedback'], message: `"${out.feedback}" is not a switch channel of this profile` });
-  }
-});
+export const ModbusProfileShape = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'profile id must be kebab-case'),
+    vendor: z.string().min(1),
+    model: z.string().min(1),
+    description: z.string().min(1),
+    datasheet: z.string().min(1),
+    transport: z.literal('modbus'),
+    channels: z.record(z.string().regex(/^[a-z0-9_]+$/, 'channel names are snake_case'), channel).refine((c) => Object.keys(c).length > 0, 'a profile needs at least one channel'),
+    outputs: z.record(z.string().regex(/^[a-z0-9_]+$/, 'output names are snake_case'), output).optional(),
+    examples: z.array(example).min(1, 'a profile needs at least one worked example'),
+  })
+  .superRefine((p, ctx) => {
+    for (const [name, out] of Object.entries(p.outputs ?? {})) {
+      if (out.feedback === undefined) continue;
+      const channel = p.channels[out.feedback];
+      if (!channel || kindOf(channel) !== 'switch') ctx.addIssue({ code: 'custom', path: ['outputs', name, 'feedback'], message: `"${out.feedback}" is not a switch channel of this profile` });
+    }
+  });

@@ -28,7 +28,9 @@ export function decodedExample(profile: ModbusProfile, ex: ModbusProfileExample)
     const table = spec ? ex.registers[spec.table] : undefined;
     return !!spec && !!table && Array.from({ length: widthOf(spec) }, (_, k) => spec.address + k).every((a) => Object.hasOwn(table, a));
   };
-  return decodeImage(profile, imageOf(ex.registers), ex.at).filter((r) => listed.has(r.channel) || given(r.channel)).sort(byChannel);
+  return decodeImage(profile, imageOf(ex.registers), ex.at)
+    .filter((r) => listed.has(r.channel) || given(r.channel))
+    .sort(byChannel);
 }
 
 /** Every problem of every example of `profile`; [] when all hold. */
@@ -49,7 +51,8 @@ function decodeProblems(profile: ModbusProfile, ex: ModbusProfileExample, at: st
     if (want.ts !== got.ts) problems.push({ path: `${path}.ts`, message: `a poll at ${ex.at} stamps ${got.ts}, not ${want.ts}` });
     if (!Object.is(want.value, got.value) || want.status !== got.status) problems.push({ path: `${path}`, message: `${want.channel}: expected ${show(want)}, the registers decode to ${show(got)}` });
   });
-  for (const extra of decoded.values()) problems.push({ path: `${at}.readings`, message: `the registers also decode channel "${extra.channel}" to ${show(extra)}: list it, or leave its registers out` });
+  for (const extra of decoded.values())
+    problems.push({ path: `${at}.readings`, message: `the registers also decode channel "${extra.channel}" to ${show(extra)}: list it, or leave its registers out` });
   return problems;
 }
 

@@ -140,8 +140,10 @@ function encodeChannel(spec: ModbusChannelSpec, image: RegisterImage, value: num
   if (Number.isNaN(value) || (spec.fault_codes?.length && status & STATUS.SENSOR_FAULT)) {
     if (!(bits & NO_VALUE)) bits |= STATUS.SENSOR_FAULT;
     if (spec.fault_codes?.length) writeRaw(spec, image, spec.fault_codes[0] as number);
-    else if (isFloatType(spec.type ?? 'uint16') && !spec.enum) writeRaw(spec, image, NaN); // a float says "no number" itself
-    else if (spec.status && ((spec.status.map[codeFor(spec.status.map, bits) ?? -1] ?? 0) & NO_VALUE)) writeRaw(spec, image, 0); // the state word says: no value
+    else if (isFloatType(spec.type ?? 'uint16') && !spec.enum)
+      writeRaw(spec, image, NaN); // a float says "no number" itself
+    else if (spec.status && (spec.status.map[codeFor(spec.status.map, bits) ?? -1] ?? 0) & NO_VALUE)
+      writeRaw(spec, image, 0); // the state word says: no value
     else throw new RangeError('an unknown value (NaN) needs a fault code or a state word with a sensor-fault code');
   } else {
     const { raw, saturated } = rawFor(spec, value);

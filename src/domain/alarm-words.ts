@@ -34,8 +34,7 @@ export interface Limit {
 export const isInclusive = (limit: Pick<Limit, 'inclusive'>): boolean => limit.inclusive !== false;
 
 /** The sign a value must bear to `set` to cross the limit: ≥ ≤ (inclusive) or > < (strict). */
-export const crossingSign = (limit: Pick<Limit, 'direction' | 'inclusive'>): string =>
-  limit.direction === 'high' ? (isInclusive(limit) ? '≥' : '>') : isInclusive(limit) ? '≤' : '<';
+export const crossingSign = (limit: Pick<Limit, 'direction' | 'inclusive'>): string => (limit.direction === 'high' ? (isInclusive(limit) ? '≥' : '>') : isInclusive(limit) ? '≤' : '<');
 
 export type AlarmState = 'active_unacked' | 'active_acked' | 'cleared_unacked' | 'cleared_acked';
 

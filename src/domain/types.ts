@@ -79,8 +79,6 @@ export interface CardSighting {
   sos?: boolean;
 }
 
-
-
 /** An alarm record (CONTRACT §2); times are epoch ms inside the gateway, ISO on the wire. */
 export interface Alarm {
   alarm_id: string;

@@ -55,20 +55,37 @@ export interface HazardGrading {
 
 /** β of the named toxic gases (暂行规定 附件1 表1, standards.md §5.2). Names and formulas both. */
 const TOXIC_BETA: Record<string, number> = {
-  一氧化碳: 2, CO: 2,
-  二氧化硫: 2, SO2: 2,
-  氨: 2, 液氨: 2, NH3: 2,
+  一氧化碳: 2,
+  CO: 2,
+  二氧化硫: 2,
+  SO2: 2,
+  氨: 2,
+  液氨: 2,
+  NH3: 2,
   环氧乙烷: 2,
-  氯化氢: 3, HCl: 3,
-  溴甲烷: 3, CH3Br: 3,
-  氯: 4, 氯气: 4, 液氯: 4, Cl2: 4,
-  硫化氢: 5, H2S: 5,
-  氟化氢: 5, HF: 5,
-  二氧化氮: 10, NO2: 10,
-  氰化氢: 10, HCN: 10,
-  碳酰氯: 20, 光气: 20, COCl2: 20,
-  磷化氢: 20, PH3: 20,
-  异氰酸甲酯: 20, MIC: 20,
+  氯化氢: 3,
+  HCl: 3,
+  溴甲烷: 3,
+  CH3Br: 3,
+  氯: 4,
+  氯气: 4,
+  液氯: 4,
+  Cl2: 4,
+  硫化氢: 5,
+  H2S: 5,
+  氟化氢: 5,
+  HF: 5,
+  二氧化氮: 10,
+  NO2: 10,
+  氰化氢: 10,
+  HCN: 10,
+  碳酰氯: 20,
+  光气: 20,
+  COCl2: 20,
+  磷化氢: 20,
+  PH3: 20,
+  异氰酸甲酯: 20,
+  MIC: 20,
 };
 const CATEGORY_BETA: Record<SubstanceCategory, number> = { toxic_gas: 2, highly_toxic_gas: 4, explosive: 2, flammable_gas: 1.5, other: 1 };
 
@@ -101,7 +118,17 @@ export function gradeMajorHazard(unit: MajorHazardUnit): HazardGrading {
   const r = alpha * terms.reduce((sum, t) => sum + t.beta * t.ratio, 0);
   const is_major_hazard = s >= 1;
   const grade = is_major_hazard ? gradeOf(r) : null;
-  return { code: unit.code, name: unit.name, s: round(s), is_major_hazard, alpha, terms: terms.map((t) => ({ ...t, ratio: round(t.ratio) })), r: round(r), grade, grade_name: grade === null ? null : GRADE_NAME[grade] };
+  return {
+    code: unit.code,
+    name: unit.name,
+    s: round(s),
+    is_major_hazard,
+    alpha,
+    terms: terms.map((t) => ({ ...t, ratio: round(t.ratio) })),
+    r: round(r),
+    grade,
+    grade_name: grade === null ? null : GRADE_NAME[grade],
+  };
 }
 
 /** GB 18218 grading of a site's major hazard sources, and the site's worst grade (1 = 一级), for /sites and the map. */

@@ -102,15 +102,23 @@ export class IngestFlow {
   /** An MQTT device's `state` topic: `offline` (its will) raises a device offline alarm, `online` clears it. */
   private deviceState(site_id: string, device_id: string, online: boolean, at: number, done: Done): void {
     if (this.deps.status.setOnline(site_id, device_id, online, at)) this.deps.log.info({ component: 'mqtt', site_id, device_id }, online ? 'device online' : 'device offline');
-    this.inOrder([], () => {
-      const events = this.deps.index.device(site_id, device_id) ? this.deps.desk.parts.devices.stateChanged(site_id, device_id, online, at) : [];
-      this.deps.batcher.add({ readings: [], alarms: [], events, deadLetters: [] }, done);
-    }, done);
+    this.inOrder(
+      [],
+      () => {
+        const events = this.deps.index.device(site_id, device_id) ? this.deps.desk.parts.devices.stateChanged(site_id, device_id, online, at) : [];
+        this.deps.batcher.add({ readings: [], alarms: [], events, deadLetters: [] }, done);
+      },
+      done,
+    );
   }
 
   /** The shared tail: sort out, judge, actuate, commit. */
   private settle(unit: DeviceBatch, events: AlarmEvent[], sightings: Sightings, at: number, done: Done, maxWaitMs: number): void {
-    this.inOrder(unit.readings.map((pr) => pr.reading), (found) => this.judge(unit, events, sightings, at, done, maxWaitMs, found), done);
+    this.inOrder(
+      unit.readings.map((pr) => pr.reading),
+      (found) => this.judge(unit, events, sightings, at, done, maxWaitMs, found),
+      done,
+    );
   }
 
   private judge(unit: DeviceBatch, events: AlarmEvent[], sightings: Sightings, at: number, done: Done, maxWaitMs: number, found?: Found): void {

@@ -25,7 +25,11 @@ export class ModbusDevices {
     log: Logger,
   ) {
     for (const p of planModbusDevices(config, profileById, endpoints)) this.plans.set(p.target.site_id, p.target.device_id, p);
-    this.poller = new ModbusPoller([...this.plans.values()].map((p) => p.target), onCycle, log);
+    this.poller = new ModbusPoller(
+      [...this.plans.values()].map((p) => p.target),
+      onCycle,
+      log,
+    );
   }
 
   get size(): number {

@@ -63,12 +63,14 @@ export class ReadingOrder {
       await this.reloading;
       const found: Found = new PairMap();
       await Promise.all(
-        wanted.filter((r) => this.needsStore(r)).map(async (r) => {
-          const row = await this.store.readingAt(r.site_id, r.point_id, r.ts);
-          let times = found.get(r.site_id, r.point_id);
-          if (!times) found.set(r.site_id, r.point_id, (times = new Map()));
-          times.set(r.ts, row ?? null);
-        }),
+        wanted
+          .filter((r) => this.needsStore(r))
+          .map(async (r) => {
+            const row = await this.store.readingAt(r.site_id, r.point_id, r.ts);
+            let times = found.get(r.site_id, r.point_id);
+            if (!times) found.set(r.site_id, r.point_id, (times = new Map()));
+            times.set(r.ts, row ?? null);
+          }),
       );
       return found;
     })();

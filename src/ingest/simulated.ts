@@ -30,10 +30,12 @@ export function markSimulatedAlarms(batcher: { add(batch: { events: AlarmEvent[]
 }
 
 /** Profiles of personnel readers (they report card sightings). */
-export const readerProfiles = (profiles: ReadonlyMap<string, DeviceProfile>) => (profile: string): boolean => {
-  const p = profiles.get(profile);
-  return isMqttProfile(p) && p.sightings !== undefined;
-};
+export const readerProfiles =
+  (profiles: ReadonlyMap<string, DeviceProfile>) =>
+  (profile: string): boolean => {
+    const p = profiles.get(profile);
+    return isMqttProfile(p) && p.sightings !== undefined;
+  };
 
 /** What the config says of a device (its own `simulated`, else its site's). */
 export function configSimulated(index: SiteIndex, site_id: string, device_id: string): boolean {

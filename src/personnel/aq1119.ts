@@ -163,13 +163,16 @@ export class Aq1119Rules {
       if (!card.underground) continue;
       const c = card.card_id;
       const stay = card.area_id === null ? undefined : this.stayLimit.get(card.area_id);
-      if (stay !== undefined && now - card.area_since > stay) out.push({ type: 'area_overtime', subject: c, on: true, value: (now - card.area_since) / 60_000, card_id: c, ...(card.area_id ? { area_id: card.area_id } : {}) });
-      if (silent !== undefined && now - card.last_seen > silent * 1000) out.push({ type: 'card_lost', subject: c, on: true, value: (now - card.last_seen) / 1000, card_id: c, station_id: card.station_id });
+      if (stay !== undefined && now - card.area_since > stay)
+        out.push({ type: 'area_overtime', subject: c, on: true, value: (now - card.area_since) / 60_000, card_id: c, ...(card.area_id ? { area_id: card.area_id } : {}) });
+      if (silent !== undefined && now - card.last_seen > silent * 1000)
+        out.push({ type: 'card_lost', subject: c, on: true, value: (now - card.last_seen) / 1000, card_id: c, station_id: card.station_id });
       const route = this.cardRule.get(c)?.route;
       if (!route || card.in_at === null) continue;
       for (const step of route) {
         if (step.within_min === undefined || now - card.in_at <= step.within_min * 60_000) continue;
-        if (!this.visited.get(c)?.has(step.station)) out.push({ type: 'checkpoint_missed', subject: `${c}/${step.station}`, on: true, value: (now - card.in_at) / 60_000, card_id: c, station_id: step.station });
+        if (!this.visited.get(c)?.has(step.station))
+          out.push({ type: 'checkpoint_missed', subject: `${c}/${step.station}`, on: true, value: (now - card.in_at) / 60_000, card_id: c, station_id: step.station });
       }
     }
     return out;

@@ -17,7 +17,6 @@ export type { CardSighting };
 import { clearAlarm, openAlarm } from '../alarms/alarm-record.js';
 import { AQ1119_LEVELS, type Aq1119Site, Aq1119Rules, type Condition } from './aq1119.js';
 
-
 export interface AreaSpec {
   area_id: string;
   name: string;
@@ -99,7 +98,9 @@ export class PersonnelEngine {
     const prev = this.cards.get(s.card_id);
     const surface = this.site.surface_stations.includes(s.station_id);
     const area = surface ? undefined : this.areaOfStation.get(s.station_id);
-    const card: CardState = prev ? { ...prev } : { card_id: s.card_id, name: this.names.get(s.card_id) ?? null, underground: false, in_at: null, out_at: null, station_id: s.station_id, area_id: null, area_since: s.ts, last_seen: s.ts };
+    const card: CardState = prev
+      ? { ...prev }
+      : { card_id: s.card_id, name: this.names.get(s.card_id) ?? null, underground: false, in_at: null, out_at: null, station_id: s.station_id, area_id: null, area_since: s.ts, last_seen: s.ts };
     if (!surface && !card.underground) Object.assign(card, { underground: true, in_at: s.ts, out_at: null });
     if (surface && card.underground) Object.assign(card, { underground: false, out_at: s.ts });
     const area_id = area?.area_id ?? null;
@@ -201,7 +202,15 @@ export class PersonnelEngine {
     const person = card_id === undefined ? undefined : this.names.get(card_id);
     const areaName = extra.area_name ?? (area_id === undefined ? undefined : this.areaNames.get(area_id));
     const alarm: Alarm = {
-      ...openAlarm({ alarm_id: this.newId(), site_id: this.site.site_id, ...(card_id !== undefined ? { device_id: card_id } : {}), type, level: LEVEL[type] as Level, value: Math.round(value * 100) / 100, at }),
+      ...openAlarm({
+        alarm_id: this.newId(),
+        site_id: this.site.site_id,
+        ...(card_id !== undefined ? { device_id: card_id } : {}),
+        type,
+        level: LEVEL[type] as Level,
+        value: Math.round(value * 100) / 100,
+        at,
+      }),
       ...(area_id ? { item_id: area_id } : {}),
       // names in every personnel alarm (AQ 1119-2023 §3.1: the system shows and prints who and where)
       ...(person !== undefined ? { person_name: person } : {}),
@@ -216,7 +225,11 @@ export class PersonnelEngine {
   private apply(conditions: readonly Condition[], at: number): AlarmEvent[] {
     return conditions.flatMap((c) =>
       c.on
-        ? this.raise(c.type, c.subject, at, c.value ?? 1, c.area_id, { ...(c.card_id !== undefined ? { card_id: c.card_id } : {}), ...(c.station_id !== undefined ? { station_id: c.station_id } : {}), ...(c.area_name !== undefined ? { area_name: c.area_name } : {}) })
+        ? this.raise(c.type, c.subject, at, c.value ?? 1, c.area_id, {
+            ...(c.card_id !== undefined ? { card_id: c.card_id } : {}),
+            ...(c.station_id !== undefined ? { station_id: c.station_id } : {}),
+            ...(c.area_name !== undefined ? { area_name: c.area_name } : {}),
+          })
         : this.end(`${c.type}/${c.subject}`, at),
     );
   }

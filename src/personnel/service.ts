@@ -58,7 +58,13 @@ export class PersonnelService implements AlarmSource {
     if (!engine) return [];
     const ids = engine.site.cards.map((c) => c.card_id);
     const known = new Set(ids);
-    return [...ids, ...engine.knownCards().filter((c) => !known.has(c)).sort()];
+    return [
+      ...ids,
+      ...engine
+        .knownCards()
+        .filter((c) => !known.has(c))
+        .sort(),
+    ];
   }
 
   /** Resolves once the trajectories written so far are stored (tests; the pipeline's stop). */

@@ -54,22 +54,58 @@ export async function dailyReport(site: SiteConfig, span: Span, d: ReportDeps, n
   await d.stats.flush(now);
   const alarms = await alarmsIn(d.store, [site.site_id], span, now);
   const byPoint = (p: PointConfig, c: Category) => alarms.filter((a) => a.point_id === p.point_id && categoryOf(a) === c);
-  const events = (p: PointConfig) => ({ alarms: tally(byPoint(p, 'alarm'), span, now), power_offs: tally(byPoint(p, 'power_off'), span, now), feed_abnormal: tally(byPoint(p, 'feed_abnormal'), span, now) });
+  const events = (p: PointConfig) => ({
+    alarms: tally(byPoint(p, 'alarm'), span, now),
+    power_offs: tally(byPoint(p, 'power_off'), span, now),
+    feed_abnormal: tally(byPoint(p, 'feed_abnormal'), span, now),
+  });
   const analog = await Promise.all(
     site.points.filter((p) => p.kind !== 'switch').map(async (p) => ({ point: p, figures: mergeWindows(await d.stats.windows(site.site_id, p.point_id, span.from, span.to)), ...events(p) })),
   );
   const switches = await Promise.all(
     site.points
       .filter((p) => p.kind === 'switch')
-      .map(async (p) => ({ point: p, day: switchDay(await d.store.rawReadings({ site_id: site.site_id, point_id: p.point_id, from: span.from, to: span.to, limit: 1_000_000 }), span, now), ...events(p) })),
+      .map(async (p) => ({
+        point: p,
+        day: switchDay(await d.store.rawReadings({ site_id: site.site_id, point_id: p.point_id, from: span.from, to: span.to, limit: 1_000_000 }), span, now),
+        ...events(p),
+      })),
   );
   const devices = site.devices.map((dev) => {
     const offline = alarms.filter((a) => a.type === 'offline' && a.device_id === dev.device_id && a.point_id === undefined);
     return { device: dev, offline: tally(offline, span, now) };
   });
-  const calibration = (await Promise.all(site.points.map(async (p) => calibrationRuns(await calibrationReadings(d.store, site.site_id, p.point_id, span)).map((r) => ({ point_id: p.point_id, ...r }))))).flat();
+  const calibration = (
+    await Promise.all(site.points.map(async (p) => calibrationRuns(await calibrationReadings(d.store, site.site_id, p.point_id, span)).map((r) => ({ point_id: p.point_id, ...r }))))
+  ).flat();
   const handled = alarms.filter((a) => categoryOf(a) !== undefined).sort((a, b) => a.raised_at - b.raised_at);
-  return { site, span, analog, switches, devices, calibration, events: handled, now, totals: { alarms: tally(handled.filter((a) => categoryOf(a) === 'alarm'), span, now), power_offs: tally(handled.filter((a) => categoryOf(a) === 'power_off'), span, now), feed_abnormal: tally(handled.filter((a) => categoryOf(a) === 'feed_abnormal'), span, now) } };
+  return {
+    site,
+    span,
+    analog,
+    switches,
+    devices,
+    calibration,
+    events: handled,
+    now,
+    totals: {
+      alarms: tally(
+        handled.filter((a) => categoryOf(a) === 'alarm'),
+        span,
+        now,
+      ),
+      power_offs: tally(
+        handled.filter((a) => categoryOf(a) === 'power_off'),
+        span,
+        now,
+      ),
+      feed_abnormal: tally(
+        handled.filter((a) => categoryOf(a) === 'feed_abnormal'),
+        span,
+        now,
+      ),
+    },
+  };
 }
 
 export type DailyReport = Awaited<ReturnType<typeof dailyReport>>;

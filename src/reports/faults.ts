@@ -36,5 +36,12 @@ export async function faultLog(store: Store, site: SiteConfig, span: Span, now: 
         note: a.note ?? null,
       };
     });
-  return { site_id: site.site_id, from: iso(span.from), to: iso(span.to), open: episodes.filter((e) => e.open).length, over_repair_limit: episodes.filter((e) => e.over_repair_limit).length, episodes };
+  return {
+    site_id: site.site_id,
+    from: iso(span.from),
+    to: iso(span.to),
+    open: episodes.filter((e) => e.open).length,
+    over_repair_limit: episodes.filter((e) => e.over_repair_limit).length,
+    episodes,
+  };
 }

@@ -16,6 +16,15 @@ export function siteFeature(site: SiteConfig, active: readonly Alarm[], online_r
     type: 'Feature' as const,
     id: site.site_id,
     geometry: hasCoords ? { type: 'Point' as const, coordinates: [site.longitude as number, site.latitude as number] } : null,
-    properties: { site_id: site.site_id, name: site.name, kind: site.kind, ...siteRegion(site), active_alarms: active.length, worst_level: worst?.level ?? null, online_rate, major_hazard_grade: majorHazardsOf(site).major_hazard_grade },
+    properties: {
+      site_id: site.site_id,
+      name: site.name,
+      kind: site.kind,
+      ...siteRegion(site),
+      active_alarms: active.length,
+      worst_level: worst?.level ?? null,
+      online_rate,
+      major_hazard_grade: majorHazardsOf(site).major_hazard_grade,
+    },
   };
 }

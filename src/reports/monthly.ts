@@ -20,8 +20,21 @@ export async function monthlySite(store: Store, site: SiteConfig, span: Span, no
     const ms = overlapMs(a.raised_at, a.cleared_at, span, now);
     add((byKind[`${a.type}/${a.level}`] ??= { count: 0, duration_s: 0 }), ms);
     if (categoryOf(a) === 'power_off') add(power_offs, ms);
-    if (a.type === 'offline' && a.device_id !== undefined && a.point_id === undefined) (add(device_offline, ms), offlineDevices.add(a.device_id));
+    if (a.type === 'offline' && a.device_id !== undefined && a.point_id === undefined) add(device_offline, ms), offlineDevices.add(a.device_id);
   }
   const rate = await siteOnlineRate(store, site, span, now);
-  return { rate, summary: { site_id: site.site_id, name: site.name, region_code: site.region_code ?? null, alarms: byKind, power_offs, offline_devices: offlineDevices.size, device_offline, online_rate: rate.online_rate, below_threshold: rate.below_threshold } };
+  return {
+    rate,
+    summary: {
+      site_id: site.site_id,
+      name: site.name,
+      region_code: site.region_code ?? null,
+      alarms: byKind,
+      power_offs,
+      offline_devices: offlineDevices.size,
+      device_offline,
+      online_rate: rate.online_rate,
+      below_threshold: rate.below_threshold,
+    },
+  };
 }

@@ -98,7 +98,8 @@ export class InfluxClient {
         changes.push(`created retention policy ${name}`);
       }
     }
-    if (before.get(RETENTION_POLICY.readings) === false) changes.push(`made ${RETENTION_POLICY.readings} the default retention policy of ${this.config.database} (was not: plain queries did not see the readings)`);
+    if (before.get(RETENTION_POLICY.readings) === false)
+      changes.push(`made ${RETENTION_POLICY.readings} the default retention policy of ${this.config.database} (was not: plain queries did not see the readings)`);
     return changes;
   }
 

@@ -29,9 +29,7 @@ const LIMITS_PAUSE_MS = 500;
 const esc = (s: string): string => s.replace(/[,= \\]/g, (c) => `\\${c}`);
 
 export function limitLines(points: readonly (PointConfig & { site_id: string })[], at: number): string[] {
-  return points.flatMap((p) =>
-    p.limits.map((l) => `limit,direction=${l.direction},level=${l.level},point_id=${esc(p.point_id)},site_id=${esc(p.site_id)} set=${l.set},clear=${l.clear} ${at}`),
-  );
+  return points.flatMap((p) => p.limits.map((l) => `limit,direction=${l.direction},level=${l.level},point_id=${esc(p.point_id)},site_id=${esc(p.site_id)} set=${l.set},clear=${l.clear} ${at}`));
 }
 
 export interface GatewayStats {

@@ -46,10 +46,15 @@ export function startInfluxSink(config: Config, store: Store, index: SiteIndex, 
   const fill = () => store.outboxStats().bytes / influx.max_outbox_bytes;
   // while the writer cannot reach InfluxDB, readings queries go to the embedded store at once (no timeout first)
   const usable = () => writer.state.connected;
-  const side = startSideWrites(client, () => index.allPoints(), () => {
-    const o = store.outboxStats();
-    return { outbox_lines: o.lines, outbox_bytes: o.bytes, outbox_oldest_age_s: o.oldest_at === null ? 0 : (Date.now() - o.oldest_at) / 1000, connected: writer.state.connected };
-  }, log);
+  const side = startSideWrites(
+    client,
+    () => index.allPoints(),
+    () => {
+      const o = store.outboxStats();
+      return { outbox_lines: o.lines, outbox_bytes: o.bytes, outbox_oldest_age_s: o.oldest_at === null ? 0 : (Date.now() - o.oldest_at) / 1000, connected: writer.state.connected };
+    },
+    log,
+  );
   return {
     readings: new InfluxReadings(client, usable),
     readiness: () => (writer.state.connected && fill() < BACKLOG_SET ? 'ok' : 'failing'),

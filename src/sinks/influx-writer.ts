@@ -220,7 +220,10 @@ export class InfluxWriter {
       this.events.changed();
       if (Date.now() - this.busyLoggedAt > BUSY_LOG_EVERY_MS) {
         this.busyLoggedAt = Date.now();
-        this.log.warn({ err: err.message, batch_lines: this.pacer.batchLines, timeout_ms: this.pacer.timeoutMs, in_flight: this.pacer.inFlight }, 'InfluxDB is busy: writing smaller batches, fewer at a time');
+        this.log.warn(
+          { err: err.message, batch_lines: this.pacer.batchLines, timeout_ms: this.pacer.timeoutMs, in_flight: this.pacer.inFlight },
+          'InfluxDB is busy: writing smaller batches, fewer at a time',
+        );
       }
       return pause;
     }

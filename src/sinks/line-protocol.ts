@@ -37,7 +37,13 @@ export function readingLine(r: Reading, quantity: string, device_id: string): st
 
 export function alarmLine(e: AlarmEvent): string {
   const a = e.alarm;
-  const tags = [`level=${escTag(a.level)}`, ...(a.point_id ? [`point_id=${escTag(a.point_id)}`] : []), ...(a.simulated ? ['simulated=true'] : []), `site_id=${escTag(a.site_id)}`, `type=${escTag(a.type)}`];
+  const tags = [
+    `level=${escTag(a.level)}`,
+    ...(a.point_id ? [`point_id=${escTag(a.point_id)}`] : []),
+    ...(a.simulated ? ['simulated=true'] : []),
+    `site_id=${escTag(a.site_id)}`,
+    `type=${escTag(a.type)}`,
+  ];
   const value = Number.isFinite(a.value) ? `,value=${float(a.value)}` : ''; // an offline alarm may have no value: none is invented
   return `alarm,${tags.join(',')} alarm_id=${escString(a.alarm_id)},event=${escString(e.event)},state=${escString(a.state)}${value} ${e.at}`;
 }

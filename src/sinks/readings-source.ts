@@ -26,7 +26,6 @@ export class EmbeddedReadings implements ReadingsSource {
   }
 }
 
-
 const INFLUXQL_FN: Record<WindowFn, string> = { mean: 'mean', min: 'min', max: 'max', last: 'last', count: 'count' };
 
 export interface ReadingsAnswer {
@@ -90,10 +89,7 @@ export class InfluxReadings implements ReadingsSource {
     const offset = ((q.origin_ms % q.every_ms) + q.every_ms) % q.every_ms;
     const group = `GROUP BY time(${q.every_ms}ms, ${offset}ms) fill(none)`;
     const base = `FROM ${this.from(quantity)} WHERE ${this.where(q)} AND "status" & ${STATUS.CALIBRATION} = 0 ${group}`;
-    const [values, statuses] = await Promise.all([
-      this.client.query(`SELECT ${INFLUXQL_FN[q.fn]}("value") ${base} LIMIT ${q.limit}`),
-      this.client.query(`SELECT distinct("status") ${base}`),
-    ]);
+    const [values, statuses] = await Promise.all([this.client.query(`SELECT ${INFLUXQL_FN[q.fn]}("value") ${base} LIMIT ${q.limit}`), this.client.query(`SELECT distinct("status") ${base}`)]);
     const bits = new Map<number, number>();
     for (const [ts, s] of rows(statuses)) bits.set(ts as number, (bits.get(ts as number) ?? 0) | (s as number));
     return rows(values).map(([ts, value]) => ({ ts: ts as number, value: value as number, status: bits.get(ts as number) ?? 0 }));

@@ -66,9 +66,11 @@ export class StatsBook {
     };
     const next = (this.flushing ?? Promise.resolve(0)).then(run, run);
     this.flushing = next;
-    void next.finally(() => {
-      if (this.flushing === next) this.flushing = undefined;
-    }).catch(() => {});
+    void next
+      .finally(() => {
+        if (this.flushing === next) this.flushing = undefined;
+      })
+      .catch(() => {});
     return next;
   }
 

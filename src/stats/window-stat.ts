@@ -28,8 +28,7 @@ export const WINDOW_MS = 300_000;
 export const windowStart = (ts: number): number => Math.floor(ts / WINDOW_MS) * WINDOW_MS;
 
 /** True when a reading counts in the figures (not in calibration, value known). */
-export const validForStats = (r: ReadingRow): r is ReadingRow & { value: number } =>
-  (r.status & STATUS.CALIBRATION) === 0 && r.value !== null && Number.isFinite(r.value);
+export const validForStats = (r: ReadingRow): r is ReadingRow & { value: number } => (r.status & STATUS.CALIBRATION) === 0 && r.value !== null && Number.isFinite(r.value);
 
 /** The statistics of `rows` (one point, any span) or undefined when none of them is valid. The first time a max or min was reached is its time. */
 export function summarize(rows: readonly ReadingRow[], start: number, end: number, cumulative = false): WindowStat | undefined {

@@ -23,7 +23,9 @@ export interface LogRow {
 }
 
 export function rowHash(prev: string, r: Pick<LogRow, 'alarm_id' | 'site_id' | 'event' | 'at' | 'body'>): string {
-  return createHash('sha256').update(JSON.stringify([prev, r.alarm_id, r.site_id, r.event, r.at, r.body])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([prev, r.alarm_id, r.site_id, r.event, r.at, r.body]))
+    .digest('hex');
 }
 
 /** The hash of the newest chained row (the chain head), or GENESIS for an empty log. */
@@ -37,7 +39,11 @@ export function chainUnhashed(db: Database.Database): number {
   if (rows.length === 0) return 0;
   const set = db.prepare('UPDATE alarm_events SET prev_hash = ?, hash = ? WHERE seq = ?');
   db.transaction(() => {
-    let prev = (db.prepare('SELECT hash FROM alarm_events WHERE hash IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT 1').pluck().get((rows[0] as LogRow).seq) as string | undefined) ?? GENESIS;
+    let prev =
+      (db
+        .prepare('SELECT hash FROM alarm_events WHERE hash IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT 1')
+        .pluck()
+        .get((rows[0] as LogRow).seq) as string | undefined) ?? GENESIS;
     for (const r of rows) {
       const hash = rowHash(prev, r);
       set.run(prev, hash, r.seq);

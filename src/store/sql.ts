@@ -117,10 +117,10 @@ export function alarmWhere(
     params.push(...q.site_ids);
   }
   if (q.state !== 'all') where.push(q.state === 'active' ? "state LIKE 'active%'" : "state LIKE 'cleared%'");
-  if (q.from !== undefined) (where.push('raised_at >= ?'), params.push(q.from));
-  if (q.to !== undefined) (where.push('raised_at < ?'), params.push(q.to));
-  if (q.tag !== undefined) (where.push(`${json('tag')} = ?`), params.push(q.tag));
-  if (q.hazard_code !== undefined) (where.push(`${json('hazard_code')} = ?`), params.push(q.hazard_code));
+  if (q.from !== undefined) where.push('raised_at >= ?'), params.push(q.from);
+  if (q.to !== undefined) where.push('raised_at < ?'), params.push(q.to);
+  if (q.tag !== undefined) where.push(`${json('tag')} = ?`), params.push(q.tag);
+  if (q.hazard_code !== undefined) where.push(`${json('hazard_code')} = ?`), params.push(q.hazard_code);
   return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 

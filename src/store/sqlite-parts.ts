@@ -19,12 +19,18 @@ export class SqliteParts {
   }
 
   column<T>(sql: string, ...args: unknown[]): T[] {
-    return this.q(sql).pluck().all(...args) as T[];
+    return this.q(sql)
+      .pluck()
+      .all(...args) as T[];
   }
 
   /** The first column of the first row, null when there is none (or it is NULL). */
   value<T>(sql: string, ...args: unknown[]): T | null {
-    return (this.q(sql).pluck().get(...args) as T | undefined) ?? null;
+    return (
+      (this.q(sql)
+        .pluck()
+        .get(...args) as T | undefined) ?? null
+    );
   }
 
   /** Inside a commit's transaction: what the commit hooks asked for. */

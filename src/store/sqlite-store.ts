@@ -12,8 +12,25 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Batch, DeadLetter, ReadingRow } from '../domain/records.js';
 import type {
-  AlarmQuery, CalibrationRecord, CommitHook, CommitResult, DeadLetterRow, OutboxEncoder, OutboxLine, OutboxRow, QueueRow, RawQuery,
-  ConflictingReading, RetentionCut, StatsKey, StatsRow, Store, StoredEvent, TrackRow, WindowFn, WindowQuery,
+  AlarmQuery,
+  CalibrationRecord,
+  CommitHook,
+  CommitResult,
+  DeadLetterRow,
+  OutboxEncoder,
+  OutboxLine,
+  OutboxRow,
+  QueueRow,
+  RawQuery,
+  ConflictingReading,
+  RetentionCut,
+  StatsKey,
+  StatsRow,
+  Store,
+  StoredEvent,
+  TrackRow,
+  WindowFn,
+  WindowQuery,
 } from '../domain/store.js';
 import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
 import { STATUS } from '../domain/status.js';
@@ -208,7 +225,13 @@ export class SqliteStore implements Store {
   listAlarms(q: AlarmQuery): Promise<Alarm[]> {
     const { where, params } = alarmWhere(q, (key) => `json_extract(body, '$.${key}')`);
     const sql = `SELECT body FROM alarms ${where} ORDER BY raised_at DESC, rowid DESC LIMIT ?`;
-    return Promise.resolve((this.q(sql).pluck().all(...params, q.limit) as string[]).map((b) => JSON.parse(b) as Alarm));
+    return Promise.resolve(
+      (
+        this.q(sql)
+          .pluck()
+          .all(...params, q.limit) as string[]
+      ).map((b) => JSON.parse(b) as Alarm),
+    );
   }
 
   activeAlarms(): Promise<Alarm[]> {
@@ -312,10 +335,11 @@ export class SqliteStore implements Store {
   trackFirstAfter = (site_id: string, card_id: string, ts: number) => this.run(() => this.parts.value<number>(SQL.trackFirstAfter, site_id, card_id, ts));
   trackLastOtherArea = (site_id: string, card_id: string, after: number, area_id: string | null) => this.run(() => this.parts.value<number>(SQL.trackLastOtherArea, site_id, card_id, after, area_id));
   trackAtOrBefore = (site_id: string, card_id: string, at: number) => this.run(() => this.parts.rows<TrackRow>(SQL.trackAtOrBefore, site_id, card_id, at)[0]);
-  trackLastWhere = (site_id: string, card_id: string, to: number, stations: readonly string[], inside: boolean) => this.run(() => {
-    const q = trackLastWhere(site_id, card_id, to, stations, inside);
-    return this.parts.value<number>(q.sql, ...q.params);
-  });
+  trackLastWhere = (site_id: string, card_id: string, to: number, stations: readonly string[], inside: boolean) =>
+    this.run(() => {
+      const q = trackLastWhere(site_id, card_id, to, stations, inside);
+      return this.parts.value<number>(q.sql, ...q.params);
+    });
   trackNewest = (site_id: string, card_id: string, from: number, to: number, limit: number) => this.run(() => this.parts.rows<TrackRow>(SQL.trackNewest, site_id, card_id, from, to, limit));
   markStatsDirty = (keys: readonly StatsKey[]) => this.run(() => this.db.transaction(() => this.parts.writeExtras({ statsDirty: [...keys] }))());
   statsDue = (now: number, windowMs: number, limit: number) => this.run(() => this.parts.rows<StatsKey>(SQL.statsDue, windowMs, now, limit));

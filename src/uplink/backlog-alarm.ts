@@ -30,7 +30,14 @@ export class UplinkBacklogAlarms {
       if (keep.has(key)) continue;
       this.active.delete(key);
       const kept = this.stored(a.alarm_id);
-      events.push({ event: 'cleared', at, alarm: { ...clearAlarm({ ...a, ...(kept ? { state: kept.state, acked_at: kept.acked_at, acked_by: kept.acked_by, note: kept.note } : {}) }, at), note: kept?.note ?? 'cleared by a config reload: the uplink no longer carries this site' } });
+      events.push({
+        event: 'cleared',
+        at,
+        alarm: {
+          ...clearAlarm({ ...a, ...(kept ? { state: kept.state, acked_at: kept.acked_at, acked_by: kept.acked_by, note: kept.note } : {}) }, at),
+          note: kept?.note ?? 'cleared by a config reload: the uplink no longer carries this site',
+        },
+      });
     }
     return events;
   }

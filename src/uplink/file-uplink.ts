@@ -86,12 +86,19 @@ export class FileUplink {
     const files = this.spooled();
     const oldest = files.length ? this.madeAt(files[0] as string) : null;
     return {
-      uplink_id: this.cfg.uplink_id, kind: 'files', target: this.target(),
+      uplink_id: this.cfg.uplink_id,
+      kind: 'files',
+      target: this.target(),
       connected: this.cfg.dir !== undefined ? this.counters.last_error_at === null || (this.counters.last_success_at ?? 0) > this.counters.last_error_at : this.connected,
-      backlog_rows: files.length, backlog_age_s: oldest === null ? 0 : Math.max(0, Math.round((now - oldest) / 100) / 10),
-      sent: this.counters.sent, sent_backfill: 0,
-      last_success_at: this.counters.last_success_at, last_error: this.counters.last_error, last_error_at: this.counters.last_error_at,
-      test_target: this.cfg.test_target, refused_simulated: this.counters.refused_simulated,
+      backlog_rows: files.length,
+      backlog_age_s: oldest === null ? 0 : Math.max(0, Math.round((now - oldest) / 100) / 10),
+      sent: this.counters.sent,
+      sent_backfill: 0,
+      last_success_at: this.counters.last_success_at,
+      last_error: this.counters.last_error,
+      last_error_at: this.counters.last_error_at,
+      test_target: this.cfg.test_target,
+      refused_simulated: this.counters.refused_simulated,
     };
   }
 
@@ -124,7 +131,9 @@ export class FileUplink {
       const site = this.deps.index.sites.get(site_id);
       if (!site) continue;
       const people = site.personnel !== undefined; // the personnel files only for sites with positioning
-      const defs = createHash('sha256').update(JSON.stringify([site.networking, site.devices, site.points, site.personnel ?? null])).digest('hex');
+      const defs = createHash('sha256')
+        .update(JSON.stringify([site.networking, site.devices, site.points, site.personnel ?? null]))
+        .digest('hex');
       if (this.st.defs_hash[site_id] !== defs || now - (this.st.defs_at[site_id] ?? 0) >= this.cfg.definitions_interval_s * 1000) {
         for (const type of ['CDDY', 'FZDY', ...(people ? (['RYXX', 'RYQY', 'RYJZ'] as const) : [])] as const) if (types.has(type)) await this.put(site_id, type, now);
         this.st.defs_hash[site_id] = defs;
@@ -176,7 +185,9 @@ export class FileUplink {
   }
 
   private spooled(): string[] {
-    return readdirSync(this.spool).filter((f) => /^\d{10}_\d+_.+\.txt$/.test(f)).sort();
+    return readdirSync(this.spool)
+      .filter((f) => /^\d{10}_\d+_.+\.txt$/.test(f))
+      .sort();
   }
 
   private madeAt(spooled: string): number {
@@ -246,7 +257,11 @@ export class FileUplink {
       client.on('close', () => lost());
       const expected = s.host_key_sha256?.replace(/^SHA256:/, '').replace(/=+$/, '');
       await client.connect({
-        host: s.host, port: s.port, username: s.user, readyTimeout: this.cfg.timeout_ms, retries: 0,
+        host: s.host,
+        port: s.port,
+        username: s.user,
+        readyTimeout: this.cfg.timeout_ms,
+        retries: 0,
         ...(s.password !== undefined ? { password: s.password } : { privateKey: readFileSync(s.private_key_file as string) }),
         ...(expected ? { hostVerifier: (key: Buffer) => createHash('sha256').update(key).digest('base64').replace(/=+$/, '') === expected } : {}),
       });

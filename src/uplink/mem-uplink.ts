@@ -82,7 +82,10 @@ export function memEncoder(cfg: MemUplinkConfig, index: SiteIndex, allowed: (sit
       if (!quotaId) continue;
       const alarmType = `${a.limit.direction === 'high' ? 'hi' : 'lo'}:${a.level}`; // no confirmed spec values (standards.md §5.4): direction and level
       const msg: QueuedAlarm = {
-        dataId: randomUUID(), site_id: a.site_id, ts: a.raised_at, ...(ok === 'simulated' ? { simulated: true } : {}),
+        dataId: randomUUID(),
+        site_id: a.site_id,
+        ts: a.raised_at,
+        ...(ok === 'simulated' ? { simulated: true } : {}),
         alarms: [{ quotaId, value: Number.isFinite(a.value) ? a.value : null, alarmType, threshold: a.limit.set, alarmTime: compactTime(a.raised_at, index.timeZone(a.site_id)) }],
       };
       rows.push({ kind: 'alarm', body: JSON.stringify(msg) });

@@ -87,7 +87,16 @@ export class MqttUplinkTransport implements UplinkTransport {
     if (row.kind === 'reading') {
       const [site_id, point_id, ts, value, status, simulated] = JSON.parse(row.body) as [string, string, number, number | null, number, 1?];
       topic = `${this.cfg.topic_prefix}/${site_id}/readings`;
-      payload = { msg_id, site_id, point_id, ts: isoInZone(ts, this.index.timeZone(site_id)), value, status, ...(backfill || status & STATUS.BACKFILL ? { backfill: true } : {}), ...(simulated ? { simulated: true } : {}) };
+      payload = {
+        msg_id,
+        site_id,
+        point_id,
+        ts: isoInZone(ts, this.index.timeZone(site_id)),
+        value,
+        status,
+        ...(backfill || status & STATUS.BACKFILL ? { backfill: true } : {}),
+        ...(simulated ? { simulated: true } : {}),
+      };
     } else {
       const alarm = JSON.parse(row.body) as { site_id: string };
       topic = `${this.cfg.topic_prefix}/${alarm.site_id}/alarms`;

@@ -64,7 +64,10 @@ export class UplinkRunner {
 
   start(): void {
     this.transport.start({ up: () => this.up(), down: (err) => this.down(err) });
-    this.timers.push(setInterval(() => void this.flushAcks(), REMOVE_EVERY_MS), setInterval(() => this.pump(), PUMP_EVERY_MS));
+    this.timers.push(
+      setInterval(() => void this.flushAcks(), REMOVE_EVERY_MS),
+      setInterval(() => this.pump(), PUMP_EVERY_MS),
+    );
   }
 
   /** Wakes the sender (after a commit), so live data does not wait for the next round. */
@@ -75,11 +78,19 @@ export class UplinkRunner {
   state(now = Date.now()): UplinkState {
     const s = this.queue.stats(this.uplink_id);
     return {
-      uplink_id: this.uplink_id, kind: this.kind, target: this.target, connected: this.connected,
-      backlog_rows: s.rows, backlog_age_s: s.oldest_at === null ? 0 : Math.max(0, Math.round((now - s.oldest_at) / 100) / 10),
-      sent: this.counters.sent, sent_backfill: this.counters.sent_backfill,
-      last_success_at: this.counters.last_success_at, last_error: this.counters.last_error, last_error_at: this.counters.last_error_at,
-      test_target: this.testTarget, refused_simulated: this.counters.refused_simulated,
+      uplink_id: this.uplink_id,
+      kind: this.kind,
+      target: this.target,
+      connected: this.connected,
+      backlog_rows: s.rows,
+      backlog_age_s: s.oldest_at === null ? 0 : Math.max(0, Math.round((now - s.oldest_at) / 100) / 10),
+      sent: this.counters.sent,
+      sent_backfill: this.counters.sent_backfill,
+      last_success_at: this.counters.last_success_at,
+      last_error: this.counters.last_error,
+      last_error_at: this.counters.last_error_at,
+      test_target: this.testTarget,
+      refused_simulated: this.counters.refused_simulated,
     };
   }
 

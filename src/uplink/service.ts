@@ -56,12 +56,20 @@ export class Uplinks {
       backlog: new Gauge({ name: 'anjian_uplink_backlog_rows', help: 'messages waiting in the uplink queue', labelNames: ['uplink_id', 'kind'], registers: [registry] }),
       age: new Gauge({ name: 'anjian_uplink_backlog_age_seconds', help: 'age of the oldest message in the uplink queue', labelNames: ['uplink_id', 'kind'], registers: [registry] }),
       sent: new Gauge({ name: 'anjian_uplink_sent', help: 'messages the server acknowledged since start', labelNames: ['uplink_id', 'kind'], registers: [registry] }),
-      refused: new Gauge({ name: 'anjian_uplink_simulated_refused', help: 'simulated readings and alarm events not sent (the uplink is not a test target)', labelNames: ['uplink_id', 'kind'], registers: [registry] }),
+      refused: new Gauge({
+        name: 'anjian_uplink_simulated_refused',
+        help: 'simulated readings and alarm events not sent (the uplink is not a test target)',
+        labelNames: ['uplink_id', 'kind'],
+        registers: [registry],
+      }),
     };
     // an acknowledgement of a backlog alarm is read from the store in the background and seen at the next tick
     const kept = new Map<string, Alarm>();
     const stored = (id: string): Alarm | undefined => {
-      void deps.store.getAlarm(id).then((a) => void (a && kept.set(id, a)), () => {});
+      void deps.store.getAlarm(id).then(
+        (a) => void (a && kept.set(id, a)),
+        () => {},
+      );
       return kept.get(id);
     };
     this.backlog = new UplinkBacklogAlarms(uplinks, deps.newId, stored, deps.activeAlarms ?? []);
@@ -70,7 +78,14 @@ export class Uplinks {
 
   private build(cfg: UplinkConfig): UplinkRunner | FileUplink {
     this.built.set(cfg.uplink_id, JSON.stringify(cfg));
-    if (cfg.kind === 'files') return new FileUplink(cfg, { index: this.deps.index, store: this.deps.store, files: this.files, dataDir: this.deps.config.gateway.data_dir, log: this.deps.log.child({ uplink_id: cfg.uplink_id }) });
+    if (cfg.kind === 'files')
+      return new FileUplink(cfg, {
+        index: this.deps.index,
+        store: this.deps.store,
+        files: this.files,
+        dataDir: this.deps.config.gateway.data_dir,
+        log: this.deps.log.child({ uplink_id: cfg.uplink_id }),
+      });
     this.queue ??= UplinkQueue.attach(this.deps.store); // the commit hook, once: from the first non-file uplink on
     return this.runner(cfg, this.queue);
   }

@@ -23,7 +23,15 @@ if (!url || !id || !count) throw new Error('usage: cluster-member URL INSTANCE_I
 const sites = Array.from({ length: Number(count) }, (_, i) => `1401000000${String(i).padStart(2, '0')}`);
 const timings = hb ? { heartbeat_ms: Number(hb), fence_after_ms: Number(fence), dead_after_ms: Number(dead) } : DEFAULT_TIMINGS;
 const send = (m: object) => process.send?.(m);
-const ownership = new PgOwnership({ url, instance_id: id, http_url: `http://127.0.0.1:0/${id}`, mqtt_url: `mqtt://127.0.0.1:0/${id}`, sites, timings, log: createLogger(process.env.CLUSTER_LOG_LEVEL ?? 'warn', process.stderr) });
+const ownership = new PgOwnership({
+  url,
+  instance_id: id,
+  http_url: `http://127.0.0.1:0/${id}`,
+  mqtt_url: `mqtt://127.0.0.1:0/${id}`,
+  sites,
+  timings,
+  log: createLogger(process.env.CLUSTER_LOG_LEVEL ?? 'warn', process.stderr),
+});
 ownership.on('acquired', (site) => send({ ev: 'acquired', site, t: Date.now(), id } satisfies MemberEvent));
 ownership.on('released', (site) => send({ ev: 'released', site, t: Date.now(), id } satisfies MemberEvent));
 process.on('message', (m: { cmd: string }) => {

@@ -43,7 +43,9 @@ async function baseline(influxd: Server, lines: number): Promise<number> {
   const client = new InfluxClient(InfluxSchema.parse({ url: influxd.url, database: 'bench_baseline' }), { readings: 93, alarms: 730 });
   await client.prepare();
   const t0 = Date.now() - 3_600_000;
-  const all = Array.from({ length: lines }, (_, i) => readingLine({ site_id: '140100009999', point_id: `d${i % DEVICES}-p${(i >> 4) % POINTS}`, ts: t0 + i, value: 0.1 + (i % 50) / 100, status: 0 }, 'ch4', `d${i % DEVICES}`));
+  const all = Array.from({ length: lines }, (_, i) =>
+    readingLine({ site_id: '140100009999', point_id: `d${i % DEVICES}-p${(i >> 4) % POINTS}`, ts: t0 + i, value: 0.1 + (i % 50) / 100, status: 0 }, 'ch4', `d${i % DEVICES}`),
+  );
   const start = performance.now();
   for (let i = 0; i < all.length; i += 5000) await client.write('readings', all.slice(i, i + 5000));
   return lines / ((performance.now() - start) / 1000);

@@ -96,7 +96,11 @@ export async function latencyLeg(log: (s: string) => void): Promise<Figure[]> {
     await Promise.all([watcher.endAsync(), device.endAsync()]);
     await background;
     const base = [...rttMs].sort((a, b) => a - b);
-    return [...summary('baseline: publish → delivery through a bare aedes broker', rttMs), ...summary('publish → alarm on MQTT', mqttMs, percentile(base, 50)), ...summary('publish → alarm on SSE (upper bound)', sseMs, percentile(base, 50))];
+    return [
+      ...summary('baseline: publish → delivery through a bare aedes broker', rttMs),
+      ...summary('publish → alarm on MQTT', mqttMs, percentile(base, 50)),
+      ...summary('publish → alarm on SSE (upper bound)', sseMs, percentile(base, 50)),
+    ];
   } finally {
     await gw.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -16,14 +16,27 @@ export interface BenchDevice {
 export function benchConfig(devices: number, points: number, extraGateway = ''): { yaml: string; devices: BenchDevice[] } {
   const site = '140100009999';
   const list: BenchDevice[] = [];
-  const lines = ['schema_version: 1', 'gateway:', '  log_level: warn', "  tokens: [{ name: bench, token: bench-token-1, role: admin, sites: '*' }]", extraGateway, 'sites:', `  - site_id: '${site}'`, '    name: bench', '    kind: coal_mine', '    devices:'];
+  const lines = [
+    'schema_version: 1',
+    'gateway:',
+    '  log_level: warn',
+    "  tokens: [{ name: bench, token: bench-token-1, role: admin, sites: '*' }]",
+    extraGateway,
+    'sites:',
+    `  - site_id: '${site}'`,
+    '    name: bench',
+    '    kind: coal_mine',
+    '    devices:',
+  ];
   for (let d = 0; d < devices; d++) lines.push(`      - { device_id: d${d}, profile: generic-json, credentials: { username: bench-d${d}, password: bench-pass-${d} } }`);
   lines.push('    points:');
   for (let d = 0; d < devices; d++) {
     const channels: string[] = [];
     for (let p = 0; p < points; p++) {
       channels.push(`c${p}`);
-      lines.push(`      - { point_id: d${d}-p${p}, device_id: d${d}, channel: c${p}, quantity: ch4, location: bench, range: { min: 0, max: 4 }, limits: [{ direction: high, set: 1.0, clear: 1.0, level: yellow }] }`);
+      lines.push(
+        `      - { point_id: d${d}-p${p}, device_id: d${d}, channel: c${p}, quantity: ch4, location: bench, range: { min: 0, max: 4 }, limits: [{ direction: high, set: 1.0, clear: 1.0, level: yellow }] }`,
+      );
     }
     list.push({ username: `bench-d${d}`, password: `bench-pass-${d}`, topic: `site/${site}/dev/d${d}/up`, channels });
   }

@@ -14,7 +14,24 @@ interface Spec {
   units: number;
 }
 
-export const BENCH_SAMPLE = { ch4_t1: 0.42, co: 3, o2: 20.8, temperature: 22.5, wind_speed: 1.8, ch4_t2: 0.3, wind_pressure: 1250, dust: 2, feed_1: 1, feed_2: 1, fan_local: 1, fan_standby: 0, fan_main: 1, door_1: 0, door_2: 0, smoke: 0 };
+export const BENCH_SAMPLE = {
+  ch4_t1: 0.42,
+  co: 3,
+  o2: 20.8,
+  temperature: 22.5,
+  wind_speed: 1.8,
+  ch4_t2: 0.3,
+  wind_pressure: 1250,
+  dust: 2,
+  feed_1: 1,
+  feed_2: 1,
+  fan_local: 1,
+  fan_standby: 0,
+  fan_main: 1,
+  door_1: 0,
+  door_2: 0,
+  smoke: 0,
+};
 
 async function main(): Promise<void> {
   const spec = childSpec<Spec>();

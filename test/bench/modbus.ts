@@ -51,35 +51,54 @@ function startSlaves(): Promise<{ child: ChildProcess; ports: number[]; stop(): 
 /** Bare modbus-serial clients, one per slave, reading every unit's block back to back. */
 async function baseline(ports: number[]): Promise<{ reads: number; seconds: number }> {
   const Ctor = ModbusSerial as unknown as new () => Client;
-  const clients = await Promise.all(ports.map(async (port) => {
-    const c = new Ctor();
-    c.setTimeout(1000);
-    await c.connectTCP('127.0.0.1', { port });
-    return c;
-  }));
+  const clients = await Promise.all(
+    ports.map(async (port) => {
+      const c = new Ctor();
+      c.setTimeout(1000);
+      await c.connectTCP('127.0.0.1', { port });
+      return c;
+    }),
+  );
   const start = performance.now();
   const end = start + SECONDS * 1000;
   let reads = 0;
-  await Promise.all(clients.map(async (c) => {
-    for (let u = 1; performance.now() < end; u = (u % UNITS) + 1) {
-      c.setID(u);
-      await c.readInputRegisters(0, REGISTERS);
-      reads++;
-    }
-  }));
+  await Promise.all(
+    clients.map(async (c) => {
+      for (let u = 1; performance.now() < end; u = (u % UNITS) + 1) {
+        c.setID(u);
+        await c.readInputRegisters(0, REGISTERS);
+        reads++;
+      }
+    }),
+  );
   const seconds = (performance.now() - start) / 1000;
   for (const c of clients) c.close(() => undefined);
   return { reads, seconds };
 }
 
 function benchYaml(ports: number[], intervalMs: number): string {
-  const lines = ['schema_version: 1', 'gateway:', '  log_level: error', `  tokens: [{ name: bench, token: ${TOKEN}, role: admin, sites: '*' }]`, 'sites:', "  - site_id: '140100009998'", '    name: modbus bench', '    kind: coal_mine', '    devices:'];
+  const lines = [
+    'schema_version: 1',
+    'gateway:',
+    '  log_level: error',
+    `  tokens: [{ name: bench, token: ${TOKEN}, role: admin, sites: '*' }]`,
+    'sites:',
+    "  - site_id: '140100009998'",
+    '    name: modbus bench',
+    '    kind: coal_mine',
+    '    devices:',
+  ];
   for (let d = 0; d < DEVICES; d++) {
-    lines.push(`      - { device_id: kj${d}, profile: anjian-kj-substation, transport: modbus, modbus: { mode: tcp, host: 127.0.0.1, port: ${ports[d % PORTS]}, unit_id: ${Math.floor(d / PORTS) + 1}, poll_interval_ms: ${intervalMs}, timeout_ms: 1000 } }`);
+    lines.push(
+      `      - { device_id: kj${d}, profile: anjian-kj-substation, transport: modbus, modbus: { mode: tcp, host: 127.0.0.1, port: ${ports[d % PORTS]}, unit_id: ${Math.floor(d / PORTS) + 1}, poll_interval_ms: ${intervalMs}, timeout_ms: 1000 } }`,
+    );
   }
   lines.push('    points:');
   for (let d = 0; d < DEVICES; d++) {
-    for (const c of CHANNELS) lines.push(`      - { point_id: kj${d}-${c}, device_id: kj${d}, channel: ${c}, quantity: ${c === 'ch4_t1' ? 'ch4' : c}, location: bench${c === 'ch4_t1' ? ', limits: [{ direction: high, set: 1.0, clear: 1.0, level: yellow }]' : ''} }`);
+    for (const c of CHANNELS)
+      lines.push(
+        `      - { point_id: kj${d}-${c}, device_id: kj${d}, channel: ${c}, quantity: ${c === 'ch4_t1' ? 'ch4' : c}, location: bench${c === 'ch4_t1' ? ', limits: [{ direction: high, set: 1.0, clear: 1.0, level: yellow }]' : ''} }`,
+      );
   }
   return lines.join('\n');
 }
@@ -90,7 +109,9 @@ async function metric(httpPort: number, name: string): Promise<number> {
 }
 
 async function counters(httpPort: number) {
-  const devices = (await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/sites/140100009998/devices`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { modbus: { cycles: number; late_cycles: number; failed_cycles: number } }[];
+  const devices = (await (await fetch(`http://127.0.0.1:${httpPort}/api/v1/sites/140100009998/devices`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+    modbus: { cycles: number; late_cycles: number; failed_cycles: number };
+  }[];
   const sum = (k: 'cycles' | 'late_cycles' | 'failed_cycles') => devices.reduce((n, d) => n + d.modbus[k], 0);
   return { cycles: sum('cycles'), late: sum('late_cycles'), failed: sum('failed_cycles') };
 }
@@ -114,7 +135,14 @@ async function throughGateway(ports: number[], intervalMs: number) {
     const cpu = process.cpuUsage(cpu0);
     const r1 = await metric(gw.httpPort, 'anjian_readings_total');
     const c1 = await counters(gw.httpPort);
-    return { points: (r1 - r0) / seconds, cycles: c1.cycles - c0.cycles, late: c1.late - c0.late, failed: c1.failed - c0.failed, cpu: (cpu.user + cpu.system) / 1e6 / seconds, expected: (DEVICES * seconds * 1000) / intervalMs };
+    return {
+      points: (r1 - r0) / seconds,
+      cycles: c1.cycles - c0.cycles,
+      late: c1.late - c0.late,
+      failed: c1.failed - c0.failed,
+      cpu: (cpu.user + cpu.system) / 1e6 / seconds,
+      expected: (DEVICES * seconds * 1000) / intervalMs,
+    };
   } finally {
     await gw.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -135,12 +163,25 @@ export async function modbusLeg(log: (s: string) => void): Promise<Figure[]> {
     const cyclesPerSecond = DEVICES; // 1 s cycle
     return [
       { leg: 'modbus', name: `baseline: bare modbus-serial clients, ${PORTS} slaves, back-to-back ${REGISTERS}-register reads`, value: Math.round(basePoints), unit: 'points/s' },
-      { leg: 'modbus', name: `gateway: ${DEVICES} devices × 10 registers, 1 s cycle (target ${DEVICES * CHANNELS.length} points/s)`, value: Math.round(gw.points), unit: 'points/s', ratio: gw.points / basePoints, target: `${DEVICES * CHANNELS.length}/s, no late cycle` },
+      {
+        leg: 'modbus',
+        name: `gateway: ${DEVICES} devices × 10 registers, 1 s cycle (target ${DEVICES * CHANNELS.length} points/s)`,
+        value: Math.round(gw.points),
+        unit: 'points/s',
+        ratio: gw.points / basePoints,
+        target: `${DEVICES * CHANNELS.length}/s, no late cycle`,
+      },
       { leg: 'modbus', name: 'gateway, 1 s cycle: cycles run / expected', value: gw.cycles, unit: `of ${Math.round(gw.expected)}` },
       { leg: 'modbus', name: 'gateway, 1 s cycle: late or dropped cycles', value: gw.late, unit: 'cycles', target: '0' },
       { leg: 'modbus', name: 'gateway, 1 s cycle: failed cycles (no answer)', value: gw.failed, unit: 'cycles', target: '0' },
       { leg: 'modbus', name: 'gateway, 1 s cycle: CPU of the gateway process', value: Math.round(gw.cpu * 100), unit: '% of one core' },
-      { leg: 'modbus', name: `gateway: the same devices every 100 ms (saturation; ${cyclesPerSecond * 10} reads/s asked)`, value: Math.round(fast.points), unit: 'points/s', ratio: fast.points / basePoints },
+      {
+        leg: 'modbus',
+        name: `gateway: the same devices every 100 ms (saturation; ${cyclesPerSecond * 10} reads/s asked)`,
+        value: Math.round(fast.points),
+        unit: 'points/s',
+        ratio: fast.points / basePoints,
+      },
       { leg: 'modbus', name: 'gateway, 100 ms cycle: cycles run / asked', value: fast.cycles, unit: `of ${Math.round(fast.expected)}` },
       { leg: 'modbus', name: 'most requests outstanding at one slave (one in flight per bus)', value: stats.max_outstanding, unit: 'requests', target: '1' },
     ];

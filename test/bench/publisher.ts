@@ -62,7 +62,8 @@ async function main(): Promise<void> {
   // The figures are known now: print them before closing, since a client whose socket the broker
   // closed never settles endAsync() and would leave nothing to report.
   process.stdout.write(`${JSON.stringify({ sent, acked, seconds: (Date.now() - start) / 1000, closed })}\n`);
-  const settled = (c: mqtt.MqttClient) => new Promise<void>((r) => (c.stream.writableLength === 0 || c.stream.destroyed ? r() : (c.stream.once('drain', () => r()), c.stream.once('close', () => r()))));
+  const settled = (c: mqtt.MqttClient) =>
+    new Promise<void>((r) => (c.stream.writableLength === 0 || c.stream.destroyed ? r() : (c.stream.once('drain', () => r()), c.stream.once('close', () => r()))));
   await Promise.race([Promise.all(clients.map(async (c) => (await settled(c), await c.endAsync()))), new Promise((r) => setTimeout(r, 10_000))]);
   process.exit(0);
 }

@@ -15,7 +15,16 @@ import { scaleLeg } from './scale.js';
 import { uplinkLeg } from './uplink.js';
 import { type Figure, machine } from './lib.js';
 
-const LEGS: Record<string, (log: (s: string) => void) => Promise<Figure[]>> = { ingest: ingestLeg, latency: latencyLeg, scale: scaleLeg, influx: influxLeg, console: consoleLeg, modbus: modbusLeg, uplink: uplinkLeg, cluster: clusterLeg };
+const LEGS: Record<string, (log: (s: string) => void) => Promise<Figure[]>> = {
+  ingest: ingestLeg,
+  latency: latencyLeg,
+  scale: scaleLeg,
+  influx: influxLeg,
+  console: consoleLeg,
+  modbus: modbusLeg,
+  uplink: uplinkLeg,
+  cluster: clusterLeg,
+};
 
 function table(figures: Figure[]): string {
   const rows = figures.map((f) => [f.leg, f.name, `${f.value.toLocaleString('en')} ${f.unit}`, f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}×`, f.target ?? '']);

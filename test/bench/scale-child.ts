@@ -32,7 +32,9 @@ async function main(): Promise<void> {
   const rssLoad = process.memoryUsage().rss;
   await gw.stop();
   rmSync(dir, { recursive: true, force: true });
-  process.stdout.write(`${JSON.stringify({ points, config_s: (parsed - start) / 1000, startup_s: (started - start) / 1000, rss_idle_mb: rssIdle / 2 ** 20, rss_load_mb: rssLoad / 2 ** 20, load_acked: load.acked })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ points, config_s: (parsed - start) / 1000, startup_s: (started - start) / 1000, rss_idle_mb: rssIdle / 2 ** 20, rss_load_mb: rssLoad / 2 ** 20, load_acked: load.acked })}\n`,
+  );
   process.exit(0);
 }
 

@@ -33,9 +33,10 @@ async function leg(kind: 'mqtt' | 'mem', log: (s: string) => void): Promise<Figu
   const dir = mkdtempSync(join(tmpdir(), `anjian-bench-uplink-${kind}-`));
   const port = await freePort();
   const demo = readFileSync(join(import.meta.dirname, '../../../config/demo.yaml'), 'utf8');
-  const uplink = kind === 'mqtt'
-    ? `{ uplink_id: b, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', sites: [SITES], max_in_flight: 1000 }`
-    : `{ uplink_id: b, kind: mem, host: 127.0.0.1, port: ${port}, app_id: a, service_id: s, key: '${KEY}', iv: '${IV}', max_in_flight: 256, sites: [SITES] }`;
+  const uplink =
+    kind === 'mqtt'
+      ? `{ uplink_id: b, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', sites: [SITES], max_in_flight: 1000 }`
+      : `{ uplink_id: b, kind: mem, host: 127.0.0.1, port: ${port}, app_id: a, service_id: s, key: '${KEY}', iv: '${IV}', max_in_flight: 256, sites: [SITES] }`;
   const sites = [...demo.matchAll(/^ {2}- site_id: '(\d+)'/gm)].map((m) => `'${m[1]}'`).join(', ');
   const withUplink = parseConfig(demo.replace('  simulators:', `  uplinks: [${uplink.replace('SITES', sites)}]\n  simulators:`), 'bench', (c) => {
     c.gateway.data_dir = join(dir, 'data');
@@ -68,7 +69,16 @@ async function leg(kind: 'mqtt' | 'mem', log: (s: string) => void): Promise<Figu
     await sub.subscribeAsync('anjian/#', { qos: 1 });
     stopServer = async () => (await sub.endAsync(), await broker.destroy());
   } else {
-    const mem = new MemServer(port, { appId: 'a', serviceId: 's', cipher: 'aes-128-cbc', key: KEY, iv: IV, enterpriseId: '', gatewayId: '', quotas: new Set(points.map((p) => `${p.site_id}-${p.point_id}`)) });
+    const mem = new MemServer(port, {
+      appId: 'a',
+      serviceId: 's',
+      cipher: 'aes-128-cbc',
+      key: KEY,
+      iv: IV,
+      enterpriseId: '',
+      gatewayId: '',
+      quotas: new Set(points.map((p) => `${p.site_id}-${p.point_id}`)),
+    });
     Object.assign(mem, { receive: (frame: string) => (received++, (JSON.parse(frame) as { dataId: string }).dataId) }); // count and acknowledge only: field checks are the tests' job
     await mem.start();
     stopServer = () => mem.stop();

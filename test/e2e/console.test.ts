@@ -34,8 +34,7 @@ let page: Page;
 let device: MqttClient;
 const pageErrors: string[] = [];
 
-const publish = (site: string, dev: string, values: Record<string, number>, ts = Date.now()) =>
-  device.publishAsync(`site/${site}/dev/${dev}/up`, JSON.stringify({ ts, values }), { qos: 1 });
+const publish = (site: string, dev: string, values: Record<string, number>, ts = Date.now()) => device.publishAsync(`site/${site}/dev/${dev}/up`, JSON.stringify({ ts, values }), { qos: 1 });
 const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname });
 const tones = () => page.evaluate(() => (window as unknown as { tones: number }).tones);
 const apiAlarms = async (): Promise<any[]> => (await gw.api('/api/v1/alarms?state=all&limit=1000', { token: OPERATOR })).body;
@@ -219,22 +218,34 @@ describe('safety-staff console in Chromium', () => {
 
   it('filters the feed and finds the alarms of a time range in the history', async () => {
     await page.selectOption('select[name=feed-level]', 'red');
-    await eventually(async () => {
-      const levels = await page.locator('.alarm').evaluateAll((els) => els.map((e) => e.getAttribute('data-level')));
-      return levels.length > 0 && levels.every((l) => l === 'red');
-    }, 5000, 'only red alarms in the feed');
+    await eventually(
+      async () => {
+        const levels = await page.locator('.alarm').evaluateAll((els) => els.map((e) => e.getAttribute('data-level')));
+        return levels.length > 0 && levels.every((l) => l === 'red');
+      },
+      5000,
+      'only red alarms in the feed',
+    );
     await page.selectOption('select[name=feed-level]', '');
     await page.selectOption('select[name=feed-state]', 'cleared_acked');
-    await eventually(async () => (await page.locator('.alarm').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')))).every((s) => s === 'cleared_acked'), 5000, 'only cleared and acknowledged alarms');
+    await eventually(
+      async () => (await page.locator('.alarm').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')))).every((s) => s === 'cleared_acked'),
+      5000,
+      'only cleared and acknowledged alarms',
+    );
     await page.selectOption('select[name=feed-state]', '');
     await page.click('button[data-tab=history]');
     // every point is watched for silence, so an offline alarm may be raised between two queries: ask again until both agree
-    await eventually(async () => {
-      await page.click('.history-query button[type=submit]');
-      await page.waitForSelector('.history-table tbody tr');
-      await page.waitForTimeout(200);
-      return (await page.locator('.history-table tbody tr').count()) === (await apiAlarms()).length;
-    }, 10_000, 'the history to list every alarm of the API');
+    await eventually(
+      async () => {
+        await page.click('.history-query button[type=submit]');
+        await page.waitForSelector('.history-table tbody tr');
+        await page.waitForTimeout(200);
+        return (await page.locator('.history-table tbody tr').count()) === (await apiAlarms()).length;
+      },
+      10_000,
+      'the history to list every alarm of the API',
+    );
     expect(await page.locator('.history-table').textContent()).toContain('已通知瓦检员现场核查，加强通风');
     await shot('history');
   });

@@ -16,7 +16,11 @@ import { patch } from '../helpers/patch.js';
 
 const MINE = '140100000001';
 const ARTIFACTS = new URL('../artifacts/', import.meta.url);
-const DEMO = patch(readFileSync(new URL('../../config/demo.yaml', import.meta.url), 'utf8'), ['  http: { port: 8080 }', '  http: { port: 8080 }\n  mqtt: { port: 1883, max_payload_bytes: 1048576 }'], ['  mqtt: { port: 1883 }\n', '']);
+const DEMO = patch(
+  readFileSync(new URL('../../config/demo.yaml', import.meta.url), 'utf8'),
+  ['  http: { port: 8080 }', '  http: { port: 8080 }\n  mqtt: { port: 1883, max_payload_bytes: 1048576 }'],
+  ['  mqtt: { port: 1883 }\n', ''],
+);
 const day = yesterday();
 const minutes = [...Array(720).keys()].map((i) => i * 2); // a reading every 2 minutes
 
@@ -49,7 +53,13 @@ describe('the printable daily report', () => {
     expect(text).toContain('安全监控日报表');
     expect(text).toContain(`日期：${day.date}`);
     const face = await page.$$eval('.daily-print tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)).find((c) => c[0] === 'ch4-face'));
-    expect(face?.slice(4, 9)).toEqual([String(f.max), new Date(f.max_at + 8 * 3_600_000).toISOString().slice(11, 19), String(f.min), new Date(f.min_at + 8 * 3_600_000).toISOString().slice(11, 19), String(Math.round(f.avg * 1000) / 1000)]);
+    expect(face?.slice(4, 9)).toEqual([
+      String(f.max),
+      new Date(f.max_at + 8 * 3_600_000).toISOString().slice(11, 19),
+      String(f.min),
+      new Date(f.min_at + 8 * 3_600_000).toISOString().slice(11, 19),
+      String(Math.round(f.avg * 1000) / 1000),
+    ]);
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(new URL('daily-report.json', ARTIFACTS), JSON.stringify((await gw.api(`/api/v1/sites/${MINE}/reports/daily?date=${day.date}`, { token: 'demo-operator' })).body, null, 2));
     const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });

@@ -33,8 +33,7 @@ let page: Page;
 const pageErrors: string[] = [];
 const personnelAsked: string[] = [];
 
-const publish = (site: string, dev: string, values: Record<string, number>, ts = Date.now()) =>
-  device.publishAsync(`site/${site}/dev/${dev}/up`, JSON.stringify({ ts, values }), { qos: 1 });
+const publish = (site: string, dev: string, values: Record<string, number>, ts = Date.now()) => device.publishAsync(`site/${site}/dev/${dev}/up`, JSON.stringify({ ts, values }), { qos: 1 });
 const coal = (values: Record<string, number>) => publish(MINE, 'kj-sub-01', { ch4: 0.28, ch4_corner: 0.4, feed: 1, wind: 1.8, temp: 24.6, ...values });
 const shot = (p: Page, name: string) => p.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname });
 const apiAlarms = async (): Promise<any[]> => (await gw.api('/api/v1/alarms?state=all&limit=1000', { token: OPERATOR })).body;
@@ -148,20 +147,28 @@ describe('the console on a night shift (issue 19)', () => {
       await p.waitForSelector('button.sound-blocked', { state: 'detached', timeout: 3000 });
       expect(await p.locator('header button.sound').getAttribute('data-state')).toBe('on');
       // the siren of a power-off alarm, repeated every few seconds while it stays unacknowledged
-      const sirens = await eventually(async () => {
-        const list = (await tones(p)).filter(([, hz]) => hz === SIREN[0]);
-        return list.length >= 4 && (list.at(-1)?.[0] ?? 0) - (list[0]?.[0] ?? 0) >= 3000 ? list : undefined;
-      }, 12_000, 'the siren to repeat');
+      const sirens = await eventually(
+        async () => {
+          const list = (await tones(p)).filter(([, hz]) => hz === SIREN[0]);
+          return list.length >= 4 && (list.at(-1)?.[0] ?? 0) - (list[0]?.[0] ?? 0) >= 3000 ? list : undefined;
+        },
+        12_000,
+        'the siren to repeat',
+      );
       expect(sirens.length).toBeGreaterThanOrEqual(4);
 
       // a plain (orange) alarm beeps, in none of the siren's tones
       const before = (await tones(p)).length;
       await publish(TANKS, 'tank-02', { level: 4.1, temp: 18.9, press: 1.62, nh3: 3 });
       await p.waitForSelector('.alarm[data-state=active_unacked]:has-text("压力超限")');
-      const beeps = await eventually(async () => {
-        const fresh = (await tones(p)).slice(before).filter(([, hz]) => !SIREN.includes(hz));
-        return fresh.length > 0 ? fresh : undefined;
-      }, 5000, 'the beep of the orange alarm');
+      const beeps = await eventually(
+        async () => {
+          const fresh = (await tones(p)).slice(before).filter(([, hz]) => !SIREN.includes(hz));
+          return fresh.length > 0 ? fresh : undefined;
+        },
+        5000,
+        'the beep of the orange alarm',
+      );
       expect(beeps.some(([, hz]) => hz === 660 + 2 * 220)).toBe(true);
 
       // acknowledged: the siren stops (other, plain alarms may still beep)
@@ -343,13 +350,14 @@ describe('the console on a night shift (issue 19)', () => {
     await page.click('button[data-tab=overview]');
   });
 
-  it('history in the mine\'s time on a PC in another zone: filters by type, level and point, acknowledge time and duration, the full note, CSV export', async () => {
+  it("history in the mine's time on a PC in another zone: filters by type, level and point, acknowledge time and duration, the full note, CSV export", async () => {
     const abroad = await browser.newContext({ viewport: { width: 1600, height: 900 }, timezoneId: 'America/New_York', acceptDownloads: true });
     try {
       const p = await newPage(abroad);
       await signIn(p);
       await p.click('button[data-tab=history]');
-      const wall = (ms: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(ms).replace(' ', 'T');
+      const wall = (ms: number) =>
+        new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(ms).replace(' ', 'T');
       const from = await p.locator('input[name=from]').inputValue();
       expect([wall(Date.now() - 86_400_000), wall(Date.now() - 86_400_000 - 60_000)]).toContain(from);
       // one hour ago in the mine's wall time is asked as one hour ago, whatever the PC's zone

@@ -51,8 +51,26 @@ function alarm(a: Pick<Alarm, 'alarm_id' | 'site_id' | 'point_id' | 'device_id' 
 }
 
 export const SEED_ALARMS: Alarm[] = [
-  alarm({ alarm_id: MINE_ALARM, site_id: MINE, point_id: 'ch4-face', device_id: 'gd-01', level: 'yellow', raised_at: T0 + 3 * MIN, value: 1.2, limit: { direction: 'high', set: 1.0, clear: 1.0, level: 'yellow' } }),
-  alarm({ alarm_id: TANK_ALARM, site_id: TANKS, point_id: 'lel-1', device_id: 'tank-01', level: 'orange', raised_at: T0 + 2 * MIN, value: 30, limit: { direction: 'high', set: 25, clear: 25, level: 'orange' } }),
+  alarm({
+    alarm_id: MINE_ALARM,
+    site_id: MINE,
+    point_id: 'ch4-face',
+    device_id: 'gd-01',
+    level: 'yellow',
+    raised_at: T0 + 3 * MIN,
+    value: 1.2,
+    limit: { direction: 'high', set: 1.0, clear: 1.0, level: 'yellow' },
+  }),
+  alarm({
+    alarm_id: TANK_ALARM,
+    site_id: TANKS,
+    point_id: 'lel-1',
+    device_id: 'tank-01',
+    level: 'orange',
+    raised_at: T0 + 2 * MIN,
+    value: 30,
+    limit: { direction: 'high', set: 25, clear: 25, level: 'orange' },
+  }),
 ];
 
 export interface ApiFixture {
@@ -60,7 +78,11 @@ export interface ApiFixture {
   app: FastifyInstance;
   store: Store;
   /** app.inject() with an optional bearer token; every response is checked against /openapi.json. */
-  call(method: string, url: string, opts?: { token?: string; body?: unknown; payload?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Record<string, unknown>; text: string }>;
+  call(
+    method: string,
+    url: string,
+    opts?: { token?: string; body?: unknown; payload?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown>; text: string }>;
   close(): Promise<void>;
 }
 
@@ -87,10 +109,22 @@ export async function apiFixture(): Promise<ApiFixture> {
   });
 
   const personnel = await PersonnelService.open(config, store, randomUUID);
-  const desk = await buildAlarmDesk({ index, personnel, newId: randomUUID, readingAfter: () => undefined, readingsSince: async () => [], activeAlarms: await store.activeAlarms(), now: T0 + 10 * MIN });
+  const desk = await buildAlarmDesk({
+    index,
+    personnel,
+    newId: randomUUID,
+    readingAfter: () => undefined,
+    readingsSince: async () => [],
+    activeAlarms: await store.activeAlarms(),
+    now: T0 + 10 * MIN,
+  });
   const status = new DeviceStatusBoard(index.allDevices(), await store.deadLetterCounts());
   const latest = await new LatestValues().load(store);
-  const hub = new AlarmHub(async () => {}, (s) => index.timeZone(s), log);
+  const hub = new AlarmHub(
+    async () => {},
+    (s) => index.timeZone(s),
+    log,
+  );
   const calibration = new CalibrationControl(new CalibrationWindows(store), (...a) => void store.audit(...a), await store.calibrationWindows());
 
   const deps: ApiDeps = {

@@ -5,7 +5,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 
 export function requireBinary(name: string, pkg: string): string {
-  const found = spawnSync('sh', ['-c', `command -v ${name} || command -v /usr/sbin/${name}`], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+  const found = spawnSync('sh', ['-c', `command -v ${name} || command -v /usr/sbin/${name}`], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')[0];
   if (!found) throw new Error(`${name} not found: install Debian's ${pkg} package (.ci/run does) to run this test`);
   return found;
 }

@@ -38,7 +38,7 @@ function runAs(): { uid?: number; gid?: number; user: string } {
   if (process.getuid?.() !== 0) return { user: userInfo().username };
   const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-  if (ids.status !== 0) throw new Error('running as root and no `postgres` user exists: install Debian\'s postgresql package');
+  if (ids.status !== 0) throw new Error("running as root and no `postgres` user exists: install Debian's postgresql package");
   return { uid: Number(ids.stdout.trim()), gid: Number(gid.stdout.trim()), user: 'postgres' };
 }
 
@@ -79,7 +79,11 @@ export async function startPostgres(): Promise<PostgresServer> {
     },
     async start() {
       // fsync stays on: the crash tests rely on committed means durable.
-      proc = spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'max_connections=200', '-c', 'log_min_messages=fatal'], { uid: who.uid, gid: who.gid, stdio: 'ignore' });
+      proc = spawn(
+        join(bin, 'postgres'),
+        ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'max_connections=200', '-c', 'log_min_messages=fatal'],
+        { uid: who.uid, gid: who.gid, stdio: 'ignore' },
+      );
       await waitReady(bin, port, proc);
     },
     stop(signal = 'SIGINT') {

@@ -52,7 +52,7 @@ export function episodes(points: { ts: number; value: number }[], set: number, c
   let open: number | undefined;
   for (const p of [...points].sort((a, b) => a.ts - b.ts)) {
     if (open === undefined && p.value >= set) open = p.ts;
-    else if (open !== undefined && p.value < clear) (out.push({ from: open, to: p.ts }), (open = undefined));
+    else if (open !== undefined && p.value < clear) out.push({ from: open, to: p.ts }), (open = undefined);
   }
   return out;
 }

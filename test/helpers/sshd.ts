@@ -45,9 +45,20 @@ export async function startSshd(): Promise<SftpServer> {
   writeFileSync(
     conf,
     `${[
-      `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${hostKey}`, `PidFile ${join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PubkeyAuthentication yes', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
-      'PermitRootLogin yes', 'StrictModes no', 'UsePAM no', `AllowUsers ${user}`, 'Subsystem sftp internal-sftp', 'LogLevel ERROR',
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKey}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin yes',
+      'StrictModes no',
+      'UsePAM no',
+      `AllowUsers ${user}`,
+      'Subsystem sftp internal-sftp',
+      'LogLevel ERROR',
     ].join('\n')}\n`,
   );
   let proc: ChildProcess | undefined;
@@ -106,7 +117,7 @@ function descendants(pid: number): number[] {
   }
   const out: number[] = [];
   const walk = (p: number) => {
-    for (const [child, pp] of parent) if (pp === p) (out.push(child), walk(child));
+    for (const [child, pp] of parent) if (pp === p) out.push(child), walk(child);
   };
   walk(pid);
   return out;

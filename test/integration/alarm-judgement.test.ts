@@ -134,7 +134,12 @@ describe('a reading is sorted out before it is judged', () => {
     const T = Date.now() + 2000;
     const before = down.length;
     // newest sample first: sorted, 1.8 (older) raises, then 0.2 (newer) clears; the end state is normal
-    await pub('kj-sub-02', { samples: [{ ts: T + 1000, values: { ch4: 0.2 } }, { ts: T, values: { ch4: 1.8 } }] });
+    await pub('kj-sub-02', {
+      samples: [
+        { ts: T + 1000, values: { ch4: 0.2 } },
+        { ts: T, values: { ch4: 1.8 } },
+      ],
+    });
     await settle();
     expect((await alarms('active')).filter((a) => a.point_id === 'ch4-heading')).toEqual([]);
     expect(down.slice(before).map((c) => c.cmd)).toEqual(['power_off', 'power_on']);
@@ -148,7 +153,12 @@ describe('a reading is sorted out before it is judged', () => {
     await pub('kj-sub-02', { values: { co: 0 }, status: { co: 128 } });
     await settle();
     let active = (await alarms('active')).filter((a) => a.point_id === 'co-face');
-    expect(active.map((a) => [a.type, a.alarm_id === co.alarm_id])).toEqual(expect.arrayContaining([['over_limit', true], ['sensor_fault', false]]));
+    expect(active.map((a) => [a.type, a.alarm_id === co.alarm_id])).toEqual(
+      expect.arrayContaining([
+        ['over_limit', true],
+        ['sensor_fault', false],
+      ]),
+    );
     expect(active).toHaveLength(2);
     expect(active.find((a) => a.type === 'sensor_fault')).toMatchObject({ cause: 'status_bit', device_id: 'kj-sub-02' });
     await pub('kj-sub-02', { values: { co: 31 } });
@@ -224,8 +234,13 @@ describe('values the standard permits never alarm (the shipped demo config)', ()
     try {
       const kj = await demo.connect({ clientId: 'kj-sub-01' });
       const gd4 = await demo.connect({ username: '140100000001-gd4-01', password: 'sim-gd4-01-pass' });
-      const limitAlarms = async () => ((await demo.api('/api/v1/alarms?state=active&site_id=140100000001', { token: 'demo-operator' })).body as any[]).filter((a) => a.limit).map((a) => a.point_id).sort();
-      const o2 = (val: number) => gd4.publishAsync('site/140100000001/dev/gd4-01/up', JSON.stringify({ sn: 'GD4', time: new Date().toISOString(), gases: [{ ch: 3, gas: 'O2', val, unit: '%VOL', state: 0 }] }), { qos: 1 });
+      const limitAlarms = async () =>
+        ((await demo.api('/api/v1/alarms?state=active&site_id=140100000001', { token: 'demo-operator' })).body as any[])
+          .filter((a) => a.limit)
+          .map((a) => a.point_id)
+          .sort();
+      const o2 = (val: number) =>
+        gd4.publishAsync('site/140100000001/dev/gd4-01/up', JSON.stringify({ sn: 'GD4', time: new Date().toISOString(), gases: [{ ch: 3, gas: 'O2', val, unit: '%VOL', state: 0 }] }), { qos: 1 });
       await o2(20.0);
       await kj.publishAsync('site/140100000001/dev/kj-sub-01/up', JSON.stringify({ values: { wind: 0.25 } }), { qos: 1 });
       await kj.publishAsync('site/140100000001/dev/kj-sub-01/up', JSON.stringify({ values: { wind: 4.0 } }), { qos: 1 });

@@ -83,7 +83,10 @@ describe('alarms', () => {
     ]);
     expect(mqttEvents[1]!.json).toMatchObject({ site_id: MINE, point_id: 'ch4-face', device_id: 'gd-01', state: 'active_unacked', value: 1.62, action: 'power_off', limit: { set: 1.5, clear: 1.0 } });
     const sseEvents = await sse.next(2);
-    expect(sseEvents.map((e) => [e.event, JSON.parse(e.data).type])).toEqual([['alarm', 'over_limit'], ['alarm', 'power_off']]);
+    expect(sseEvents.map((e) => [e.event, JSON.parse(e.data).type])).toEqual([
+      ['alarm', 'over_limit'],
+      ['alarm', 'power_off'],
+    ]);
     expect(Number(sseEvents[1]!.id)).toBeGreaterThan(Number(sseEvents[0]!.id));
     const active = await gw.api(`/api/v1/alarms?state=active&site_id=${MINE}`, { token: OPERATOR });
     expect(active.body.map((a: { type: string }) => a.type).sort()).toEqual(['over_limit', 'power_off']);

@@ -62,10 +62,14 @@ describe('GET /metrics', () => {
     await device.publishAsync(`site/${MINE}/dev/kj-sub-01/up`, JSON.stringify({ values: { ch4: 0.3 } }), { qos: 1 });
     device.end(true);
     // the Modbus devices of the demo have no slaves here: their cycles fail, so every Modbus series exists
-    const text = await eventually(async () => {
-      const body = (await gw.api('/metrics')).body as string;
-      return /anjian_modbus_cycles_total\{outcome="failed"\} [1-9]/.test(body) ? body : null;
-    }, 20_000, 'failed Modbus cycles');
+    const text = await eventually(
+      async () => {
+        const body = (await gw.api('/metrics')).body as string;
+        return /anjian_modbus_cycles_total\{outcome="failed"\} [1-9]/.test(body) ? body : null;
+      },
+      20_000,
+      'failed Modbus cycles',
+    );
     expect(text).toMatch(/^# TYPE anjian_modbus_requests_failed_total counter$/m);
     const run = spawnSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect({ status: run.status, out: `${run.stdout}${run.stderr}`.trim() }).toEqual({ status: 0, out: '' });

@@ -50,7 +50,9 @@ describe('anjian backup', () => {
       expect(copied).toBeGreaterThanOrEqual(1000);
       expect(copied).toBeLessThanOrEqual(during + 50);
       // refuses to overwrite
-      await expect(run(process.execPath, [CLI, 'backup', '--data-dir', gw.dataDir, '--to', join(backups, file as string)])).rejects.toMatchObject({ stderr: expect.stringMatching(/exists: a backup never overwrites/) });
+      await expect(run(process.execPath, [CLI, 'backup', '--data-dir', gw.dataDir, '--to', join(backups, file as string)])).rejects.toMatchObject({
+        stderr: expect.stringMatching(/exists: a backup never overwrites/),
+      });
       // restore, as the README says: the copy becomes anjian.db of a stopped gateway's data dir
       const restored = join(tmp, 'restored');
       mkdirSync(restored);

@@ -55,8 +55,7 @@ async function waitFor(client: MqttClient, pred: (json: any) => boolean, timeout
   });
 }
 
-const publish = (device: string, values: Record<string, number>, ts = Date.now()) =>
-  dev.publishAsync(`site/${SITE}/dev/${device}/up`, JSON.stringify({ ts, values }), { qos: 1 });
+const publish = (device: string, values: Record<string, number>, ts = Date.now()) => dev.publishAsync(`site/${SITE}/dev/${device}/up`, JSON.stringify({ ts, values }), { qos: 1 });
 
 describe('calibration through the API', () => {
   it('marks readings with bit 4, raises nothing, ends early and is audited', async () => {

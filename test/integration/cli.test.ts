@@ -67,13 +67,48 @@ describe('anjian start', () => {
     });
     // -d prints the SUBACK (line-buffered by stdbuf, as on a terminal): publish once the
     // subscription is in place rather than after a pause
-    const sub = run('stdbuf', ['-oL', 'mosquitto_sub', '-d', '-h', '127.0.0.1', '-p', String(ports.mqtt), '-u', 'ops', '-P', 'test-viewer-token', '-t', 'site/+/alarms', '-C', '1', '-W', '10', '-q', '1']);
+    const sub = run('stdbuf', [
+      '-oL',
+      'mosquitto_sub',
+      '-d',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(ports.mqtt),
+      '-u',
+      'ops',
+      '-P',
+      'test-viewer-token',
+      '-t',
+      'site/+/alarms',
+      '-C',
+      '1',
+      '-W',
+      '10',
+      '-q',
+      '1',
+    ]);
     await new Promise<void>((resolve) => {
       let out = '';
       sub.child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), out.includes('SUBACK') && resolve()));
     });
-    await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(ports.mqtt), '-u', 'mine1-gd-01', '-P', 'gd01-secret-pw', '-q', '1', '-t', 'site/140100000001/dev/gd-01/up', '-m', '{"values":{"ch4":1.2}}']);
-    const alarm = JSON.parse(((await sub).stdout.split('\n').find((line) => line.startsWith('{')) ?? 'null'));
+    await run('mosquitto_pub', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(ports.mqtt),
+      '-u',
+      'mine1-gd-01',
+      '-P',
+      'gd01-secret-pw',
+      '-q',
+      '1',
+      '-t',
+      'site/140100000001/dev/gd-01/up',
+      '-m',
+      '{"values":{"ch4":1.2}}',
+    ]);
+    const alarm = JSON.parse((await sub).stdout.split('\n').find((line) => line.startsWith('{')) ?? 'null');
     expect(alarm).toMatchObject({ event: 'raised', type: 'over_limit', point_id: 'ch4-face', value: 1.2, level: 'yellow' });
     const health = await fetch(`http://127.0.0.1:${ports.http}/healthz`);
     expect(health.status).toBe(200);
@@ -99,12 +134,15 @@ describe('a new Modbus sensor as a data file (README "Add a Modbus sensor withou
       child.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
         const m = re.exec(out);
-        if (m) (clearTimeout(timer), resolve(m));
+        if (m) clearTimeout(timer), resolve(m);
       });
     });
 
   it('check-profile passes the shipped example and refuses a wrong worked example with `file: path: message`', async () => {
-    expect(await cli(['check-profile', 'devices/examples/acme-gjc8.yaml'])).toMatchObject({ code: 0, stdout: 'devices/examples/acme-gjc8.yaml: ok (profile acme-gjc8: 2 channels, 2 worked examples decoding as stated)\n' });
+    expect(await cli(['check-profile', 'devices/examples/acme-gjc8.yaml'])).toMatchObject({
+      code: 0,
+      stdout: 'devices/examples/acme-gjc8.yaml: ok (profile acme-gjc8: 2 channels, 2 worked examples decoding as stated)\n',
+    });
     const dir = join(tmp, 'bad-profiles');
     mkdirSync(dir);
     writeFileSync(join(dir, 'acme-gjc8.yaml'), readFileSync('devices/examples/acme-gjc8.yaml', 'utf8').replace('value: 0.42', 'value: 0.44'));
@@ -117,7 +155,9 @@ describe('a new Modbus sensor as a data file (README "Add a Modbus sensor withou
   });
 
   it('simulate --profile FILE --port 0 serves it on a printed port; a gateway with profiles_dir polls it; the API shows the live value', async () => {
-    sim = spawn(process.execPath, [CLI, 'simulate', '--profile', 'devices/examples/acme-gjc8.yaml', '--port', '0', '--unit', '7', '--set', 'ch4=0.42', '--set', '30002=215', '--set', '30003=0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    sim = spawn(process.execPath, [CLI, 'simulate', '--profile', 'devices/examples/acme-gjc8.yaml', '--port', '0', '--unit', '7', '--set', 'ch4=0.42', '--set', '30002=215', '--set', '30003=0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const port = Number((await printed(sim, /port: (\d+), unit_id: 7 \}/))[1]);
     const config = join(tmp, 'sensor.yaml');
     writeFileSync(config, sensorConfig('devices/examples', port));

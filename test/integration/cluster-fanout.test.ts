@@ -63,7 +63,7 @@ async function until(what: () => boolean, ms = 10_000): Promise<void> {
 }
 
 describe('alarm fan-out on LISTEN/NOTIFY', () => {
-  it('every instance gets every other instance\'s alarm events once, in order per site, and none of its own', async () => {
+  it("every instance gets every other instance's alarm events once, in order per site, and none of its own", async () => {
     const gotA: Ev[] = [];
     const gotB: Ev[] = [];
     const a = listener('gw-a', gotA);

@@ -31,7 +31,8 @@ let sampler: NodeJS.Timeout | undefined;
 const clientsOf = (slave: ModbusSlave) => (slave as unknown as { links: Set<unknown> }).links.size;
 
 function yaml(url: string, instance: string): string {
-  const sites = SITES.map((s, i) => `  - site_id: '${s}'
+  const sites = SITES.map(
+    (s, i) => `  - site_id: '${s}'
     name: mine ${i}
     kind: coal_mine
     devices:
@@ -39,7 +40,8 @@ function yaml(url: string, instance: string): string {
       - { device_id: gjc-01, profile: acme-gjc4, transport: modbus, modbus: { mode: tcp, host: 127.0.0.1, port: ${slaves[i]?.port}, unit_id: 1, poll_interval_ms: 200, timeout_ms: 300 } }
     points:
       - { point_id: ch4-2, device_id: gjc-01, channel: ch4, quantity: ch4, location: return }
-      - { point_id: ch4-1, device_id: gd-01, channel: ch4, quantity: ch4, location: face, limits: [{ direction: high, set: 1.0, clear: 1.0, level: red }] }`);
+      - { point_id: ch4-1, device_id: gd-01, channel: ch4, quantity: ch4, location: face, limits: [{ direction: high, set: 1.0, clear: 1.0, level: red }] }`,
+  );
   return `schema_version: 1
 gateway:
   log_level: warn
@@ -93,10 +95,14 @@ afterAll(async () => {
 
 describe('gateways in a cluster', () => {
   it('share the sites: GET /api/v1/cluster on either lists both instances alive and every site owned once', async () => {
-    const seen = await eventually(async () => {
-      const c = await clusterOf(a);
-      return c.instances.length === 2 && c.instances.every((i) => i.alive && i.sites.length > 0) && allOwned(c) ? c : undefined;
-    }, 10_000, 'both instances owning a share');
+    const seen = await eventually(
+      async () => {
+        const c = await clusterOf(a);
+        return c.instances.length === 2 && c.instances.every((i) => i.alive && i.sites.length > 0) && allOwned(c) ? c : undefined;
+      },
+      10_000,
+      'both instances owning a share',
+    );
     expect(seen.instance_id).toBe('gw-a');
     const fromB = await eventually(async () => {
       const c = await clusterOf(b);
@@ -123,14 +129,14 @@ describe('gateways in a cluster', () => {
     expect(points.body.find((p: { point_id: string }) => p.point_id === 'ch4-1').last.value).toBe(0.3);
   });
 
-  it('poll each Modbus slave from one instance only, its site\'s owner', async () => {
+  it("poll each Modbus slave from one instance only, its site's owner", async () => {
     const before = slaves.map((s) => s.stats.requests);
     await new Promise((r) => setTimeout(r, 1000));
     slaves.forEach((s, i) => expect(s.stats.requests).toBeGreaterThan(before[i] as number)); // every site is polled by someone
     expect(mostClients).toBe(1);
   });
 
-  it('forward a calibration asked of the wrong instance to the site\'s owner', async () => {
+  it("forward a calibration asked of the wrong instance to the site's owner", async () => {
     const c = await clusterOf(a);
     const site = SITES.find((s) => ownerIn(c, s) === 'gw-b') as string;
     const path = `/api/v1/sites/${site}/points/ch4-1/calibration`;
@@ -143,28 +149,43 @@ describe('gateways in a cluster', () => {
   it('with PostgreSQL stopped, fence: /readyz fails and nothing is owned; take the shares again once it is back', async () => {
     await pg.stop();
     for (const gw of [a, b]) {
-      const ready = await eventually(async () => {
-        const r = await gw.api('/readyz');
-        return r.status === 503 ? r : undefined;
-      }, 5_000, 'readyz failing');
+      const ready = await eventually(
+        async () => {
+          const r = await gw.api('/readyz');
+          return r.status === 503 ? r : undefined;
+        },
+        5_000,
+        'readyz failing',
+      );
       expect(ready.body.components.cluster).toBe('failing');
       expect((await clusterOf(gw)).instances.flatMap((i) => (i.instance_id === gw.config.gateway.cluster?.instance_id ? i.sites : []))).toEqual([]);
     }
-    const refused = await connectMqtt(a.mqttPort, { username: 'm0-gd-01', password: 'm0-secret-pw' }).then((c) => (c.end(true), 0), (err: { code?: number }) => err.code);
+    const refused = await connectMqtt(a.mqttPort, { username: 'm0-gd-01', password: 'm0-secret-pw' }).then(
+      (c) => (c.end(true), 0),
+      (err: { code?: number }) => err.code,
+    );
     expect(refused).toBe(3); // nobody serves a site while fenced
     await pg.start();
-    await eventually(async () => {
-      const c = await clusterOf(a);
-      return (await a.api('/readyz')).status === 200 && (await b.api('/readyz')).status === 200 && allOwned(c) && c.instances.every((i) => i.alive) ? c : undefined;
-    }, 15_000, 'both back with their shares');
+    await eventually(
+      async () => {
+        const c = await clusterOf(a);
+        return (await a.api('/readyz')).status === 200 && (await b.api('/readyz')).status === 200 && allOwned(c) && c.instances.every((i) => i.alive) ? c : undefined;
+      },
+      15_000,
+      'both back with their shares',
+    );
   });
 
   it('when one instance stops, the other owns every site and accepts every device', async () => {
     await b.cleanup();
-    const c = await eventually(async () => {
-      const s = await clusterOf(a);
-      return SITES.every((x) => ownerIn(s, x) === 'gw-a') ? s : undefined;
-    }, 5_000, 'gw-a owning every site');
+    const c = await eventually(
+      async () => {
+        const s = await clusterOf(a);
+        return SITES.every((x) => ownerIn(s, x) === 'gw-a') ? s : undefined;
+      },
+      5_000,
+      'gw-a owning every site',
+    );
     expect(c.instances.find((i) => i.instance_id === 'gw-b')?.alive).toBe(false);
     const device = await connectMqtt(a.mqttPort, { username: 'm0-gd-01', password: 'm0-secret-pw' });
     device.end(true);

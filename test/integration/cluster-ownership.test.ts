@@ -94,7 +94,12 @@ describe('cluster ownership on PostgreSQL advisory locks', () => {
     await pg.stop();
     const end = Date.now() + 10_000;
     while ([...c.ownersAt(Number.POSITIVE_INFINITY).values()].some((o) => o.length) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    const fencedAt = Math.max(...c.timeline().filter((e) => e.ev === 'released' && e.t >= stoppedAt).map((e) => e.t));
+    const fencedAt = Math.max(
+      ...c
+        .timeline()
+        .filter((e) => e.ev === 'released' && e.t >= stoppedAt)
+        .map((e) => e.t),
+    );
     process.stderr.write(`cluster fencing: all sites dropped ${fencedAt - stoppedAt} ms after PostgreSQL stopped\n`);
     expect([...c.ownersAt(Number.POSITIVE_INFINITY).values()].every((o) => o.length === 0)).toBe(true);
     expect([...(await c.sample()).values()].every((s) => s.length === 0)).toBe(true);

@@ -15,11 +15,13 @@ const MOVED = SITES.find((s) => rendezvousOwner(s, ['gw-a', 'gw-b']) === 'gw-b')
 const token = 'restore-admin-token-1';
 
 function yaml(url: string, instance: string): string {
-  const sites = SITES.map((s, i) => `  - site_id: '${s}'
+  const sites = SITES.map(
+    (s, i) => `  - site_id: '${s}'
     name: mine ${i}
     kind: coal_mine
     devices: [{ device_id: gd-01, profile: generic-json, credentials: { username: r${i}-gd-01, password: r${i}-secret-pw } }]
-    points: [{ point_id: ch4-1, device_id: gd-01, channel: ch4, quantity: ch4, location: face, limits: [{ direction: high, set: 1.0, clear: 1.0, level: red }] }]`);
+    points: [{ point_id: ch4-1, device_id: gd-01, channel: ch4, quantity: ch4, location: face, limits: [{ direction: high, set: 1.0, clear: 1.0, level: red }] }]`,
+  );
   return `schema_version: 1\ngateway:\n  log_level: warn\n  tokens: [{ name: admin, token: ${token}, role: admin, sites: '*' }]\n  cluster: { instance_id: ${instance}, url: '${url}' }\nsites:\n${sites.join('\n')}\n`;
 }
 
@@ -27,7 +29,8 @@ let pg: PostgresServer;
 let url: string;
 let a: TestGateway;
 
-const ownerOf = async (gw: TestGateway, site: string) => ((await gw.api('/api/v1/cluster', { token })).body as { instances: { instance_id: string; sites: string[] }[] }).instances.find((i) => i.sites.includes(site))?.instance_id;
+const ownerOf = async (gw: TestGateway, site: string) =>
+  ((await gw.api('/api/v1/cluster', { token })).body as { instances: { instance_id: string; sites: string[] }[] }).instances.find((i) => i.sites.includes(site))?.instance_id;
 
 async function publish(gw: TestGateway, ch4: number): Promise<void> {
   const i = SITES.indexOf(MOVED);
@@ -60,10 +63,14 @@ describe('a site taken back', () => {
     }
     await eventually(async () => (await ownerOf(a, MOVED)) === 'gw-a', 10_000, 'gw-a owning the site again');
     await publish(a, 0.2);
-    const after = await eventually(async () => {
-      const all = (await a.api(`/api/v1/alarms?site_id=${MOVED}&state=all`, { token })).body as { alarm_id: string; state: string }[];
-      return all.find((x) => x.alarm_id === raised.alarm_id && x.state.startsWith('cleared')) ? all : undefined;
-    }, 5_000, 'the same alarm cleared');
+    const after = await eventually(
+      async () => {
+        const all = (await a.api(`/api/v1/alarms?site_id=${MOVED}&state=all`, { token })).body as { alarm_id: string; state: string }[];
+        return all.find((x) => x.alarm_id === raised.alarm_id && x.state.startsWith('cleared')) ? all : undefined;
+      },
+      5_000,
+      'the same alarm cleared',
+    );
     expect(after).toHaveLength(1); // cleared under its id; no second alarm
     const ack = await a.api(`/api/v1/alarms/${raised.alarm_id}/ack`, { token, method: 'POST', body: { note: 'ventilation restored' } });
     expect(ack.status).toBe(200);

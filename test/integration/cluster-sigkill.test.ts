@@ -31,18 +31,22 @@ let tmp: string;
 const gws: Gw[] = [];
 
 function yaml(url: string, id: string): string {
-  const sites = SITES.map((s, i) => `  - site_id: '${s}'
+  const sites = SITES.map(
+    (s, i) => `  - site_id: '${s}'
     name: mine ${i}
     kind: coal_mine
     devices: [{ device_id: gd-01, profile: generic-json, credentials: { username: k${i}-gd-01, password: k${i}-secret-pw } }]
-    points: [{ point_id: ch4-1, device_id: gd-01, channel: ch4, quantity: ch4, location: face, limits: [{ direction: high, set: 1.0, clear: 1.0, level: red }] }]`);
+    points: [{ point_id: ch4-1, device_id: gd-01, channel: ch4, quantity: ch4, location: face, limits: [{ direction: high, set: 1.0, clear: 1.0, level: red }] }]`,
+  );
   return `schema_version: 1\ngateway:\n  log_level: warn\n  tokens: [{ name: admin, token: ${TOKEN}, role: admin, sites: '*' }]\n  cluster: { instance_id: ${id}, url: '${url}' }\nsites:\n${sites.join('\n')}\n`;
 }
 
 function startGateway(url: string, id: string): Promise<Gw> {
   const config = join(tmp, `${id}.yaml`);
   writeFileSync(config, yaml(url, id));
-  const proc = spawn(process.execPath, [CLI, 'start', '--config', config, '--http-port', '0', '--mqtt-port', '0', '--data-dir', join(tmp, id), '--no-simulators'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, 'start', '--config', config, '--http-port', '0', '--mqtt-port', '0', '--data-dir', join(tmp, id), '--no-simulators'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${id}: no ports printed: ${out}`)), 20_000);
@@ -77,16 +81,23 @@ afterAll(async () => {
 
 describe('SIGKILL of a gateway process in a cluster', () => {
   it('the survivor owns every site within 5 s and the device streams on to it', async () => {
-    const owners = await eventually(async () => {
-      const c = await cluster(gws[0] as Gw);
-      return c.instances.length === 2 && SITES.every((s) => c.instances.filter((i) => i.alive && i.sites.includes(s)).length === 1) ? c : undefined;
-    }, 15_000, 'both owning a share');
+    const owners = await eventually(
+      async () => {
+        const c = await cluster(gws[0] as Gw);
+        return c.instances.length === 2 && SITES.every((s) => c.instances.filter((i) => i.alive && i.sites.includes(s)).length === 1) ? c : undefined;
+      },
+      15_000,
+      'both owning a share',
+    );
     const ownerId = owners.instances.find((i) => i.sites.includes(SITES[0] as string))?.instance_id;
     const owner = gws.find((g) => g.id === ownerId) as Gw;
     const other = gws.find((g) => g.id !== ownerId) as Gw;
     // the non-owner first: it answers CONNACK 3 and the client moves on to the owner
     const device: MqttClient = mqtt.connect({
-      servers: [{ host: '127.0.0.1', port: other.mqtt }, { host: '127.0.0.1', port: owner.mqtt }],
+      servers: [
+        { host: '127.0.0.1', port: other.mqtt },
+        { host: '127.0.0.1', port: owner.mqtt },
+      ],
       username: 'k0-gd-01',
       password: 'k0-secret-pw',
       reconnectPeriod: 200,
@@ -104,15 +115,22 @@ describe('SIGKILL of a gateway process in a cluster', () => {
     let n = 0;
     const stream = setInterval(() => {
       const v = 0.1 + (n++ % 5) / 100;
-      device.publishAsync(`site/${SITES[0]}/dev/gd-01/up`, JSON.stringify({ ts: Date.now(), values: { ch4: v } }), { qos: 1 }).then(() => acked.push(Date.now()), () => {});
+      device.publishAsync(`site/${SITES[0]}/dev/gd-01/up`, JSON.stringify({ ts: Date.now(), values: { ch4: v } }), { qos: 1 }).then(
+        () => acked.push(Date.now()),
+        () => {},
+      );
     }, 50);
     await eventually(() => acked.length > 10, 5_000, 'readings acknowledged by the owner');
     const killedAt = Date.now();
     owner.proc.kill('SIGKILL');
-    const survivorOwnsAll = await eventually(async () => {
-      const c = await cluster(other);
-      return SITES.every((s) => c.instances.find((i) => i.instance_id === other.id)?.sites.includes(s)) ? Date.now() : undefined;
-    }, 10_000, 'the survivor owning every site');
+    const survivorOwnsAll = await eventually(
+      async () => {
+        const c = await cluster(other);
+        return SITES.every((s) => c.instances.find((i) => i.instance_id === other.id)?.sites.includes(s)) ? Date.now() : undefined;
+      },
+      10_000,
+      'the survivor owning every site',
+    );
     const resumed = await eventually(() => acked.find((t) => t > survivorOwnsAll), 10_000, 'readings acknowledged by the survivor');
     clearInterval(stream);
     device.end(true);

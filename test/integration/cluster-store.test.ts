@@ -31,18 +31,22 @@ let tmp: string;
 const gws: Gw[] = [];
 
 function yaml(url: string, id: string): string {
-  const sites = SITES.map((s, i) => `  - site_id: '${s}'
+  const sites = SITES.map(
+    (s, i) => `  - site_id: '${s}'
     name: mine ${i}
     kind: coal_mine
     devices: [{ device_id: gd-01, profile: generic-json, credentials: { username: s${i}-gd-01, password: s${i}-secret-pw } }]
-    points: [{ point_id: ch4-1, device_id: gd-01, channel: ch4, quantity: ch4, location: face, limits: [{ direction: high, set: 1.0, clear: 1.0, level: red }] }]`);
+    points: [{ point_id: ch4-1, device_id: gd-01, channel: ch4, quantity: ch4, location: face, limits: [{ direction: high, set: 1.0, clear: 1.0, level: red }] }]`,
+  );
   return `schema_version: 1\ngateway:\n  log_level: warn\n  tokens: [{ name: admin, token: ${TOKEN}, role: admin, sites: '*' }]\n  store: { url: '${url}' }\n  cluster: { instance_id: ${id} }\nsites:\n${sites.join('\n')}\n`;
 }
 
 function start(url: string, id: string): Promise<Gw> {
   const config = join(tmp, `${id}.yaml`);
   writeFileSync(config, yaml(url, id));
-  const proc = spawn(process.execPath, [CLI, 'start', '--config', config, '--http-port', '0', '--mqtt-port', '0', '--data-dir', join(tmp, id), '--no-simulators'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, 'start', '--config', config, '--http-port', '0', '--mqtt-port', '0', '--data-dir', join(tmp, id), '--no-simulators'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${id}: no ports printed: ${out}`)), 20_000);
@@ -59,7 +63,11 @@ function start(url: string, id: string): Promise<Gw> {
 }
 
 const api = async (gw: Gw, path: string, init: { method?: string; body?: unknown } = {}) => {
-  const res = await fetch(`http://127.0.0.1:${gw.http}${path}`, { method: init.method ?? 'GET', headers: { authorization: `Bearer ${TOKEN}`, ...(init.body ? { 'content-type': 'application/json' } : {}) }, ...(init.body ? { body: JSON.stringify(init.body) } : {}) });
+  const res = await fetch(`http://127.0.0.1:${gw.http}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${TOKEN}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    ...(init.body ? { body: JSON.stringify(init.body) } : {}),
+  });
   return { status: res.status, body: (await res.json()) as any };
 };
 
@@ -77,15 +85,29 @@ afterAll(async () => {
 });
 
 describe('the cluster on the shared PostgreSQL store', () => {
-  it('SIGKILL of a site\'s owner: the survivor carries its alarm on under the same id, and every acknowledged reading is stored once', async () => {
+  it("SIGKILL of a site's owner: the survivor carries its alarm on under the same id, and every acknowledged reading is stored once", async () => {
     const site = SITES[0] as string;
-    const c = await eventually(async () => {
-      const s = (await api(gws[0] as Gw, '/api/v1/cluster')).body as { instances: { instance_id: string; alive: boolean; sites: string[] }[] };
-      return s.instances.length === 2 && s.instances.every((i) => i.alive) && SITES.every((x) => s.instances.some((i) => i.sites.includes(x))) ? s : undefined;
-    }, 15_000, 'both instances owning a share');
+    const c = await eventually(
+      async () => {
+        const s = (await api(gws[0] as Gw, '/api/v1/cluster')).body as { instances: { instance_id: string; alive: boolean; sites: string[] }[] };
+        return s.instances.length === 2 && s.instances.every((i) => i.alive) && SITES.every((x) => s.instances.some((i) => i.sites.includes(x))) ? s : undefined;
+      },
+      15_000,
+      'both instances owning a share',
+    );
     const owner = gws.find((g) => g.id === c.instances.find((i) => i.sites.includes(site))?.instance_id) as Gw;
     const other = gws.find((g) => g !== owner) as Gw;
-    const device: MqttClient = mqtt.connect({ servers: [{ host: '127.0.0.1', port: owner.mqtt }, { host: '127.0.0.1', port: other.mqtt }], username: 's0-gd-01', password: 's0-secret-pw', reconnectPeriod: 200, reconnectOnConnackError: true, connectTimeout: 2000 });
+    const device: MqttClient = mqtt.connect({
+      servers: [
+        { host: '127.0.0.1', port: owner.mqtt },
+        { host: '127.0.0.1', port: other.mqtt },
+      ],
+      username: 's0-gd-01',
+      password: 's0-secret-pw',
+      reconnectPeriod: 200,
+      reconnectOnConnackError: true,
+      connectTimeout: 2000,
+    });
     device.on('error', () => {});
     await new Promise<void>((r) => device.once('connect', () => r()));
     const acked = new Set<number>();
@@ -93,20 +115,31 @@ describe('the cluster on the shared PostgreSQL store', () => {
     let ch4 = 1.3; // over the limit: an alarm on the owner
     const stream = setInterval(() => {
       const t = ts++;
-      device.publishAsync(`site/${site}/dev/gd-01/up`, JSON.stringify({ ts: t, values: { ch4 } }), { qos: 1 }).then(() => acked.add(t), () => {});
+      device.publishAsync(`site/${site}/dev/gd-01/up`, JSON.stringify({ ts: t, values: { ch4 } }), { qos: 1 }).then(
+        () => acked.add(t),
+        () => {},
+      );
     }, 50);
     const raised = await eventually(async () => (await api(owner, `/api/v1/alarms?site_id=${site}&state=active`)).body[0], 5_000, 'the alarm raised');
     const killedAt = Date.now();
     owner.proc.kill('SIGKILL');
-    await eventually(async () => ((await api(other, '/api/v1/cluster')).body.instances.find((i: { instance_id: string }) => i.instance_id === other.id)?.sites.includes(site) ? true : undefined), 5_000, 'the survivor owning the site');
+    await eventually(
+      async () => ((await api(other, '/api/v1/cluster')).body.instances.find((i: { instance_id: string }) => i.instance_id === other.id)?.sites.includes(site) ? true : undefined),
+      5_000,
+      'the survivor owning the site',
+    );
     const takeover = Date.now() - killedAt;
     const resumed = acked.size;
     await eventually(() => acked.size > resumed + 5, 10_000, 'readings acknowledged by the survivor');
     ch4 = 0.2; // back under the limit: clears the same alarm on the survivor
-    const cleared = await eventually(async () => {
-      const all = (await api(other, `/api/v1/alarms?site_id=${site}&state=all`)).body as { alarm_id: string; state: string }[];
-      return all.some((a) => a.alarm_id === raised.alarm_id && a.state.startsWith('cleared')) ? all : undefined;
-    }, 10_000, 'the same alarm cleared by the survivor');
+    const cleared = await eventually(
+      async () => {
+        const all = (await api(other, `/api/v1/alarms?site_id=${site}&state=all`)).body as { alarm_id: string; state: string }[];
+        return all.some((a) => a.alarm_id === raised.alarm_id && a.state.startsWith('cleared')) ? all : undefined;
+      },
+      10_000,
+      'the same alarm cleared by the survivor',
+    );
     clearInterval(stream);
     await new Promise((r) => setTimeout(r, 500)); // the last PUBACKs
     device.end(true);

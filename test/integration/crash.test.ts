@@ -27,7 +27,9 @@ afterAll(async () => {
 });
 
 function startGateway(config: string, storeUrl?: string): Promise<{ proc: ChildProcess; mqtt: number }> {
-  const proc = spawn(process.execPath, [CLI, 'start', '--config', config, '--http-port', '0', '--mqtt-port', '0', ...(storeUrl ? ['--store-url', storeUrl] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [CLI, 'start', '--config', config, '--http-port', '0', '--mqtt-port', '0', ...(storeUrl ? ['--store-url', storeUrl] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(proc);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -78,7 +80,10 @@ describe.each(BACKENDS)('crash with InfluxDB down, on the %s store', (kind) => {
     const config = join(tmp, `gw-${kind}.yaml`);
     const dataDir = join(tmp, `data-${kind}`);
     const storeUrl = (await gatewayStore(kind))?.url;
-    writeFileSync(config, patch(fixture('secure.yaml'), ['data_dir: ./data', `data_dir: ${dataDir}`], ['log_level: warn', `log_level: warn\n  influx: { url: '${influxd.url}', database: crash, flush_interval_ms: 50 }`]));
+    writeFileSync(
+      config,
+      patch(fixture('secure.yaml'), ['data_dir: ./data', `data_dir: ${dataDir}`], ['log_level: warn', `log_level: warn\n  influx: { url: '${influxd.url}', database: crash, flush_interval_ms: 50 }`]),
+    );
     const first = await startGateway(config, storeUrl);
     const t0 = Math.floor(Date.now() / 1000) * 1000 - 600_000;
     const pubs = [
@@ -93,7 +98,11 @@ describe.each(BACKENDS)('crash with InfluxDB down, on the %s store', (kind) => {
     const stored = async (measurement: string, point: string) =>
       (await influxql(influxd!.url, 'crash', `SELECT "value" FROM "anjian_readings"."${measurement}" WHERE "point_id" = '${point}'`).catch(() => [])).map((r) => r[0] as number);
     const [ch4, lel] = pubs.map((p) => p.acked);
-    await eventually(async () => (await stored('ch4', 'ch4-face')).length >= ch4!.length && (await stored('combustible_lel', 'lel-1')).length >= lel!.length, 30_000, 'InfluxDB to hold every acknowledged reading');
+    await eventually(
+      async () => (await stored('ch4', 'ch4-face')).length >= ch4!.length && (await stored('combustible_lel', 'lel-1')).length >= lel!.length,
+      30_000,
+      'InfluxDB to hold every acknowledged reading',
+    );
     const inInflux = { ch4: new Set(await stored('ch4', 'ch4-face')), lel: new Set(await stored('combustible_lel', 'lel-1')) };
     expect(ch4!.filter((ts) => !inInflux.ch4.has(ts))).toEqual([]);
     expect(lel!.filter((ts) => !inInflux.lel.has(ts))).toEqual([]);

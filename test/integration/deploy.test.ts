@@ -32,7 +32,12 @@ function requireBinary(name: string, pkg: string): string {
 function runtimeCopies(): string[] {
   const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   const runtime = text.slice(text.indexOf('AS runtime'));
-  return [...runtime.matchAll(/^COPY --from=build ((?:\/src\/\S+ )+)\S+$/gm)].flatMap((m) => (m[1] as string).trim().split(' ').map((p) => p.replace('/src/', '')));
+  return [...runtime.matchAll(/^COPY --from=build ((?:\/src\/\S+ )+)\S+$/gm)].flatMap((m) =>
+    (m[1] as string)
+      .trim()
+      .split(' ')
+      .map((p) => p.replace('/src/', '')),
+  );
 }
 
 describe('the image runtime stage, rehearsed in a fresh directory', () => {
@@ -43,7 +48,15 @@ describe('the image runtime stage, rehearsed in a fresh directory', () => {
     expect(copies).toEqual(['package.json', 'package-lock.json', 'node_modules', 'bin', 'dist', 'config']);
     for (const p of copies) cpSync(join(ROOT, p), join(app, p), { recursive: true });
     // the build stage's `npm prune --omit=dev`, offline, against a registry that does not answer
-    const offline = { ...process.env, npm_config_registry: 'http://127.0.0.1:9/', npm_config_cache: join(tmp, 'empty-cache'), npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+    const offline = {
+      ...process.env,
+      npm_config_registry: 'http://127.0.0.1:9/',
+      npm_config_cache: join(tmp, 'empty-cache'),
+      npm_config_offline: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+    };
     await run('npm', ['prune', '--omit=dev', '--ignore-scripts'], { cwd: app, env: offline });
     for (const dev of ['typescript', 'vitest', 'esbuild', 'playwright-core', 'preact']) expect([dev, existsSync(join(app, 'node_modules', dev))]).toEqual([dev, false]);
     expect(existsSync(join(app, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'))).toBe(true);
@@ -56,16 +69,31 @@ describe('the image runtime stage, rehearsed in a fresh directory', () => {
     const influxd = await startInfluxd();
     let gw: ChildProcess | undefined;
     try {
-      const env = { PATH: process.env.PATH, NODE_ENV: 'production', ANJIAN_SECRETS: secrets, ANJIAN_DATA_DIR: join(tmp, 'data'), ANJIAN_INFLUX_URL: influxd.url, KJ_SUB_01_PASSWORD: 'device-password-1' };
-      gw = spawn(process.execPath, [join(app, 'bin/anjian.js'), 'start', '--config', join(app, 'config/production.example.yaml'), '--http-port', '0', '--mqtt-port', '0'], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const env = {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        ANJIAN_SECRETS: secrets,
+        ANJIAN_DATA_DIR: join(tmp, 'data'),
+        ANJIAN_INFLUX_URL: influxd.url,
+        KJ_SUB_01_PASSWORD: 'device-password-1',
+      };
+      gw = spawn(process.execPath, [join(app, 'bin/anjian.js'), 'start', '--config', join(app, 'config/production.example.yaml'), '--http-port', '0', '--mqtt-port', '0'], {
+        cwd: app,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let log = '';
       gw.stdout?.on('data', (d: Buffer) => (log += d.toString()));
       gw.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-      const ports = await eventually(() => {
-        const mqttPort = /mqtt listening on (\d+)/.exec(log)?.[1];
-        const httpPort = /http listening on (\d+)/.exec(log)?.[1];
-        return mqttPort && httpPort ? { mqtt: Number(mqttPort), http: Number(httpPort) } : null;
-      }, 30_000, 'the gateway to listen');
+      const ports = await eventually(
+        () => {
+          const mqttPort = /mqtt listening on (\d+)/.exec(log)?.[1];
+          const httpPort = /http listening on (\d+)/.exec(log)?.[1];
+          return mqttPort && httpPort ? { mqtt: Number(mqttPort), http: Number(httpPort) } : null;
+        },
+        30_000,
+        'the gateway to listen',
+      );
       expect(log).not.toMatch(/config warning/);
       await eventually(async () => (await fetch(`http://127.0.0.1:${ports.http}/readyz`)).status === 200, 20_000, '/readyz 200');
       const sites = await fetch(`http://127.0.0.1:${ports.http}/api/v1/sites`, { headers: { authorization: `Bearer ${'ad'.repeat(24)}` } });
@@ -74,10 +102,14 @@ describe('the image runtime stage, rehearsed in a fresh directory', () => {
       const ts = Date.now() - 1000;
       await device.publishAsync('site/140100000001/dev/kj-sub-01/up', JSON.stringify({ ts, values: { ch4: 0.42 } }), { qos: 1 });
       await device.endAsync();
-      const rows = await eventually(async () => {
-        const r = await influxql(influxd.url, 'anjian', 'SELECT "value", "point_id" FROM "ch4"').catch(() => []);
-        return r.length ? r : null;
-      }, 15_000, 'the reading in InfluxDB');
+      const rows = await eventually(
+        async () => {
+          const r = await influxql(influxd.url, 'anjian', 'SELECT "value", "point_id" FROM "ch4"').catch(() => []);
+          return r.length ? r : null;
+        },
+        15_000,
+        'the reading in InfluxDB',
+      );
       expect(rows).toEqual([[ts, 0.42, 'ch4-face']]);
       const exit = new Promise<number | null>((resolve) => gw?.once('exit', (code) => resolve(code)));
       gw.kill('SIGTERM');
@@ -125,7 +157,19 @@ describe('deploy/anjian.service', () => {
     const res = spawnSync(bin, ['verify', join(ROOT, 'deploy/anjian.service')], { encoding: 'utf8' });
     expect({ status: res.status, out: `${res.stdout}${res.stderr}`.trim() }).toEqual({ status: 0, out: '' });
     const unit = readFileSync(join(ROOT, 'deploy/anjian.service'), 'utf8');
-    for (const key of ['DynamicUser=yes', 'NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'CapabilityBoundingSet=', 'SystemCallFilter=@system-service', 'KillSignal=SIGTERM', 'StateDirectory=anjian', 'LoadCredential=influx_password:']) expect(unit).toContain(key);
+    for (const key of [
+      'DynamicUser=yes',
+      'NoNewPrivileges=yes',
+      'ProtectSystem=strict',
+      'ProtectHome=yes',
+      'PrivateTmp=yes',
+      'CapabilityBoundingSet=',
+      'SystemCallFilter=@system-service',
+      'KillSignal=SIGTERM',
+      'StateDirectory=anjian',
+      'LoadCredential=influx_password:',
+    ])
+      expect(unit).toContain(key);
     expect(unit).not.toMatch(/^MemoryDenyWriteExecute=yes/m); // V8's JIT needs W+X pages
   });
 });

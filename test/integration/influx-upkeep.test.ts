@@ -39,7 +39,11 @@ describe('a database set up by an earlier release', () => {
     try {
       await eventually(async () => (await influxql(influxd.url, db, 'SELECT "value" FROM "ch4"')).length === 1, 10_000, 'the migration');
       const policies = await influxql(influxd.url, db, 'SHOW RETENTION POLICIES');
-      expect(policies.map((r) => [r[0], r.at(-1)])).toEqual([['autogen', false], ['anjian_readings', true], ['anjian_alarms', false]]);
+      expect(policies.map((r) => [r[0], r.at(-1)])).toEqual([
+        ['autogen', false],
+        ['anjian_readings', true],
+        ['anjian_alarms', false],
+      ]);
     } finally {
       await gw.cleanup();
     }

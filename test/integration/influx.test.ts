@@ -49,11 +49,19 @@ describe.each(BACKENDS)('on the %s store', (kind) => {
       await eventually(outboxEmpty, 10_000, 'the outbox to drain');
       const policies = await q('SHOW RETENTION POLICIES');
       // name, duration, shard group, replicas, default: the readings policy is the database's default
-      expect(policies.map((r) => [r[0], r[1], r.at(-1)])).toEqual(expect.arrayContaining([['anjian_readings', '2232h0m0s', true], ['anjian_alarms', '17520h0m0s', false]]));
+      expect(policies.map((r) => [r[0], r[1], r.at(-1)])).toEqual(
+        expect.arrayContaining([
+          ['anjian_readings', '2232h0m0s', true],
+          ['anjian_alarms', '17520h0m0s', false],
+        ]),
+      );
       expect(await q('SELECT "value", "status", "device_id", "point_id", "site_id" FROM "anjian_readings"."ch4"')).toEqual([[ts, 1.21, 1, 'gd-01', 'ch4-face', MINE]]);
       // what `influx -database anjian -execute 'SELECT * FROM ch4'` and a Grafana InfluxQL panel run
       expect(await q('SELECT * FROM "ch4"')).toEqual([[ts, 'gd-01', 'ch4-face', MINE, 1, 1.21]]);
-      expect(await q('SHOW FIELD KEYS ON "anjian_test" FROM "anjian_readings"."ch4"')).toEqual([['status', 'integer'], ['value', 'float']]);
+      expect(await q('SHOW FIELD KEYS ON "anjian_test" FROM "anjian_readings"."ch4"')).toEqual([
+        ['status', 'integer'],
+        ['value', 'float'],
+      ]);
       expect(await q('SELECT "value" FROM "anjian_readings"."feed_state"')).toEqual([[ts, 1]]);
       const alarms = await q('SELECT "alarm_id", "event", "state", "value", "type", "level", "point_id" FROM "anjian_alarms"."alarm"');
       expect(alarms).toEqual([[ts, expect.any(String), 'raised', 'active_unacked', 1.21, 'over_limit', 'yellow', 'ch4-face']]);
@@ -105,14 +113,27 @@ describe.each(BACKENDS)('on the %s store', (kind) => {
       expect(count).toBe(300);
       expect(total).toBeCloseTo(sum, 6);
       expect((await gw.api('/metrics')).body).toMatch(/anjian_influx_write_failures_total\{kind="unavailable"\} [1-9]/);
-      const res = await fetch(`http://127.0.0.1:${gw.httpPort}/api/v1/sites/${MINE}/points/ch4-face/readings?from=${base}&to=${base + 300_000}`, { headers: { authorization: 'Bearer test-viewer-token' } });
+      const res = await fetch(`http://127.0.0.1:${gw.httpPort}/api/v1/sites/${MINE}/points/ch4-face/readings?from=${base}&to=${base + 300_000}`, {
+        headers: { authorization: 'Bearer test-viewer-token' },
+      });
       expect(res.headers.get('x-readings-source')).toBe('influxdb');
       expect(((await res.json()) as { readings: unknown[] }).readings).toHaveLength(300);
     });
 
     it('answers 400, never a 500 from InfluxQL, for out-of-range every, from and to', async () => {
       const path = `/api/v1/sites/${MINE}/points/ch4-face/readings`;
-      const bad = ['every=0s', 'every=500ms', 'every=99999999999999d', 'every=367d', 'from=99999999999999999', 'to=99999999999999999', 'from=9999-01-01T00:00:00Z', 'from=1&to=99999999999999', 'from=1&to=1700000000000&every=1s', 'to=0'];
+      const bad = [
+        'every=0s',
+        'every=500ms',
+        'every=99999999999999d',
+        'every=367d',
+        'from=99999999999999999',
+        'to=99999999999999999',
+        'from=9999-01-01T00:00:00Z',
+        'from=1&to=99999999999999',
+        'from=1&to=1700000000000&every=1s',
+        'to=0',
+      ];
       for (const query of bad) {
         const res = await gw.api(`${path}?${query}`, { token: 'test-viewer-token' });
         expect([query, res.status, res.body.error]).toEqual([query, 400, 'bad_request']);
@@ -126,7 +147,10 @@ describe.each(BACKENDS)('on the %s store', (kind) => {
     it('writes the rest of a batch when InfluxDB rejects one line, which becomes a dead letter', async () => {
       // A string field makes later float writes to that series a field-type conflict (HTTP 400).
       const ts = Math.floor(Date.now() / 1000) * 1000 - 7_200_000;
-      const res = await fetch(`${influxd.url}/write?db=${db}&rp=anjian_readings&precision=ms`, { method: 'POST', body: `co,device_id=gd4-02,point_id=co-heading,site_id=${MINE} value="broken" ${ts}` });
+      const res = await fetch(`${influxd.url}/write?db=${db}&rp=anjian_readings&precision=ms`, {
+        method: 'POST',
+        body: `co,device_id=gd4-02,point_id=co-heading,site_id=${MINE} value="broken" ${ts}`,
+      });
       expect(res.status).toBe(204);
       const gd4 = await gw.connect({ username: 'mine1-gd4-02', password: 'gd402-secret-pw' });
       const iso = (ms: number) => new Date(ms).toISOString();
@@ -150,11 +174,20 @@ describe.each(BACKENDS)('on the %s store', (kind) => {
       const gw = await startTestGateway(withInflux(`{ url: '${influxd.url}', database: bound, max_outbox_bytes: 1048576 }`), undefined, await on());
       try {
         await fillOutbox(gw);
-        const alarms = await eventually(async () => {
-          const list = (await gw.api('/api/v1/alarms?state=active', { token: 'test-viewer-token' })).body as { type: string; site_id: string }[];
-          return list.filter((a) => a.type === 'sink_backlog').length === 2 ? list : null;
-        }, 15_000, 'sink_backlog alarms');
-        expect(alarms.filter((a) => a.type === 'sink_backlog').map((a) => a.site_id).sort()).toEqual([MINE, '320000000002']);
+        const alarms = await eventually(
+          async () => {
+            const list = (await gw.api('/api/v1/alarms?state=active', { token: 'test-viewer-token' })).body as { type: string; site_id: string }[];
+            return list.filter((a) => a.type === 'sink_backlog').length === 2 ? list : null;
+          },
+          15_000,
+          'sink_backlog alarms',
+        );
+        expect(
+          alarms
+            .filter((a) => a.type === 'sink_backlog')
+            .map((a) => a.site_id)
+            .sort(),
+        ).toEqual([MINE, '320000000002']);
         const ready = await gw.api('/readyz');
         expect(ready.status).toBe(503);
         expect(ready.body.details.influxdb.outbox_lines).toBe(18000 + 2); // every reading, plus the two alarm events
@@ -186,10 +219,14 @@ describe.each(BACKENDS)('on the %s store', (kind) => {
       device.end(true);
       await eventually(async () => /anjian_outbox_lines 0\b/.test((await gw.api('/metrics')).body), 10_000, 'the outbox to drain');
       await fetch(`${vm.url}/internal/force_flush`);
-      const exported = await eventually(async () => {
-        const text = await (await fetch(`${vm.url}/api/v1/export?${new URLSearchParams({ 'match[]': '{__name__="ch4_value"}' })}`)).text();
-        return text.trim() ? text : null;
-      }, 10_000, 'VictoriaMetrics to show the series');
+      const exported = await eventually(
+        async () => {
+          const text = await (await fetch(`${vm.url}/api/v1/export?${new URLSearchParams({ 'match[]': '{__name__="ch4_value"}' })}`)).text();
+          return text.trim() ? text : null;
+        },
+        10_000,
+        'VictoriaMetrics to show the series',
+      );
       const series = JSON.parse(exported.trim().split('\n')[0] as string) as { metric: Record<string, string>; values: number[]; timestamps: number[] };
       expect(series.metric).toMatchObject({ site_id: MINE, point_id: 'ch4-face', device_id: 'gd-01' });
       expect(series.values.map((v) => Math.round(v * 10) / 10)).toEqual([0.1, 0.2, 0.3, 0.4, 0.5]);

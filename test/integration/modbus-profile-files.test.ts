@@ -21,7 +21,8 @@ let slave: ModbusSlave;
 let port: number;
 let gw: TestGateway;
 
-const device = (id: string, profile: string, unit: number) => `      - { device_id: ${id}, profile: ${profile}, transport: modbus, modbus: { mode: tcp, host: 127.0.0.1, port: ${port}, unit_id: ${unit}, poll_interval_ms: 200, timeout_ms: 500 } }`;
+const device = (id: string, profile: string, unit: number) =>
+  `      - { device_id: ${id}, profile: ${profile}, transport: modbus, modbus: { mode: tcp, host: 127.0.0.1, port: ${port}, unit_id: ${unit}, poll_interval_ms: 200, timeout_ms: 500 } }`;
 const point = (id: string, deviceId: string) => `      - { point_id: ${id}, device_id: ${deviceId}, channel: ch4, quantity: ch4, location: return roadway }`;
 const yaml = (devices: string[], points: string[]) => `
 schema_version: 1
@@ -46,7 +47,8 @@ const reloaded = (text: string) =>
   });
 
 const last = async (point_id: string): Promise<{ value: number | null; status: number } | undefined> =>
-  ((await gw.api('/api/v1/sites/m1/points', { token: TOKEN })).body as { point_id: string; last: { value: number | null; status: number } | null }[]).find((p) => p.point_id === point_id)?.last ?? undefined;
+  ((await gw.api('/api/v1/sites/m1/points', { token: TOKEN })).body as { point_id: string; last: { value: number | null; status: number } | null }[]).find((p) => p.point_id === point_id)?.last ??
+  undefined;
 
 beforeAll(async () => {
   copyFileSync(GJC8, join(dir, 'acme-gjc8.yaml'));
@@ -91,6 +93,8 @@ describe('data-file Modbus profiles in a running gateway', () => {
     } catch (err) {
       problems = (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
     }
-    expect(problems).toEqual([`${join(dir, 'acme-gjc8.yaml')}: id: profile "acme-gjc8" (from ${join(dir, 'acme-gjc8.yaml')}) changed since this process read it: restart the gateway to use the new register map`]);
+    expect(problems).toEqual([
+      `${join(dir, 'acme-gjc8.yaml')}: id: profile "acme-gjc8" (from ${join(dir, 'acme-gjc8.yaml')}) changed since this process read it: restart the gateway to use the new register map`,
+    ]);
   });
 });

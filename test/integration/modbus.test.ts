@@ -19,7 +19,27 @@ const kjProfile = profileById.get('anjian-kj-substation') as ModbusProfile;
 const gjc4Profile = profileById.get('acme-gjc4') as ModbusProfile;
 
 /** A normal KJ-F16 sample: methane `ch4` at T1, feed present, the fan running. */
-const kjSample = (ch4: number, feed = 1) => ({ ts: Date.now(), values: { ch4_t1: ch4, co: 3, o2: 20.8, temperature: 22, wind_speed: 1.5, ch4_t2: 0.2, wind_pressure: 1000, dust: 5, feed_1: feed, feed_2: 1, fan_local: 1, fan_standby: 0, fan_main: 1, door_1: 0, door_2: 0, smoke: 0 } });
+const kjSample = (ch4: number, feed = 1) => ({
+  ts: Date.now(),
+  values: {
+    ch4_t1: ch4,
+    co: 3,
+    o2: 20.8,
+    temperature: 22,
+    wind_speed: 1.5,
+    ch4_t2: 0.2,
+    wind_pressure: 1000,
+    dust: 5,
+    feed_1: feed,
+    feed_2: 1,
+    fan_local: 1,
+    fan_standby: 0,
+    fan_main: 1,
+    door_1: 0,
+    door_2: 0,
+    smoke: 0,
+  },
+});
 const gjcSample = (ch4: number) => ({ ts: Date.now(), values: { ch4, temperature: 21 } });
 
 let shared: ModbusSlave; // kj-1 (unit 1) and ch4-sensor (unit 2) on one TCP bus
@@ -148,10 +168,14 @@ describe('Modbus polling', () => {
   it('a Modbus exception marks the channels of the failed block station fault (16); the device answered, so no offline alarm, but a fault alarm', async () => {
     const ghost = await eventually(() => last('ch4-ghost'), 5000, 'a reading of the unit nobody serves');
     expect(ghost).toMatchObject({ value: null, status: 16 });
-    const ghostAlarms = await eventually(async () => {
-      const list = (await activeAlarms()).filter((a) => a.device_id === 'ghost');
-      return list.length ? list : undefined;
-    }, 5000, 'the fault alarm');
+    const ghostAlarms = await eventually(
+      async () => {
+        const list = (await activeAlarms()).filter((a) => a.device_id === 'ghost');
+        return list.length ? list : undefined;
+      },
+      5000,
+      'the fault alarm',
+    );
     expect(ghostAlarms.map((a) => [a.type, a.point_id, a.cause])).toEqual([['sensor_fault', 'ch4-ghost', 'status_bit']]);
     expect((await devices()).find((d) => d.device_id === 'ghost').last_error).toMatch(/exception/i);
   });
@@ -165,7 +189,7 @@ describe('Modbus polling', () => {
     await eventually(async () => (await last('ch4-flaky'))?.status === 0, 5000, 'flaky answering');
     await flaky.close();
     const raised = await eventually(async () => (await activeAlarms()).find((a) => a.type === 'offline' && a.device_id === 'flaky'), 8000, 'offline of the stopped slave');
-    expect((await last('ch4-flaky'))).toMatchObject({ value: null, status: 32 });
+    expect(await last('ch4-flaky')).toMatchObject({ value: null, status: 32 });
     flaky.update(1, gjcSample(0.7));
     await flaky.listen(flakyPort);
     await eventually(async () => (await last('ch4-flaky'))?.value === 0.7 || Math.abs(((await last('ch4-flaky'))?.value ?? 0) - 0.7) < 1e-6, 40_000, 'readings after the restart');
@@ -190,7 +214,10 @@ describe('Modbus polling', () => {
     const post = (path: string, body: unknown, token = ADMIN) => gw.api(`/api/v1/sites/${SITE}/devices/${path}`, { token, method: 'POST', body });
     expect((await post('kj-1/outputs/relay_1', { cmd: 'power_off' }, OPERATOR)).status).toBe(403);
     expect(await post('kj-9/outputs/relay_1', { cmd: 'power_off' })).toMatchObject({ status: 404, body: { error: 'not_found', message: `no device kj-9 in site ${SITE}` } });
-    expect(await post('kj-1/outputs/relay_9', { cmd: 'power_off' })).toMatchObject({ status: 404, body: { error: 'not_found', message: 'device kj-1: unknown output "relay_9" (outputs: relay_1, relay_2, relay_3, relay_4)' } });
+    expect(await post('kj-1/outputs/relay_9', { cmd: 'power_off' })).toMatchObject({
+      status: 404,
+      body: { error: 'not_found', message: 'device kj-1: unknown output "relay_9" (outputs: relay_1, relay_2, relay_3, relay_4)' },
+    });
     expect((await post('mqtt-1/outputs/relay', { cmd: 'power_off' })).body.error).toBe('bad_request');
     expect((await post('kj-1/outputs/relay_1', { cmd: 'explode' })).status).toBe(400);
     const dead = await post('dead/outputs/relay', { cmd: 'power_off' });

@@ -49,14 +49,20 @@ const DOWN = `site/${S}/dev/breaker-1/down`;
 const login = (user: string, pw: string) => ['-u', user, '-P', pw];
 
 beforeAll(async () => {
-  gw = await startTestGateway(YAML, undefined, { log: { level: 'info', destination: { write: (l) => void lines.push(l) } }, adjust: (c) => Object.assign(c.gateway.login_throttle, { base_delay_ms: 100 }) });
+  gw = await startTestGateway(YAML, undefined, {
+    log: { level: 'info', destination: { write: (l) => void lines.push(l) } },
+    adjust: (c) => Object.assign(c.gateway.login_throttle, { base_delay_ms: 100 }),
+  });
 });
 afterAll(async () => gw?.cleanup());
 
 const publishCh4 = (v: number) => mosquitto.pub(gw.mqttPort, [...login('kj1', 'kj1-secret-pw'), '-q', '1', '-t', `site/${S}/dev/kj-1/up`, '-m', JSON.stringify({ values: { ch4: v } })]);
 const metric = async (name: string) => {
   const text = (await gw.api('/metrics')).body as string;
-  return text.split('\n').filter((l) => l.startsWith(name)).join('\n');
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name))
+    .join('\n');
 };
 
 describe('a client id belongs to one identity', () => {
@@ -202,7 +208,15 @@ describe('a PUBLISH right behind CONNECT', () => {
     const rounds = 10;
     for (let i = 0; i < rounds; i++) {
       const c = await raw(gw.mqttPort);
-      const publish = mqttPacket.generate({ cmd: 'publish', topic: `site/${S}/dev/kj-1/up`, payload: Buffer.from(JSON.stringify({ ts: Date.now() - 60_000 + i, values: { ch4: 0.2 } })), qos: 1, messageId: 7, retain: false, dup: false });
+      const publish = mqttPacket.generate({
+        cmd: 'publish',
+        topic: `site/${S}/dev/kj-1/up`,
+        payload: Buffer.from(JSON.stringify({ ts: Date.now() - 60_000 + i, values: { ch4: 0.2 } })),
+        qos: 1,
+        messageId: 7,
+        retain: false,
+        dup: false,
+      });
       const connect = i % 2 ? connectPacket(`pipelined-${i}`, true, 'kj1', 'kj1-secret-pw', 65536) : connectPacket(`pipelined-${i}`, true);
       c.socket.write(Buffer.concat([connect, publish]));
       await eventually(() => c.packets.some((p) => p.cmd === 'puback'), 3000, `PUBACK in round ${i}`);

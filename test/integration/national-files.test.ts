@@ -26,7 +26,13 @@ const local = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0,
 const fileOf = (text: string, type: keyof typeof FILE_TABLES) => {
   const { header, records } = parseFile(text);
   const names = FILE_TABLES[type].record.map((f) => f.name);
-  return { header, records: records.map((r) => { expect(r).toHaveLength(names.length); return Object.fromEntries(names.map((n, i) => [n, r[i]])); }) };
+  return {
+    header,
+    records: records.map((r) => {
+      expect(r).toHaveLength(names.length);
+      return Object.fromEntries(names.map((n, i) => [n, r[i]]));
+    }),
+  };
 };
 
 beforeAll(async () => {
@@ -36,7 +42,11 @@ beforeAll(async () => {
     const ts = t0 + i * 10_000;
     await client.publishAsync(`site/${MINE}/dev/kj-sub-01/up`, JSON.stringify({ ts, values: { ch4: ch4(i), wind: 1.5 } }), { qos: 1 });
   }
-  const alarm = await eventually(async () => (await gw.api(`/api/v1/alarms?site_id=${MINE}&state=all`, { token: 'demo-operator' })).body.find((a: any) => a.point_id === 'ch4-face' && a.cleared_at), 5000, 'the ch4 alarm cleared');
+  const alarm = await eventually(
+    async () => (await gw.api(`/api/v1/alarms?site_id=${MINE}&state=all`, { token: 'demo-operator' })).body.find((a: any) => a.point_id === 'ch4-face' && a.cleared_at),
+    5000,
+    'the ch4 alarm cleared',
+  );
   const ack = await gw.api(`/api/v1/alarms/${alarm.alarm_id}/ack`, { token: 'demo-operator', method: 'POST', body: { note: '加强通风；撤出人员' } });
   expect(ack.status).toBe(200);
 });
@@ -150,9 +160,16 @@ describe('export of national networking files', () => {
     expect(face).toHaveLength(1);
     const values = [12, 13, 14, 15, 16].map(ch4);
     expect(face[0]).toMatchObject({
-      传感器类型名称: '甲烷', 安装位置: '1301 采煤工作面', 单位: '%CH4', 异常类型: '001',
-      异常开始时间: local(t0 + 120_000), 异常结束时间: local(t0 + 170_000),
-      最大值: String(Math.max(...values)), 最大值时刻: local(t0 + 140_000), 最小值: String(Math.min(...values)), 最小值时刻: local(t0 + 120_000),
+      传感器类型名称: '甲烷',
+      安装位置: '1301 采煤工作面',
+      单位: '%CH4',
+      异常类型: '001',
+      异常开始时间: local(t0 + 120_000),
+      异常结束时间: local(t0 + 170_000),
+      最大值: String(Math.max(...values)),
+      最大值时刻: local(t0 + 140_000),
+      最小值: String(Math.min(...values)),
+      最小值时刻: local(t0 + 120_000),
       处理措施: '加强通风 撤出人员', // the ";" of the note cannot be written in this format
     });
     expect(Number(face[0]!['平均值'])).toBeCloseTo(values.reduce((a, b) => a + b) / values.length, 4);
@@ -165,18 +182,23 @@ describe('export of national networking files', () => {
   });
 
   it('TJSJ: 5-minute windows of the analog points, computed from the stored readings', async () => {
-    const from = t0, to = t0 + 600_000;
+    const from = t0,
+      to = t0 + 600_000;
     const { records } = fileOf((await gw.api(`/api/v1/sites/${MINE}/export/TJSJ?at=${to}&from=${from}&to=${to}`, { token: REG })).body, 'TJSJ');
     const face = records.filter((r) => r['安装位置'] === '1301 采煤工作面' && r['单位'] === '%CH4');
     expect(face).toHaveLength(2);
     for (const [w, r] of face.entries()) {
       const idx = Array.from({ length: 30 }, (_, k) => w * 30 + k);
       const vs = idx.map(ch4);
-      const max = Math.max(...vs), min = Math.min(...vs);
+      const max = Math.max(...vs),
+        min = Math.min(...vs);
       expect(r).toMatchObject({
-        开始时间: local(t0 + w * 300_000), 结束时间: local(t0 + (w + 1) * 300_000),
-        最大值: String(Number(max.toFixed(2))), 最大值时刻: local(t0 + idx[vs.indexOf(max)]! * 10_000),
-        最小值: String(Number(min.toFixed(2))), 最小值时刻: local(t0 + idx[vs.indexOf(min)]! * 10_000),
+        开始时间: local(t0 + w * 300_000),
+        结束时间: local(t0 + (w + 1) * 300_000),
+        最大值: String(Number(max.toFixed(2))),
+        最大值时刻: local(t0 + idx[vs.indexOf(max)]! * 10_000),
+        最小值: String(Number(min.toFixed(2))),
+        最小值时刻: local(t0 + idx[vs.indexOf(min)]! * 10_000),
         平均值: String(Number((vs.reduce((a, b) => a + b) / vs.length).toFixed(2))),
       });
     }

@@ -11,9 +11,25 @@ import { fixture, startTestGateway, type TestGateway } from '../helpers/gateway.
 import { mosquitto, requireBinary, run } from '../helpers/mosquitto.js';
 import { patch } from '../helpers/patch.js';
 
-const PLAIN = ['gd01-secret-pw', 'gd402-secret-pw', 'tank01-secret-pw', 'bridge-secret-pw', 'test-admin-token', 'test-operator-token', 'test-viewer-token', 'test-regulator-b-token', 'hashed-token-secret', 'influx-secret-pw'];
+const PLAIN = [
+  'gd01-secret-pw',
+  'gd402-secret-pw',
+  'tank01-secret-pw',
+  'bridge-secret-pw',
+  'test-admin-token',
+  'test-operator-token',
+  'test-viewer-token',
+  'test-regulator-b-token',
+  'hashed-token-secret',
+  'influx-secret-pw',
+];
 const HASHED = new Set(['gd402-secret-pw', 'hashed-token-secret']);
-const YAML = patch(fixture('secure.yaml'), ["    - { name: regulator-b,", `    - { name: hashed, token_sha256: ${sha256Hex('hashed-token-secret')}, role: viewer, sites: '*' }\n    - { name: regulator-b,`], ['  log_level: warn', "  log_level: debug\n  influx: { url: 'http://127.0.0.1:9', username: anjian, password: influx-secret-pw, timeout_ms: 200 }"], ["    kind: coal_mine\n", `    kind: coal_mine\n    bridge: { username: mine1-bridge, password_sha256: ${sha256Hex('bridge-secret-pw')} }\n`]);
+const YAML = patch(
+  fixture('secure.yaml'),
+  ['    - { name: regulator-b,', `    - { name: hashed, token_sha256: ${sha256Hex('hashed-token-secret')}, role: viewer, sites: '*' }\n    - { name: regulator-b,`],
+  ['  log_level: warn', "  log_level: debug\n  influx: { url: 'http://127.0.0.1:9', username: anjian, password: influx-secret-pw, timeout_ms: 200 }"],
+  ['    kind: coal_mine\n', `    kind: coal_mine\n    bridge: { username: mine1-bridge, password_sha256: ${sha256Hex('bridge-secret-pw')} }\n`],
+);
 const S = '140100000001';
 
 const output: string[] = [];
@@ -22,7 +38,10 @@ let gw: TestGateway;
 
 beforeAll(async () => {
   expect(YAML).toContain('mine1-bridge');
-  gw = await startTestGateway(YAML, undefined, { log: { level: 'debug', destination: { write: (l) => void output.push(l) } }, adjust: (c) => Object.assign(c.gateway.login_throttle, { base_delay_ms: 10 }) });
+  gw = await startTestGateway(YAML, undefined, {
+    log: { level: 'debug', destination: { write: (l) => void output.push(l) } },
+    adjust: (c) => Object.assign(c.gateway.login_throttle, { base_delay_ms: 10 }),
+  });
 });
 afterAll(async () => gw?.cleanup());
 
@@ -39,7 +58,13 @@ describe('secrets stay out of logs, metrics and responses', () => {
     // MQTT: devices with plain and hashed passwords, good and bad; unknown users; tokens; the bridge
     expect((await pub('mine1-gd-01', 'gd01-secret-pw')).code).toBe(0);
     expect((await pub('mine1-gd4-02', 'gd402-secret-pw', `site/${S}/dev/gd4-02/up`)).code).toBe(0);
-    for (const [user, pw] of [['mine1-gd-01', 'wrong'], ['mine1-gd4-02', 'wrong'], ['mine1-bridge', 'wrong'], ['nobody', 'gd01-secret-pw'], ['x', 'not-a-token']]) {
+    for (const [user, pw] of [
+      ['mine1-gd-01', 'wrong'],
+      ['mine1-gd4-02', 'wrong'],
+      ['mine1-bridge', 'wrong'],
+      ['nobody', 'gd01-secret-pw'],
+      ['x', 'not-a-token'],
+    ]) {
       expect((await pub(user as string, pw as string)).code).not.toBe(0);
     }
     expect((await pub('mine1-bridge', 'bridge-secret-pw', `site/${S}/dev/gd-01/up`)).code).toBe(0);

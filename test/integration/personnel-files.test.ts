@@ -41,7 +41,13 @@ const sightings = SEEN.flatMap(([s, station, cards]) => cards.map((c) => ({ ts: 
 const fileOf = (text: string, type: keyof typeof FILE_TABLES) => {
   const { header, records } = parseFile(text);
   const names = FILE_TABLES[type].record.map((f) => f.name);
-  return { header, records: records.map((r) => { expect(r).toHaveLength(names.length); return Object.fromEntries(names.map((n, i) => [n, r[i]])) as Record<string, string>; }) };
+  return {
+    header,
+    records: records.map((r) => {
+      expect(r).toHaveLength(names.length);
+      return Object.fromEntries(names.map((n, i) => [n, r[i]])) as Record<string, string>;
+    }),
+  };
 };
 const get = async (type: string, query = '') => {
   const res = await fetch(`http://127.0.0.1:${gw.httpPort}/api/v1/sites/${MINE}/export/${type}${query}`, { headers: { authorization: `Bearer ${REG}` } });
@@ -64,7 +70,13 @@ function expectedAt(card: string, at: number) {
   const rows = sightings.filter((s) => s.card === card && s.ts <= at);
   if (!rows.length) return undefined;
   const surface = new Set(personnel().surface_stations);
-  let underground = false, in_at: number | null = null, out_at: number | null = null, station = '', station_since = 0, area: string | null = null, area_since: number | null = null;
+  let underground = false,
+    in_at: number | null = null,
+    out_at: number | null = null,
+    station = '',
+    station_since = 0,
+    area: string | null = null,
+    area_since: number | null = null;
   let trail: string[] = [];
   for (const r of rows) {
     const top = surface.has(r.station);
@@ -89,20 +101,35 @@ function expectedAt(card: string, at: number) {
       area_since = r.ts;
     }
   }
-  return { underground, in_at, out_at: underground ? null : out_at, station, station_since, area: underground ? area : null, area_since: underground && area ? area_since : null, trail: underground ? trail.join(',') : '' };
+  return {
+    underground,
+    in_at,
+    out_at: underground ? null : out_at,
+    station,
+    station_since,
+    area: underground ? area : null,
+    area_since: underground && area ? area_since : null,
+    trail: underground ? trail.join(',') : '',
+  };
 }
 
 beforeAll(async () => {
-  gw = await startTestGateway(demo, undefined, { adjust: (c) => void (c.gateway.uplinks = [UplinkSchema.parse({ uplink_id: 'share', kind: 'files', dir: drop, realtime_interval_s: 1, sites: [MINE] })]) });
+  gw = await startTestGateway(demo, undefined, {
+    adjust: (c) => void (c.gateway.uplinks = [UplinkSchema.parse({ uplink_id: 'share', kind: 'files', dir: drop, realtime_interval_s: 1, sites: [MINE] })]),
+  });
   client = await gw.connect();
   for (const [s, station, cards] of SEEN) {
     const device = `rydw-${station.slice(3)}`;
     await client.publishAsync(`site/${MINE}/dev/${device}/up`, JSON.stringify({ station, ts: t0 + s * 1000, cards }), { qos: 1 });
   }
-  await eventually(async () => {
-    const all = (await gw.api(`/api/v1/alarms?site_id=${MINE}&state=all&limit=1000`, { token: REG })).body as any[];
-    return ['sos', 'restricted_area', 'overcrowding', 'overtime'].every((t) => all.some((a) => a.type === t)) && all.some((a) => a.type === 'restricted_area' && a.cleared_at) ? all : undefined;
-  }, 8000, 'the personnel alarms');
+  await eventually(
+    async () => {
+      const all = (await gw.api(`/api/v1/alarms?site_id=${MINE}&state=all&limit=1000`, { token: REG })).body as any[];
+      return ['sos', 'restricted_area', 'overcrowding', 'overtime'].every((t) => all.some((a) => a.type === t)) && all.some((a) => a.type === 'restricted_area' && a.cleared_at) ? all : undefined;
+    },
+    8000,
+    'the personnel alarms',
+  );
 });
 
 afterAll(async () => {
@@ -110,7 +137,10 @@ afterAll(async () => {
   await gw?.cleanup();
 });
 
-const alarms = async (type: string) => ((await gw.api(`/api/v1/alarms?site_id=${MINE}&state=all&limit=1000`, { token: REG })).body as any[]).filter((a) => a.type === type).sort((a, b) => Date.parse(a.raised_at) - Date.parse(b.raised_at));
+const alarms = async (type: string) =>
+  ((await gw.api(`/api/v1/alarms?site_id=${MINE}&state=all&limit=1000`, { token: REG })).body as any[])
+    .filter((a) => a.type === type)
+    .sort((a, b) => Date.parse(a.raised_at) - Date.parse(b.raised_at));
 
 describe('national personnel positioning files', () => {
   it('RYXX: an 8-field header and one 9-field record per configured card; nothing unknown is filled in', async () => {
@@ -156,21 +186,40 @@ describe('national personnel positioning files', () => {
     for (const at of [t0 + 200_000, t0 + 400_000]) {
       const { header, records } = await get('RYSS', `?at=${at}`);
       expect(header).toEqual([MINE, '演示煤矿 (模拟数据)', local(at)]);
-      const expected = personnel().cards.map((c) => [c, expectedAt(c.card_id, at)] as const).filter(([, e]) => e);
+      const expected = personnel()
+        .cards.map((c) => [c, expectedAt(c.card_id, at)] as const)
+        .filter(([, e]) => e);
       expect(records.map((r) => r['人员卡编码'])).toEqual(expected.map(([c]) => cardCode(c.card_id)));
       records.forEach((r, i) => {
         const [c, e] = expected[i]!;
         expect(r, c.card_id).toEqual({
-          人员卡编码: cardCode(c.card_id), 姓名: c.name, 出入井标志: e!.underground ? '1' : '2', 入井时刻: local(e!.in_at), 出井时刻: local(e!.out_at),
-          区域编码: e!.area ? areaCode(e!.area) : '', 进入当前区域时刻: local(e!.area_since), 基站编码: stationCode(e!.station), 进入当前基站时刻: local(e!.station_since),
-          劳动组织方式: '', 距离基站距离: '', 人员工作状态: '', 是否矿领导: '', 是否特种人员: c.special_work ? '1' : '0', 行进轨迹: e!.trail,
+          人员卡编码: cardCode(c.card_id),
+          姓名: c.name,
+          出入井标志: e!.underground ? '1' : '2',
+          入井时刻: local(e!.in_at),
+          出井时刻: local(e!.out_at),
+          区域编码: e!.area ? areaCode(e!.area) : '',
+          进入当前区域时刻: local(e!.area_since),
+          基站编码: stationCode(e!.station),
+          进入当前基站时刻: local(e!.station_since),
+          劳动组织方式: '',
+          距离基站距离: '',
+          人员工作状态: '',
+          是否矿领导: '',
+          是否特种人员: c.special_work ? '1' : '0',
+          行进轨迹: e!.trail,
         });
       });
     }
     // at +400 s: K0002 came up at +240 s; K0001 went down at +60 s and is in 2201 since +360 s
     const { records } = await get('RYSS', `?at=${t0 + 400_000}`);
     expect(records.find((r) => r['人员卡编码'] === cardCode('K0002'))).toMatchObject({ 出入井标志: '2', 入井时刻: local(t0 + 60_000), 出井时刻: local(t0 + 240_000), 区域编码: '', 行进轨迹: '' });
-    expect(records.find((r) => r['人员卡编码'] === cardCode('K0001'))).toMatchObject({ 出入井标志: '1', 入井时刻: local(t0 + 60_000), 区域编码: areaCode('heading-2201'), 进入当前区域时刻: local(t0 + 360_000) });
+    expect(records.find((r) => r['人员卡编码'] === cardCode('K0001'))).toMatchObject({
+      出入井标志: '1',
+      入井时刻: local(t0 + 60_000),
+      区域编码: areaCode('heading-2201'),
+      进入当前区域时刻: local(t0 + 360_000),
+    });
   });
 
   it('JZSS: each reader with its device online state, power supply unknown (9)', async () => {
@@ -187,7 +236,11 @@ describe('national personnel positioning files', () => {
   });
 
   it('RYCS, RYQJ, RYXZ: one record per alarm, with where the card was when it began', async () => {
-    for (const [type, alarmType] of [['RYCS', 'overtime'], ['RYQJ', 'sos'], ['RYXZ', 'restricted_area']] as const) {
+    for (const [type, alarmType] of [
+      ['RYCS', 'overtime'],
+      ['RYQJ', 'sos'],
+      ['RYXZ', 'restricted_area'],
+    ] as const) {
       const { records } = await get(type);
       const list = await alarms(alarmType);
       expect(list.length, type).toBeGreaterThan(0);
@@ -197,13 +250,26 @@ describe('national personnel positioning files', () => {
         const e = expectedAt(a.device_id, Date.parse(a.raised_at))!;
         const [start, end] = type === 'RYQJ' ? ['求救开始时间', '求救结束时间'] : ['报警开始时间', '报警结束时间'];
         expect(r, `${type} ${a.device_id}`).toEqual({
-          人员卡编码: cardCode(a.device_id), 姓名: a.person_name, 入井时刻: local(e.in_at), [start]: local(Date.parse(a.raised_at)), [end]: a.cleared_at ? local(Date.parse(a.cleared_at)) : '',
-          区域编码: e.area ? areaCode(e.area) : '', 进入当前区域时刻: local(e.area_since), 基站编码: stationCode(e.station), 进入当前基站时刻: local(e.station_since),
+          人员卡编码: cardCode(a.device_id),
+          姓名: a.person_name,
+          入井时刻: local(e.in_at),
+          [start]: local(Date.parse(a.raised_at)),
+          [end]: a.cleared_at ? local(Date.parse(a.cleared_at)) : '',
+          区域编码: e.area ? areaCode(e.area) : '',
+          进入当前区域时刻: local(e.area_since),
+          基站编码: stationCode(e.station),
+          进入当前基站时刻: local(e.station_since),
         });
       }
     }
     const { records } = await get('RYXZ');
-    expect(records[0]).toMatchObject({ 人员卡编码: cardCode('K0002'), 报警开始时间: local(t0 + 120_000), 报警结束时间: local(t0 + 180_000), 入井时刻: local(t0 + 60_000), 区域编码: areaCode('goaf-1205') });
+    expect(records[0]).toMatchObject({
+      人员卡编码: cardCode('K0002'),
+      报警开始时间: local(t0 + 120_000),
+      报警结束时间: local(t0 + 180_000),
+      入井时刻: local(t0 + 60_000),
+      区域编码: areaCode('goaf-1205'),
+    });
     const sos = (await get('RYQJ')).records[0]!;
     expect(sos).toMatchObject({ 人员卡编码: cardCode('K0003'), 求救开始时间: local(t0 + 30_000), 求救结束时间: '', 入井时刻: local(t0 + 30_000), 基站编码: stationCode('st-heading-2201') });
   });
@@ -215,8 +281,13 @@ describe('national personnel positioning files', () => {
     const r = records[0]!;
     const area = personnel().areas.find((a) => a.area_id === 'heading-2201')!;
     expect(r).toEqual({
-      报警类型: '区域超员', 定员数: String(area.capacity), 当前总人数: '5', 区域编码: areaCode(area.area_id), 区域名称: area.name,
-      报警开始时间: local(t0 + 360_000), 报警结束时间: list[0].cleared_at ? local(Date.parse(list[0].cleared_at)) : '',
+      报警类型: '区域超员',
+      定员数: String(area.capacity),
+      当前总人数: '5',
+      区域编码: areaCode(area.area_id),
+      区域名称: area.name,
+      报警开始时间: local(t0 + 360_000),
+      报警结束时间: list[0].cleared_at ? local(Date.parse(list[0].cleared_at)) : '',
       区域人员集合: ['K0001', 'K0003', 'K0004', 'K0005', 'K0006'].map(cardCode).join(','),
     });
   });
@@ -225,7 +296,11 @@ describe('national personnel positioning files', () => {
     const NAME = new RegExp(`^${MINE}_([A-Z]+)_\\d{14}\\.txt$`);
     const dropped = () => readdirSync(drop).filter((f) => NAME.test(f));
     const types = ['RYXX', 'RYQY', 'RYJZ', 'RYSS', 'JZSS', 'RYCS', 'RYCY', 'RYQJ', 'RYXZ'];
-    await eventually(() => types.every((t) => dropped().some((f) => NAME.exec(f)![1] === t)) && dropped().filter((f) => NAME.exec(f)![1] === 'RYSS').length >= 2, 10_000, 'every personnel file in the drop directory');
+    await eventually(
+      () => types.every((t) => dropped().some((f) => NAME.exec(f)![1] === t)) && dropped().filter((f) => NAME.exec(f)![1] === 'RYSS').length >= 2,
+      10_000,
+      'every personnel file in the drop directory',
+    );
     for (const f of dropped()) {
       const type = NAME.exec(f)![1] as keyof typeof FILE_TABLES;
       const bytes = readFileSync(join(drop, f));
@@ -233,7 +308,9 @@ describe('national personnel positioning files', () => {
       const { records } = fileOf(new TextDecoder('utf-8', { fatal: true }).decode(bytes), type);
       if (['RYCS', 'RYCY', 'RYQJ', 'RYXZ'].includes(type)) expect(records.length, f).toBeGreaterThan(0); // an alarm file only when something happened
     }
-    const xz = dropped().filter((f) => f.includes('_RYXZ_')).flatMap((f) => fileOf(readFileSync(join(drop, f), 'utf8'), 'RYXZ').records);
+    const xz = dropped()
+      .filter((f) => f.includes('_RYXZ_'))
+      .flatMap((f) => fileOf(readFileSync(join(drop, f), 'utf8'), 'RYXZ').records);
     expect(xz.some((r) => r['人员卡编码'] === cardCode('K0002') && r['报警开始时间'] === local(t0 + 120_000))).toBe(true);
   });
 

@@ -57,10 +57,14 @@ describe('personnel across a restart', () => {
     await publish(gw, 'st-face', ['C1'], downC1);
     await publish(gw, 'st-top', ['C2'], downC2 - 60_000);
     await publish(gw, 'st-face', ['C1', 'C2'], downC2);
-    const before = await eventually(async () => {
-      const v = await view(gw!);
-      return v.underground_count === 2 && v.alarms.some((a) => a.type === 'overtime') ? v : undefined;
-    }, 10_000, 'two people underground and the overtime alarm of C1');
+    const before = await eventually(
+      async () => {
+        const v = await view(gw!);
+        return v.underground_count === 2 && v.alarms.some((a) => a.type === 'overtime') ? v : undefined;
+      },
+      10_000,
+      'two people underground and the overtime alarm of C1',
+    );
     const overtime = before.alarms.find((a) => a.type === 'overtime')!;
     expect(overtime.card_id).toBe('C1');
 

@@ -91,7 +91,8 @@ sites:
   it('publish each station as its own device: every headcount stored, no duplicate, people seen', async () => {
     const { startSimulators } = await import('../../simulators/run.js');
     const sims = await startSimulators({ config: mine.config, url: `mqtt://127.0.0.1:${mine.mqttPort}`, scenario: 'steady', interval_ms: 100 });
-    const readings = async (point: string) => (await mine.api(`/api/v1/sites/${MINE}/points/${point}/readings?from=${Date.now() - 60_000}`, { token: ADMIN })).body.readings as { ts: string; value: number }[];
+    const readings = async (point: string) =>
+      (await mine.api(`/api/v1/sites/${MINE}/points/${point}/readings?from=${Date.now() - 60_000}`, { token: ADMIN })).body.readings as { ts: string; value: number }[];
     try {
       await eventually(async () => (await readings('top-cards')).length >= 3 && (await readings('face-cards')).length >= 3, 10_000, 'three cycles of both stations');
     } finally {

@@ -61,7 +61,10 @@ describe('hot reload in the running gateway', () => {
       await device.publishAsync(UP, JSON.stringify({ values: { ch4: 1.2 } }), { qos: 1 });
       const [raised] = (await gw.api(`/api/v1/alarms?state=active&site_id=${MINE}`, { token: ADMIN })).body.filter((a: any) => a.point_id === 'ch4-face');
       const raisedAgain = patch(secure, ['- { direction: high, set: 1.0, clear: 1.0, level: yellow }', '- { direction: high, set: 1.1, clear: 0.7, level: yellow }']);
-      await gw.reload(parseConfig(raisedAgain, 'test', (c) => Object.assign(c.gateway, gw.config.gateway)), 'test');
+      await gw.reload(
+        parseConfig(raisedAgain, 'test', (c) => Object.assign(c.gateway, gw.config.gateway)),
+        'test',
+      );
       await device.publishAsync(UP, JSON.stringify({ values: { ch4: 0.9 } }), { qos: 1 }); // below the old clear, above the new
       let list = (await gw.api(`/api/v1/alarms?state=active&site_id=${MINE}`, { token: ADMIN })).body.filter((a: any) => a.point_id === 'ch4-face');
       expect(list.map((a: any) => a.alarm_id)).toEqual([raised.alarm_id]);
@@ -102,7 +105,10 @@ describe('hot reload as users run it', () => {
     const http = Number((await eventually(() => /http listening on (\d+)/.exec(out), 15_000, 'the ports'))[1]);
     const whoami = (token: string) => fetch(`http://127.0.0.1:${http}/api/v1/whoami`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
     expect(await whoami('a-new-token-for-night-shift')).toBe(401);
-    writeFileSync(file, patch(secure, ["    - { name: viewer, token: test-viewer-token, role: viewer, sites: '*' }", "    - { name: night, token: a-new-token-for-night-shift, role: viewer, sites: '*' }"]));
+    writeFileSync(
+      file,
+      patch(secure, ["    - { name: viewer, token: test-viewer-token, role: viewer, sites: '*' }", "    - { name: night, token: a-new-token-for-night-shift, role: viewer, sites: '*' }"]),
+    );
     const ok = await cli(['reload', '--config', file, '--data-dir', dataDir]);
     expect(ok.code).toBe(0);
     await eventually(async () => (await whoami('a-new-token-for-night-shift')) === 200, 5000, 'the new token');

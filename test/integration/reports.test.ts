@@ -65,7 +65,11 @@ describe('5-minute statistics and the daily report', () => {
     expect(point.power_offs).toEqual({ count: cutEpisodes.length, duration_s: seconds(cutEpisodes) });
     expect(r.totals.power_offs.count).toBe(1);
     const fan = r.switches.find((s: any) => s.point_id === 'fan-2201');
-    expect(fan.changes.map((c: any) => [Date.parse(c.at), c.value])).toEqual([[day.from, 1], [day.from + 720 * MIN, 0], [day.from + 750 * MIN, 1]]);
+    expect(fan.changes.map((c: any) => [Date.parse(c.at), c.value])).toEqual([
+      [day.from, 1],
+      [day.from + 720 * MIN, 0],
+      [day.from + 750 * MIN, 1],
+    ]);
     expect(fan.time_in_state_s).toEqual({ 0: 30 * 60, 1: (1440 - 30) * 60 });
     expect(r.events.map((e: any) => e.category).sort()).toEqual(['alarm', 'power_off']);
   });
@@ -87,7 +91,14 @@ describe('5-minute statistics and the daily report', () => {
   });
 
   it('answers bad parameters with 400 in the contract shape', async () => {
-    for (const path of [`/api/v1/sites/${MINE}/reports/daily?date=yesterday`, `/api/v1/sites/${MINE}/reports/daily`, `/api/v1/sites/${MINE}/points/ch4-1301/stats?from=2&to=1`, '/api/v1/online-rate?region=51', '/api/v1/reports/monthly?month=2025-13', `/api/v1/sites/${MINE}/points/fan-2201/stats`]) {
+    for (const path of [
+      `/api/v1/sites/${MINE}/reports/daily?date=yesterday`,
+      `/api/v1/sites/${MINE}/reports/daily`,
+      `/api/v1/sites/${MINE}/points/ch4-1301/stats?from=2&to=1`,
+      '/api/v1/online-rate?region=51',
+      '/api/v1/reports/monthly?month=2025-13',
+      `/api/v1/sites/${MINE}/points/fan-2201/stats`,
+    ]) {
       const res = await gw.api(path, admin);
       expect(res.status, path).toBe(400);
       expect(res.body).toMatchObject({ error: 'bad_request', message: expect.any(String) });
@@ -112,7 +123,14 @@ describe('5-minute statistics and the daily report', () => {
 
   it('has every report endpoint in /openapi.json with a response schema', async () => {
     const doc = (await gw.api('/openapi.json')).body;
-    for (const path of ['/api/v1/sites/{site_id}/points/{point_id}/stats', '/api/v1/sites/{site_id}/reports/daily', '/api/v1/sites/{site_id}/faults', '/api/v1/online-rate', '/api/v1/map', '/api/v1/reports/monthly']) {
+    for (const path of [
+      '/api/v1/sites/{site_id}/points/{point_id}/stats',
+      '/api/v1/sites/{site_id}/reports/daily',
+      '/api/v1/sites/{site_id}/faults',
+      '/api/v1/online-rate',
+      '/api/v1/map',
+      '/api/v1/reports/monthly',
+    ]) {
       expect(doc.paths[path]?.get?.responses?.['200']?.content?.['application/json']?.schema, path).toBeDefined();
     }
   });

@@ -35,7 +35,12 @@ describe('a restart in the middle of a calibration window', () => {
     await eventually(async () => (await gw.api(url, { token: ADMIN })).body.calibrating === false, 6000, 'the window to end by itself');
     await device.publishAsync(UP, JSON.stringify({ values: { ch4: 2.0 } }), { qos: 1 });
     device.end(true);
-    expect((await alarms(gw, 'active')).filter((a) => a.point_id === 'ch4-face').map((a) => a.type).sort()).toEqual(['over_limit', 'power_off']);
+    expect(
+      (await alarms(gw, 'active'))
+        .filter((a) => a.point_id === 'ch4-face')
+        .map((a) => a.type)
+        .sort(),
+    ).toEqual(['over_limit', 'power_off']);
   });
 });
 
@@ -51,10 +56,14 @@ describe('a restart with an acknowledged sink backlog', () => {
     let gw = await startTestGateway(withInflux(`{ url: '${influxd.url}', database: restart, max_outbox_bytes: 1048576, flush_interval_ms: 50 }`));
     try {
       await fillOutbox(gw);
-      const raised = await eventually(async () => {
-        const list = (await alarms(gw, 'active')).filter((a) => a.type === 'sink_backlog');
-        return list.length === 2 ? list : null;
-      }, 15_000, 'sink_backlog alarms');
+      const raised = await eventually(
+        async () => {
+          const list = (await alarms(gw, 'active')).filter((a) => a.type === 'sink_backlog');
+          return list.length === 2 ? list : null;
+        },
+        15_000,
+        'sink_backlog alarms',
+      );
       const mine = raised.find((a) => a.site_id === MINE);
       const ack = await gw.api(`/api/v1/alarms/${mine.alarm_id}/ack`, { token: ADMIN, method: 'POST', body: { note: '联系网络运维' } });
       expect(ack.status).toBe(200);
@@ -63,10 +72,14 @@ describe('a restart with an acknowledged sink backlog', () => {
       expect(after.map((a) => a.alarm_id).sort()).toEqual(raised.map((a) => a.alarm_id).sort()); // restored, not raised again
       expect(after.find((a) => a.alarm_id === mine.alarm_id)).toMatchObject({ state: 'active_acked', note: '联系网络运维' });
       await influxd.start();
-      const cleared = await eventually(async () => {
-        const list = (await alarms(gw, 'cleared')).filter((a) => a.type === 'sink_backlog');
-        return list.length === 2 ? list : null;
-      }, 30_000, 'the backlog alarms to clear');
+      const cleared = await eventually(
+        async () => {
+          const list = (await alarms(gw, 'cleared')).filter((a) => a.type === 'sink_backlog');
+          return list.length === 2 ? list : null;
+        },
+        30_000,
+        'the backlog alarms to clear',
+      );
       expect(cleared.find((a) => a.alarm_id === mine.alarm_id)).toMatchObject({ state: 'cleared_acked', note: '联系网络运维' });
       expect(cleared.find((a) => a.alarm_id !== mine.alarm_id)).toMatchObject({ state: 'cleared_unacked' });
     } finally {

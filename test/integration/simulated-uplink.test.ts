@@ -78,7 +78,11 @@ sites:
       - { point_id: ch4-modbus, device_id: gjc4-sim, channel: ch4, quantity: ch4, location: 回风隅角 }
 `);
   cleanups.push(() => gw.cleanup());
-  await eventually(async () => (await gw.api('/readyz')).body.details?.uplinks?.lab?.connected && (await gw.api('/readyz')).body.details?.uplinks?.county?.connected, 10_000, 'both mqtt uplinks connected');
+  await eventually(
+    async () => (await gw.api('/readyz')).body.details?.uplinks?.lab?.connected && (await gw.api('/readyz')).body.details?.uplinks?.county?.connected,
+    10_000,
+    'both mqtt uplinks connected',
+  );
   const dev = await gw.connect();
   cleanups.push(() => dev.endAsync(true));
   for (let i = 0; i < 5; i++) {
@@ -88,7 +92,11 @@ sites:
     await dev.publishAsync(`site/${MINE}/dev/sim-1/up`, JSON.stringify({ ts, values: { ch4 } }), { qos: 1 });
     await dev.publishAsync(`site/${MINE}/dev/says-sim/up`, JSON.stringify({ ts, values: { ch4: 0.2 }, simulated: true }), { qos: 1 });
   }
-  await eventually(() => got.filter((m) => m.topic === `lab/${MINE}/readings`).length >= 15 && got.filter((m) => m.topic === `lab/${MINE}/alarms`).length >= 4, 10_000, 'everything at the test target');
+  await eventually(
+    () => got.filter((m) => m.topic === `lab/${MINE}/readings`).length >= 15 && got.filter((m) => m.topic === `lab/${MINE}/alarms`).length >= 4,
+    10_000,
+    'everything at the test target',
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -105,7 +113,11 @@ describe('simulated data', () => {
     expect((await five('ch4-real')).map((r) => r.status & 512)).toEqual([0, 0, 0, 0, 0]);
     for (const p of ['ch4-sim', 'ch4-says']) expect((await five(p)).map((r) => r.status & 512)).toEqual([512, 512, 512, 512, 512]);
     // the Modbus slave `anjian simulate` would run, marked by the config
-    const polled = await eventually(async () => (await gw.api(`/api/v1/sites/${MINE}/points`, { token: ADMIN })).body.find((p: any) => p.point_id === 'ch4-modbus')?.last, 10_000, 'a poll of the simulated slave');
+    const polled = await eventually(
+      async () => (await gw.api(`/api/v1/sites/${MINE}/points`, { token: ADMIN })).body.find((p: any) => p.point_id === 'ch4-modbus')?.last,
+      10_000,
+      'a poll of the simulated slave',
+    );
     expect(polled.status & 512).toBe(512);
     expect(got.some((m) => m.topic.startsWith('county/') && m.json.point_id === 'ch4-modbus')).toBe(false);
     const alarms = (await gw.api(`/api/v1/alarms?site_id=${MINE}&state=all`, { token: ADMIN })).body as any[];
@@ -115,12 +127,23 @@ describe('simulated data', () => {
   });
 
   it('is tagged simulated=true in InfluxDB', async () => {
-    const rows = await eventually(async () => {
-      const r = await influxql(influxd.url, 'sim', `SELECT point_id, value FROM ch4 WHERE simulated = 'true'`);
-      return ['ch4-sim', 'ch4-says'].every((p) => r.filter((x) => x[1] === p).length === 5) && r.some((x) => x[1] === 'ch4-modbus') ? r : undefined;
-    }, 10_000, 'the simulated lines in InfluxDB');
+    const rows = await eventually(
+      async () => {
+        const r = await influxql(influxd.url, 'sim', `SELECT point_id, value FROM ch4 WHERE simulated = 'true'`);
+        return ['ch4-sim', 'ch4-says'].every((p) => r.filter((x) => x[1] === p).length === 5) && r.some((x) => x[1] === 'ch4-modbus') ? r : undefined;
+      },
+      10_000,
+      'the simulated lines in InfluxDB',
+    );
     expect(new Set(rows.map((r) => r[1]))).toEqual(new Set(['ch4-sim', 'ch4-says', 'ch4-modbus']));
-    const real = await eventually(async () => { const r = await influxql(influxd.url, 'sim', `SELECT value FROM ch4 WHERE point_id = 'ch4-real'`); return r.length === 5 ? r : undefined; }, 10_000, 'five real lines');
+    const real = await eventually(
+      async () => {
+        const r = await influxql(influxd.url, 'sim', `SELECT value FROM ch4 WHERE point_id = 'ch4-real'`);
+        return r.length === 5 ? r : undefined;
+      },
+      10_000,
+      'five real lines',
+    );
     expect(real).toHaveLength(5);
     expect(await influxql(influxd.url, 'sim', `SELECT value FROM ch4 WHERE point_id = 'ch4-real' AND simulated = 'true'`)).toHaveLength(0);
   });
@@ -141,7 +164,11 @@ describe('simulated data', () => {
   });
 
   it('files: a real target gets no simulated record; a test target gets them with bit 512 in CDSS 测点状态; the export leaves them out unless asked', async () => {
-    const cdss = (dir: string) => readdirSync(dir).filter((f) => f.includes('_CDSS_')).sort().map((f) => parseFile(readFileSync(join(dir, f), 'utf8')));
+    const cdss = (dir: string) =>
+      readdirSync(dir)
+        .filter((f) => f.includes('_CDSS_'))
+        .sort()
+        .map((f) => parseFile(readFileSync(join(dir, f), 'utf8')));
     await eventually(() => cdss(share).length >= 1 && cdss(lab).length >= 1, 10_000, 'CDSS files');
     for (const f of cdss(share)) {
       expect(f.records.some((r) => r[2] === '工作面' || r[2] === '回风隅角')).toBe(false); // the config-marked devices: never
@@ -149,13 +176,27 @@ describe('simulated data', () => {
       for (const r of f.records.filter((x) => x[2] === '上隅角')) expect([r[3], r[6]]).toEqual(['-9999', '']);
     }
     await eventually(() => cdss(share).at(-1)!.records.length === 1, 10_000, 'a CDSS made after both simulated devices were seen');
-    expect(cdss(share).at(-1)!.records.map((r) => r[2])).toEqual(['回风巷']);
-    await eventually(() => cdss(lab).at(-1)!.records.every((r) => r[6] !== ''), 10_000, 'a test-target CDSS made after every device was seen');
+    expect(
+      cdss(share)
+        .at(-1)!
+        .records.map((r) => r[2]),
+    ).toEqual(['回风巷']);
+    await eventually(
+      () =>
+        cdss(lab)
+          .at(-1)!
+          .records.every((r) => r[6] !== ''),
+      10_000,
+      'a test-target CDSS made after every device was seen',
+    );
     const last = cdss(lab).at(-1)!;
     expect(last.records.map((r) => r[2])).toEqual(['回风巷', '工作面', '上隅角', '回风隅角']);
     expect(last.records.map((r) => Number(r[5]) & 512)).toEqual([0, 512, 512, 512]);
-    const ycbj = (dir: string) => readdirSync(dir).filter((f) => f.includes('_YCBJ_')).flatMap((f) => parseFile(readFileSync(join(dir, f), 'utf8')).records);
-    await eventually(() => ycbj(lab).some((r) => r[2] === '工作面'), 10_000, 'the simulated alarm in the test target\'s YCBJ');
+    const ycbj = (dir: string) =>
+      readdirSync(dir)
+        .filter((f) => f.includes('_YCBJ_'))
+        .flatMap((f) => parseFile(readFileSync(join(dir, f), 'utf8')).records);
+    await eventually(() => ycbj(lab).some((r) => r[2] === '工作面'), 10_000, "the simulated alarm in the test target's YCBJ");
     expect(ycbj(share).every((r) => r[2] === '回风巷')).toBe(true);
     expect((await gw.api('/readyz')).body.details.uplinks.share.refused_simulated).toBeGreaterThan(0);
     const exp = await fetch(`http://127.0.0.1:${gw.httpPort}/api/v1/sites/${MINE}/export/CDSS`, { headers: { authorization: `Bearer ${ADMIN}` } });

@@ -140,6 +140,10 @@ describe('hazchem shut-off valves, 位号 and grading over MQTT', () => {
 
   it('coal: the points show 断电范围 and the CDDY relation of a linked methane point', async () => {
     const points = await gw.api('/api/v1/sites/m1/points', { token: TOKEN });
-    expect(points.body.find((p: any) => p.point_id === 'ch4-face').power_off_scope).toEqual({ outputs: [{ device_id: 'kj', output: 'face-power' }], text: '工作面及其回风巷内全部非本质安全型电气设备', relation: 'D-feed-face' });
+    expect(points.body.find((p: any) => p.point_id === 'ch4-face').power_off_scope).toEqual({
+      outputs: [{ device_id: 'kj', output: 'face-power' }],
+      text: '工作面及其回风巷内全部非本质安全型电气设备',
+      relation: 'D-feed-face',
+    });
   });
 });

@@ -33,20 +33,33 @@ describe('5-minute statistics in the embedded store and in InfluxDB', () => {
   const outboxEmpty = async () => /anjian_outbox_lines 0\b/.test((await gw.api('/metrics')).body);
   const embedded = async () => (await gw.api(`/api/v1/sites/${MINE}/points/ch4-1301/stats?from=${from}&to=${to}`, { token: 'test-admin-token' })).body.windows;
   const fromInflux = async () => {
-    const rows = await influxql(influxd.url, 'anjian_stats', `SELECT "max", "max_at", "min", "min_at", "avg", "count", "status" FROM "anjian_alarms"."stats_5m" WHERE "point_id" = 'ch4-1301' AND time >= ${from}ms AND time < ${to}ms`);
+    const rows = await influxql(
+      influxd.url,
+      'anjian_stats',
+      `SELECT "max", "max_at", "min", "min_at", "avg", "count", "status" FROM "anjian_alarms"."stats_5m" WHERE "point_id" = 'ch4-1301' AND time >= ${from}ms AND time < ${to}ms`,
+    );
     return rows.map(([start, max, max_at, min, min_at, avg, count, status]) => ({ start, max, max_at, min, min_at, avg, count, status }));
   };
-  const asNumbers = (ws: any[]) => ws.map((w) => ({ start: Date.parse(w.start), max: w.max, max_at: Date.parse(w.max_at), min: w.min, min_at: Date.parse(w.min_at), avg: w.avg, count: w.count, status: w.status }));
+  const asNumbers = (ws: any[]) =>
+    ws.map((w) => ({ start: Date.parse(w.start), max: w.max, max_at: Date.parse(w.max_at), min: w.min, min_at: Date.parse(w.min_at), avg: w.avg, count: w.count, status: w.status }));
 
   it('writes every window to both, the same', async () => {
     const client = await gw.connect();
-    await sendSamples(client, UP, range(540, 660).filter((m) => m < 570 || m >= 580).map(sample)); // 09:30-09:39 missing
+    await sendSamples(
+      client,
+      UP,
+      range(540, 660)
+        .filter((m) => m < 570 || m >= 580)
+        .map(sample),
+    ); // 09:30-09:39 missing
     await client.endAsync();
     const first = asNumbers(await embedded());
     expect(first).toHaveLength(22);
     await eventually(outboxEmpty, 10_000, 'the outbox to drain');
     expect(await fromInflux()).toEqual(first);
-    expect((await influxql(influxd.url, 'anjian_stats', 'SHOW FIELD KEYS FROM "anjian_alarms"."stats_5m"')).map((r) => r.join(':'))).toEqual(expect.arrayContaining(['max:float', 'count:integer', 'status:integer', 'max_at:integer']));
+    expect((await influxql(influxd.url, 'anjian_stats', 'SHOW FIELD KEYS FROM "anjian_alarms"."stats_5m"')).map((r) => r.join(':'))).toEqual(
+      expect.arrayContaining(['max:float', 'count:integer', 'status:integer', 'max_at:integer']),
+    );
   });
 
   it('recomputes the windows back-filled readings fall in, in both', async () => {

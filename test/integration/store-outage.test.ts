@@ -63,7 +63,9 @@ describe('PostgreSQL store outage', () => {
     const acked = [...pub.acked];
     const client = new pg.Client(url);
     await client.connect();
-    const rows = (await client.query("SELECT r.ts::float8 AS ts FROM readings r JOIN points p ON p.point_key = r.point_key WHERE p.site_id = $1 AND p.point_id = 'ch4-face'", [MINE])).rows as { ts: number }[];
+    const rows = (await client.query("SELECT r.ts::float8 AS ts FROM readings r JOIN points p ON p.point_key = r.point_key WHERE p.site_id = $1 AND p.point_id = 'ch4-face'", [MINE])).rows as {
+      ts: number;
+    }[];
     await client.end();
     const stored = new Set(rows.map((r) => r.ts));
     expect(acked.filter((ts) => !stored.has(ts))).toEqual([]); // every acknowledged reading is there

@@ -28,14 +28,21 @@ describe('scheduled file uplink', () => {
   it('delivers to FTP, keeps the files made during an outage and sends them in order once the server is back', { timeout: 90_000 }, async () => {
     const ftp: FtpServer = await startVsftpd();
     cleanups.push(() => ftp.destroy());
-    const yaml = patch(fixture('secure.yaml'), ['log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: bureau, kind: files, ftp: { host: 127.0.0.1, port: ${ftp.port}, dir: /incoming }, realtime_interval_s: 1, timeout_ms: 2000, sites: ['${MINE}'] }`]);
+    const yaml = patch(fixture('secure.yaml'), [
+      'log_level: warn',
+      `log_level: warn\n  uplinks:\n    - { uplink_id: bureau, kind: files, ftp: { host: 127.0.0.1, port: ${ftp.port}, dir: /incoming }, realtime_interval_s: 1, timeout_ms: 2000, sites: ['${MINE}'] }`,
+    ]);
     const gw = await startTestGateway(yaml);
     cleanups.push(() => gw.cleanup());
     const dev = await connectMqtt(gw.mqttPort, { username: 'mine1-gd-01', password: 'gd01-secret-pw' });
     cleanups.push(() => dev.endAsync(true));
     const send = (value: number) => dev.publishAsync(`site/${MINE}/dev/gd-01/up`, JSON.stringify({ ts: Date.now(), values: { ch4: value, feed: 1 } }), { qos: 1 });
     await send(0.3);
-    await eventually(() => ['CDDY', 'FZDY', 'TJSJ'].every((t) => files(ftp.incoming).some((f) => typeOf(f) === t)) && files(ftp.incoming).filter((f) => typeOf(f) === 'CDSS').length >= 2, 15_000, 'CDDY, FZDY, TJSJ and two CDSS on the FTP server');
+    await eventually(
+      () => ['CDDY', 'FZDY', 'TJSJ'].every((t) => files(ftp.incoming).some((f) => typeOf(f) === t)) && files(ftp.incoming).filter((f) => typeOf(f) === 'CDSS').length >= 2,
+      15_000,
+      'CDDY, FZDY, TJSJ and two CDSS on the FTP server',
+    );
     for (const f of files(ftp.incoming)) expect(readFileSync(join(ftp.incoming, f), 'utf8')).toMatch(/\|\|$/); // whole files only (uploaded as .tmp, then renamed)
     const cddy = parseFile(readFileSync(join(ftp.incoming, files(ftp.incoming).find((f) => typeOf(f) === 'CDDY')!), 'utf8'));
     expect(cddy.header).toHaveLength(7);
@@ -80,7 +87,11 @@ describe('scheduled file uplink', () => {
     cleanups.push(() => dev.endAsync(true));
     const send = (value: number) => dev.publishAsync(`site/${MINE}/dev/gd-01/up`, JSON.stringify({ ts: Date.now(), values: { ch4: value, feed: 1 } }), { qos: 1 });
     await send(0.3);
-    await eventually(() => files(sftp.incoming).some((f) => typeOf(f) === 'CDDY') && files(sftp.incoming).filter((f) => typeOf(f) === 'CDSS').length >= 2, 15_000, 'CDDY and two CDSS on the SFTP server');
+    await eventually(
+      () => files(sftp.incoming).some((f) => typeOf(f) === 'CDDY') && files(sftp.incoming).filter((f) => typeOf(f) === 'CDSS').length >= 2,
+      15_000,
+      'CDDY and two CDSS on the SFTP server',
+    );
     expect(readdirSync(sftp.incoming).filter((f) => f.endsWith('.tmp'))).toEqual([]); // uploaded as .tmp, then renamed
     for (const f of files(sftp.incoming)) expect(readFileSync(join(sftp.incoming, f), 'utf8')).toMatch(/\|\|$/);
     expect((await gw.api('/readyz')).body.details.uplinks.bureau).toMatchObject({ connected: true, target: `sftp://127.0.0.1:${sftp.port}/${sftp.incoming.replace(/^\//, '')}` });
@@ -109,10 +120,14 @@ describe('scheduled file uplink', () => {
     const uplink = `{ uplink_id: bureau, kind: files, sftp: { host: 127.0.0.1, port: ${sftp.port}, user: ${sftp.user}, private_key_file: '${sftp.keyFile}', host_key_sha256: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', dir: '${sftp.incoming}' }, realtime_interval_s: 1, timeout_ms: 2000, types: [CDSS], sites: ['${MINE}'] }`;
     const gw = await startTestGateway(fixture('secure.yaml').replace('log_level: warn', `log_level: warn\n  uplinks:\n    - ${uplink}`));
     cleanups.push(() => gw.cleanup());
-    const u = await eventually(async () => {
-      const s = (await gw.api('/readyz')).body.details.uplinks.bureau;
-      return s.last_error && s.backlog_rows >= 2 ? s : undefined;
-    }, 15_000, 'an error and files waiting');
+    const u = await eventually(
+      async () => {
+        const s = (await gw.api('/readyz')).body.details.uplinks.bureau;
+        return s.last_error && s.backlog_rows >= 2 ? s : undefined;
+      },
+      15_000,
+      'an error and files waiting',
+    );
     expect(u.connected).toBe(false);
     expect(files(sftp.incoming)).toEqual([]);
   });
@@ -120,13 +135,20 @@ describe('scheduled file uplink', () => {
   it('drops files into a local directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'anjian-drop-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const yaml = patch(fixture('secure.yaml'), ['log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: share, kind: files, dir: '${dir}', realtime_interval_s: 1, types: [CDDY, CDSS], sites: ['${MINE}'] }`]);
+    const yaml = patch(fixture('secure.yaml'), [
+      'log_level: warn',
+      `log_level: warn\n  uplinks:\n    - { uplink_id: share, kind: files, dir: '${dir}', realtime_interval_s: 1, types: [CDDY, CDSS], sites: ['${MINE}'] }`,
+    ]);
     const gw = await startTestGateway(yaml);
     cleanups.push(() => gw.cleanup());
     await eventually(() => files(dir).filter((f) => typeOf(f) === 'CDSS').length >= 2 && files(dir).some((f) => typeOf(f) === 'CDDY'), 10_000, 'files in the directory');
     expect(files(dir).every((f) => ['CDDY', 'CDSS'].includes(typeOf(f)!))).toBe(true);
     const cdss = parseFile(readFileSync(join(dir, files(dir).find((f) => typeOf(f) === 'CDSS')!), 'utf8'));
-    expect(cdss.records.map((r) => [r[3], r[5]])).toEqual([['-9999', '32'], ['-9999', '32'], ['-9999', '32']]); // nothing read yet: never 0
+    expect(cdss.records.map((r) => [r[3], r[5]])).toEqual([
+      ['-9999', '32'],
+      ['-9999', '32'],
+      ['-9999', '32'],
+    ]); // nothing read yet: never 0
     expect(cdss.header[2]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   });
 });

@@ -27,7 +27,14 @@ afterAll(async () => {
 const KEY = 'k3y-0f-the-tanks';
 const IV = '1v-0f-the-tanks!';
 const yaml = (port: number, cipher: string) =>
-  patch(fixture('secure.yaml'), ['log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: mem, kind: mem, host: 127.0.0.1, port: ${port}, app_id: app-1, service_id: svc-real, cipher: ${cipher}, key: '${KEY}', iv: '${IV}', ack_timeout_ms: 2000, sites: ['${TANKS}'] }`], ['        location: 罐区东侧\n', '        location: 罐区东侧\n        quota_id: Q-LEL-1\n']);
+  patch(
+    fixture('secure.yaml'),
+    [
+      'log_level: warn',
+      `log_level: warn\n  uplinks:\n    - { uplink_id: mem, kind: mem, host: 127.0.0.1, port: ${port}, app_id: app-1, service_id: svc-real, cipher: ${cipher}, key: '${KEY}', iv: '${IV}', ack_timeout_ms: 2000, sites: ['${TANKS}'] }`,
+    ],
+    ['        location: 罐区东侧\n', '        location: 罐区东侧\n        quota_id: Q-LEL-1\n'],
+  );
 
 function server(port: number, cipher: 'aes-128-cbc' | 'sm4-cbc') {
   const s = new MemServer(port, { appId: 'app-1', serviceId: 'svc-real', cipher, key: KEY, iv: IV, enterpriseId: TANKS, gatewayId: `${TANKS}01`, quotas: new Set(['Q-LEL-1']) });
@@ -83,7 +90,8 @@ describe('MEM data-access uplink', () => {
       const i = indexOf(m.inner.collectTime, t0);
       expect(m.inner.datas).toHaveLength(1);
       const d = m.inner.datas[0];
-      if (i === 7) expect(d).toEqual({ quotaId: 'Q-LEL-1', value: null, isValid: false }); // sensor fault: invalid, never a good value
+      if (i === 7)
+        expect(d).toEqual({ quotaId: 'Q-LEL-1', value: null, isValid: false }); // sensor fault: invalid, never a good value
       else expect(d).toEqual({ quotaId: 'Q-LEL-1', value: i === 15 ? 30 : 10 + (i % 5), isValid: true });
       if (i >= 20 && i < 40) expect(m.inner.reportType, `reading ${i}`).toBe('continues');
       if (i < 4 || i >= 40) expect(m.inner.reportType, `reading ${i}`).toBe('report'); // reading 4 was cut without an answer: it waited, so it is back-fill

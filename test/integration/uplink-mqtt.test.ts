@@ -26,7 +26,10 @@ afterAll(async () => {
 });
 
 const withUplink = (port: number, extra = '') =>
-  patch(fixture('secure.yaml'), ['log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: county, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up, sites: ['${MINE}']${extra} }`]);
+  patch(fixture('secure.yaml'), [
+    'log_level: warn',
+    `log_level: warn\n  uplinks:\n    - { uplink_id: county, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up, sites: ['${MINE}']${extra} }`,
+  ]);
 
 /** The platform side: a persistent QoS 1 subscription on the upstream broker, keeping every message. */
 async function platform(port: number, id: string) {
@@ -74,7 +77,8 @@ describe('upstream MQTT uplink', () => {
     expect(metrics).toMatch(/anjian_uplink_backlog_rows\{uplink_id="county",kind="mqtt"\} 100/);
 
     // a back-log older than its bound is an alarm, like the InfluxDB outbox's
-    const backlogAlarm = () => gw.api(`/api/v1/alarms?site_id=${MINE}&state=all`, { token: 'test-admin-token' }).then((r) => r.body.find((a: any) => a.type === 'sink_backlog' && a.device_id === 'uplink:county'));
+    const backlogAlarm = () =>
+      gw.api(`/api/v1/alarms?site_id=${MINE}&state=all`, { token: 'test-admin-token' }).then((r) => r.body.find((a: any) => a.type === 'sink_backlog' && a.device_id === 'uplink:county'));
     expect(await eventually(backlogAlarm, 10_000, 'the uplink backlog alarm')).toMatchObject({ state: 'active_unacked', level: 'orange' });
     await broker.start();
     await eventually(async () => (await gw.api('/readyz')).body.details.uplinks.county.connected, 10_000, 'the uplink to reconnect');
@@ -133,12 +137,22 @@ describe('simulated data upward', () => {
     cleanups.push(() => broker.destroy());
     const plat = await platform(port, 'county-platform-3');
     const gw = await startTestGateway(
-      patch(fixture('secure.yaml'), ['log_level: warn', `log_level: warn\n  uplinks:\n    - { uplink_id: county, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up, sites: ['${MINE}'] }\n    - { uplink_id: lab, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up/lab, test_target: true, sites: ['${MINE}'] }`]),
+      patch(fixture('secure.yaml'), [
+        'log_level: warn',
+        `log_level: warn\n  uplinks:\n    - { uplink_id: county, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up, sites: ['${MINE}'] }\n    - { uplink_id: lab, kind: mqtt, url: 'mqtt://127.0.0.1:${port}', topic_prefix: up/lab, test_target: true, sites: ['${MINE}'] }`,
+      ]),
     );
     cleanups.push(() => gw.cleanup());
     const dev = await connectMqtt(gw.mqttPort, { username: 'mine1-gd-01', password: 'gd01-secret-pw' });
     cleanups.push(() => dev.endAsync(true));
-    await eventually(async () => { const u = (await gw.api('/readyz')).body.details?.uplinks; return u?.county?.connected && u?.lab?.connected; }, 10_000, 'both uplinks to connect');
+    await eventually(
+      async () => {
+        const u = (await gw.api('/readyz')).body.details?.uplinks;
+        return u?.county?.connected && u?.lab?.connected;
+      },
+      10_000,
+      'both uplinks to connect',
+    );
     const t0 = Date.now() - 60_000;
     for (let i = 0; i < 10; i++) await dev.publishAsync(`site/${MINE}/dev/gd-01/up`, JSON.stringify({ ts: t0 + i * 1000, simulated: true, values: { ch4: 0.2 } }), { qos: 1 });
     await eventually(() => plat.got.filter((m) => m.topic === `up/lab/${MINE}/readings`).length >= 10, 10_000, 'the test target to get the simulated readings');

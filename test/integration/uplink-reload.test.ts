@@ -56,10 +56,14 @@ describe('uplinks and hot reload', () => {
     const t0 = Date.now() - 100_000;
     const send = (i: number) => dev.publishAsync(`site/${MINE}/dev/gd-01/up`, JSON.stringify({ ts: t0 + i * 1000, values: { ch4: 0.2 } }), { qos: 1 });
     for (let i = 0; i < 10; i++) await send(i);
-    const waiting = await eventually(async () => {
-      const u = (await gw.api('/readyz')).body.details?.uplinks?.county;
-      return u?.backlog_rows >= 10 ? u : undefined;
-    }, 10_000, 'ten readings queued for the unreachable server');
+    const waiting = await eventually(
+      async () => {
+        const u = (await gw.api('/readyz')).body.details?.uplinks?.county;
+        return u?.backlog_rows >= 10 ? u : undefined;
+      },
+      10_000,
+      'ten readings queued for the unreachable server',
+    );
     expect(waiting.connected).toBe(false);
 
     // the reload points the uplink at the live broker and adds a file drop

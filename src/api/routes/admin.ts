@@ -13,13 +13,19 @@ import { errors, ReloadOutcome } from '../responses.js';
 type Outcome = { applied: boolean; problems?: string[]; restart_needed?: string[]; changes?: unknown[] };
 
 export const adminRoutes = (deps: ApiDeps, auth: TokenAuth) => async (app: FastifyInstance) => {
-  app.post('/admin/reload', { schema: { summary: 'read the config file again and apply it (points, limits, devices, tokens); every change audited', response: { 200: ReloadOutcome, ...errors(400, 401, 403, 409, 413, 422) } } }, async (req, reply) => {
-    const p = auth.authenticate(req);
-    requireRole(p, ['admin']);
-    if (!deps.reload) throw new ApiError('conflict', 'this gateway was not started from a config file: nothing to reload');
-    const outcome = (await deps.reload(`token:${p.name}`)) as Outcome;
-    if (outcome.applied) return outcome;
-    const lines = outcome.problems ?? outcome.restart_needed?.map((k) => `${k}: changes only with a restart`) ?? [];
-    return reply.code(422).send({ error: 'config_refused', message: `config not reloaded, the running one is kept: ${lines.join('; ')}`, details: lines });
-  });
+  app.post(
+    '/admin/reload',
+    {
+      schema: { summary: 'read the config file again and apply it (points, limits, devices, tokens); every change audited', response: { 200: ReloadOutcome, ...errors(400, 401, 403, 409, 413, 422) } },
+    },
+    async (req, reply) => {
+      const p = auth.authenticate(req);
+      requireRole(p, ['admin']);
+      if (!deps.reload) throw new ApiError('conflict', 'this gateway was not started from a config file: nothing to reload');
+      const outcome = (await deps.reload(`token:${p.name}`)) as Outcome;
+      if (outcome.applied) return outcome;
+      const lines = outcome.problems ?? outcome.restart_needed?.map((k) => `${k}: changes only with a restart`) ?? [];
+      return reply.code(422).send({ error: 'config_refused', message: `config not reloaded, the running one is kept: ${lines.join('; ')}`, details: lines });
+    },
+  );
 };

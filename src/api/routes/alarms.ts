@@ -20,33 +20,49 @@ export const alarmRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fast
     const q = req.query;
     if (q.site_id !== undefined) requireSite(p, q.site_id);
     const site_ids = q.site_id !== undefined ? [q.site_id] : p.sites;
-    const alarms = await deps.store.listAlarms({ site_ids, state: q.state, limit: q.limit, ...(q.from !== undefined ? { from: q.from } : {}), ...(q.to !== undefined ? { to: q.to } : {}), ...(q.tag !== undefined ? { tag: q.tag } : {}), ...(q.hazard_code !== undefined ? { hazard_code: q.hazard_code } : {}) });
+    const alarms = await deps.store.listAlarms({
+      site_ids,
+      state: q.state,
+      limit: q.limit,
+      ...(q.from !== undefined ? { from: q.from } : {}),
+      ...(q.to !== undefined ? { to: q.to } : {}),
+      ...(q.tag !== undefined ? { tag: q.tag } : {}),
+      ...(q.hazard_code !== undefined ? { hazard_code: q.hazard_code } : {}),
+    });
     return alarms.map((a) => alarmToWire(a, tz(a.site_id)) as AlarmWireShape);
   });
 
-  app.post('/alarms/:alarm_id/ack', { schema: { summary: 'acknowledge an alarm with a handling note (处理措施)', params: AlarmParams, body: AckBody, response: { 200: AlarmWire, ...errors(400, 401, 403, 404, 409, 413) } } }, async (req) => {
-    const p = auth.authenticate(req);
-    requireRole(p, ['operator', 'admin']);
-    const existing = await deps.store.getAlarm(req.params.alarm_id);
-    if (existing) requireSite(p, existing.site_id);
-    const result = await deps.acknowledge(req.params.alarm_id, p.name, req.body?.note);
-    if (!result.ok) {
-      if (result.code === 'not_found') throw new ApiError('not_found', `no alarm ${req.params.alarm_id}`);
-      throw new ApiError('conflict', `alarm ${req.params.alarm_id} is already acknowledged`);
-    }
-    return alarmToWire(result.alarm, tz(result.alarm.site_id)) as AlarmWireShape;
-  });
+  app.post(
+    '/alarms/:alarm_id/ack',
+    { schema: { summary: 'acknowledge an alarm with a handling note (处理措施)', params: AlarmParams, body: AckBody, response: { 200: AlarmWire, ...errors(400, 401, 403, 404, 409, 413) } } },
+    async (req) => {
+      const p = auth.authenticate(req);
+      requireRole(p, ['operator', 'admin']);
+      const existing = await deps.store.getAlarm(req.params.alarm_id);
+      if (existing) requireSite(p, existing.site_id);
+      const result = await deps.acknowledge(req.params.alarm_id, p.name, req.body?.note);
+      if (!result.ok) {
+        if (result.code === 'not_found') throw new ApiError('not_found', `no alarm ${req.params.alarm_id}`);
+        throw new ApiError('conflict', `alarm ${req.params.alarm_id} is already acknowledged`);
+      }
+      return alarmToWire(result.alarm, tz(result.alarm.site_id)) as AlarmWireShape;
+    },
+  );
 
-  app.get('/alarms/stream', { schema: { summary: 'live alarm events (text/event-stream); resumes after Last-Event-ID', querystring: StreamQuery, response: { 200: EventStream, ...AUTHED } } }, async (req, reply) => {
-    const p = auth.authenticate(req, { allowQueryToken: true }); // EventSource cannot set headers
-    const site = req.query.site_id;
-    if (site !== undefined) requireSite(p, site);
-    const header = req.headers['last-event-id'];
-    const resumeFrom = Number((typeof header === 'string' && /^\d+$/.test(header) ? header : req.query.last_event_id) ?? NaN);
-    const wanted = (e: StoredEvent) => canSee(p, e.alarm.site_id) && (site === undefined || e.alarm.site_id === site);
-    // the store could not be read (PostgreSQL down): end the stream, the client reconnects after `retry`
-    await streamEvents(deps, reply, wanted, Number.isFinite(resumeFrom) ? resumeFrom : undefined, p).catch(() => reply.raw.end());
-  });
+  app.get(
+    '/alarms/stream',
+    { schema: { summary: 'live alarm events (text/event-stream); resumes after Last-Event-ID', querystring: StreamQuery, response: { 200: EventStream, ...AUTHED } } },
+    async (req, reply) => {
+      const p = auth.authenticate(req, { allowQueryToken: true }); // EventSource cannot set headers
+      const site = req.query.site_id;
+      if (site !== undefined) requireSite(p, site);
+      const header = req.headers['last-event-id'];
+      const resumeFrom = Number((typeof header === 'string' && /^\d+$/.test(header) ? header : req.query.last_event_id) ?? NaN);
+      const wanted = (e: StoredEvent) => canSee(p, e.alarm.site_id) && (site === undefined || e.alarm.site_id === site);
+      // the store could not be read (PostgreSQL down): end the stream, the client reconnects after `retry`
+      await streamEvents(deps, reply, wanted, Number.isFinite(resumeFrom) ? resumeFrom : undefined, p).catch(() => reply.raw.end());
+    },
+  );
 };
 
 async function streamEvents(deps: ApiDeps, reply: FastifyReply, wanted: (e: StoredEvent) => boolean, resumeFrom: number | undefined, p: Principal): Promise<void> {

@@ -13,7 +13,6 @@ import { ApiError } from '../errors.js';
 import { PointParams } from '../params.js';
 import { AUTHED, Calibration, errors } from '../responses.js';
 
-
 const StartBody = z.object({ duration_s: z.number().int().min(1).max(MAX_CALIBRATION_S), note: z.string().max(2000).optional() }).strict();
 
 export const calibrationRoutes = (deps: ApiDeps, calibration: CalibrationApi, auth: TokenAuth) => async (root: FastifyInstance) => {
@@ -23,7 +22,9 @@ export const calibrationRoutes = (deps: ApiDeps, calibration: CalibrationApi, au
   };
   const wire = (w: CalibrationWindow | undefined, site_id: string) => {
     const tz = deps.index.timeZone(site_id);
-    return w ? { calibrating: Date.now() < w.until, point_id: w.point_id, started_at: isoInZone(w.started_at, tz), until: isoInZone(w.until, tz), by: w.by, note: w.note ?? null } : { calibrating: false };
+    return w
+      ? { calibrating: Date.now() < w.until, point_id: w.point_id, started_at: isoInZone(w.started_at, tz), until: isoInZone(w.until, tz), by: w.by, note: w.note ?? null }
+      : { calibrating: false };
   };
   const path = '/sites/:site_id/points/:point_id/calibration';
 
@@ -33,13 +34,24 @@ export const calibrationRoutes = (deps: ApiDeps, calibration: CalibrationApi, au
     return wire(calibration.get(req.params.site_id, req.params.point_id), req.params.site_id);
   });
 
-  app.post(path, { schema: { summary: 'put a point into calibration (标校) for duration_s; its readings carry bit 4 and raise or clear nothing', params: PointParams, body: StartBody, response: { 200: Calibration, ...errors(400, 401, 403, 404, 413) } } }, async (req) => {
-    const p = auth.authenticate(req);
-    requireRole(p, ['operator', 'admin']);
-    requireSite(p, req.params.site_id);
-    point(req.params.site_id, req.params.point_id);
-    return wire(calibration.start(req.params.site_id, req.params.point_id, req.body.duration_s, p.name, req.body.note), req.params.site_id);
-  });
+  app.post(
+    path,
+    {
+      schema: {
+        summary: 'put a point into calibration (标校) for duration_s; its readings carry bit 4 and raise or clear nothing',
+        params: PointParams,
+        body: StartBody,
+        response: { 200: Calibration, ...errors(400, 401, 403, 404, 413) },
+      },
+    },
+    async (req) => {
+      const p = auth.authenticate(req);
+      requireRole(p, ['operator', 'admin']);
+      requireSite(p, req.params.site_id);
+      point(req.params.site_id, req.params.point_id);
+      return wire(calibration.start(req.params.site_id, req.params.point_id, req.body.duration_s, p.name, req.body.note), req.params.site_id);
+    },
+  );
 
   app.delete(path, { schema: { summary: 'end a calibration early', params: PointParams, response: { 200: Calibration, ...errors(400, 401, 403, 404, 409) } } }, async (req) => {
     const p = auth.authenticate(req);

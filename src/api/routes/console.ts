@@ -26,7 +26,10 @@ export const consoleRoutes = () => async (app: FastifyInstance) => {
   const send = async (reply: FastifyReply, file: string) => {
     const dir = consoleDir();
     if (!dir || !existsSync(dir + file)) {
-      return reply.code(dir ? 404 : 503).type('text/plain; charset=utf-8').send(dir ? `no console file ${file}` : 'the console is not built: run `npm run build`');
+      return reply
+        .code(dir ? 404 : 503)
+        .type('text/plain; charset=utf-8')
+        .send(dir ? `no console file ${file}` : 'the console is not built: run `npm run build`');
     }
     const ext = file.slice(file.lastIndexOf('.') + 1);
     return reply

@@ -16,7 +16,9 @@ import { errors, OutputWritten } from '../responses.js';
 const OutputParams = z.object({ site_id: z.string().min(1), device_id: z.string().min(1), output: z.string().min(1) }).strict();
 const OutputBody = z
   .object({
-    cmd: z.enum(['power_off', 'power_on', 'close_valve', 'open_valve']).describe('power_off cuts the feed / closes the valve; power_on restores it; close_valve / open_valve are the same writes named for a shut-off valve (reopening after an emergency shut-off)'),
+    cmd: z
+      .enum(['power_off', 'power_on', 'close_valve', 'open_valve'])
+      .describe('power_off cuts the feed / closes the valve; power_on restores it; close_valve / open_valve are the same writes named for a shut-off valve (reopening after an emergency shut-off)'),
     note: z.string().max(2000).optional().describe('why (kept in the audit table)'),
   })
   .strict();
@@ -27,7 +29,8 @@ export const outputRoutes = (deps: ApiDeps, commandOutput: NonNullable<ApiDeps['
     '/sites/:site_id/devices/:device_id/outputs/:output',
     {
       schema: {
-        summary: "write a Modbus device's output (power_off / power_on) through its bus; admin only; audited. 404: unknown site, device or output; 400: not a Modbus device; 502: the device did not take the write",
+        summary:
+          "write a Modbus device's output (power_off / power_on) through its bus; admin only; audited. 404: unknown site, device or output; 400: not a Modbus device; 502: the device did not take the write",
         params: OutputParams,
         body: OutputBody,
         response: { 200: OutputWritten, ...errors(400, 401, 403, 404, 413, 502) },

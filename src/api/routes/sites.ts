@@ -17,7 +17,6 @@ import { AUTHED, DeadLetters, DeviceList, errors, PointList, Readings, SiteList 
 
 const DAY = 86_400_000;
 
-
 const PointsQuery = z.object({ tag: z.string().min(1).optional(), hazard_code: z.string().min(1).optional() });
 
 /** Which store answered a readings query (`influxdb` or `embedded`), and why not InfluxDB when it fell back. */
@@ -41,7 +40,16 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     const p = auth.authenticate(req);
     return deps.index.config.sites
       .filter((s) => canSee(p, s.site_id))
-      .map((s) => ({ site_id: s.site_id, name: s.name, kind: s.kind, time_zone: s.time_zone, ...siteRegion(s), devices: s.devices.length, points: s.points.length, ...(s.major_hazards ? majorHazardsOf(s) : {}) }));
+      .map((s) => ({
+        site_id: s.site_id,
+        name: s.name,
+        kind: s.kind,
+        time_zone: s.time_zone,
+        ...siteRegion(s),
+        devices: s.devices.length,
+        points: s.points.length,
+        ...(s.major_hazards ? majorHazardsOf(s) : {}),
+      }));
   });
 
   app.get('/sites/:site_id/devices', { schema: { summary: 'devices of a site with their health', params: SiteParams, response: { 200: DeviceList, ...AUTHED } } }, async (req) => {
@@ -69,34 +77,51 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     });
   });
 
-  app.get('/sites/:site_id/points', { schema: { summary: 'points of a site with their last reading; ?tag= (位号) and ?hazard_code= (重大危险源编码) select', params: SiteParams, querystring: PointsQuery, response: { 200: PointList, ...AUTHED } } }, async (req) => {
-    const s = site(auth.authenticate(req), req.params.site_id);
-    const { tag, hazard_code } = req.query;
-    return s.points.filter((pt) => (tag === undefined || pt.tag === tag) && (hazard_code === undefined || pt.hazard_code === hazard_code)).map((pt) => {
-      const last = deps.latest.get(s.site_id, pt.point_id);
-      const cal = deps.calibration?.get(s.site_id, pt.point_id);
-      return {
-        point_id: pt.point_id,
-        name: pt.name ?? null,
-        device_id: pt.device_id,
-        channel: pt.channel,
-        quantity: pt.quantity,
-        unit: pt.unit as string, // filled from the quantity catalogue at load
-        kind: pt.kind as NonNullable<typeof pt.kind>,
-        location: pt.location,
-        range: pt.range ?? null,
-        limits: pt.limits,
-        watch_cycle_s: watchCycleS(s.kind, pt, s.devices.find((d) => d.device_id === pt.device_id)),
-        calibration: cal && Date.now() < cal.until ? { started_at: isoInZone(cal.started_at, s.time_zone), until: isoInZone(cal.until, s.time_zone), by: cal.by, note: cal.note ?? null } : null,
-        ...(pt.tag !== undefined ? { tag: pt.tag } : {}),
-        ...(pt.hazard_code !== undefined ? { hazard_code: pt.hazard_code } : {}),
-        ...(pt.derive ? { derived: { kind: pt.derive.kind, from: pt.derive.from } } : {}),
-        ...(pt.linkage ? { power_off_scope: powerOffScope(pt) } : {}),
-        ...(pt.shutoff ? { shutoff: { valves: pt.shutoff.valves, position_point: pt.shutoff.position_point ?? null, trip_levels: pt.shutoff.trip_levels } } : {}),
-        last: last ? { ts: isoInZone(last.ts, s.time_zone), value: knownOrNull(last.value), status: last.status } : null,
-      };
-    });
-  });
+  app.get(
+    '/sites/:site_id/points',
+    {
+      schema: {
+        summary: 'points of a site with their last reading; ?tag= (位号) and ?hazard_code= (重大危险源编码) select',
+        params: SiteParams,
+        querystring: PointsQuery,
+        response: { 200: PointList, ...AUTHED },
+      },
+    },
+    async (req) => {
+      const s = site(auth.authenticate(req), req.params.site_id);
+      const { tag, hazard_code } = req.query;
+      return s.points
+        .filter((pt) => (tag === undefined || pt.tag === tag) && (hazard_code === undefined || pt.hazard_code === hazard_code))
+        .map((pt) => {
+          const last = deps.latest.get(s.site_id, pt.point_id);
+          const cal = deps.calibration?.get(s.site_id, pt.point_id);
+          return {
+            point_id: pt.point_id,
+            name: pt.name ?? null,
+            device_id: pt.device_id,
+            channel: pt.channel,
+            quantity: pt.quantity,
+            unit: pt.unit as string, // filled from the quantity catalogue at load
+            kind: pt.kind as NonNullable<typeof pt.kind>,
+            location: pt.location,
+            range: pt.range ?? null,
+            limits: pt.limits,
+            watch_cycle_s: watchCycleS(
+              s.kind,
+              pt,
+              s.devices.find((d) => d.device_id === pt.device_id),
+            ),
+            calibration: cal && Date.now() < cal.until ? { started_at: isoInZone(cal.started_at, s.time_zone), until: isoInZone(cal.until, s.time_zone), by: cal.by, note: cal.note ?? null } : null,
+            ...(pt.tag !== undefined ? { tag: pt.tag } : {}),
+            ...(pt.hazard_code !== undefined ? { hazard_code: pt.hazard_code } : {}),
+            ...(pt.derive ? { derived: { kind: pt.derive.kind, from: pt.derive.from } } : {}),
+            ...(pt.linkage ? { power_off_scope: powerOffScope(pt) } : {}),
+            ...(pt.shutoff ? { shutoff: { valves: pt.shutoff.valves, position_point: pt.shutoff.position_point ?? null, trip_levels: pt.shutoff.trip_levels } } : {}),
+            last: last ? { ts: isoInZone(last.ts, s.time_zone), value: knownOrNull(last.value), status: last.status } : null,
+          };
+        });
+    },
+  );
 
   app.get(
     '/sites/:site_id/points/:point_id/readings',
@@ -133,10 +158,14 @@ export const siteRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fasti
     },
   );
 
-  app.get('/sites/:site_id/dead-letters', { schema: { summary: 'payloads the gateway could not use, with the reason', params: SiteParams, querystring: LimitQuery, response: { 200: DeadLetters, ...AUTHED } } }, async (req) => {
-    const p = auth.authenticate(req);
-    requireRole(p, ['operator', 'admin']);
-    const s = site(p, req.params.site_id);
-    return (await deps.store.listDeadLetters(s.site_id, req.query.limit)).map((d) => ({ ...d, received_at: isoInZone(d.received_at, s.time_zone) }));
-  });
+  app.get(
+    '/sites/:site_id/dead-letters',
+    { schema: { summary: 'payloads the gateway could not use, with the reason', params: SiteParams, querystring: LimitQuery, response: { 200: DeadLetters, ...AUTHED } } },
+    async (req) => {
+      const p = auth.authenticate(req);
+      requireRole(p, ['operator', 'admin']);
+      const s = site(p, req.params.site_id);
+      return (await deps.store.listDeadLetters(s.site_id, req.query.limit)).map((d) => ({ ...d, received_at: isoInZone(d.received_at, s.time_zone) }));
+    },
+  );
 };

@@ -41,14 +41,18 @@ export function watchPeople(api: Api, book: AlarmList): () => void {
       return;
     }
     running = true;
-    const sites = new Set(alarms().filter((a) => PERSONNEL_TYPES.has(a.type) && a.state.startsWith('active')).map((a) => a.site_id));
+    const sites = new Set(
+      alarms()
+        .filter((a) => PERSONNEL_TYPES.has(a.type) && a.state.startsWith('active'))
+        .map((a) => a.site_id),
+    );
     let changed = false;
     await Promise.all(
       [...sites].map(async (site_id) => {
         try {
           const p = await api.personnel(site_id);
-          for (const c of p.underground) if (c.name && cards.get(`${site_id}/${c.card_id}`) !== c.name) (cards.set(`${site_id}/${c.card_id}`, c.name), (changed = true));
-          for (const a of p.areas) if (areas.get(`${site_id}/${a.area_id}`) !== a.name) (areas.set(`${site_id}/${a.area_id}`, a.name), (changed = true));
+          for (const c of p.underground) if (c.name && cards.get(`${site_id}/${c.card_id}`) !== c.name) cards.set(`${site_id}/${c.card_id}`, c.name), (changed = true);
+          for (const a of p.areas) if (areas.get(`${site_id}/${a.area_id}`) !== a.name) areas.set(`${site_id}/${a.area_id}`, a.name), (changed = true);
         } catch {
           /* no positioning or not reachable: ids stay */
         }

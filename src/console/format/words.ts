@@ -125,4 +125,3 @@ export function ageText(iso: string | null | undefined, now: number): string {
   if (s < 172_800) return t('ago_h', { n: Math.round(s / 3600) });
   return t('ago_d', { n: Math.round(s / 86_400) });
 }
-

@@ -73,7 +73,10 @@ export class AlarmBook {
   private prune(): void {
     const cleared = [...this.byId.values()].filter((a) => !isActive(a));
     if (cleared.length <= KEEP_CLEARED) return;
-    cleared.sort(feedOrder).slice(KEEP_CLEARED).forEach((a) => this.byId.delete(a.alarm_id));
+    cleared
+      .sort(feedOrder)
+      .slice(KEEP_CLEARED)
+      .forEach((a) => this.byId.delete(a.alarm_id));
   }
 }
 

@@ -16,7 +16,7 @@ export function useNow(): number {
     }, 1000);
     return () => {
       tickers.delete(setNow);
-      if (tickers.size === 0) (clearInterval(clock), (clock = undefined));
+      if (tickers.size === 0) clearInterval(clock), (clock = undefined);
     };
   }, []);
   return now;

@@ -15,11 +15,40 @@ export interface DailyReport {
   generated_at: string;
   complete: boolean;
   totals: { alarms: Tally; power_offs: Tally; feed_abnormal: Tally };
-  analog: { point_id: string; name: string | null; location: string; unit: string; limits: { direction: string; set: number; action?: string }[]; count: number; max: number | null; max_at: string | null; min: number | null; min_at: string | null; avg: number | null; total?: number | null; alarms: Tally; power_offs: Tally; feed_abnormal: Tally }[];
+  analog: {
+    point_id: string;
+    name: string | null;
+    location: string;
+    unit: string;
+    limits: { direction: string; set: number; action?: string }[];
+    count: number;
+    max: number | null;
+    max_at: string | null;
+    min: number | null;
+    min_at: string | null;
+    avg: number | null;
+    total?: number | null;
+    alarms: Tally;
+    power_offs: Tally;
+    feed_abnormal: Tally;
+  }[];
   switches: { point_id: string; location: string; changes: { at: string | null; value: number }[]; time_in_state_s: Record<string, number> }[];
   devices: { device_id: string; name: string | null; offline_episodes: number; offline_s: number }[];
   calibration: { point_id: string; from: string | null; to: string | null }[];
-  events: { alarm_id: string; category?: string; type: string; level: string; point_id: string | null; raised_at: string | null; cleared_at: string | null; duration_s: number; max_value: number | null; historical: boolean; acked_by: string | null; note: string | null }[];
+  events: {
+    alarm_id: string;
+    category?: string;
+    type: string;
+    level: string;
+    point_id: string | null;
+    raised_at: string | null;
+    cleared_at: string | null;
+    duration_s: number;
+    max_value: number | null;
+    historical: boolean;
+    acked_by: string | null;
+    note: string | null;
+  }[];
 }
 
 export interface SiteRate {

@@ -25,7 +25,21 @@ interface Filters {
 }
 
 const STATES = ['active', 'unacked', 'active_unacked', 'active_acked', 'cleared_unacked', 'cleared_acked'];
-const TYPES = ['over_limit', 'power_off', 'feed_abnormal', 'fan_stopped', 'offline', 'sensor_fault', 'over_range', 'overcrowding', 'overtime', 'restricted_area', 'sos', 'item_warning', 'sink_backlog'];
+const TYPES = [
+  'over_limit',
+  'power_off',
+  'feed_abnormal',
+  'fan_stopped',
+  'offline',
+  'sensor_fault',
+  'over_range',
+  'overcrowding',
+  'overtime',
+  'restricted_area',
+  'sos',
+  'item_warning',
+  'sink_backlog',
+];
 
 function matches(a: Alarm, f: Filters): boolean {
   if (f.site && a.site_id !== f.site) return false;
@@ -65,7 +79,20 @@ export function AlarmFeed({ book, lang, live }: { book: AlarmBook; lang: Lang; l
   const item = (a: Alarm) => {
     const p = a.point_id ? live.get(a.site_id, a.point_id) : undefined;
     const stale = p ? pointHealth(a.site_id, p, now, faults).health !== 'ok' : false;
-    return <AlarmItem key={a.alarm_id} names={names} alarm={a} fresh={book.isFresh(a.alarm_id, now)} canAck={canAck} lang={lang} current={currentValue(a, p)} currentStale={stale} now={isActive(a) ? now : 0} onAcked={(x) => book.put(x)} />;
+    return (
+      <AlarmItem
+        key={a.alarm_id}
+        names={names}
+        alarm={a}
+        fresh={book.isFresh(a.alarm_id, now)}
+        canAck={canAck}
+        lang={lang}
+        current={currentValue(a, p)}
+        currentStale={stale}
+        now={isActive(a) ? now : 0}
+        onAcked={(x) => book.put(x)}
+      />
+    );
   };
   return (
     <aside class="feed" aria-label={t('feed_title')}>
@@ -73,10 +100,26 @@ export function AlarmFeed({ book, lang, live }: { book: AlarmBook; lang: Lang; l
         {t('feed_title')} <span class={active > 0 ? 'count' : 'count none'}>{active}</span>
       </h2>
       <div class="filters">
-        {select('site', 'site', session.sites.map((s) => [s.site_id, s.name]))}
-        {select('level', 'level', [...LEVELS].reverse().map((l) => [l, tDynamic(`level_${l}`)]))}
-        {select('state', 'state', STATES.map((s) => [s, tDynamic(`state_${s}`)]))}
-        {select('type', 'type', TYPES.map((x) => [x, tDynamic(`type_${x}`)]))}
+        {select(
+          'site',
+          'site',
+          session.sites.map((s) => [s.site_id, s.name]),
+        )}
+        {select(
+          'level',
+          'level',
+          [...LEVELS].reverse().map((l) => [l, tDynamic(`level_${l}`)]),
+        )}
+        {select(
+          'state',
+          'state',
+          STATES.map((s) => [s, tDynamic(`state_${s}`)]),
+        )}
+        {select(
+          'type',
+          'type',
+          TYPES.map((x) => [x, tDynamic(`type_${x}`)]),
+        )}
       </div>
       <ol class="alarms">
         {shown.length === 0 && <li class="empty">{t('feed_empty')}</li>}

@@ -19,15 +19,16 @@ export function ClearedList({ alarms, canAck, onAcked }: Props) {
   return (
     <li class="cleared-list">
       <details>
-        <summary>
-          {t('cleared_waiting', { n: alarms.length })}
-        </summary>
+        <summary>{t('cleared_waiting', { n: alarms.length })}</summary>
         <ul>
           {alarms.map((a) => {
             const w = alarmWords(a, a.point_id ? session.points.get(a.site_id)?.get(a.point_id) : undefined, session.devices.get(a.site_id)?.get(a.device_id ?? ''));
             return (
               <li key={a.alarm_id} class={`alarm compact level-${a.level}`} data-alarm-id={a.alarm_id} data-state={a.state} data-level={a.level} data-type={a.type}>
-                <span class={`level-tag level-${a.level}`}>{alarmTag(a, session.sites.find((s) => s.site_id === a.site_id)?.kind)}</span> {w.what} · {w.where} <span class="muted">{wallTime(a.raised_at)}–{wallTime(a.cleared_at).slice(6)}</span>
+                <span class={`level-tag level-${a.level}`}>{alarmTag(a, session.sites.find((s) => s.site_id === a.site_id)?.kind)}</span> {w.what} · {w.where}{' '}
+                <span class="muted">
+                  {wallTime(a.raised_at)}–{wallTime(a.cleared_at).slice(6)}
+                </span>
               </li>
             );
           })}

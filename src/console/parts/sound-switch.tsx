@@ -15,7 +15,15 @@ export function SoundSwitch({ audio, muted, left, onClick }: Props) {
   const mmss = `${Math.floor(left / 60_000)}:${String(Math.floor(left / 1000) % 60).padStart(2, '0')}`;
   const text = state === 'muted' ? `${t('sound_off')} ${mmss}` : state === 'blocked' ? t('sound_blocked') : t('sound_on');
   return (
-    <button type="button" class={`sound ${state === 'on' ? '' : state === 'muted' ? 'off' : 'blocked'}`} data-audio={audio} data-state={state} onClick={onClick} aria-pressed={muted} title={muted ? t('unmute') : t('mute')}>
+    <button
+      type="button"
+      class={`sound ${state === 'on' ? '' : state === 'muted' ? 'off' : 'blocked'}`}
+      data-audio={audio}
+      data-state={state}
+      onClick={onClick}
+      aria-pressed={muted}
+      title={muted ? t('unmute') : t('mute')}
+    >
       {text}
     </button>
   );

@@ -39,7 +39,9 @@ export function TopBar({ link, audio, mutedUntil, onMute, onLang, onSignOut }: P
       <span class="who">
         {me.name} · <span data-role={me.role}>{t(`role_${me.role}` as Key)}</span>
       </span>
-      <button type="button" onClick={onSignOut}>{t('sign_out')}</button>
+      <button type="button" onClick={onSignOut}>
+        {t('sign_out')}
+      </button>
     </header>
   );
 }

@@ -44,9 +44,13 @@ export function UplinksPanel() {
               <td>
                 <span class={r.connected ? 'badge ok' : 'badge bad'}>{r.state}</span>
               </td>
-              <td class={r.backlogBad ? 'num bad' : 'num'} data-label={t('uplink_backlog_head')}>{r.backlog}</td>
+              <td class={r.backlogBad ? 'num bad' : 'num'} data-label={t('uplink_backlog_head')}>
+                {r.backlog}
+              </td>
               <td data-label={t('uplink_last_success')}>{r.lastSuccess}</td>
-              <td class="last-error" data-label={t('last_error')}>{r.lastError}</td>
+              <td class="last-error" data-label={t('last_error')}>
+                {r.lastError}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -33,7 +33,9 @@ export function AlarmHistory(_: { lang: Lang }) {
       setError((err as Error).message);
     }
   };
-  const rows = historyRows(session, result ?? []).filter((r) => (!type || r.alarm.type === type) && (!level || r.alarm.level === level) && (!point || r.pointText.toLowerCase().includes(point.trim().toLowerCase())));
+  const rows = historyRows(session, result ?? []).filter(
+    (r) => (!type || r.alarm.type === type) && (!level || r.alarm.level === level) && (!point || r.pointText.toLowerCase().includes(point.trim().toLowerCase())),
+  );
   const types = [...new Set((result ?? []).map((a) => a.type))].sort();
   const exportCsv = () => {
     const url = URL.createObjectURL(new Blob(['\ufeff', toCsv(rows)], { type: 'text/csv;charset=utf-8' }));
@@ -47,10 +49,24 @@ export function AlarmHistory(_: { lang: Lang }) {
     <div class="history">
       <form class="history-query" onSubmit={search}>
         <label>
-          {t('from')} <input type="datetime-local" name="from" value={zoneInput(range.from, timeZone)} onInput={(e) => e.currentTarget.value && setRange({ ...range, from: fromZoneInput(e.currentTarget.value, timeZone) })} required />
+          {t('from')}{' '}
+          <input
+            type="datetime-local"
+            name="from"
+            value={zoneInput(range.from, timeZone)}
+            onInput={(e) => e.currentTarget.value && setRange({ ...range, from: fromZoneInput(e.currentTarget.value, timeZone) })}
+            required
+          />
         </label>
         <label>
-          {t('to')} <input type="datetime-local" name="to" value={zoneInput(range.to, timeZone)} onInput={(e) => e.currentTarget.value && setRange({ ...range, to: fromZoneInput(e.currentTarget.value, timeZone) })} required />
+          {t('to')}{' '}
+          <input
+            type="datetime-local"
+            name="to"
+            value={zoneInput(range.to, timeZone)}
+            onInput={(e) => e.currentTarget.value && setRange({ ...range, to: fromZoneInput(e.currentTarget.value, timeZone) })}
+            required
+          />
         </label>
         <span class="zone" data-zone={timeZone}>
           {timeZone}

@@ -44,10 +44,18 @@ export function DevicesView({ site, onSite }: { site: string; onSite(site_id: st
               <td data-label={t('last_seen')}>
                 {wallTime(d.last_seen)} <span class="age">{d.last_seen ? ageText(d.last_seen, now) : ''}</span>
               </td>
-              <td class="num" data-label={t('frames')}>{d.frames}</td>
-              <td class={d.decode_errors > 0 ? 'num bad' : 'num'} data-label={t('decode_errors')}>{d.decode_errors}</td>
-              <td class={d.dead_letters > 0 ? 'num bad' : 'num'} data-label={t('dead_letters')}>{d.dead_letters}</td>
-              <td class="last-error" data-label={t('last_error')}>{d.last_error ? `${wallTime(d.last_error_at)} ${d.last_error}` : t('not_applicable')}</td>
+              <td class="num" data-label={t('frames')}>
+                {d.frames}
+              </td>
+              <td class={d.decode_errors > 0 ? 'num bad' : 'num'} data-label={t('decode_errors')}>
+                {d.decode_errors}
+              </td>
+              <td class={d.dead_letters > 0 ? 'num bad' : 'num'} data-label={t('dead_letters')}>
+                {d.dead_letters}
+              </td>
+              <td class="last-error" data-label={t('last_error')}>
+                {d.last_error ? `${wallTime(d.last_error_at)} ${d.last_error}` : t('not_applicable')}
+              </td>
             </tr>
           ))}
         </tbody>

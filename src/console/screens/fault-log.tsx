@@ -25,14 +25,31 @@ export function FaultLog({ site }: { site: string }) {
   return (
     <div class="fault-log">
       <h3>设备故障记录（24 小时）</h3>
-      {episodes.length === 0 ? <p>{log.data ? '无' : '…'}</p> : (
+      {episodes.length === 0 ? (
+        <p>{log.data ? '无' : '…'}</p>
+      ) : (
         <table>
-          <thead><tr><th>设备 / 测点</th><th>类型</th><th>原因</th><th>开始</th><th>结束</th><th>时长</th><th>处理措施</th></tr></thead>
+          <thead>
+            <tr>
+              <th>设备 / 测点</th>
+              <th>类型</th>
+              <th>原因</th>
+              <th>开始</th>
+              <th>结束</th>
+              <th>时长</th>
+              <th>处理措施</th>
+            </tr>
+          </thead>
           <tbody>
             {episodes.map((e) => (
               <tr key={e.alarm_id} class={e.over_repair_limit ? 'below' : ''} data-alarm-id={e.alarm_id}>
-                <td>{e.point_id ?? e.device_id ?? '—'}</td><td>{e.type === 'offline' ? '断线' : '故障'}</td><td>{e.cause ?? ''}</td>
-                <td>{when(e.start)}</td><td>{when(e.end)}</td><td>{hms(e.duration_s)}</td><td>{e.note ?? ''}</td>
+                <td>{e.point_id ?? e.device_id ?? '—'}</td>
+                <td>{e.type === 'offline' ? '断线' : '故障'}</td>
+                <td>{e.cause ?? ''}</td>
+                <td>{when(e.start)}</td>
+                <td>{when(e.end)}</td>
+                <td>{hms(e.duration_s)}</td>
+                <td>{e.note ?? ''}</td>
               </tr>
             ))}
           </tbody>

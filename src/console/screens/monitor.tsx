@@ -39,7 +39,13 @@ export function Monitor({ lang, onLang, onSignOut }: Props) {
   wanted.current = { tab, site };
   useEffect(() => {
     // the site on the points screen, and every site with an active point alarm (live values in the feed)
-    live.start(() => [...(wanted.current.tab === 'points' ? [wanted.current.site] : []), ...book.list().filter((a) => isActive(a) && a.point_id).map((a) => a.site_id)]);
+    live.start(() => [
+      ...(wanted.current.tab === 'points' ? [wanted.current.site] : []),
+      ...book
+        .list()
+        .filter((a) => isActive(a) && a.point_id)
+        .map((a) => a.site_id),
+    ]);
     return () => live.stop();
   }, [live, book]);
   useEffect(() => live.refresh(), [live, tab, site]);

@@ -98,7 +98,19 @@ export function PointsView({ site, onSite, lang, book, live }: Props) {
         </thead>
         <tbody>
           {rows.map(({ p, health }) => (
-            <PointRow key={p.point_id} point={p} coal={coal} health={health} calibrating={p.calibration ? `${p.calibration.by}/${p.calibration.until}` : ''} lastTs={p.last?.ts} lastValue={p.last?.value} lastStatus={p.last?.status} selected={p.point_id === selected} lang={lang} onSelect={setSelected} />
+            <PointRow
+              key={p.point_id}
+              point={p}
+              coal={coal}
+              health={health}
+              calibrating={p.calibration ? `${p.calibration.by}/${p.calibration.until}` : ''}
+              lastTs={p.last?.ts}
+              lastValue={p.last?.value}
+              lastStatus={p.last?.status}
+              selected={p.point_id === selected}
+              lang={lang}
+              onSelect={setSelected}
+            />
           ))}
         </tbody>
       </table>

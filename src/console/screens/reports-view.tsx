@@ -27,8 +27,12 @@ export function ReportsView({ site, onSite }: { site: string; onSite(site_id: st
         <label>
           日期 <input type="date" value={date} onInput={(e) => setDate((e.target as HTMLInputElement).value)} />
         </label>
-        <button type="button" data-action="print-daily" onClick={print}>日报表 · 打印</button>
-        <button type="button" data-action="csv-daily" onClick={() => void csv()}>CSV</button>
+        <button type="button" data-action="print-daily" onClick={print}>
+          日报表 · 打印
+        </button>
+        <button type="button" data-action="csv-daily" onClick={() => void csv()}>
+          CSV
+        </button>
       </div>
       <FaultLog site={site} />
     </div>

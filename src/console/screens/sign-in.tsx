@@ -35,7 +35,11 @@ export function SignIn({ onLang, onSignIn }: Props) {
           {t('token')}
           <input name="token" type="password" autocomplete="current-password" value={token} onInput={(e) => setToken(e.currentTarget.value)} required autofocus />
         </label>
-        {error && <p class="error" role="alert">{error}</p>}
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
         <div class="row">
           <button type="submit" class="primary" disabled={busy || token.trim() === ''}>
             {busy ? t('signing_in') : t('sign_in')}

@@ -45,16 +45,30 @@ export function SiteMap() {
     <div class="site-map">
       {f && (
         <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="sites">
-          {f.lons.map((l) => <line key={`x${l}`} class="grid" x1={f.x(l)} x2={f.x(l)} y1={0} y2={H} />)}
-          {f.lats.map((l) => <line key={`y${l}`} class="grid" y1={f.y(l)} y2={f.y(l)} x1={0} x2={W} />)}
-          {f.lons.map((l) => <text key={`tx${l}`} x={f.x(l) + 2} y={H - 4} opacity={0.5}>{l}°E</text>)}
-          {f.lats.map((l) => <text key={`ty${l}`} x={2} y={f.y(l) - 2} opacity={0.5}>{l}°N</text>)}
+          {f.lons.map((l) => (
+            <line key={`x${l}`} class="grid" x1={f.x(l)} x2={f.x(l)} y1={0} y2={H} />
+          ))}
+          {f.lats.map((l) => (
+            <line key={`y${l}`} class="grid" y1={f.y(l)} y2={f.y(l)} x1={0} x2={W} />
+          ))}
+          {f.lons.map((l) => (
+            <text key={`tx${l}`} x={f.x(l) + 2} y={H - 4} opacity={0.5}>
+              {l}°E
+            </text>
+          ))}
+          {f.lats.map((l) => (
+            <text key={`ty${l}`} x={2} y={f.y(l) - 2} opacity={0.5}>
+              {l}°N
+            </text>
+          ))}
           {placed.map((s) => {
             const [lon, lat] = (s.geometry?.coordinates ?? [Number.NaN, Number.NaN]) as [number, number];
             return (
               <g key={s.id} data-site-id={s.id}>
                 <circle cx={f.x(lon)} cy={f.y(lat)} r={9} class={`lvl-${s.properties.worst_level ?? 'none'}`} />
-                <text x={f.x(lon) + 12} y={f.y(lat) + 4}>{s.properties.name} · {percent(s.properties.online_rate)}</text>
+                <text x={f.x(lon) + 12} y={f.y(lat) + 4}>
+                  {s.properties.name} · {percent(s.properties.online_rate)}
+                </text>
               </g>
             );
           })}

@@ -41,7 +41,11 @@ export function Trend({ site, point, lang, book, coal, onClose }: Props) {
     let series: Series = { xs: [], ys: [] };
     let alive = true;
     let timer: ReturnType<typeof setTimeout>;
-    const raises = () => book.list().filter((a) => a.site_id === site && a.point_id === point.point_id).map((a) => Date.parse(a.raised_at) / 1000);
+    const raises = () =>
+      book
+        .list()
+        .filter((a) => a.site_id === site && a.point_id === point.point_id)
+        .map((a) => Date.parse(a.raised_at) / 1000);
     const plot = new uPlot(chartOptions(point, timeZone, el.clientWidth, coal, raises), [[], []], el);
     plotRef.current = plot;
     const show = (s: Series) => {
@@ -79,7 +83,17 @@ export function Trend({ site, point, lang, book, coal, onClose }: Props) {
   useEffect(() => plotRef.current?.redraw(), [lang]);
 
   return (
-    <section class="trend" data-restore={point.limits.filter((l) => l.action === 'power_off').map((l) => `${t('kj_restore')}${restoreSign(l)}${valueText(l.clear)}`).join(' ')} data-point-id={point.point_id} data-points={count} data-gaps={gaps} data-status={status === 'ready' || status === 'empty' || status === 'loading' ? status : 'error'}>
+    <section
+      class="trend"
+      data-restore={point.limits
+        .filter((l) => l.action === 'power_off')
+        .map((l) => `${t('kj_restore')}${restoreSign(l)}${valueText(l.clear)}`)
+        .join(' ')}
+      data-point-id={point.point_id}
+      data-points={count}
+      data-gaps={gaps}
+      data-status={status === 'ready' || status === 'empty' || status === 'loading' ? status : 'error'}
+    >
       <header>
         <h3>
           {t('trend')} · {point.point_id} {quantityName(point.quantity)} · {point.location}
@@ -107,7 +121,7 @@ export function withGaps(s: Series, maxGapS: number): Series {
   const ys: (number | null)[] = [];
   s.xs.forEach((x, i) => {
     const prev = s.xs[i - 1];
-    if (prev !== undefined && x - prev > maxGapS) (xs.push((prev + x) / 2), ys.push(null));
+    if (prev !== undefined && x - prev > maxGapS) xs.push((prev + x) / 2), ys.push(null);
     xs.push(x);
     ys.push(s.ys[i] ?? null);
   });
@@ -123,7 +137,10 @@ function chartOptions(point: Point, timeZone: string, width: number, coal: boole
     legend: { show: false },
     scales: { x: { time: true }, y: { range: (_u, min, max) => yRange(min, max, point.limits) } },
     series: [{}, { label: point.point_id, stroke: '#4fe3c1', width: 2, spanGaps: false, points: { show: false } }],
-    axes: [{ ...axis, values: (_u, splits, _i, space) => timeLabels(splits, space, timeZone) }, { ...axis, size: 70, label: unitText(point.unit), labelFont: '14px sans-serif' }],
+    axes: [
+      { ...axis, values: (_u, splits, _i, space) => timeLabels(splits, space, timeZone) },
+      { ...axis, size: 70, label: unitText(point.unit), labelFont: '14px sans-serif' },
+    ],
     hooks: { draw: [(u) => drawLimits(u, point.limits, coal), (u) => drawRaises(u, raises())] },
   };
 }
@@ -167,7 +184,7 @@ function drawLimits(u: uPlot, limits: readonly Limit[], coal: boolean): void {
   };
   for (const l of limits) {
     const colour = LEVEL_COLOURS[l.level] ?? '#fff';
-    const head = l.action === 'power_off' ? limitText(l, coal).split(' ')[0] ?? '' : limitText(l, coal);
+    const head = l.action === 'power_off' ? (limitText(l, coal).split(' ')[0] ?? '') : limitText(l, coal);
     line(l.set, colour, [8, 6], `${head} ${tDynamic(`level_${l.level}`)}`, false);
     if (l.action === 'power_off') line(l.clear, '#32d46b', [3, 5], `${t('kj_restore')} ${restoreSign(l)}${valueText(l.clear)}`, true);
   }

@@ -81,7 +81,4 @@ const ONLY_2007: readonly Preset[] = [
   { ...row('drainage-mixed-return', '有专用排瓦斯巷的采煤工作面混合回风流 T8 (AQ 1029-2007 only)', 1.0, 1.0, 1.0, '', '工作面内及其回风巷内全部非本质安全型电气设备') },
 ];
 // the outburst-mine rows are the 2019 §6.2/§6.3 siting; the values are the same in the 2007 table
-export const AQ1029_EDITION_PRESETS: readonly Preset[] = [
-  ...AQ1029_PRESETS.map((p) => edition(p, '2019')),
-  ...[...AQ1029_PRESETS, ...ONLY_2007].map((p) => edition(p, '2007')),
-];
+export const AQ1029_EDITION_PRESETS: readonly Preset[] = [...AQ1029_PRESETS.map((p) => edition(p, '2019')), ...[...AQ1029_PRESETS, ...ONLY_2007].map((p) => edition(p, '2007'))];

@@ -17,7 +17,7 @@ const ROWS_PER_INSERT = 4000;
 
 export interface CommitContext {
   client: pg.ClientBase;
-  keys: (readonly number[]);
+  keys: readonly number[];
   head: string;
   deviceOf: (site_id: string, point_id: string) => string | undefined;
 }
@@ -46,16 +46,25 @@ export async function insertReadings(c: CommitContext, readings: readonly Readin
     const r = readings[i] as Reading;
     return [c.keys[i], r.ts, known(r.value), r.status];
   });
-  const inserted = await insertRows<{ point_key: number; ts: number }>(c.client, 'INSERT INTO readings (point_key, ts, value, status)', 'ON CONFLICT (point_key, ts) DO NOTHING RETURNING point_key, ts', rows);
+  const inserted = await insertRows<{ point_key: number; ts: number }>(
+    c.client,
+    'INSERT INTO readings (point_key, ts, value, status)',
+    'ON CONFLICT (point_key, ts) DO NOTHING RETURNING point_key, ts',
+    rows,
+  );
   const fresh = new Set(inserted.map((r) => `${r.point_key}:${r.ts}`));
   const notInserted = new Set<number>();
   for (const i of order) {
     const id = `${c.keys[i]}:${(readings[i] as Reading).ts}`;
-    if (fresh.has(id)) fresh.delete(id); // the first of its point and time: stored
+    if (fresh.has(id))
+      fresh.delete(id); // the first of its point and time: stored
     else notInserted.add(i);
   }
   if (notInserted.size === 0) return { notInserted, conflicts: [] };
-  const stored = await storedAt(c.client, [...notInserted].map((i) => [c.keys[i] as number, (readings[i] as Reading).ts]));
+  const stored = await storedAt(
+    c.client,
+    [...notInserted].map((i) => [c.keys[i] as number, (readings[i] as Reading).ts]),
+  );
   const conflicts: ConflictingReading[] = [];
   for (const i of order) {
     if (!notInserted.has(i)) continue;
@@ -81,7 +90,7 @@ async function storedAt(client: pg.ClientBase, pairs: [number, number][]): Promi
 /** Upserts alarm records, the last version of each (one statement cannot update a row twice). */
 export async function putAlarms(client: pg.ClientBase, alarms: readonly Alarm[]): Promise<void> {
   const last = new Map<string, Alarm>();
-  for (const a of alarms) (last.delete(a.alarm_id), last.set(a.alarm_id, a));
+  for (const a of alarms) last.delete(a.alarm_id), last.set(a.alarm_id, a);
   if (last.size === 0) return;
   // `touched` orders alarms raised at the same time by their last change, as SQLite's rowid does
   const rows = [...last.values()].map((a) => [a.alarm_id, a.site_id, a.state, a.raised_at, JSON.stringify(a)]);

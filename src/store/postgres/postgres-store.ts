@@ -10,8 +10,24 @@
 import pg from 'pg';
 import type { Batch, DeadLetter, ReadingRow } from '../../domain/records.js';
 import type {
-  AlarmQuery, CalibrationRecord, CommitHook, CommitResult, DeadLetterRow, OutboxEncoder, OutboxLine, OutboxRow, QueueRow, RawQuery,
-  RetentionCut, StatsKey, StatsRow, Store, StoredEvent, TrackRow, WindowFn, WindowQuery,
+  AlarmQuery,
+  CalibrationRecord,
+  CommitHook,
+  CommitResult,
+  DeadLetterRow,
+  OutboxEncoder,
+  OutboxLine,
+  OutboxRow,
+  QueueRow,
+  RawQuery,
+  RetentionCut,
+  StatsKey,
+  StatsRow,
+  Store,
+  StoredEvent,
+  TrackRow,
+  WindowFn,
+  WindowQuery,
 } from '../../domain/store.js';
 import type { Alarm, AlarmEvent } from '../../domain/types.js';
 import { STATUS } from '../../domain/status.js';
@@ -98,7 +114,10 @@ export class PostgresStore implements Store {
       if (letters.length) await insertRows(client, 'INSERT INTO dead_letters (received_at, site_id, device_id, topic, client_id, code, reason, payload)', '', deadLetterRows(letters));
       const inserted = notInserted.size === 0 ? batch : { ...batch, readings: batch.readings.filter((_, i) => !notInserted.has(i)) };
       const added = this.encoder ? await addToOutbox(client, this.encoder(inserted)) : { bytes: 0, lines: 0 };
-      await writeExtras(client, this.hooks.map((h) => h(inserted)));
+      await writeExtras(
+        client,
+        this.hooks.map((h) => h(inserted)),
+      );
       const { stored, head } = await appendEvents(client, await this.chainHead(client, batch.events.length), batch.events);
       return { result: { events: stored, conflicts }, after: () => ((this.head = head), this.counted(added)) };
     });
@@ -191,7 +210,11 @@ export class PostgresStore implements Store {
 
   async outboxRemove(rows: readonly OutboxRow[], deadLetters: DeadLetter[] = []): Promise<void> {
     await this.transaction(async (client) => {
-      if (rows.length) await client.query(`DELETE FROM outbox WHERE seq IN (${rows.map((_, i) => `$${i + 1}`).join(', ')})`, rows.map((r) => r.seq));
+      if (rows.length)
+        await client.query(
+          `DELETE FROM outbox WHERE seq IN (${rows.map((_, i) => `$${i + 1}`).join(', ')})`,
+          rows.map((r) => r.seq),
+        );
       if (deadLetters.length) await insertRows(client, 'INSERT INTO dead_letters (received_at, site_id, device_id, topic, client_id, code, reason, payload)', '', deadLetterRows(deadLetters));
       const oldest = (await client.query<{ at: number }>(SQL.outboxOldest)).rows[0]?.at ?? null;
       return { result: undefined, after: () => (rows.forEach((r) => this.counted({ bytes: -Buffer.byteLength(r.lines), lines: -r.count })), (this.outbox.oldest_at = oldest)) };
@@ -212,7 +235,8 @@ export class PostgresStore implements Store {
     return rows.map((r) => ({ ...r, payload: r.payload.toString('utf8') }));
   }
 
-  audit = async (actor: string, action: string, target: string, details?: unknown, at = Date.now()) => void (await this.exec(SQL.audit, at, actor, action, target, details === undefined ? null : JSON.stringify(details)));
+  audit = async (actor: string, action: string, target: string, details?: unknown, at = Date.now()) =>
+    void (await this.exec(SQL.audit, at, actor, action, target, details === undefined ? null : JSON.stringify(details)));
   saveCalibration = async (w: CalibrationRecord) => void (await this.exec(SQL.calibrationPut, w.site_id, w.point_id, w.started_at, w.until, w.by, w.note ?? null));
   deleteCalibration = async (site_id: string, point_id: string) => void (await this.exec(SQL.calibrationDelete, site_id, point_id));
 
@@ -222,7 +246,13 @@ export class PostgresStore implements Store {
   }
 
   async addTracks(tracks: readonly TrackRow[]): Promise<void> {
-    if (tracks.length) await insertRows(this.pool, 'INSERT INTO personnel_tracks (site_id, card_id, ts, station_id, area_id)', 'ON CONFLICT DO NOTHING', tracks.map((t) => [t.site_id, t.card_id, t.ts, t.station_id, t.area_id]));
+    if (tracks.length)
+      await insertRows(
+        this.pool,
+        'INSERT INTO personnel_tracks (site_id, card_id, ts, station_id, area_id)',
+        'ON CONFLICT DO NOTHING',
+        tracks.map((t) => [t.site_id, t.card_id, t.ts, t.station_id, t.area_id]),
+      );
   }
 
   track = (site_id: string, card_id: string, from: number, to: number) => this.rows<TrackRow>(SQL.track, site_id, card_id, from, to);
@@ -238,10 +268,17 @@ export class PostgresStore implements Store {
     return this.value<number>(q.sql, ...q.params);
   };
   trackNewest = (site_id: string, card_id: string, from: number, to: number, limit: number) => this.rows<TrackRow>(SQL.trackNewest, site_id, card_id, from, to, limit);
-  trackLastOtherArea = (site_id: string, card_id: string, after: number, area_id: string | null) => this.value<number>(SQL.trackLastOtherArea.replace('IS DISTINCT FROM ?', 'IS DISTINCT FROM CAST(? AS TEXT)'), site_id, card_id, after, area_id);
+  trackLastOtherArea = (site_id: string, card_id: string, after: number, area_id: string | null) =>
+    this.value<number>(SQL.trackLastOtherArea.replace('IS DISTINCT FROM ?', 'IS DISTINCT FROM CAST(? AS TEXT)'), site_id, card_id, after, area_id);
 
   async markStatsDirty(keys: readonly StatsKey[]): Promise<void> {
-    if (keys.length) await insertRows(this.pool, 'INSERT INTO stats_dirty (site_id, point_id, start)', 'ON CONFLICT DO NOTHING', keys.map((k) => [k.site_id, k.point_id, k.start]));
+    if (keys.length)
+      await insertRows(
+        this.pool,
+        'INSERT INTO stats_dirty (site_id, point_id, start)',
+        'ON CONFLICT DO NOTHING',
+        keys.map((k) => [k.site_id, k.point_id, k.start]),
+      );
   }
 
   statsDue = (now: number, windowMs: number, limit: number) => this.rows<StatsKey>(SQL.statsDue, windowMs, now, limit);
@@ -270,7 +307,13 @@ export class PostgresStore implements Store {
       const n = {} as Record<keyof typeof RETENTION, number>;
       for (const [name, sql] of Object.entries(RETENTION) as [keyof typeof RETENTION, string][]) {
         const t = cut[RETENTION_ARGS[name]];
-        n[name] = (await client.query(pgText(sql), Array.from({ length: sql.split('?').length - 1 }, () => t))).rowCount ?? 0;
+        n[name] =
+          (
+            await client.query(
+              pgText(sql),
+              Array.from({ length: sql.split('?').length - 1 }, () => t),
+            )
+          ).rowCount ?? 0;
       }
       return { result: { readings: n.readings, alarms: n.alarms, tracks: n.tracks }, after: () => {} };
     });

@@ -71,7 +71,6 @@ interface DeviceState {
 const MAX_BACKOFF_MS = 30_000;
 const MAX_BACKOFF_CYCLES = 8;
 
-
 export class ModbusPoller {
   readonly buses = new Map<string, ModbusBus>();
   private readonly devices = new Map<string, DeviceState>();
@@ -226,7 +225,10 @@ export class ModbusPoller {
     const parts = planBlocks(inside, 0);
     if (parts.length < 2) return false;
     d.blocks.splice(i, 1, ...parts);
-    this.log.info({ site_id: d.target.site_id, device_id: d.target.device_id, block: `${block.table} ${block.address}+${block.count}`, parts: parts.length }, 'modbus block refused (illegal data address): reading its parts separately');
+    this.log.info(
+      { site_id: d.target.site_id, device_id: d.target.device_id, block: `${block.table} ${block.address}+${block.count}`, parts: parts.length },
+      'modbus block refused (illegal data address): reading its parts separately',
+    );
     return true;
   }
 

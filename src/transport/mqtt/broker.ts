@@ -8,55 +8,17 @@
 import type { Server, Socket } from 'node:net';
 import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client, type ConnectPacket, type PublishPacket } from 'aedes';
 import type { Logger } from '../../util/log.js';
-import { LoginThrottle, type ThrottleSettings } from '../../util/login-throttle.js';
+import { LoginThrottle } from '../../util/login-throttle.js';
 import { type Identity, type MqttAccess, identityKey, isBridgeNotification } from './access.js';
 import { CONNACK, ClientIdRegistry, type ConnectRefusal } from './client-ids.js';
-import { type MqttTlsOptions, listen, plainServer, tlsServer, verifiedPeer } from './listeners.js';
+import { listen, plainServer, tlsServer, verifiedPeer } from './listeners.js';
 import { FrameSizeMeter } from './packet-guard.js';
 import { RedeliveryMemory } from './redelivery.js';
-import { type DeviceTopic, alarmTopic, downlinkTopic, parseAlarmTopic, parseDeviceTopic } from './topics.js';
+import { alarmTopic, downlinkTopic, parseAlarmTopic, parseDeviceTopic } from './topics.js';
+import type { BrokerHooks, BrokerOptions, RefusalEvent, UplinkMessage } from './broker-types.js';
 
-export interface UplinkMessage {
-  topic: DeviceTopic;
-  topicName: string;
-  payload: Buffer;
-  at: number;
-  client_id: string;
-  /** A DUP resend of a publish already received (its `at` is the first delivery's): absorbed, never judged again. */
-  redelivery?: boolean;
-}
+export type { BrokerHooks, BrokerOptions, RefusalEvent, UplinkMessage } from './broker-types.js';
 
-export interface RefusalEvent {
-  /** `elsewhere`: a site's device at an instance that does not own the site (src/cluster). */
-  what: 'login' | 'client_id' | 'publish' | 'subscribe' | 'packet' | 'tls' | 'protocol' | 'elsewhere';
-  reason: string;
-  client_id: string;
-  /** The source address of the connection. */
-  remote: string;
-  /** The device the refusal is counted on, when one is known. */
-  device?: { site_id: string; device_id: string };
-  /** A failed login: the failures in a row from `remote` (throttled, audited). */
-  failures?: number;
-}
-
-export interface BrokerHooks {
-  /** Called for each device up/state publish; `done` once it is durably stored (or refused). */
-  onUplink(msg: UplinkMessage, done: (err?: Error) => void): void;
-  onRefused(event: RefusalEvent): void;
-  /** Whether this instance serves a site's devices now (src/cluster: its owner only); else CONNACK 3 (§3.2.2.3) so the client moves on. */
-  servesSite?(site_id: string): boolean;
-}
-
-export interface BrokerOptions {
-  host: string;
-  port: number;
-  max_packet_bytes: number;
-  max_client_id_bytes: number;
-  tls?: MqttTlsOptions | undefined;
-  login_throttle?: ThrottleSettings | undefined;
-}
-
-/** What preConnect saw of a CONNECT, for the authenticate hook (which aedes gives no packet). */
 interface ConnectInfo {
   clientId: string;
   clean: boolean;
@@ -106,7 +68,11 @@ export class MqttBroker {
     this.ports.push(await listen(plain, this.opts.port, this.opts.host));
     const tls = this.opts.tls;
     if (tls) {
-      const secure = tlsServer(tls, (socket) => this.accept(socket), (p) => this.hooks.onRefused({ what: 'tls', reason: p.reason, client_id: '', remote: p.remote }));
+      const secure = tlsServer(
+        tls,
+        (socket) => this.accept(socket),
+        (p) => this.hooks.onRefused({ what: 'tls', reason: p.reason, client_id: '', remote: p.remote }),
+      );
       this.servers.push(secure);
       this.ports.push(await listen(secure, tls.port, tls.host ?? this.opts.host));
       const startup = this.log.level === 'silent' ? this.log : this.log.child({}, { level: 'info' });
@@ -189,7 +155,12 @@ export class MqttBroker {
     this.connects.set(client, { clientId: packet.clientId ?? '', clean: packet.clean !== false, remote, settled, settle });
     if (packet.protocolVersion === 5) {
       // aedes answers CONNACK 1 (unacceptable protocol version, MQTT 3.1.1 §3.1.2.2) itself
-      this.hooks.onRefused({ what: 'protocol', reason: 'MQTT 5 is not supported: the embedded broker speaks MQTT 3.1.1; connect with protocol version 4 (mosquitto_pub -V mqttv311, mqtt.js protocolVersion: 4)', client_id: packet.clientId ?? '', remote });
+      this.hooks.onRefused({
+        what: 'protocol',
+        reason: 'MQTT 5 is not supported: the embedded broker speaks MQTT 3.1.1; connect with protocol version 4 (mosquitto_pub -V mqttv311, mqtt.js protocolVersion: 4)',
+        client_id: packet.clientId ?? '',
+        remote,
+      });
     }
     done(null, true);
   }

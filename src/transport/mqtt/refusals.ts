@@ -23,5 +23,12 @@ export function recordRefusal(deps: RefusalDeps, e: RefusalEvent, at = Date.now(
   if (e.device) deps.status.error(e.device.site_id, e.device.device_id, at, `${e.what} refused: ${e.reason}`, 'refused');
   const fields = { client_id: e.client_id, remote: e.remote, ...e.device, ...(e.failures !== undefined ? { failures: e.failures } : {}) };
   deps.log.warn(fields, `mqtt ${e.what} refused: ${e.reason}`);
-  if (AUDITED.has(e.what)) deps.audit(`mqtt:${e.remote}`, `mqtt.${e.what}.refused`, e.device ? `${e.device.site_id}/${e.device.device_id}` : e.client_id, { reason: e.reason, client_id: e.client_id, ...(e.failures !== undefined ? { failures: e.failures } : {}) }, at);
+  if (AUDITED.has(e.what))
+    deps.audit(
+      `mqtt:${e.remote}`,
+      `mqtt.${e.what}.refused`,
+      e.device ? `${e.device.site_id}/${e.device.device_id}` : e.client_id,
+      { reason: e.reason, client_id: e.client_id, ...(e.failures !== undefined ? { failures: e.failures } : {}) },
+      at,
+    );
 }

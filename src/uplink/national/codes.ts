@@ -70,10 +70,19 @@ export function thresholds(limits: readonly Limit[], kind: string): Thresholds {
     const l = limits.filter((x) => x.direction === dir && (x.action === 'power_off') === cut);
     return l.sort((a, b) => (dir === 'high' ? a.set - b.set : b.set - a.set))[0];
   };
-  const ua = first('high', false), uc = first('high', true), la = first('low', false), lc = first('low', true);
+  const ua = first('high', false),
+    uc = first('high', true),
+    la = first('low', false),
+    lc = first('low', true);
   return {
-    upper_alarm: ua?.set, upper_alarm_release: ua?.clear, lower_alarm: la?.set, lower_alarm_release: la?.clear,
-    upper_cut: uc?.set, upper_restore: uc?.clear, lower_cut: lc?.set, lower_restore: lc?.clear,
+    upper_alarm: ua?.set,
+    upper_alarm_release: ua?.clear,
+    lower_alarm: la?.set,
+    lower_alarm_release: la?.clear,
+    upper_cut: uc?.set,
+    upper_restore: uc?.clear,
+    lower_cut: lc?.set,
+    lower_restore: lc?.clear,
   };
 }
 

@@ -17,7 +17,21 @@ import type { PersonnelService } from '../../personnel/service.js';
 import { READER_POWER_UNKNOWN, READER_RUN, areaOfStation, stationIds } from './personnel-codes.js';
 import { abnormalType, pointKind, siteIdentity } from './codes.js';
 import { FIVE_MINUTES, type FiveMinuteStats } from './stats.js';
-import { type AbnormalRow, type CardAlarmRow, type CrowdRow, FILE_TABLES, type FileContext, type FileTable, type FileType, PERSONNEL_ALARM_FILES, PERSONNEL_TYPES, type PersonStateRow, type RealtimeRow, type StatRow, type StationStateRow } from './tables.js';
+import {
+  type AbnormalRow,
+  type CardAlarmRow,
+  type CrowdRow,
+  FILE_TABLES,
+  type FileContext,
+  type FileTable,
+  type FileType,
+  PERSONNEL_ALARM_FILES,
+  PERSONNEL_TYPES,
+  type PersonStateRow,
+  type RealtimeRow,
+  type StatRow,
+  type StationStateRow,
+} from './tables.js';
 import { fileName, frame } from './text.js';
 
 /** A point whose newest reading is older than this (without its own cycle_s) is written as not polled (AQ 6201: 30 s cycle, one cycle of tolerance). */
@@ -50,7 +64,10 @@ export interface BuildOptions {
 }
 
 export class FileError extends Error {
-  constructor(readonly code: 'not_found' | 'bad_request', message: string) {
+  constructor(
+    readonly code: 'not_found' | 'bad_request',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -80,7 +97,7 @@ export class NationalFiles {
     const at = opts.at ?? now;
     if (NationalFiles.isPersonnel(type) && !site.personnel) throw new FileError('not_found', `site ${site_id} has no personnel positioning`);
     // the reader states are known now only, not for a past moment
-    if (type === 'JZSS' && at < now - 60_000) throw new FileError('bad_request', 'JZSS is the readers\' state now: ?at= cannot be in the past');
+    if (type === 'JZSS' && at < now - 60_000) throw new FileError('bad_request', "JZSS is the readers' state now: ?at= cannot be in the past");
     const ctx: FileContext = { site, id, tz: this.deps.index.timeZone(site_id), at };
     const all = await this.rows(site, type, ctx, opts);
     const rows = opts.simulated === 'mark' ? all : all.filter((r) => !this.simulated(site, type, r));
@@ -121,7 +138,9 @@ export class NationalFiles {
         const alarms = opts.alarms
           ? opts.alarms.filter((a) => a.site_id === site.site_id && types.includes(a.type)).map((a) => ({ alarm: a, ended_at: a.cleared_at }))
           : (await this.alarmsIn(site, opts.from ?? ctx.at - DAY, opts.to ?? ctx.at)).filter((r) => types.includes(r.alarm.type));
-        return Promise.all(type === 'RYCY' ? alarms.map((r) => this.crowd(site, r)) : alarms.map(async (r): Promise<CardAlarmRow> => ({ ...r, pos: await this.position(site, r.alarm.device_id, r.alarm.raised_at) })));
+        return Promise.all(
+          type === 'RYCY' ? alarms.map((r) => this.crowd(site, r)) : alarms.map(async (r): Promise<CardAlarmRow> => ({ ...r, pos: await this.position(site, r.alarm.device_id, r.alarm.raised_at) })),
+        );
       }
     }
   }
@@ -216,7 +235,11 @@ export class NationalFiles {
   private async abnormal(site: SiteConfig, from: number, to: number): Promise<AbnormalRow[]> {
     return (await this.alarmsIn(site, from, to))
       .filter((r) => this.isAbnormal(site, r.alarm))
-      .map((r) => ({ point: r.alarm.point_id === undefined ? undefined : site.points.find((p) => p.point_id === r.alarm.point_id), alarm: r.alarm, ...(r.ended_at !== undefined ? { ended_at: r.ended_at } : {}) }));
+      .map((r) => ({
+        point: r.alarm.point_id === undefined ? undefined : site.points.find((p) => p.point_id === r.alarm.point_id),
+        alarm: r.alarm,
+        ...(r.ended_at !== undefined ? { ended_at: r.ended_at } : {}),
+      }));
   }
 
   private isAbnormal(site: SiteConfig, a: Alarm): boolean {

@@ -159,12 +159,7 @@ export const JZSS: FileTable<StationStateRow> = {
   title: '基站运行状态',
   source: 'PositioningParser.java (id 71125117873); state codes from the warehouse (id 61915194776)',
   header: PERSONNEL_HEADER,
-  record: [
-    f('基站编码', (r, c) => stationCode(c.site, r.station_id)),
-    f('运行状态', (r) => r.run),
-    f('供电状态', (r) => r.power),
-    f('数据时间', (_, c) => t(c.at, c)),
-  ],
+  record: [f('基站编码', (r, c) => stationCode(c.site, r.station_id)), f('运行状态', (r) => r.run), f('供电状态', (r) => r.power), f('数据时间', (_, c) => t(c.at, c))],
 };
 
 export interface CardAlarmRow {
@@ -264,5 +259,7 @@ export const RYXZ: FileTable<CardAlarmRow> = {
 
 export const PERSONNEL_TYPES = ['RYXX', 'RYQY', 'RYJZ', 'RYSS', 'JZSS', 'RYCS', 'RYCY', 'RYQJ', 'RYXZ'] as const;
 /** Alarm types of each personnel alarm file. */
-export const PERSONNEL_ALARM_FILES = { RYCS: ['overtime'], RYCY: ['overcrowding', 'mine_overcrowding'], RYQJ: ['sos'], RYXZ: ['restricted_area'] } as const satisfies Record<string, readonly Alarm['type'][]>;
-
+export const PERSONNEL_ALARM_FILES = { RYCS: ['overtime'], RYCY: ['overcrowding', 'mine_overcrowding'], RYQJ: ['sos'], RYXZ: ['restricted_area'] } as const satisfies Record<
+  string,
+  readonly Alarm['type'][]
+>;

@@ -32,8 +32,4 @@ export const f = <R>(name: string, get: (row: R, ctx: FileContext) => string): F
 export const t = (ms: number | undefined, ctx: FileContext) => (ms === undefined ? '' : fileTime(ms, ctx.tz));
 
 /** The 3-field header of the data files: 煤矿编码;煤矿名称;生成时间 (CDSS writer, id 22301350910). */
-export const DATA_HEADER: Field<undefined>[] = [
-  f('煤矿编码', (_, c) => c.id.mine_code),
-  f('煤矿名称', (_, c) => textField(c.id.mine_name)),
-  f('生成时间', (_, c) => t(c.at, c)),
-];
+export const DATA_HEADER: Field<undefined>[] = [f('煤矿编码', (_, c) => c.id.mine_code), f('煤矿名称', (_, c) => textField(c.id.mine_name)), f('生成时间', (_, c) => t(c.at, c))];

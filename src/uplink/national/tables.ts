@@ -17,7 +17,6 @@ import { JZSS, RYCS, RYCY, RYJZ, RYQJ, RYQY, RYSS, RYXX, RYXZ } from './personne
 export type { Field, FileContext, FileTable } from './table-kit.js';
 export * from './personnel-tables.js';
 
-
 export interface PointRow {
   point: PointConfig;
 }

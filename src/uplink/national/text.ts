@@ -72,6 +72,9 @@ export function parseFile(text: string): { header: string[]; records: string[][]
   if (!text.endsWith(FILE_END)) throw new Error(`file does not end with ${FILE_END}`);
   const body = text.slice(0, -FILE_END.length);
   if (!body.endsWith(RECORD_END)) throw new Error(`last record does not end with ${RECORD_END}`);
-  const rows = body.slice(0, -1).split(RECORD_END).map((r) => r.split(FIELD_SEP));
+  const rows = body
+    .slice(0, -1)
+    .split(RECORD_END)
+    .map((r) => r.split(FIELD_SEP));
   return { header: rows[0] ?? [], records: rows.slice(1) };
 }

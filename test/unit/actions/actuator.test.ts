@@ -18,7 +18,11 @@ describe('ModbusActuator (power-off linkage over Modbus)', () => {
     const port = await s.listen(0);
     const p = new ModbusPoller([{ site_id: 's', device_id: 'kj', modbus: settings(port, { timeout_ms: 200, retries: 0 }), blocks: [] }], () => undefined, log);
     closeLater(() => p.stop());
-    const actuator = new ModbusActuator(() => kj.outputs, (site, device, table, address, value) => p.write(site, device, table, address, value), { attempts: 20, every_ms: 100 });
+    const actuator = new ModbusActuator(
+      () => kj.outputs,
+      (site, device, table, address, value) => p.write(site, device, table, address, value),
+      { attempts: 20, every_ms: 100 },
+    );
     const cmd = (c: 'power_off' | 'power_on') => ({ cmd: c, site_id: 's', device_id: 'kj', output: 'relay_2', point_id: 'ch4', alarm_id: 'a1', at: Date.now() });
     await actuator.execute(cmd('power_off'));
     expect(s.units.get(1)?.image.coil.get(1)).toBe(1);

@@ -33,7 +33,10 @@ describe('derived freeboard and dry-beach length', () => {
       { point: fb, from: 'level', derivation: { kind: 'freeboard', crest_elevation: 1250 } },
       { point: beach, from: 'level', derivation: { kind: 'beach_length', crest_elevation: 1250, beach_slope: 0.01 } },
     ]);
-    const level = (ts: number, value: number, status = 0) => ({ point: { site_id: 't', point_id: 'level', device_id: 'pond-01', limits: [] }, reading: { site_id: 't', point_id: 'level', ts, value, status } });
+    const level = (ts: number, value: number, status = 0) => ({
+      point: { site_id: 't', point_id: 'level', device_id: 'pond-01', limits: [] },
+      reading: { site_id: 't', point_id: 'level', ts, value, status },
+    });
     const out = derived.derive([level(1000, 1248.6, STATUS.ALARM | STATUS.CALIBRATION)]);
     expect(out.map((r) => r.reading)).toEqual([
       { site_id: 't', point_id: 'freeboard', ts: 1000, value: 1.4, status: STATUS.CALIBRATION },

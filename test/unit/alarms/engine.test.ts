@@ -55,7 +55,10 @@ describe('alarm engine', () => {
   it('handles low limits (oxygen below 19.5 %VOL)', () => {
     const limit: Limit = { direction: 'low', set: 19.5, clear: 19.5, level: 'red' };
     const { events } = run(newEngine(), [20.9, 19.5, 19.4, 19.6], { ...point, limits: [limit] });
-    expect(events.map((e) => [e.event, e.at])).toEqual([['raised', 2000], ['cleared', 4000]]);
+    expect(events.map((e) => [e.event, e.at])).toEqual([
+      ['raised', 2000],
+      ['cleared', 4000],
+    ]);
   });
 
   it('neither raises nor clears on calibration or faulty readings', () => {

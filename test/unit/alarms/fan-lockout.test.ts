@@ -186,7 +186,9 @@ sites:
     expect(configProblems(yaml('fan_lockout: { outputs: [{ device_id: kj-1, output: relay_3 }], standby_point: fan-standby }', 'smoke'))).toEqual([
       'sites[0].points[0].fan_lockout.standby_point: point "fan-standby" measures smoke, not fan_state',
     ]);
-    expect(configProblems(yaml('fan_lockout: { outputs: [{ device_id: kj-1, output: relay_3 }], standby_point: fan-local }'))).toEqual(['sites[0].points[0].fan_lockout.standby_point: a fan cannot be its own standby']);
+    expect(configProblems(yaml('fan_lockout: { outputs: [{ device_id: kj-1, output: relay_3 }], standby_point: fan-local }'))).toEqual([
+      'sites[0].points[0].fan_lockout.standby_point: a fan cannot be its own standby',
+    ]);
     expect(configProblems(yaml('fan_lockout: { outputs: [] }'))[0]).toMatch(/^sites\[0\]\.points\[0\]\.fan_lockout\.outputs: /);
   });
 });

@@ -17,7 +17,13 @@ const limitsOf = (id: string): Limit[] => {
 
 /** Feeds `values` (one a second) to a fresh engine on a point with the preset; the events per value. */
 function feed(preset: string, values: number[]): string[][] {
-  const engine = new AlarmEngine([], ((n) => () => `a${++n}`)(0));
+  const engine = new AlarmEngine(
+    [],
+    (
+      (n) => () =>
+        `a${++n}`
+    )(0),
+  );
   const point = { site_id: 'm1', point_id: 'p', device_id: 'd', limits: limitsOf(preset) };
   return values.map((value, t) => engine.evaluate(point, { site_id: 'm1', point_id: 'p', ts: t * 1000, value, status: 0 }).events.map((e) => `${e.event} ${e.alarm.limit?.set}`));
 }
@@ -37,7 +43,14 @@ describe('limits compare as the standard words them', () => {
   });
 
   it('maximum allowed gas concentrations permit the value itself: CO 24, NO2 2.5, SO2 5, NH3 40 ppm', () => {
-    for (const [preset, max] of [['coal/co', 24], ['coal/no2', 2.5], ['coal/so2', 5], ['coal/nh3', 40], ['coal/h2s', 6.6], ['coal/co2-intake', 0.5]] as const) {
+    for (const [preset, max] of [
+      ['coal/co', 24],
+      ['coal/no2', 2.5],
+      ['coal/so2', 5],
+      ['coal/nh3', 40],
+      ['coal/h2s', 6.6],
+      ['coal/co2-intake', 0.5],
+    ] as const) {
       expect(feed(preset, [max, max + 0.01, max]), preset).toEqual([[], [`raised ${max}`], [`cleared ${max}`]]);
     }
   });
@@ -75,7 +88,7 @@ describe('limits compare as the standard words them', () => {
     expect(limitsOf('aq1029/coal-face').map(crossingSign)).toEqual(['≥', '≥']);
   });
 
-  it('config: a limit takes `inclusive`; absent means true (today\'s ≥ / ≤)', () => {
+  it("config: a limit takes `inclusive`; absent means true (today's ≥ / ≤)", () => {
     const config = parseConfig(`
 schema_version: 1
 gateway: { allow_anonymous: true }

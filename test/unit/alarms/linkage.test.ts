@@ -50,7 +50,13 @@ describe('power-off linkage (fake clock)', () => {
     expect(r.ch4(2, 1.6)).toBe(STATUS.ALARM | STATUS.POWER_OFF);
     expect(r.commands.map((c) => [c.cmd, c.device_id, c.point_id])).toEqual([['power_off', 'kj-1', 'ch4-face']]);
     r.feed(3, 0); // feed confirms the cut
-    for (const [t, v] of [[4, 1.4], [5, 1.2], [6, 1.0], [7, 1.3]] as const) expect(r.ch4(t, v)).toBe(STATUS.ALARM | STATUS.POWER_OFF); // below 1.5 but not below 1.0
+    for (const [t, v] of [
+      [4, 1.4],
+      [5, 1.2],
+      [6, 1.0],
+      [7, 1.3],
+    ] as const)
+      expect(r.ch4(t, v)).toBe(STATUS.ALARM | STATUS.POWER_OFF); // below 1.5 but not below 1.0
     r.tick(30);
     expect(r.commands).toHaveLength(1);
     expect(r.linkage.isOff(SITE, 'ch4-face')).toBe(true);
@@ -101,7 +107,16 @@ describe('power-off linkage (fake clock)', () => {
 
   it('a value flapping across the power-off value raises one alarm and sends one command', () => {
     const r = rig();
-    for (const [t, v] of [[0, 1.5], [1, 1.45], [2, 1.55], [3, 1.2], [4, 1.6], [5, 1.1], [6, 1.5]] as const) r.ch4(t, v);
+    for (const [t, v] of [
+      [0, 1.5],
+      [1, 1.45],
+      [2, 1.55],
+      [3, 1.2],
+      [4, 1.6],
+      [5, 1.1],
+      [6, 1.5],
+    ] as const)
+      r.ch4(t, v);
     expect(r.log.filter((l) => l === 'raised:power_off')).toHaveLength(1);
     expect(r.commands.map((c) => c.cmd)).toEqual(['power_off']);
   });
@@ -120,7 +135,22 @@ describe('power-off linkage (fake clock)', () => {
 
   it('after a restart takes over an active power-off: no second power_off, power_on when it clears', () => {
     const next = new PowerLinkage([{ site_id: SITE, point_id: 'ch4-face', outputs: [{ device_id: 'kj-1' }], feed_confirm_s: 10 }], () => 'x');
-    const alarm = { alarm_id: 'old', site_id: SITE, point_id: 'ch4-face', type: 'power_off' as const, level: 'red' as const, state: 'active_unacked' as const, raised_at: 0, value: 1.6, max_value: 1.6, max_at: 0, min_value: 1.6, min_at: 0, sum: 1.6, count: 1 };
+    const alarm = {
+      alarm_id: 'old',
+      site_id: SITE,
+      point_id: 'ch4-face',
+      type: 'power_off' as const,
+      level: 'red' as const,
+      state: 'active_unacked' as const,
+      raised_at: 0,
+      value: 1.6,
+      max_value: 1.6,
+      max_at: 0,
+      min_value: 1.6,
+      min_at: 0,
+      sum: 1.6,
+      count: 1,
+    };
     next.restore([alarm]);
     expect(next.isOff(SITE, 'ch4-face')).toBe(true);
     expect(next.step([], [{ event: 'raised', at: 1, alarm }], 1).commands).toEqual([]);

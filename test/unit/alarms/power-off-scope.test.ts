@@ -7,13 +7,18 @@ describe('coal: 断电范围, outburst presets, editions', () => {
   it('the AQ 1029 rows carry their 断电范围; the point shows it with the CDDY relation', () => {
     expect(presetById.get('aq1029/coal-face')?.scope).toBe('工作面及其回风巷内全部非本质安全型电气设备');
     expect(presetById.get('aq1029/outburst-face')?.scope).toBe('工作面及其进、回风巷内全部非本质安全型电气设备');
-    expect(powerOffScope({ preset: 'aq1029/coal-face', linkage: { outputs: [{ device_id: 'kj', output: 'face-power' }], feed_point: 'feed-face', feed_confirm_s: 10 } })).toEqual({ outputs: [{ device_id: 'kj', output: 'face-power' }], text: '工作面及其回风巷内全部非本质安全型电气设备', relation: 'D-feed-face' });
+    expect(powerOffScope({ preset: 'aq1029/coal-face', linkage: { outputs: [{ device_id: 'kj', output: 'face-power' }], feed_point: 'feed-face', feed_confirm_s: 10 } })).toEqual({
+      outputs: [{ device_id: 'kj', output: 'face-power' }],
+      text: '工作面及其回风巷内全部非本质安全型电气设备',
+      relation: 'D-feed-face',
+    });
     expect(powerOffScope({ linkage: { outputs: [{ device_id: 'kj' }], feed_confirm_s: 10, scope: '采煤机电源' } })?.text).toBe('采煤机电源');
     expect(powerOffScope({})).toBeUndefined();
   });
 
   it('outburst-mine intake: 0.5 / 0.5 / <0.5 %CH4; editions: 2019 = current, 2007 keeps the deleted 专用排瓦斯巷 rows', () => {
-    const brief = (id: string) => ((buildPresetLimits(presetById.get(id)!) as { limits: { set: number; clear: number; action?: string }[] }).limits).map((l) => `${l.set}/${l.clear}${l.action ? ` ${l.action}` : ''}`);
+    const brief = (id: string) =>
+      (buildPresetLimits(presetById.get(id)!) as { limits: { set: number; clear: number; action?: string }[] }).limits.map((l) => `${l.set}/${l.clear}${l.action ? ` ${l.action}` : ''}`);
     expect(brief('aq1029/outburst-intake')).toEqual(['0.5/0.5', '0.5/0.5 power_off']);
     expect(brief('aq1029-2019/coal-face')).toEqual(brief('aq1029/coal-face'));
     expect(presetById.get('aq1029-2019/drainage-roadway')).toBeUndefined();

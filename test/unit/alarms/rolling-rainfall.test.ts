@@ -36,7 +36,10 @@ describe('rolling 24 h rainfall', () => {
   });
 
   it('40 mm before midnight and 40 mm after is 80 mm/24 h: 暴雨 yellow, which the since-midnight counter never shows', () => {
-    const showers = [{ from: MIDNIGHT - 4 * HOUR, to: MIDNIGHT, mmPerHour: 10 }, { from: MIDNIGHT, to: MIDNIGHT + 4 * HOUR, mmPerHour: 10 }];
+    const showers = [
+      { from: MIDNIGHT - 4 * HOUR, to: MIDNIGHT, mmPerHour: 10 },
+      { from: MIDNIGHT, to: MIDNIGHT + 4 * HOUR, mmPerHour: 10 },
+    ];
     const limits = (buildPresetLimits(presetById.get('gb39496/rainfall')!) as { limits: Limit[] }).limits;
     const point = { site_id: 't', point_id: 'rain', device_id: 'tmr8', limits };
     const onCounter = new AlarmEngine([point], () => 'raw');

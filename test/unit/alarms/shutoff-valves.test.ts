@@ -17,7 +17,21 @@ function rig(auto_reopen = false) {
   let n = 0;
   const engine = new AlarmEngine([], () => `a${++n}`);
   const valves = new ShutoffValves(
-    [{ site_id: 'h', point_id: 't3-level', device_id: 'tg', valves: [{ device_id: 'tg', output: 'shutoff_valve' }], position_point: 't3-valve', position_device_id: 'tg', confirm_s: 10, trip_levels: ['red'], auto_reopen, tag: 'LT-3001', hazard_code: 'H1401000301' }],
+    [
+      {
+        site_id: 'h',
+        point_id: 't3-level',
+        device_id: 'tg',
+        valves: [{ device_id: 'tg', output: 'shutoff_valve' }],
+        position_point: 't3-valve',
+        position_device_id: 'tg',
+        confirm_s: 10,
+        trip_levels: ['red'],
+        auto_reopen,
+        tag: 'LT-3001',
+        hazard_code: 'H1401000301',
+      },
+    ],
     () => `v${++n}`,
   );
   const point = { site_id: 'h', point_id: 't3-level', device_id: 'tg', limits };
@@ -99,7 +113,27 @@ describe('emergency shut-off valves', () => {
     const ll = (buildPresetLimits(presetById.get('hazchem/tag')!, { ll: 1.0, hh: 17.5 }) as { limits: Limit[] }).limits;
     expect(ll.map((l) => `${l.direction}:${l.level}`)).toEqual(['high:red', 'low:red']);
     const valves = new ShutoffValves([{ site_id: 'h', point_id: 't3-level', valves: [{ device_id: 'tg' }], confirm_s: 10, trip_levels: ['red'], auto_reopen: false }], () => 'x');
-    const raised = { event: 'raised' as const, at: 0, alarm: { alarm_id: 'L1', site_id: 'h', point_id: 't3-level', type: 'over_limit' as const, level: 'red' as const, state: 'active_unacked' as const, raised_at: 0, value: 0.9, limit: ll[1]!, max_value: 0.9, max_at: 0, min_value: 0.9, min_at: 0, sum: 0.9, count: 1 } };
+    const raised = {
+      event: 'raised' as const,
+      at: 0,
+      alarm: {
+        alarm_id: 'L1',
+        site_id: 'h',
+        point_id: 't3-level',
+        type: 'over_limit' as const,
+        level: 'red' as const,
+        state: 'active_unacked' as const,
+        raised_at: 0,
+        value: 0.9,
+        limit: ll[1]!,
+        max_value: 0.9,
+        max_at: 0,
+        min_value: 0.9,
+        min_at: 0,
+        sum: 0.9,
+        count: 1,
+      },
+    };
     const out = valves.step([], [raised], 0);
     expect(out.commands.map((c) => c.cmd)).toEqual(['close_valve']);
     const again = new ShutoffValves([{ site_id: 'h', point_id: 't3-level', valves: [{ device_id: 'tg' }], confirm_s: 10, trip_levels: ['red'], auto_reopen: false }], () => 'y');
@@ -116,7 +150,10 @@ describe('valve commands on a Modbus device', () => {
     const { ModbusActuator } = await import('../../../src/actions/actuator.js');
     const writes: string[] = [];
     const spec = { shutoff_valve: { table: 'holding_register' as const, address: 20, power_off: 2, power_on: 1, feedback: 'valve' } };
-    const act = new ModbusActuator(() => spec, async (_s, _d, table, address, value) => void writes.push(`${table}:${address}=${value}`));
+    const act = new ModbusActuator(
+      () => spec,
+      async (_s, _d, table, address, value) => void writes.push(`${table}:${address}=${value}`),
+    );
     await act.execute({ cmd: 'close_valve', site_id: 'h', device_id: 'tg', output: 'shutoff_valve', point_id: 't3-level', alarm_id: 'a', at: 0 });
     await act.execute({ cmd: 'open_valve', site_id: 'h', device_id: 'tg', output: 'shutoff_valve', point_id: 't3-level', alarm_id: 'a', at: 1 });
     expect(writes).toEqual(['holding_register:20=2', 'holding_register:20=1']);

@@ -24,8 +24,24 @@ describe('outbox backlog alarm', () => {
 describe('outbox backlog alarm after a restart', () => {
   it('takes back only the outbox alarms, never an uplink backlog alarm of the same site', () => {
     const b = new BacklogAlarm(['a'], () => 'x');
-    const base = { site_id: 'a', type: 'sink_backlog' as const, level: 'orange' as const, state: 'active_unacked' as const, raised_at: 1, value: 95, max_value: 95, max_at: 1, min_value: 95, min_at: 1, sum: 95, count: 1 };
-    b.restore([{ ...base, alarm_id: 'outbox', device_id: 'influxdb' }, { ...base, alarm_id: 'uplink', device_id: 'uplink:county' }]);
+    const base = {
+      site_id: 'a',
+      type: 'sink_backlog' as const,
+      level: 'orange' as const,
+      state: 'active_unacked' as const,
+      raised_at: 1,
+      value: 95,
+      max_value: 95,
+      max_at: 1,
+      min_value: 95,
+      min_at: 1,
+      sum: 95,
+      count: 1,
+    };
+    b.restore([
+      { ...base, alarm_id: 'outbox', device_id: 'influxdb' },
+      { ...base, alarm_id: 'uplink', device_id: 'uplink:county' },
+    ]);
     expect(b.activeAlarms().map((a) => a.alarm_id)).toEqual(['outbox']);
   });
 });

@@ -25,7 +25,14 @@ describe('offline and stuck-sensor watchdog (fake clock)', () => {
   });
 
   it('tolerance defaults to one cycle; points without cycle_s are not watched', () => {
-    const w = new PointWatchdog([{ site_id: 's', point_id: 'p', device_id: 'd', cycle_s: 10 }, { site_id: 's', point_id: 'q', device_id: 'd' }], 0, ids());
+    const w = new PointWatchdog(
+      [
+        { site_id: 's', point_id: 'p', device_id: 'd', cycle_s: 10 },
+        { site_id: 's', point_id: 'q', device_id: 'd' },
+      ],
+      0,
+      ids(),
+    );
     expect(w.check(20_000)).toEqual([]);
     expect(w.check(20_001).map((e) => e.alarm.point_id)).toEqual(['p']);
   });

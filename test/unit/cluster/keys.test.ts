@@ -18,7 +18,7 @@ describe('cluster keys and assignment', () => {
     expect([...a]).toEqual([...b]);
   });
 
-  it('spreads the sites and moves only the joiner\'s share when one joins, only the leaver\'s when one leaves', () => {
+  it("spreads the sites and moves only the joiner's share when one joins, only the leaver's when one leaves", () => {
     const three = assignSites(sites, ['gw-a', 'gw-b', 'gw-c']);
     const counts = ['gw-a', 'gw-b', 'gw-c'].map((id) => [...three.values()].filter((o) => o === id).length);
     for (const c of counts) expect(c).toBeGreaterThan(60); // about 100 each

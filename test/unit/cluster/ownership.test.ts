@@ -4,7 +4,8 @@ import { LocalOwnership } from '../../../src/cluster/ownership.js';
 import { restartOnly } from '../../../src/config/diff.js';
 import { parseConfig } from '../../../src/config/load.js';
 
-const site = (id: string) => `  - { site_id: '${id}', name: m, kind: coal_mine, devices: [{ device_id: d1, profile: generic-json }], points: [{ point_id: p1, device_id: d1, channel: ch4, quantity: ch4, location: face }] }`;
+const site = (id: string) =>
+  `  - { site_id: '${id}', name: m, kind: coal_mine, devices: [{ device_id: d1, profile: generic-json }], points: [{ point_id: p1, device_id: d1, channel: ch4, quantity: ch4, location: face }] }`;
 const config = (sites: string[], cluster = '') => parseConfig(`schema_version: 1\ngateway:\n${cluster}\n  log_level: warn\n  allow_anonymous: true\nsites:\n${sites.map(site).join('\n')}\n`, 'test');
 
 describe('reload and the cluster', () => {

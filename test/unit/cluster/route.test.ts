@@ -4,13 +4,13 @@ import { routeFor } from '../../../src/cluster/route.js';
 
 const cluster = (owned: string[], owners: Record<string, string>) => ({ owns: (s: string) => owned.includes(s), ownerUrl: (s: string) => owners[s] });
 
-describe('routing to a site\'s owner', () => {
+describe("routing to a site's owner", () => {
   it('answers here for an owned site, even when forwarded (the owner was right)', () => {
     expect(routeFor(cluster(['s1'], {}), 's1', undefined)).toEqual({ to: 'local' });
     expect(routeFor(cluster(['s1'], {}), 's1', 'gw-b')).toEqual({ to: 'local' });
   });
 
-  it('forwards to the owner\'s advertised address', () => {
+  it("forwards to the owner's advertised address", () => {
     expect(routeFor(cluster([], { s2: 'http://10.20.0.12:8080' }), 's2', undefined)).toEqual({ to: 'owner', url: 'http://10.20.0.12:8080' });
   });
 

@@ -19,7 +19,14 @@ describe('config', () => {
   });
 
   it('names the path of every problem at once', () => {
-    const bad = patch(secure, ['profile: acme-gd4', 'profile: acme-ch4-m10'], ['device_id: tank-01\n        channel: lel', 'device_id: tank-99\n        channel: lel'], ['{ direction: high, set: 24, clear: 24, level: orange }', '{ direction: high, set: 24, clear: 30, level: orange }'], ["kind: hazchem", 'kind: hazchem\n    colour: red'], ['point_id: co-heading', 'point_id: ch4-face']);
+    const bad = patch(
+      secure,
+      ['profile: acme-gd4', 'profile: acme-ch4-m10'],
+      ['device_id: tank-01\n        channel: lel', 'device_id: tank-99\n        channel: lel'],
+      ['{ direction: high, set: 24, clear: 24, level: orange }', '{ direction: high, set: 24, clear: 30, level: orange }'],
+      ['kind: hazchem', 'kind: hazchem\n    colour: red'],
+      ['point_id: co-heading', 'point_id: ch4-face'],
+    );
     expect(problems(bad)).toEqual(['sites[1].colour: unknown key']);
     const bad2 = patch(bad, ['\n    colour: red', '']);
     expect(problems(bad2)).toEqual([
@@ -31,7 +38,7 @@ describe('config', () => {
   });
 
   it('rejects an unknown channel of a profile, a missing credential and an unknown token site', () => {
-    const bad = patch(secure, ['channel: co\n', 'channel: nh3\n'], ["        credentials: { username: tank-01, password: tank01-secret-pw }\n", ''], ["sites: ['320000000002']", "sites: ['999']"]);
+    const bad = patch(secure, ['channel: co\n', 'channel: nh3\n'], ['        credentials: { username: tank-01, password: tank01-secret-pw }\n', ''], ["sites: ['320000000002']", "sites: ['999']"]);
     expect(problems(bad)).toEqual([
       'sites[0].points[2].channel: unknown channel "nh3" of profile acme-gd4 (channels: ch4, co, o2, h2s)',
       'sites[1].devices[0].credentials: required: devices must authenticate unless gateway.allow_anonymous is true',
@@ -39,8 +46,12 @@ describe('config', () => {
     ]);
   });
 
-  it('refuses what breaks a coal mine\'s time budgets: a slow power-off, a watch cycle over 30 s (AQ 6201)', () => {
-    const bad = patch(secure, ['{ direction: high, set: 1.5, clear: 1.0, level: red, action: power_off }', '{ direction: high, set: 1.5, clear: 1.0, level: red, action: power_off, delay_s: 2 }'], ['        range: { min: 0, max: 4 }\n        limits:', '        range: { min: 0, max: 4 }\n        cycle_s: 60\n        tolerance_s: 31\n        limits:']);
+  it("refuses what breaks a coal mine's time budgets: a slow power-off, a watch cycle over 30 s (AQ 6201)", () => {
+    const bad = patch(
+      secure,
+      ['{ direction: high, set: 1.5, clear: 1.0, level: red, action: power_off }', '{ direction: high, set: 1.5, clear: 1.0, level: red, action: power_off, delay_s: 2 }'],
+      ['        range: { min: 0, max: 4 }\n        limits:', '        range: { min: 0, max: 4 }\n        cycle_s: 60\n        tolerance_s: 31\n        limits:'],
+    );
     expect(problems(bad)).toEqual([
       'sites[0].points[0].limits[1].delay_s: 2 s is too long for a power_off limit on a coal mine: the power-off must follow the over-limit within 2 s (AQ 6201 控制执行时间 ≤2 s), so delay_s may be at most 1.5',
       'sites[0].points[0].cycle_s: 60 s exceeds the 30 s maximum inspection cycle of a coal mine (AQ 6201-2019 §4.7.4 最大巡检周期 ≤30 s)',

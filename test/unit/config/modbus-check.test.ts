@@ -14,7 +14,7 @@ sites:
     devices:
 ${devices}
     points:
-${points || "      - { point_id: ch4-1, device_id: kj-1, channel: ch4_t1, quantity: ch4, location: face }"}
+${points || '      - { point_id: ch4-1, device_id: kj-1, channel: ch4_t1, quantity: ch4, location: face }'}
 `;
 
 const kj = (id: string, modbus: string) => `      - { device_id: ${id}, profile: anjian-kj-substation, transport: modbus, modbus: ${modbus} }`;
@@ -25,8 +25,18 @@ describe('modbus config', () => {
   it('fills the documented defaults', () => {
     const c = parseConfig(config(kj('kj-1', '{ mode: tcp, host: 10.0.0.5 }')));
     expect(c.sites[0]!.devices[0]!.modbus).toEqual({
-      mode: 'tcp', host: '10.0.0.5', baud_rate: 9600, parity: 'none', data_bits: 8, stop_bits: 1, unit_id: 1,
-      poll_interval_ms: 5000, timeout_ms: 1000, retries: 1, offline_after_cycles: 3, max_block_gap: 10,
+      mode: 'tcp',
+      host: '10.0.0.5',
+      baud_rate: 9600,
+      parity: 'none',
+      data_bits: 8,
+      stop_bits: 1,
+      unit_id: 1,
+      poll_interval_ms: 5000,
+      timeout_ms: 1000,
+      retries: 1,
+      offline_after_cycles: 3,
+      max_block_gap: 10,
     });
   });
 
@@ -44,13 +54,21 @@ describe('modbus config', () => {
   });
 
   it('transport and profile must agree; modbus needs its block', () => {
-    expect(problems(config('      - { device_id: kj-1, profile: anjian-kj-substation }'))).toEqual(['sites[0].devices[0].transport: profile anjian-kj-substation speaks modbus, but the device says transport mqtt']);
+    expect(problems(config('      - { device_id: kj-1, profile: anjian-kj-substation }'))).toEqual([
+      'sites[0].devices[0].transport: profile anjian-kj-substation speaks modbus, but the device says transport mqtt',
+    ]);
     expect(problems(config('      - { device_id: kj-1, profile: anjian-kj-substation, transport: modbus }'))).toEqual([
       'sites[0].devices[0].modbus: required: transport modbus needs a modbus block (mode, host/port or path, unit_id…)',
     ]);
-    expect(problems(config('      - { device_id: kj-1, profile: generic-json, transport: modbus, modbus: { mode: tcp, host: h } }', 'coal_mine', '      - { point_id: ch4-1, device_id: kj-1, channel: ch4, quantity: ch4, location: face }'))).toEqual([
-      'sites[0].devices[0].transport: profile generic-json speaks mqtt, but the device says transport modbus',
-    ]);
+    expect(
+      problems(
+        config(
+          '      - { device_id: kj-1, profile: generic-json, transport: modbus, modbus: { mode: tcp, host: h } }',
+          'coal_mine',
+          '      - { point_id: ch4-1, device_id: kj-1, channel: ch4, quantity: ch4, location: face }',
+        ),
+      ),
+    ).toEqual(['sites[0].devices[0].transport: profile generic-json speaks mqtt, but the device says transport modbus']);
   });
 
   it('keeps coal-mine polling within the 30 s inspection cycle (AQ 6201-2019 §4.7.4), not other sites', () => {
@@ -78,10 +96,12 @@ describe('modbus config', () => {
   it('a Modbus device needs no MQTT credentials and refuses them; channels must exist in the profile', () => {
     const secure = patch(config(kj('kj-1', '{ mode: tcp, host: h }')), ['allow_anonymous: true', 'allow_anonymous: false']);
     expect(problems(secure)).toEqual([]);
-    expect(problems(config('      - { device_id: kj-1, profile: anjian-kj-substation, transport: modbus, credentials: { username: u, password: secret-pw }, modbus: { mode: tcp, host: h } }'))).toEqual([
-      'sites[0].devices[0].credentials: not used: a Modbus device does not log in to MQTT',
-    ]);
-    expect(problems(config(kj('kj-1', '{ mode: tcp, host: h }'), 'coal_mine', '      - { point_id: x, device_id: kj-1, channel: ch9, quantity: ch4, location: face }'))[0]).toMatch(/^sites\[0\]\.points\[0\]\.channel: unknown channel "ch9" of profile anjian-kj-substation/);
+    expect(
+      problems(config('      - { device_id: kj-1, profile: anjian-kj-substation, transport: modbus, credentials: { username: u, password: secret-pw }, modbus: { mode: tcp, host: h } }')),
+    ).toEqual(['sites[0].devices[0].credentials: not used: a Modbus device does not log in to MQTT']);
+    expect(problems(config(kj('kj-1', '{ mode: tcp, host: h }'), 'coal_mine', '      - { point_id: x, device_id: kj-1, channel: ch9, quantity: ch4, location: face }'))[0]).toMatch(
+      /^sites\[0\]\.points\[0\]\.channel: unknown channel "ch9" of profile anjian-kj-substation/,
+    );
   });
 
   it('linkage to a Modbus device names one of its outputs', () => {

@@ -56,7 +56,18 @@ describe('data-file Modbus profiles', () => {
   });
 
   it('the zod shape of the built-in profiles checks a data file, path by path', () => {
-    const d = dir({ 'x-y.json': JSON.stringify({ id: 'x-y', vendor: 'X', model: 'Y', description: 'd', datasheet: '§1', transport: 'modbus', channels: { c: { quantity: 'methane', table: 'coil', address: 0, type: 'uint16' } }, examples: [] }) });
+    const d = dir({
+      'x-y.json': JSON.stringify({
+        id: 'x-y',
+        vendor: 'X',
+        model: 'Y',
+        description: 'd',
+        datasheet: '§1',
+        transport: 'modbus',
+        channels: { c: { quantity: 'methane', table: 'coil', address: 0, type: 'uint16' } },
+        examples: [],
+      }),
+    });
     expect(configProblems(config(d, 'x-y'))).toEqual([
       `${join(d, 'x-y.json')}: channels.c.quantity: unknown quantity (see src/domain/quantities.ts)`,
       `${join(d, 'x-y.json')}: channels.c.type: not allowed on a coil: it holds one bit (0 or 1)`,
@@ -65,11 +76,23 @@ describe('data-file Modbus profiles', () => {
   });
 
   it('JSON writes an unknown value as null; the id is the file name; YAML errors give line and column', () => {
-    const json = { id: 'acme-v1', vendor: 'Acme', model: 'V1', description: 'valve', datasheet: '§2', transport: 'modbus', channels: { level: { quantity: 'tank_level', table: 'input_register', address: 0, fault_codes: [65535] } }, examples: [{ description: 'fault', registers: { input_register: { 0: 65535 } }, at: 0, readings: [{ channel: 'level', ts: 0, value: null, status: 128 }] }] };
+    const json = {
+      id: 'acme-v1',
+      vendor: 'Acme',
+      model: 'V1',
+      description: 'valve',
+      datasheet: '§2',
+      transport: 'modbus',
+      channels: { level: { quantity: 'tank_level', table: 'input_register', address: 0, fault_codes: [65535] } },
+      examples: [{ description: 'fault', registers: { input_register: { 0: 65535 } }, at: 0, readings: [{ channel: 'level', ts: 0, value: null, status: 128 }] }],
+    };
     const d = dir({ 'acme-v1.json': JSON.stringify(json), 'acme-v2.yaml': GJC8, 'bad.yml': 'id: [' });
     const r = readProfileFile(join(d, 'acme-v1.json'));
     expect(r.ok && r.profile.examples[0]!.readings[0]!.value).toBeNaN();
-    expect(readProfileFile(join(d, 'acme-v2.yaml'))).toEqual({ ok: false, problems: [{ path: `${join(d, 'acme-v2.yaml')}: id`, message: '"acme-gjc8" differs from the file name: call the file acme-gjc8.yaml, or the profile acme-v2' }] });
+    expect(readProfileFile(join(d, 'acme-v2.yaml'))).toEqual({
+      ok: false,
+      problems: [{ path: `${join(d, 'acme-v2.yaml')}: id`, message: '"acme-gjc8" differs from the file name: call the file acme-gjc8.yaml, or the profile acme-v2' }],
+    });
     expect(readProfileFile(join(d, 'bad.yml'))).toMatchObject({ ok: false, problems: [{ path: `${join(d, 'bad.yml')}: (yaml) line 2, column 1` }] });
   });
 
@@ -78,7 +101,9 @@ describe('data-file Modbus profiles', () => {
     expect(configProblems(config(builtIn, 'acme-gjc4'))).toEqual([`${join(builtIn, 'acme-gjc4.yaml')}: id: "acme-gjc4" is a built-in profile (devices/acme-gjc4.ts): give yours another id`]);
     parseConfig(config(EXAMPLES));
     const changed = dir({ 'acme-gjc8.yaml': GJC8.replace('description: infrared, 0–5 %', 'description: infrared') });
-    expect(configProblems(config(changed))).toEqual([`${join(changed, 'acme-gjc8.yaml')}: id: profile "acme-gjc8" (from ${join(EXAMPLES, 'acme-gjc8.yaml')}) changed since this process read it: restart the gateway to use the new register map`]);
+    expect(configProblems(config(changed))).toEqual([
+      `${join(changed, 'acme-gjc8.yaml')}: id: profile "acme-gjc8" (from ${join(EXAMPLES, 'acme-gjc8.yaml')}) changed since this process read it: restart the gateway to use the new register map`,
+    ]);
     const same = dir({});
     copyFileSync(join(EXAMPLES, 'acme-gjc8.yaml'), join(same, 'acme-gjc8.yaml'));
     expect(configProblems(config(same))).toEqual([]);
@@ -86,8 +111,12 @@ describe('data-file Modbus profiles', () => {
 
   it('an unknown profile names the known ones and where the gateway looked', () => {
     const [line] = configProblems(config(undefined, 'acme-ch4-m10'));
-    expect(line).toMatch(/^sites\[0\]\.devices\[0\]\.profile: unknown profile "acme-ch4-m10" \(known: generic-json, acme-gd4, .*acme-tmr8.*\)\. Looked in the built-in profiles, compiled from devices\/\*\.ts into dist\/ \(after adding a \.ts file: npm run build\), and in no profiles directory \(gateway\.profiles_dir is not set\)$/);
+    expect(line).toMatch(
+      /^sites\[0\]\.devices\[0\]\.profile: unknown profile "acme-ch4-m10" \(known: generic-json, acme-gd4, .*acme-tmr8.*\)\. Looked in the built-in profiles, compiled from devices\/\*\.ts into dist\/ \(after adding a \.ts file: npm run build\), and in no profiles directory \(gateway\.profiles_dir is not set\)$/,
+    );
     expect(configProblems(config(tmp, 'acme-ch4-m10'))[0]).toContain(`and in gateway.profiles_dir "${tmp}" (<id>.yaml, .yml, .json)`);
-    expect(configProblems(config(join(tmp, 'none'), 'acme-ch4-m10'))).toEqual([`gateway.profiles_dir: cannot read "${join(tmp, 'none')}": ENOENT: no such file or directory, stat '${join(tmp, 'none')}'`]);
+    expect(configProblems(config(join(tmp, 'none'), 'acme-ch4-m10'))).toEqual([
+      `gateway.profiles_dir: cannot read "${join(tmp, 'none')}": ENOENT: no such file or directory, stat '${join(tmp, 'none')}'`,
+    ]);
   });
 });

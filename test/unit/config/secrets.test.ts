@@ -26,10 +26,25 @@ async function checkConfig(file: string, env: Record<string, string> = {}) {
 
 describe('resolveSecrets', () => {
   const files: Record<string, string> = { '/s/pw': 'from-a-file\n', '/s/multi': 'line1\nline2\n' };
-  const sources = { env: { HOST: 'influx.mine', EMPTY: '', TOKEN: 't0ken' }, readFile: (p: string) => files[p] ?? (() => { throw Object.assign(new Error('nope'), { code: 'ENOENT' }); })() };
+  const sources = {
+    env: { HOST: 'influx.mine', EMPTY: '', TOKEN: 't0ken' },
+    readFile: (p: string) =>
+      files[p] ??
+      (() => {
+        throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+      })(),
+  };
 
   it('replaces ${NAME}, ${NAME:-default}, $${ and file:PATH in every string, in place', () => {
-    const raw = { a: 'http://${HOST}:8086', b: '${UNSET:-fallback}', c: '${EMPTY:-used}', d: 'file:/s/pw', e: ['file:/s/multi', 'x$${y}'], f: { token: '${TOKEN}', password: 'file:${DIR:-/s}/pw' }, n: 3 };
+    const raw = {
+      a: 'http://${HOST}:8086',
+      b: '${UNSET:-fallback}',
+      c: '${EMPTY:-used}',
+      d: 'file:/s/pw',
+      e: ['file:/s/multi', 'x$${y}'],
+      f: { token: '${TOKEN}', password: 'file:${DIR:-/s}/pw' },
+      n: 3,
+    };
     const r = resolveSecrets(raw, sources);
     expect(r.problems).toEqual([]);
     expect(raw).toEqual({ a: 'http://influx.mine:8086', b: 'fallback', c: 'used', d: 'from-a-file', e: ['line1\nline2', 'x${y}'], f: { token: 't0ken', password: 'from-a-file' }, n: 3 });

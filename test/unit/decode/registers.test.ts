@@ -81,7 +81,15 @@ const TEST_PROFILE: ModbusProfile = {
   datasheet: 'none',
   transport: 'modbus',
   channels: {
-    ch4: { quantity: 'ch4', unit: '%CH4', kind: 'analog', table: 'input_register', address: 0, span: { raw_min: 4000, raw_max: 20000, eng_min: 0, eng_max: 4 }, status: { table: 'input_register', address: 10, map: STATE } },
+    ch4: {
+      quantity: 'ch4',
+      unit: '%CH4',
+      kind: 'analog',
+      table: 'input_register',
+      address: 0,
+      span: { raw_min: 4000, raw_max: 20000, eng_min: 0, eng_max: 4 },
+      status: { table: 'input_register', address: 10, map: STATE },
+    },
     temp: { quantity: 'temperature', unit: '℃', kind: 'analog', table: 'input_register', address: 1, type: 'int16', scale: 0.1, fault_codes: [-32768] },
     level: { quantity: 'tank_level', unit: 'm', kind: 'analog', table: 'holding_register', address: 100, type: 'float32', order: 'CDAB', scale: 0.001 },
     fan: { quantity: 'fan_state', unit: '', kind: 'switch', table: 'input_register', address: 20, bit: 3 },

@@ -48,15 +48,48 @@ async function rig() {
   const store = new SqliteStore(dir);
   const metrics = createMetrics();
   const log = createLogger('silent');
-  const desk = await buildAlarmDesk({ index, personnel: await PersonnelService.open(config, store, () => 'p'), newId: (() => { let n = 0; return () => `a${++n}`; })(), readingAfter: () => undefined, readingsSince: async () => [], activeAlarms: [], now: 0 });
+  const desk = await buildAlarmDesk({
+    index,
+    personnel: await PersonnelService.open(config, store, () => 'p'),
+    newId: (() => {
+      let n = 0;
+      return () => `a${++n}`;
+    })(),
+    readingAfter: () => undefined,
+    readingsSince: async () => [],
+    activeAlarms: [],
+    now: 0,
+  });
   const order = new ReadingOrder(store);
   await order.load();
   const latest = new LatestValues();
   const status = new DeviceStatusBoard(index.allDevices(), new Map());
-  const batcher = new WriteBatcher(store, () => order.committed(), (err) => { throw err; }, 5000, () => order.seal());
+  const batcher = new WriteBatcher(
+    store,
+    () => order.committed(),
+    (err) => {
+      throw err;
+    },
+    5000,
+    () => order.seal(),
+  );
   const modbus = new ModbusDevices(config, index, undefined, () => {}, log);
   const commands: OutputCommand[] = [];
-  const flow = new IngestFlow({ index, profiles: profileById, status, metrics, latest, desk, order, batcher, log, maxPayloadBytes: 65536, maxClockSkewMs: 300_000, actuate: (c) => commands.push(...c), modbusPlan: (s, d) => modbus.plan(s, d) });
+  const flow = new IngestFlow({
+    index,
+    profiles: profileById,
+    status,
+    metrics,
+    latest,
+    desk,
+    order,
+    batcher,
+    log,
+    maxPayloadBytes: 65536,
+    maxClockSkewMs: 300_000,
+    actuate: (c) => commands.push(...c),
+    modbusPlan: (s, d) => modbus.plan(s, d),
+  });
   const plan = modbus.plan('m1', 'gjc4')!;
   const poll = async (at: number, ch4: number) => {
     flow.poll({ site_id: 'm1', device_id: 'gjc4', at, image: encodeImage(plan.plan.profile, { ts: at, values: { ch4 } }), failures: [], missed_cycles: 0 });
@@ -75,7 +108,12 @@ describe('Modbus polls stamped behind the newest judged reading', () => {
     await poll(T - 3_600_000, 0.1);
     await poll(T, 0.1); // a stale cycle reporting the same time with another value: a conflict, not a clear
     expect(commands.map((c) => c.cmd)).toEqual(['power_off']);
-    expect(desk.active().map((a) => a.type).sort()).toEqual(['over_limit', 'power_off']);
+    expect(
+      desk
+        .active()
+        .map((a) => a.type)
+        .sort(),
+    ).toEqual(['over_limit', 'power_off']);
     expect(await store.readingAt('m1', 'ch4-face', T - 3_600_000)).toMatchObject({ value: 0.1, status: 256 });
     expect(await store.readingAt('m1', 'ch4-face', T)).toMatchObject({ value: 2.0 });
     await poll(T + 1000, 0.1);

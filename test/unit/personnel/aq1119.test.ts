@@ -31,7 +31,8 @@ const engine = (site: PersonnelSite = { ...SITE, shaft_check: undefined }) => {
   let n = 0;
   return new PersonnelEngine(site, () => `a${++n}`);
 };
-const brief = (events: { event: string; alarm: { type: string; device_id?: string; item_id?: string } }[]) => events.map((e) => `${e.event}:${e.alarm.type}:${e.alarm.device_id ?? e.alarm.item_id ?? ''}`);
+const brief = (events: { event: string; alarm: { type: string; device_id?: string; item_id?: string } }[]) =>
+  events.map((e) => `${e.event}:${e.alarm.type}:${e.alarm.device_id ?? e.alarm.item_id ?? ''}`);
 const down = (e: PersonnelEngine, card: string, t: number) => (e.see({ card_id: card, station_id: 'st-top', ts: t }), e.see({ card_id: card, station_id: 'st-bottom', ts: t + MIN }));
 
 describe('AQ 1119-2023 positioning functions', () => {

@@ -12,15 +12,19 @@ const SITE: PersonnelSite = {
     { area_id: 'old-goaf', name: '采空区密闭', type: 'restricted', stations: ['st-goaf'] },
     { area_id: 'blasting', name: '爆破作业区', type: 'permitted', stations: ['st-blast'], permitted_cards: ['c-blaster'] },
   ],
-  cards: [{ card_id: 'c1', name: '张三' }, { card_id: 'c2', name: '李四' }, { card_id: 'c3', name: '王五' }, { card_id: 'c-blaster', name: '爆破工' }],
+  cards: [
+    { card_id: 'c1', name: '张三' },
+    { card_id: 'c2', name: '李四' },
+    { card_id: 'c3', name: '王五' },
+    { card_id: 'c-blaster', name: '爆破工' },
+  ],
 };
 
 const newEngine = () => {
   let n = 0;
   return new PersonnelEngine(SITE, () => `p${++n}`);
 };
-const brief = (events: { event: string; alarm: { type: string; device_id?: string; item_id?: string } }[]) =>
-  events.map((e) => `${e.event}:${e.alarm.type}:${e.alarm.device_id ?? e.alarm.item_id}`);
+const brief = (events: { event: string; alarm: { type: string; device_id?: string; item_id?: string } }[]) => events.map((e) => `${e.event}:${e.alarm.type}:${e.alarm.device_id ?? e.alarm.item_id}`);
 
 describe('personnel positioning engine (fake clock)', () => {
   it('tracks in/out of shaft, area and trajectory point', () => {
@@ -80,7 +84,13 @@ describe('personnel simulator routes (demo mine)', () => {
     const { loadConfig } = await import('../../../src/config/load.js');
     const coal = loadConfig(new URL('../../../config/demo.yaml', import.meta.url).pathname).sites[0]!;
     const routes = demoRoutes(coal);
-    const e = new PersonnelEngine({ site_id: coal.site_id, ...coal.personnel! }, (() => { let n = 0; return () => `s${++n}`; })());
+    const e = new PersonnelEngine(
+      { site_id: coal.site_id, ...coal.personnel! },
+      (() => {
+        let n = 0;
+        return () => `s${++n}`;
+      })(),
+    );
     const countAt = (t: number) => {
       for (const [station, cards] of stationsAt(routes, t)) for (const card of cards) e.see({ card_id: card, station_id: station, ts: t });
       return e.underground().length;
@@ -100,13 +110,22 @@ describe('personnel simulator routes (demo mine)', () => {
     // one station per device: no two messages of one instant feed the same headcount point
     expect([...byReader.values()].map((s) => s.length)).toEqual(readers.map(() => 1));
     expect([...byReader.values()].flat().sort()).toEqual([...stations].sort());
-    for (const device_id of readers) expect(coal.points.filter((p) => p.device_id === device_id && p.channel === 'cards' && p.quantity === 'headcount'), device_id).toHaveLength(1);
+    for (const device_id of readers)
+      expect(
+        coal.points.filter((p) => p.device_id === device_id && p.channel === 'cards' && p.quantity === 'headcount'),
+        device_id,
+      ).toHaveLength(1);
   });
 
   it('a station no reader device names is relayed by the first reader', async () => {
     const { stationsOfReaders } = await import('../../../simulators/personnel.js');
     expect(stationsOfReaders(['st-top', 'st-face', 'st-goaf'], ['rd-1'])).toEqual(new Map([['rd-1', ['st-top', 'st-face', 'st-goaf']]]));
-    expect(stationsOfReaders(['st-top', 'st-face', 'st-goaf'], ['relay', 'rydw-face'])).toEqual(new Map([['relay', ['st-top', 'st-goaf']], ['rydw-face', ['st-face']]]));
+    expect(stationsOfReaders(['st-top', 'st-face', 'st-goaf'], ['relay', 'rydw-face'])).toEqual(
+      new Map([
+        ['relay', ['st-top', 'st-goaf']],
+        ['rydw-face', ['st-face']],
+      ]),
+    );
   });
 
   it('one worker overstays, one enters the restricted area and leaves it (off his special-worker route), the others go home', async () => {
@@ -114,10 +133,17 @@ describe('personnel simulator routes (demo mine)', () => {
     const { loadConfig } = await import('../../../src/config/load.js');
     const coal = loadConfig(new URL('../../../config/demo.yaml', import.meta.url).pathname).sites[0]!;
     const routes = demoRoutes(coal);
-    const e = new PersonnelEngine({ site_id: coal.site_id, ...coal.personnel! }, (() => { let n = 0; return () => `s${++n}`; })());
+    const e = new PersonnelEngine(
+      { site_id: coal.site_id, ...coal.personnel! },
+      (() => {
+        let n = 0;
+        return () => `s${++n}`;
+      })(),
+    );
     const types = new Set<string>();
     for (let t = 0; t <= 30 * 60_000; t += 2000) {
-      for (const [station, cards] of stationsAt(routes, t)) for (const card of cards) e.see({ card_id: card, station_id: station, ts: t }).events.forEach((ev) => types.add(`${ev.event}:${ev.alarm.type}`));
+      for (const [station, cards] of stationsAt(routes, t))
+        for (const card of cards) e.see({ card_id: card, station_id: station, ts: t }).events.forEach((ev) => types.add(`${ev.event}:${ev.alarm.type}`));
       e.check(t).forEach((ev) => types.add(`${ev.event}:${ev.alarm.type}`));
     }
     // 王二 is a 瓦斯检查工 with a preset route (issue 20): the goaf is off it

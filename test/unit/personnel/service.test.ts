@@ -44,7 +44,12 @@ async function gatewayStore(kind: (typeof BACKENDS)[number]) {
   let n = 0;
   const start = async () => {
     for (const s of services) await s.settled();
-    const s = await PersonnelService.open(config, store, () => `p${++n}`, (err) => writeErrors.push(err));
+    const s = await PersonnelService.open(
+      config,
+      store,
+      () => `p${++n}`,
+      (err) => writeErrors.push(err),
+    );
     services.push(s);
     return s;
   };
@@ -64,7 +69,9 @@ describe.each(BACKENDS)('personnel after a restart on %s', (kind) => {
     const was = before.engine('m1')!.underground();
 
     const after = (await start()).engine('m1')!; // the restart: a new service on the same store
-    expect(after.underground()).toEqual([{ card_id: 'C1', name: '张三', underground: true, in_at: T0 + 0.5 * H, out_at: null, station_id: 'st-face', area_id: 'face', area_since: T0 + H, last_seen: T0 + 2 * H }]);
+    expect(after.underground()).toEqual([
+      { card_id: 'C1', name: '张三', underground: true, in_at: T0 + 0.5 * H, out_at: null, station_id: 'st-face', area_id: 'face', area_since: T0 + H, last_seen: T0 + 2 * H },
+    ]);
     expect(after.underground()).toEqual(was);
     expect(after.areaCounts().map((a) => `${a.area_id}:${a.count}`)).toEqual(['bottom:0', 'face:1', 'goaf:0']);
   });
@@ -90,7 +97,12 @@ describe.each(BACKENDS)('personnel after a restart on %s', (kind) => {
     const after = await start();
     after.restore(active);
     expect(after.check(T0 + 9.5 * H)).toEqual([]); // no second overtime alarm: C1 is still underground since 0.1 h
-    expect(after.engine('m1')!.underground().map((c) => c.card_id)).toEqual(['C1']);
+    expect(
+      after
+        .engine('m1')!
+        .underground()
+        .map((c) => c.card_id),
+    ).toEqual(['C1']);
     expect(brief(after.see('m1', [sight('C1', 'st-top', 10)]))).toEqual(['cleared:overtime:C1@10']);
   });
 
@@ -114,7 +126,6 @@ describe.each(BACKENDS)('personnel after a restart on %s', (kind) => {
     after.restore(before.activeAlarms());
     expect(brief(after.see('m1', [sight('C2', 'st-bottom', 2)]))).toEqual(['cleared:restricted_area:C2@2']);
   });
-
 });
 
 describe('personnel tracks in the embedded store', () => {

@@ -53,7 +53,17 @@ describe('5-minute windows (AQMT/TJSJ)', () => {
     ];
     expect(summarize(rows, 0, 300_000)).toEqual({ start: 0, end: 300_000, max: 0.5, max_at: 0, min: 0.3, min_at: 180_000, avg: (0.5 + 0.3 + 0.5) / 3, count: 3, status: 4 | 32 | 256 });
     expect(summarize([{ ts: 0, value: 1, status: 4 }], 0, 300_000)).toBeUndefined();
-    expect(summarize([{ ts: 0, value: 1, status: 0 }, { ts: 1, value: 2, status: 0 }], 0, 300_000, true)?.total).toBe(3);
+    expect(
+      summarize(
+        [
+          { ts: 0, value: 1, status: 0 },
+          { ts: 1, value: 2, status: 0 },
+        ],
+        0,
+        300_000,
+        true,
+      )?.total,
+    ).toBe(3);
   });
 
   it('aligns windows to the site clock (+08:00 midnight is a window start)', () => {
@@ -66,12 +76,22 @@ describe('5-minute windows (AQMT/TJSJ)', () => {
 describe('report parts', () => {
   it('a switch point: changes and time in each state to the end of the day', () => {
     const rows = [0, 10, 20, 30].map((m, i) => ({ ts: m * MIN, value: i === 1 || i === 2 ? 0 : 1, status: 0 }));
-    expect(switchDay(rows, { from: 0, to: 60 * MIN }, Infinity)).toEqual({ changes: [{ at: 0, value: 1 }, { at: 10 * MIN, value: 0 }, { at: 30 * MIN, value: 1 }], time_in_state_ms: { 1: 40 * MIN, 0: 20 * MIN } });
+    expect(switchDay(rows, { from: 0, to: 60 * MIN }, Infinity)).toEqual({
+      changes: [
+        { at: 0, value: 1 },
+        { at: 10 * MIN, value: 0 },
+        { at: 30 * MIN, value: 1 },
+      ],
+      time_in_state_ms: { 1: 40 * MIN, 0: 20 * MIN },
+    });
   });
 
   it('calibration periods are runs of readings with bit 4', () => {
     const rows = [0, 4, 4, 0, 4].map((status, i) => ({ ts: i, value: 1, status }));
-    expect(calibrationRuns(rows)).toEqual([{ from: 1, to: 2 }, { from: 4, to: 4 }]);
+    expect(calibrationRuns(rows)).toEqual([
+      { from: 1, to: 2 },
+      { from: 4, to: 4 },
+    ]);
   });
 
   it('online minutes: a reading within the watch cycle before each minute', () => {
@@ -85,8 +105,32 @@ describe('report parts', () => {
     const store = new SqliteStore(dir);
     const site = parseConfig(fixture('reports.yaml'), 'test').sites[0]!;
     const now = Date.parse('2026-03-10T12:00:00+08:00');
-    const alarm = (id: string, raised_at: number, cleared_at?: number): Alarm => ({ alarm_id: id, site_id: site.site_id, device_id: 'sub-01', type: 'offline', level: 'yellow', state: cleared_at ? 'cleared_acked' : 'active_acked', raised_at, ...(cleared_at ? { cleared_at } : {}), cause: 'device_state', note: '分站电源故障，已报修', acked_by: 'op', value: NaN, max_value: NaN, max_at: raised_at, min_value: NaN, min_at: raised_at, sum: 0, count: 0 });
-    await store.commit({ readings: [], deadLetters: [], events: [], alarms: [alarm('old', now - 8 * DAY), alarm('short', now - 3 * 3_600_000, now - 3_600_000), alarm('gone', now - 3 * DAY, now - 2 * DAY)] });
+    const alarm = (id: string, raised_at: number, cleared_at?: number): Alarm => ({
+      alarm_id: id,
+      site_id: site.site_id,
+      device_id: 'sub-01',
+      type: 'offline',
+      level: 'yellow',
+      state: cleared_at ? 'cleared_acked' : 'active_acked',
+      raised_at,
+      ...(cleared_at ? { cleared_at } : {}),
+      cause: 'device_state',
+      note: '分站电源故障，已报修',
+      acked_by: 'op',
+      value: NaN,
+      max_value: NaN,
+      max_at: raised_at,
+      min_value: NaN,
+      min_at: raised_at,
+      sum: 0,
+      count: 0,
+    });
+    await store.commit({
+      readings: [],
+      deadLetters: [],
+      events: [],
+      alarms: [alarm('old', now - 8 * DAY), alarm('short', now - 3 * 3_600_000, now - 3_600_000), alarm('gone', now - 3 * DAY, now - 2 * DAY)],
+    });
     const log = await faultLog(store, site, { from: now - DAY, to: now }, now);
     expect(log.episodes.map((e) => [e.alarm_id, e.open, e.duration_s, e.over_repair_limit, e.note])).toEqual([
       ['old', true, 8 * 86_400, true, '分站电源故障，已报修'],

@@ -20,7 +20,10 @@ describe('RTU and MBAP framing', () => {
   it('RTU: a frame split across chunks, two glued together, a bad CRC dropped', () => {
     const got: Request[] = [];
     const bad: string[] = [];
-    const parser = rtuParser((r) => got.push(r), (why) => bad.push(why));
+    const parser = rtuParser(
+      (r) => got.push(r),
+      (why) => bad.push(why),
+    );
     const read = rtuFrame(1, hex('03 0000 0002'));
     const write = rtuFrame(2, hex('10 0014 0002 04 0001 0002'));
     parser.push(read.subarray(0, 3));
@@ -40,7 +43,10 @@ describe('RTU and MBAP framing', () => {
   it('RTU: an unknown function is a frame once the line falls silent; a partial frame is dropped', () => {
     const got: Request[] = [];
     const bad: string[] = [];
-    const parser = rtuParser((r) => got.push(r), (why) => bad.push(why));
+    const parser = rtuParser(
+      (r) => got.push(r),
+      (why) => bad.push(why),
+    );
     parser.push(rtuFrame(1, hex('2b 0e 01 00')));
     expect(got).toHaveLength(0);
     parser.flush();
@@ -53,7 +59,10 @@ describe('RTU and MBAP framing', () => {
   it('MBAP: answers carry the request transaction id; a bad header is refused', () => {
     const got: Request[] = [];
     const bad: string[] = [];
-    const parser = mbapParser((r) => got.push(r), (why) => bad.push(why));
+    const parser = mbapParser(
+      (r) => got.push(r),
+      (why) => bad.push(why),
+    );
     parser.push(hex('1234 0000 0006 11 03 0000 0001'));
     expect(got[0]?.unit_id).toBe(0x11);
     expect(got[0]?.frame(hex('03 02 00ff'))).toEqual(hex('1234 0000 0005 11 03 02 00ff'));
@@ -75,7 +84,7 @@ describe('RTU over TCP broadcast', () => {
       let got = Buffer.alloc(0);
       socket.on('data', (d) => {
         got = Buffer.concat([got, d]);
-        if (got.length >= 6) (socket.destroy(), resolve(got));
+        if (got.length >= 6) socket.destroy(), resolve(got);
       });
       socket.on('error', reject);
     });

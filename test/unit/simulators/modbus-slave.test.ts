@@ -21,14 +21,35 @@ import { openPtyPair, type PtyPair } from '../../helpers/socat.js';
 
 const ModbusRTU = ModbusSerial as unknown as new () => Client;
 
-const RANGES: Record<string, [number, number]> = { ch4: [0, 4], co: [0, 1000], o2: [0, 25], temperature: [-20, 60], wind_speed: [0, 15], wind_pressure: [0, 5000], dust: [0, 1000], tank_level: [0, 20], pressure: [0, 2], flow: [0, 300], flow_total: [0, 1e9] };
+const RANGES: Record<string, [number, number]> = {
+  ch4: [0, 4],
+  co: [0, 1000],
+  o2: [0, 25],
+  temperature: [-20, 60],
+  wind_speed: [0, 15],
+  wind_pressure: [0, 5000],
+  dust: [0, 1000],
+  tank_level: [0, 20],
+  pressure: [0, 2],
+  flow: [0, 300],
+  flow_total: [0, 1e9],
+};
 
 /** A site whose points map every channel of the profiles (what a config would say). */
 function siteWith(devices: Array<[string, ModbusProfile]>): SiteConfig {
   const points: Partial<PointConfig>[] = devices.flatMap(([device_id, profile]) =>
     Object.entries(profile.channels).map(([channel, spec]) => {
       const range = RANGES[spec.quantity];
-      return { point_id: `${device_id}-${channel}`, device_id, channel, quantity: spec.quantity, kind: spec.kind, location: 'test', limits: [], ...(range ? { range: { min: range[0], max: range[1] } } : {}) };
+      return {
+        point_id: `${device_id}-${channel}`,
+        device_id,
+        channel,
+        quantity: spec.quantity,
+        kind: spec.kind,
+        location: 'test',
+        limits: [],
+        ...(range ? { range: { min: range[0], max: range[1] } } : {}),
+      };
     }),
   );
   const site = { site_id: 's1', name: 'test', kind: 'coal_mine', time_zone: 'Asia/Shanghai', devices: devices.map(([device_id, p]) => ({ device_id, profile: p.id })), points };
@@ -42,10 +63,13 @@ async function readImage(client: Client, profile: ModbusProfile) {
   const image = emptyImage();
   const read = async (table: RegisterTable, address: number, count: number): Promise<void> => {
     const res =
-      table === 'coil' ? await client.readCoils(address, count)
-      : table === 'discrete_input' ? await client.readDiscreteInputs(address, count)
-      : table === 'input_register' ? await client.readInputRegisters(address, count)
-      : await client.readHoldingRegisters(address, count);
+      table === 'coil'
+        ? await client.readCoils(address, count)
+        : table === 'discrete_input'
+          ? await client.readDiscreteInputs(address, count)
+          : table === 'input_register'
+            ? await client.readInputRegisters(address, count)
+            : await client.readHoldingRegisters(address, count);
     res.data.slice(0, count).forEach((v: number | boolean, i: number) => image[table].set(address + i, Number(v)));
   };
   for (const spec of Object.values(profile.channels)) {
@@ -95,7 +119,7 @@ function rawExchange(port: number, request: Buffer, bytes: number): Promise<Buff
     let got = Buffer.alloc(0);
     socket.on('data', (d) => {
       got = Buffer.concat([got, d]);
-      if (got.length >= bytes) (socket.destroy(), resolve(got));
+      if (got.length >= bytes) socket.destroy(), resolve(got);
     });
     socket.on('error', reject);
   });
@@ -103,7 +127,10 @@ function rawExchange(port: number, request: Buffer, bytes: number): Promise<Buff
 const mbap = (tid: number, unit: number, pdu: number[]): Buffer => Buffer.from([tid >> 8, tid & 0xff, 0, 0, 0, pdu.length + 1, unit, ...pdu]);
 
 describe('simulated Modbus slaves over Modbus TCP (startModbusSlaves)', () => {
-  const site = siteWith([['fz01', kjSubstation], ['ch4a', gjc4]]);
+  const site = siteWith([
+    ['fz01', kjSubstation],
+    ['ch4a', gjc4],
+  ]);
   let sims: ModbusSimulators;
   let client: Client;
   let port: number;
@@ -242,7 +269,10 @@ describe('RTU on a serial line (socat pty pair)', () => {
   });
 
   it('two units on one line (startModbusSlaves, rtu): reads decode to the samples, an absent unit stays silent, writes recorded', async () => {
-    const site = siteWith([['fz01', kjSubstation], ['ch4a', gjc4]]);
+    const site = siteWith([
+      ['fz01', kjSubstation],
+      ['ch4a', gjc4],
+    ]);
     const devices = [
       { site, device: deviceOf(site, 'fz01'), profile: kjSubstation, unit_id: 1, bus: 'line-1', framing: 'rtu' as const, path: ends[0] },
       { site, device: deviceOf(site, 'ch4a'), profile: gjc4, unit_id: 2, bus: 'line-1', framing: 'rtu' as const, path: ends[0] },

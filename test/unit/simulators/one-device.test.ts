@@ -45,7 +45,9 @@ describe('--set arguments (parseSets)', () => {
   });
 
   it('refuses what it cannot serve, naming the argument', () => {
-    expect(() => parseSets(gjc8, ['methane=1'])).toThrow('--set methane=1: "methane" is neither a channel of acme-gjc8 (ch4, temperature) nor a register (40001, 30001, 10001, 00001 or table:address)');
+    expect(() => parseSets(gjc8, ['methane=1'])).toThrow(
+      '--set methane=1: "methane" is neither a channel of acme-gjc8 (ch4, temperature) nor a register (40001, 30001, 10001, 00001 or table:address)',
+    );
     expect(() => parseSets(gjc8, ['40001=70000'])).toThrow('--set 40001=70000: a holding_register at 0 holds a word 0…65535 (0x0000…0xFFFF)');
     expect(() => parseSets(gjc8, ['10001=2'])).toThrow('a discrete_input at 0 holds 0 or 1');
     expect(() => parseSets(gjc8, ['ch4=lots'])).toThrow('--set ch4=lots: "lots" is not a number');

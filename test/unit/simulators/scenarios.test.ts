@@ -35,7 +35,9 @@ function site(kind: SiteConfig['kind']): SiteConfig {
 function samplers(scenario: ScenarioName, started_at: number): Array<{ site: SiteConfig; points: PointConfig[]; sample: Sampler }> {
   const sc = createScenario(scenario, demo);
   // positioning readers are simulated by simulators/personnel.ts (workers walking), not by value models
-  return demo.sites.flatMap((s) => s.devices.filter((d) => !isReader(d.profile)).map((device) => ({ site: s, points: devicePoints(s, device), sample: createSampler({ site: s, device, scenario: sc, started_at }) })));
+  return demo.sites.flatMap((s) =>
+    s.devices.filter((d) => !isReader(d.profile)).map((device) => ({ site: s, points: devicePoints(s, device), sample: createSampler({ site: s, device, scenario: sc, started_at }) })),
+  );
 }
 
 describe('config/demo.yaml', () => {
@@ -52,7 +54,11 @@ describe('config/demo.yaml', () => {
   });
 
   it('has a generic-json device on every site, methane on the coal mine, and authenticated GD4s', () => {
-    for (const s of demo.sites) expect(s.devices.some((d) => d.profile === 'generic-json'), s.site_id).toBe(true);
+    for (const s of demo.sites)
+      expect(
+        s.devices.some((d) => d.profile === 'generic-json'),
+        s.site_id,
+      ).toBe(true);
     const coal = site('coal_mine');
     const generic = new Set(coal.devices.filter((d) => d.profile === 'generic-json').map((d) => d.device_id));
     expect(coal.points.some((p) => p.quantity === 'ch4' && generic.has(p.device_id))).toBe(true);
@@ -252,7 +258,11 @@ describe('simulated payloads', () => {
 describe('which Modbus devices the simulators play (simulators/config-slaves.ts)', () => {
   it('only those marked simulated: the demo marks its three; an unmarked one is polled where the config says', () => {
     const log: string[] = [];
-    expect(simulatedModbusDevices(demo, { configuredPorts: false, log: (m) => log.push(m) }).map((d) => `${d.device.device_id} ${d.framing}`)).toEqual(['kj-f16-01 tcp', 'tmr8-01 rtu_over_tcp', 'tg300-03 tcp']);
+    expect(simulatedModbusDevices(demo, { configuredPorts: false, log: (m) => log.push(m) }).map((d) => `${d.device.device_id} ${d.framing}`)).toEqual([
+      'kj-f16-01 tcp',
+      'tmr8-01 rtu_over_tcp',
+      'tg300-03 tcp',
+    ]);
     const unmarked = parseConfig(demoText.replaceAll('        simulated: true', '        simulated: false'), 'demo-unmarked');
     expect(simulatedModbusDevices(unmarked, { configuredPorts: false, log: (m) => log.push(m) })).toEqual([]);
     expect(log).toEqual([]);

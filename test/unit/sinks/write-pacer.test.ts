@@ -37,11 +37,24 @@ describe('WritePacer', () => {
 });
 
 describe('bodies', () => {
-  const row = (seq: number, target: OutboxRow['target'], count: number): OutboxRow => ({ seq, target, at: 0, count, lines: Array.from({ length: count }, (_, i) => `${target}${seq}-${i}`).join('\n') });
+  const row = (seq: number, target: OutboxRow['target'], count: number): OutboxRow => ({
+    seq,
+    target,
+    at: 0,
+    count,
+    lines: Array.from({ length: count }, (_, i) => `${target}${seq}-${i}`).join('\n'),
+  });
 
   it('joins whole chunks per target up to the batch, cuts only a chunk much bigger than a batch', () => {
     const out = bodies([row(1, 'readings', 300), row(2, 'alarms', 2), row(3, 'readings', 800), row(4, 'readings', 2500), row(5, 'readings', 100)], 1000);
-    expect(out.map((b) => [b.target, b.count])).toEqual([['readings', 1100], ['readings', 1000], ['readings', 1000], ['readings', 500], ['alarms', 2], ['readings', 100]]);
+    expect(out.map((b) => [b.target, b.count])).toEqual([
+      ['readings', 1100],
+      ['readings', 1000],
+      ['readings', 1000],
+      ['readings', 500],
+      ['alarms', 2],
+      ['readings', 100],
+    ]);
     const all = out.filter((b) => b.target === 'readings').flatMap((b) => b.text.split('\n'));
     expect(all).toHaveLength(3700);
     expect(new Set(all).size).toBe(3700); // every line once

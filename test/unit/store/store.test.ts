@@ -101,7 +101,10 @@ describe.each(BACKENDS)('store contract on %s', (kind) => {
     expect(await commit({ ...r })).toEqual([]); // unknown (NaN/NULL) equals unknown: a redelivery
     expect(await commit({ ...r, status: 0, value: 2 }, { ...r, ts: 2000, value: 3, status: 0 })).toHaveLength(1);
     expect(await commit({ ...r, status: 16 })).toHaveLength(1);
-    expect(await store.rawReadings({ site_id: 's', point_id: 'p', from: 0, to: 5000, limit: 10 })).toEqual([{ ts: 1000, value: null, status: 32 }, { ts: 2000, value: 3, status: 0 }]);
+    expect(await store.rawReadings({ site_id: 's', point_id: 'p', from: 0, to: 5000, limit: 10 })).toEqual([
+      { ts: 1000, value: null, status: 32 },
+      { ts: 2000, value: 3, status: 0 },
+    ]);
     expect((await store.listDeadLetters('s', 10)).map((d) => [d.code, d.device_id ?? null, d.reason])).toEqual([
       ['duplicate_timestamp', null, 'point p already has a reading at 1970-01-01T00:00:01.000Z (value unknown, status 32); refused the different one (value unknown, status 16): the first stays'],
       ['duplicate_timestamp', null, 'point p already has a reading at 1970-01-01T00:00:01.000Z (value unknown, status 32); refused the different one (value 2, status 0): the first stays'],
@@ -118,9 +121,16 @@ describe.each(BACKENDS)('store contract on %s', (kind) => {
     const batch = [at('p', 3000, 3), at('q', 1000, 10), at('p', 1000, 1), at('q', 1000, 11), at('p', 2000, 2), at('p', 1000, 1.5)];
     const { conflicts } = await store.commit({ readings: batch, alarms: [], events: [], deadLetters: [] });
     const raw = async (point_id: string) => (await store.rawReadings({ site_id: 's', point_id, from: 0, to: 5000, limit: 10 })).map((r) => [r.ts, r.value]);
-    expect(await raw('p')).toEqual([[1000, 1], [2000, 2], [3000, 3]]);
+    expect(await raw('p')).toEqual([
+      [1000, 1],
+      [2000, 2],
+      [3000, 3],
+    ]);
     expect(await raw('q')).toEqual([[1000, 10]]);
-    expect(conflicts.map((x) => [x.reading.point_id, x.reading.value, x.stored.value])).toEqual([['p', 1.5, 1], ['q', 11, 10]]);
+    expect(conflicts.map((x) => [x.reading.point_id, x.reading.value, x.stored.value])).toEqual([
+      ['p', 1.5, 1],
+      ['q', 11, 10],
+    ]);
     expect((await store.listDeadLetters('s', 10)).map((d) => d.code)).toEqual(['duplicate_timestamp', 'duplicate_timestamp']);
   });
 
@@ -129,16 +139,31 @@ describe.each(BACKENDS)('store contract on %s', (kind) => {
     const at = (ts: number, value: number, status: number) => ({ site_id: 's', point_id: 'p', ts, value, status });
     await store.commit({ readings: [at(0, 1, 0), at(30_000, 3, 1), at(45_000, 9, 4), at(60_000, 2, 8), at(119_999, 5, 0)], alarms: [], events: [], deadLetters: [] });
     const rows = await store.windowReadings({ site_id: 's', point_id: 'p', from: 0, to: 200_000, limit: 10, every_ms: 60_000, fn: 'max', origin_ms: 0 });
-    expect(rows).toEqual([{ ts: 0, value: 3, status: 1 }, { ts: 60_000, value: 5, status: 8 }]);
+    expect(rows).toEqual([
+      { ts: 0, value: 3, status: 1 },
+      { ts: 60_000, value: 5, status: 8 },
+    ]);
     const shifted = await store.windowReadings({ site_id: 's', point_id: 'p', from: 0, to: 200_000, limit: 10, every_ms: 60_000, fn: 'count', origin_ms: 30_000 });
-    expect(shifted).toEqual([{ ts: -30_000, value: 1, status: 0 }, { ts: 30_000, value: 2, status: 9 }, { ts: 90_000, value: 1, status: 0 }]);
+    expect(shifted).toEqual([
+      { ts: -30_000, value: 1, status: 0 },
+      { ts: 30_000, value: 2, status: 9 },
+      { ts: 90_000, value: 1, status: 0 },
+    ]);
   });
 
   it('keeps alarms with their hash-chained events, lists them by filter, resumes events after a seq, and survives a reopen', async () => {
     const t = await freshStore(kind);
     const a1 = openAlarm({ alarm_id: 'a1', site_id: 's', point_id: 'p', type: 'over_limit', level: 'red', value: 2, at: 1000 });
     const a2 = { ...openAlarm({ alarm_id: 'a2', site_id: 'z', point_id: 'q', type: 'over_limit', level: 'blue', value: 1, at: 1000 }), tag: 'LT-101' };
-    const { events } = await t.store.commit({ readings: [], alarms: [], deadLetters: [], events: [{ event: 'raised', at: 1000, alarm: a1 }, { event: 'raised', at: 1000, alarm: a2 }] });
+    const { events } = await t.store.commit({
+      readings: [],
+      alarms: [],
+      deadLetters: [],
+      events: [
+        { event: 'raised', at: 1000, alarm: a1 },
+        { event: 'raised', at: 1000, alarm: a2 },
+      ],
+    });
     expect(events.map((e) => e.seq)).toEqual([1, 2]);
     const acked = await t.store.appendEvent({ event: 'acknowledged', at: 2000, alarm: { ...a1, state: 'active_acked', acked_by: 'op' } }, { actor: 'op', action: 'alarm.acknowledge' });
     expect(acked.seq).toBe(3);
@@ -148,7 +173,10 @@ describe.each(BACKENDS)('store contract on %s', (kind) => {
     expect((await t.store.listAlarms({ site_ids: ['z'], state: 'all', limit: 10 })).map((a) => a.alarm_id)).toEqual(['a2']);
     expect((await t.store.listAlarms({ site_ids: '*', state: 'all', tag: 'LT-101', limit: 10 })).map((a) => a.alarm_id)).toEqual(['a2']);
     expect(await t.store.listAlarms({ site_ids: [], state: 'all', limit: 10 })).toEqual([]);
-    expect((await t.store.eventsSince(1)).map((e) => [e.seq, e.event, e.alarm.alarm_id])).toEqual([[2, 'raised', 'a2'], [3, 'acknowledged', 'a1']]);
+    expect((await t.store.eventsSince(1)).map((e) => [e.seq, e.event, e.alarm.alarm_id])).toEqual([
+      [2, 'raised', 'a2'],
+      [3, 'acknowledged', 'a1'],
+    ]);
     const store = await t.reopen();
     const { events: more } = await store.commit({ readings: [], alarms: [], deadLetters: [], events: [{ event: 'cleared', at: 3000, alarm: clearAlarm(a2, 3000) }] });
     expect(more[0]?.seq).toBe(4);
@@ -173,15 +201,30 @@ describe.each(BACKENDS)('store contract on %s', (kind) => {
 
   it('writes commit-hook rows in the commit, and keeps calibration windows, uplink queues and 5-minute statistics', async () => {
     const { store } = await freshStore(kind);
-    store.addCommitHook((b) => ({ uplink: b.readings.map((r) => ({ uplink_id: 'up', kind: 'reading', body: String(r.value) })), statsDirty: b.readings.map((r) => ({ site_id: r.site_id, point_id: r.point_id, start: 0 })) }));
-    await store.commit({ readings: [{ site_id: 's', point_id: 'p', ts: 10, value: 1, status: 0 }, { site_id: 's', point_id: 'p', ts: 20, value: 2, status: 0 }], alarms: [], events: [], deadLetters: [] });
+    store.addCommitHook((b) => ({
+      uplink: b.readings.map((r) => ({ uplink_id: 'up', kind: 'reading', body: String(r.value) })),
+      statsDirty: b.readings.map((r) => ({ site_id: r.site_id, point_id: r.point_id, start: 0 })),
+    }));
+    await store.commit({
+      readings: [
+        { site_id: 's', point_id: 'p', ts: 10, value: 1, status: 0 },
+        { site_id: 's', point_id: 'p', ts: 20, value: 2, status: 0 },
+      ],
+      alarms: [],
+      events: [],
+      deadLetters: [],
+    });
     const queued = await store.uplinkPeek('up', 0, 10, Number.MAX_SAFE_INTEGER);
     expect(queued.map((r) => r.body)).toEqual(['1', '2']);
     expect(await store.uplinkMaxSeq('up')).toBe(queued[1]?.seq);
     await store.uplinkRemove([queued[0]?.seq as number]);
     expect(await store.uplinkStats('up')).toMatchObject({ rows: 1 });
     expect(await store.statsDue(1_000_000, 300_000, 10)).toEqual([{ site_id: 's', point_id: 'p', start: 0 }]);
-    await store.statsPut([{ site_id: 's', point_id: 'p', start: 0 }], [{ site_id: 's', point_id: 'p', start: 0, max: 2, max_at: 20, min: 1, min_at: 10, avg: 1.5, total: null, count: 2, status: 0 }], {});
+    await store.statsPut(
+      [{ site_id: 's', point_id: 'p', start: 0 }],
+      [{ site_id: 's', point_id: 'p', start: 0, max: 2, max_at: 20, min: 1, min_at: 10, avg: 1.5, total: null, count: 2, status: 0 }],
+      {},
+    );
     expect(await store.statsDue(1_000_000, 300_000, 10)).toEqual([]);
     expect(await store.statsWindows('s', 'p', 0, 1000, 10)).toEqual([{ start: 0, max: 2, max_at: 20, min: 1, min_at: 10, avg: 1.5, total: null, count: 2, status: 0 }]);
     await store.saveCalibration({ site_id: 's', point_id: 'p', started_at: 1, until: 2, by: 'op' });

@@ -7,10 +7,11 @@ import { BACKENDS, freshStore } from '../../helpers/stores.js';
 const batchOf = (ts: number, value: number): Batch => ({ readings: [{ site_id: 's', point_id: 'p', ts, value, status: 0 }], alarms: [], events: [], deadLetters: [] });
 const nextTurn = () => new Promise((r) => setImmediate(r));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const settled = (done: unknown[], n: number) => new Promise<void>((resolve) => {
-  const check = () => (done.length >= n ? resolve() : setImmediate(check));
-  check();
-});
+const settled = (done: unknown[], n: number) =>
+  new Promise<void>((resolve) => {
+    const check = () => (done.length >= n ? resolve() : setImmediate(check));
+    check();
+  });
 
 describe.each(BACKENDS)('WriteBatcher on %s', (kind) => {
   it('commits acknowledged work within the turn, lets polls wait up to maxWaitMs, and commits everything pending together', async () => {
@@ -18,7 +19,13 @@ describe.each(BACKENDS)('WriteBatcher on %s', (kind) => {
     const commit = store.commit.bind(store);
     const commits: number[] = [];
     store.commit = (b) => (commits.push(b.readings.length), commit(b));
-    const batcher = new WriteBatcher(store, () => {}, (err) => { throw err; });
+    const batcher = new WriteBatcher(
+      store,
+      () => {},
+      (err) => {
+        throw err;
+      },
+    );
     const done: string[] = [];
 
     batcher.add(batchOf(1, 1), () => done.push('poll 1'), 50);
@@ -51,7 +58,13 @@ describe.each(BACKENDS)('WriteBatcher on %s', (kind) => {
       log.push(`end ${b.readings.map((r) => r.ts).join(',')}`);
       return r;
     };
-    const batcher = new WriteBatcher(store, () => {}, (err) => { throw err; });
+    const batcher = new WriteBatcher(
+      store,
+      () => {},
+      (err) => {
+        throw err;
+      },
+    );
     const done: number[] = [];
     batcher.add(batchOf(1, 1), () => (done.push(1), log.push('done 1')));
     await nextTurn(); // the first commit is in flight now
@@ -67,7 +80,11 @@ describe.each(BACKENDS)('WriteBatcher on %s', (kind) => {
     let fail = true;
     store.commit = (b) => (fail ? Promise.reject(new Error('store down')) : commit(b));
     const errors: string[] = [];
-    const batcher = new WriteBatcher(store, () => {}, (err) => errors.push(err.message));
+    const batcher = new WriteBatcher(
+      store,
+      () => {},
+      (err) => errors.push(err.message),
+    );
     const results: (string | undefined)[] = [];
     batcher.add(batchOf(1, 1), (err) => results.push(err?.message));
     await batcher.flush();

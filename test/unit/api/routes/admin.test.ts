@@ -21,7 +21,10 @@ describe('POST /api/v1/admin/reload', () => {
   });
 
   it('409 for an admin when the gateway was not started from a config file (these deps give no reload)', async () => {
-    expect(await f.call('POST', '/api/v1/admin/reload', { token: TOKENS.admin })).toMatchObject({ status: 409, body: { error: 'conflict', message: 'this gateway was not started from a config file: nothing to reload' } });
+    expect(await f.call('POST', '/api/v1/admin/reload', { token: TOKENS.admin })).toMatchObject({
+      status: 409,
+      body: { error: 'conflict', message: 'this gateway was not started from a config file: nothing to reload' },
+    });
   });
 
   it('GET is no route (404 in the error shape)', async () => {

@@ -23,7 +23,16 @@ describe('GET /api/v1/alarms', () => {
     const res = await f.call('GET', '/api/v1/alarms', { token: TOKENS.viewer });
     expect(res.status).toBe(200);
     expect(ids(res.body)).toEqual([MINE_ALARM, TANK_ALARM]);
-    expect(res.body[0]).toMatchObject({ alarm_id: MINE_ALARM, site_id: MINE, point_id: 'ch4-face', device_id: 'gd-01', type: 'over_limit', level: 'yellow', state: 'active_unacked', raised_at: '2025-11-22T08:03:00.000+08:00' });
+    expect(res.body[0]).toMatchObject({
+      alarm_id: MINE_ALARM,
+      site_id: MINE,
+      point_id: 'ch4-face',
+      device_id: 'gd-01',
+      type: 'over_limit',
+      level: 'yellow',
+      state: 'active_unacked',
+      raised_at: '2025-11-22T08:03:00.000+08:00',
+    });
     expect(res.body[0]).not.toHaveProperty('acked_at');
   });
 
@@ -64,7 +73,10 @@ describe('POST /api/v1/alarms/{alarm_id}/ack', () => {
 
   it('401 without a token, 403 for viewers and regulators (the alarm stays unacknowledged)', async () => {
     expect(await ack(MINE_ALARM, { body: { note: 'x' } })).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
-    expect(await ack(MINE_ALARM, { token: TOKENS.viewer, body: { note: 'x' } })).toMatchObject({ status: 403, body: { error: 'forbidden', message: 'role viewer may not do this (needs operator or admin)' } });
+    expect(await ack(MINE_ALARM, { token: TOKENS.viewer, body: { note: 'x' } })).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', message: 'role viewer may not do this (needs operator or admin)' },
+    });
     expect(await ack(TANK_ALARM, { token: TOKENS.regulatorB, body: { note: 'x' } })).toMatchObject({ status: 403, body: { error: 'forbidden' } });
     expect((await f.store.getAlarm(MINE_ALARM))?.state).toBe('active_unacked');
     expect((await f.store.getAlarm(TANK_ALARM))?.state).toBe('active_unacked');

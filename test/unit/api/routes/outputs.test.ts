@@ -19,13 +19,20 @@ const url = (site = MINE, device = 'gd-01', output = 'power') => `/api/v1/sites/
 describe('output commands', () => {
   it('401 without a token, 403 for every role but admin', async () => {
     expect(await f.call('POST', url(), { body: { cmd: 'power_off' } })).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
-    for (const token of [TOKENS.viewer, TOKENS.operator]) expect(await f.call('POST', url(), { token, body: { cmd: 'power_off' } })).toMatchObject({ status: 403, body: { error: 'forbidden', message: /needs admin/ } });
+    for (const token of [TOKENS.viewer, TOKENS.operator])
+      expect(await f.call('POST', url(), { token, body: { cmd: 'power_off' } })).toMatchObject({ status: 403, body: { error: 'forbidden', message: /needs admin/ } });
     expect(await f.call('POST', url(TANKS, 'tank-01'), { token: TOKENS.regulatorB, body: { cmd: 'close_valve' } })).toMatchObject({ status: 403 });
   });
 
   it('404 for an unknown site or device', async () => {
-    expect(await f.call('POST', url('999999999999'), { token: TOKENS.admin, body: { cmd: 'power_off' } })).toMatchObject({ status: 404, body: { error: 'not_found', message: 'no site 999999999999' } });
-    expect(await f.call('POST', url(MINE, 'nope'), { token: TOKENS.admin, body: { cmd: 'power_off' } })).toMatchObject({ status: 404, body: { error: 'not_found', message: `no device nope in site ${MINE}` } });
+    expect(await f.call('POST', url('999999999999'), { token: TOKENS.admin, body: { cmd: 'power_off' } })).toMatchObject({
+      status: 404,
+      body: { error: 'not_found', message: 'no site 999999999999' },
+    });
+    expect(await f.call('POST', url(MINE, 'nope'), { token: TOKENS.admin, body: { cmd: 'power_off' } })).toMatchObject({
+      status: 404,
+      body: { error: 'not_found', message: `no device nope in site ${MINE}` },
+    });
   });
 
   it('400 for an MQTT device: the gateway writes only Modbus outputs', async () => {

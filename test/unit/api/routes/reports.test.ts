@@ -22,7 +22,16 @@ describe('GET /api/v1/sites/{site_id}/points/{point_id}/stats', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ point_id: 'ch4-face', unit: '%CH4' });
     expect(res.body.windows).toHaveLength(1);
-    expect(res.body.windows[0]).toMatchObject({ start: '2025-11-22T08:00:00.000+08:00', end: '2025-11-22T08:05:00.000+08:00', max: 1.2, max_at: '2025-11-22T08:03:00.000+08:00', min: 0.4, min_at: '2025-11-22T08:00:00.000+08:00', count: 5, status: 0 });
+    expect(res.body.windows[0]).toMatchObject({
+      start: '2025-11-22T08:00:00.000+08:00',
+      end: '2025-11-22T08:05:00.000+08:00',
+      max: 1.2,
+      max_at: '2025-11-22T08:03:00.000+08:00',
+      min: 0.4,
+      min_at: '2025-11-22T08:00:00.000+08:00',
+      count: 5,
+      status: 0,
+    });
     expect(res.body.windows[0].avg).toBeCloseTo(0.78, 6);
   });
 

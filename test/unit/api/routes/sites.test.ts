@@ -43,14 +43,30 @@ describe('GET /api/v1/sites/{site_id}/devices and /points', () => {
     const res = await f.call('GET', `/api/v1/sites/${MINE}/devices`, { token: TOKENS.viewer });
     expect(res.status).toBe(200);
     expect(res.body.map((d: { device_id: string }) => d.device_id)).toEqual(['gd-01', 'gd4-02']);
-    expect(res.body[0]).toMatchObject({ device_id: 'gd-01', profile: 'generic-json', transport: 'mqtt', online: false, last_seen: null, last_error: null, frames: 0, decode_errors: 0, dead_letters: 1 });
+    expect(res.body[0]).toMatchObject({
+      device_id: 'gd-01',
+      profile: 'generic-json',
+      transport: 'mqtt',
+      online: false,
+      last_seen: null,
+      last_error: null,
+      frames: 0,
+      decode_errors: 0,
+      dead_letters: 1,
+    });
   });
 
   it('points with their limits and the last stored reading in the site offset', async () => {
     const res = await f.call('GET', `/api/v1/sites/${MINE}/points`, { token: TOKENS.viewer });
     expect(res.status).toBe(200);
     const ch4 = res.body.find((p: { point_id: string }) => p.point_id === 'ch4-face');
-    expect(ch4).toMatchObject({ device_id: 'gd-01', channel: 'ch4', quantity: 'ch4', location: '采煤工作面', limits: [expect.objectContaining({ direction: 'high', set: 1, level: 'yellow' }), expect.objectContaining({ set: 1.5, level: 'red' })] });
+    expect(ch4).toMatchObject({
+      device_id: 'gd-01',
+      channel: 'ch4',
+      quantity: 'ch4',
+      location: '采煤工作面',
+      limits: [expect.objectContaining({ direction: 'high', set: 1, level: 'yellow' }), expect.objectContaining({ set: 1.5, level: 'red' })],
+    });
     expect(ch4.last).toEqual({ ts: iso(4), value: 0.9, status: 0 });
     expect(res.body.find((p: { point_id: string }) => p.point_id === 'co-heading').last).toBeNull();
   });
@@ -138,7 +154,10 @@ describe('GET /api/v1/sites/{site_id}/points/{point_id}/readings', () => {
   });
 
   it('an unknown point 404, an unknown site 404, another site 403, no token 401', async () => {
-    expect(await f.call('GET', `/api/v1/sites/${MINE}/points/nope/readings`, { token: TOKENS.viewer })).toMatchObject({ status: 404, body: { error: 'not_found', message: `no point nope in site ${MINE}` } });
+    expect(await f.call('GET', `/api/v1/sites/${MINE}/points/nope/readings`, { token: TOKENS.viewer })).toMatchObject({
+      status: 404,
+      body: { error: 'not_found', message: `no point nope in site ${MINE}` },
+    });
     expect(await f.call('GET', `/api/v1/sites/999999999999/points/ch4-face/readings`, { token: TOKENS.viewer })).toMatchObject({ status: 404, body: { error: 'not_found' } });
     expect(await readings(`from=${FROM}`, TOKENS.regulatorB)).toMatchObject({ status: 403, body: { error: 'forbidden' } });
     expect(await f.call('GET', `/api/v1/sites/${MINE}/points/ch4-face/readings`)).toMatchObject({ status: 401 });
@@ -153,7 +172,10 @@ describe('GET /api/v1/sites/{site_id}/dead-letters', () => {
   });
 
   it('viewers and regulators are 403, a bad limit 400', async () => {
-    expect(await f.call('GET', `/api/v1/sites/${MINE}/dead-letters`, { token: TOKENS.viewer })).toMatchObject({ status: 403, body: { error: 'forbidden', message: 'role viewer may not do this (needs operator or admin)' } });
+    expect(await f.call('GET', `/api/v1/sites/${MINE}/dead-letters`, { token: TOKENS.viewer })).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', message: 'role viewer may not do this (needs operator or admin)' },
+    });
     expect(await f.call('GET', `/api/v1/sites/${TANKS}/dead-letters`, { token: TOKENS.regulatorB })).toMatchObject({ status: 403 });
     const bad = await f.call('GET', `/api/v1/sites/${MINE}/dead-letters?limit=1001`, { token: TOKENS.operator });
     expect(bad).toMatchObject({ status: 400, body: { error: 'bad_request' } });

@@ -7,16 +7,50 @@ import { roughSpanText, type UplinkStateWire, uplinkRows } from '../../../../src
 
 const now = Date.parse('2026-12-02T01:00:00Z');
 const state = (over: Partial<UplinkStateWire>): UplinkStateWire => ({
-  uplink_id: 'county', kind: 'mqtt', target: 'mqtt://10.0.0.5:1883', connected: true, backlog_rows: 0, backlog_age_s: 0, sent: 10,
-  last_success_at: '2026-12-02T00:59:50.000Z', last_error: null, last_error_at: null, test_target: false, refused_simulated: 0, ...over,
+  uplink_id: 'county',
+  kind: 'mqtt',
+  target: 'mqtt://10.0.0.5:1883',
+  connected: true,
+  backlog_rows: 0,
+  backlog_age_s: 0,
+  sent: 10,
+  last_success_at: '2026-12-02T00:59:50.000Z',
+  last_error: null,
+  last_error_at: null,
+  test_target: false,
+  refused_simulated: 0,
+  ...over,
 });
 
 describe('uplink panel', () => {
   it('shows connection, back-log with the age of its oldest, last success and last error', () => {
     setLang('en');
-    const [ok, down] = uplinkRows({ county: state({}), bureau: state({ uplink_id: 'bureau', kind: 'files', target: 'ftp://10.0.0.6:21/incoming', connected: false, backlog_rows: 42, backlog_age_s: 754, last_error: 'connect ECONNREFUSED', last_error_at: '2026-12-02T00:58:00.000Z' }) }, now);
+    const [ok, down] = uplinkRows(
+      {
+        county: state({}),
+        bureau: state({
+          uplink_id: 'bureau',
+          kind: 'files',
+          target: 'ftp://10.0.0.6:21/incoming',
+          connected: false,
+          backlog_rows: 42,
+          backlog_age_s: 754,
+          last_error: 'connect ECONNREFUSED',
+          last_error_at: '2026-12-02T00:58:00.000Z',
+        }),
+      },
+      now,
+    );
     expect(ok).toMatchObject({ id: 'county', connected: true, state: 'Connected', backlog: 'none', backlogBad: false, lastSuccess: '10 s ago', lastError: '—', mode: '' });
-    expect(down).toMatchObject({ id: 'bureau', kind: 'files', connected: false, state: 'Not connected', backlog: '42 waiting, oldest 13 min', backlogBad: true, lastError: '2 min ago: connect ECONNREFUSED' });
+    expect(down).toMatchObject({
+      id: 'bureau',
+      kind: 'files',
+      connected: false,
+      state: 'Not connected',
+      backlog: '42 waiting, oldest 13 min',
+      backlogBad: true,
+      lastError: '2 min ago: connect ECONNREFUSED',
+    });
   });
 
   it('says a test target gets simulated data, and how much another held back; never a success it did not have', () => {

@@ -7,14 +7,33 @@ import type { Alarm, Point } from '../../../../src/console/types.js';
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };
 
 const corner: Point = {
-  point_id: 'ch4-corner', name: null, device_id: 'kj-sub-01', channel: 'ch4_corner', quantity: 'ch4', unit: '%CH4', kind: 'analog',
-  location: '采煤工作面上隅角', last: null,
-  limits: [{ direction: 'high', set: 1.0, clear: 1.0, level: 'yellow' }, { direction: 'high', set: 1.5, clear: 1.0, level: 'red', action: 'power_off' }],
+  point_id: 'ch4-corner',
+  name: null,
+  device_id: 'kj-sub-01',
+  channel: 'ch4_corner',
+  quantity: 'ch4',
+  unit: '%CH4',
+  kind: 'analog',
+  location: '采煤工作面上隅角',
+  last: null,
+  limits: [
+    { direction: 'high', set: 1.0, clear: 1.0, level: 'yellow' },
+    { direction: 'high', set: 1.5, clear: 1.0, level: 'red', action: 'power_off' },
+  ],
 };
 const alarm = (over: Partial<Alarm>): Alarm => ({
-  alarm_id: 'a1', site_id: 's', point_id: 'ch4-corner', type: 'over_limit', level: 'red', state: 'active_unacked',
-  raised_at: '2025-11-22T08:00:00+08:00', value: 1.62, max_value: 1.62, min_value: 1.62,
-  limit: { direction: 'high', set: 1.5, clear: 1.0, level: 'red' }, ...over,
+  alarm_id: 'a1',
+  site_id: 's',
+  point_id: 'ch4-corner',
+  type: 'over_limit',
+  level: 'red',
+  state: 'active_unacked',
+  raised_at: '2025-11-22T08:00:00+08:00',
+  value: 1.62,
+  max_value: 1.62,
+  min_value: 1.62,
+  limit: { direction: 'high', set: 1.5, clear: 1.0, level: 'red' },
+  ...over,
 });
 
 describe('console words', () => {
@@ -22,7 +41,10 @@ describe('console words', () => {
     setLang('zh');
     expect(alarmWords(alarm({}), corner)).toEqual({ what: '甲烷超限', where: '采煤工作面上隅角', detail: '1.62 %CH4 ≥ 1.50' });
     expect(alarmWords(alarm({ type: 'power_off' }), corner).what).toBe('甲烷超限断电');
-    expect(alarmWords(alarm({ limit: { direction: 'low', set: 20, clear: 20, level: 'orange' }, value: 19.4 }), { ...corner, quantity: 'o2', unit: '%VOL' })).toMatchObject({ what: '氧气低于下限', detail: '19.4 %VOL ≤ 20.0' });
+    expect(alarmWords(alarm({ limit: { direction: 'low', set: 20, clear: 20, level: 'orange' }, value: 19.4 }), { ...corner, quantity: 'o2', unit: '%VOL' })).toMatchObject({
+      what: '氧气低于下限',
+      detail: '19.4 %VOL ≤ 20.0',
+    });
     expect(alarmWords(alarm({ state: 'cleared_acked', value: 0.3, max_value: 1.71 }), corner).detail).toBe('峰值 1.71 %CH4 ≥ 1.50');
     setLang('en');
     expect(alarmWords(alarm({}), corner).what).toBe('Methane over limit');

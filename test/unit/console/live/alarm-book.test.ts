@@ -6,9 +6,18 @@ import type { Alarm } from '../../../../src/console/types.js';
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };
 
 const alarm = (over: Partial<Alarm>): Alarm => ({
-  alarm_id: 'a1', site_id: 's', point_id: 'ch4-corner', type: 'over_limit', level: 'red', state: 'active_unacked',
-  raised_at: '2025-11-22T08:00:00+08:00', value: 1.62, max_value: 1.62, min_value: 1.62,
-  limit: { direction: 'high', set: 1.5, clear: 1.0, level: 'red' }, ...over,
+  alarm_id: 'a1',
+  site_id: 's',
+  point_id: 'ch4-corner',
+  type: 'over_limit',
+  level: 'red',
+  state: 'active_unacked',
+  raised_at: '2025-11-22T08:00:00+08:00',
+  value: 1.62,
+  max_value: 1.62,
+  min_value: 1.62,
+  limit: { direction: 'high', set: 1.5, clear: 1.0, level: 'red' },
+  ...over,
 });
 
 describe('alarm feed order', () => {
@@ -23,6 +32,12 @@ describe('alarm feed order', () => {
     expect(book.list().map((a) => a.alarm_id)).toEqual(['r', 'y', 'old', 'cleared']);
     expect(book.apply({ ...alarm({ alarm_id: 'new', raised_at: '2025-11-22T10:00:00+08:00' }), event: 'raised', event_at: '2025-11-22T10:00:00+08:00' })).toBe(true);
     expect(book.apply({ ...alarm({ alarm_id: 'r', state: 'cleared_unacked' }), event: 'cleared', event_at: '2025-11-22T10:01:00+08:00' })).toBe(false);
-    expect(book.list().map((a) => [a.alarm_id, a.state])).toEqual([['new', 'active_unacked'], ['y', 'active_unacked'], ['old', 'active_unacked'], ['cleared', 'cleared_acked'], ['r', 'cleared_unacked']]);
+    expect(book.list().map((a) => [a.alarm_id, a.state])).toEqual([
+      ['new', 'active_unacked'],
+      ['y', 'active_unacked'],
+      ['old', 'active_unacked'],
+      ['cleared', 'cleared_acked'],
+      ['r', 'cleared_unacked'],
+    ]);
   });
 });

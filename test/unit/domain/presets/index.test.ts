@@ -43,7 +43,11 @@ describe('standards presets', () => {
       'aq1029/outburst-intake': ['high 0.5/0.5 yellow', 'high 0.5/0.5 red power_off'],
     };
     for (const [id, want] of Object.entries(table)) expect(brief(limitsOf(id)), id).toEqual(want);
-    expect(PRESETS.filter((p) => p.id.startsWith('aq1029/')).map((p) => p.id).sort()).toEqual(Object.keys(table).sort());
+    expect(
+      PRESETS.filter((p) => p.id.startsWith('aq1029/'))
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(Object.keys(table).sort());
   });
 
   it('coal regulations: CO, H2S, NO2, SO2, NH3, O2, CO2, temperature, air velocity, smoke (standards.md §1.3, §1.4)', () => {
@@ -75,12 +79,7 @@ describe('standards presets', () => {
   });
 
   it('hazchem 低低报/低报/高报/高高报 with a deadband', () => {
-    expect(brief(limitsOf('hazchem/tag', { ll: 1.2, l: 2, h: 13.5, hh: 14.5, deadband: 0.1 }))).toEqual([
-      'high 14.5/14.4 red',
-      'high 13.5/13.4 orange',
-      'low 2/2.1 orange',
-      'low 1.2/1.3 red',
-    ]);
+    expect(brief(limitsOf('hazchem/tag', { ll: 1.2, l: 2, h: 13.5, hh: 14.5, deadband: 0.1 }))).toEqual(['high 14.5/14.4 red', 'high 13.5/13.4 orange', 'low 2/2.1 orange', 'low 1.2/1.3 red']);
     expect(brief(limitsOf('hazchem/tag', { hh: 1.8 }))).toEqual(['high 1.8/1.8 red']);
   });
 

@@ -25,7 +25,10 @@ describe('planBlocks', () => {
 
   it('keeps a block within 125 registers per request (FC 3/4)', () => {
     expect(planBlocks([hr(0, 2), hr(100, 2), hr(124, 2)], 100)).toEqual([hr(0, 102), hr(124, 2)]);
-    const blocks = planBlocks(Array.from({ length: 300 }, (_, i) => hr(i, 1)), 0);
+    const blocks = planBlocks(
+      Array.from({ length: 300 }, (_, i) => hr(i, 1)),
+      0,
+    );
     expect(blocks).toEqual([hr(0, 125), hr(125, 125), hr(250, 50)]);
     expect(Math.max(...blocks.map((b) => b.count))).toBe(MAX_REGISTERS);
   });

@@ -2,8 +2,7 @@ import mqttPacket from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { FrameSizeMeter } from '../../../../src/transport/mqtt/packet-guard.js';
 
-const publish = (bytes: number): Buffer =>
-  mqttPacket.generate({ cmd: 'publish', topic: 't', payload: Buffer.alloc(bytes), qos: 0, dup: false, retain: false }) as Buffer;
+const publish = (bytes: number): Buffer => mqttPacket.generate({ cmd: 'publish', topic: 't', payload: Buffer.alloc(bytes), qos: 0, dup: false, retain: false }) as Buffer;
 
 describe('FrameSizeMeter', () => {
   it('passes packets up to the limit, split anywhere across chunks', () => {
