@@ -103,17 +103,24 @@ describe.each(BACKENDS)('crash with InfluxDB down, on the %s store', (kind) => {
       30_000,
       'InfluxDB to hold every acknowledged reading',
     );
-    const inInflux = { ch4: new Set(await stored('ch4', 'ch4-face')), lel: new Set(await stored('combustible_lel', 'lel-1')) };
+    const influxRows = { ch4: await stored('ch4', 'ch4-face'), lel: await stored('combustible_lel', 'lel-1') };
+    const inInflux = { ch4: new Set(influxRows.ch4), lel: new Set(influxRows.lel) };
     expect(ch4!.filter((ts) => !inInflux.ch4.has(ts))).toEqual([]);
     expect(lel!.filter((ts) => !inInflux.lel.has(ts))).toEqual([]);
+    // once: counted, not compared as sets (a set cannot see a reading twice)
+    expect(influxRows.ch4.length).toBe(inInflux.ch4.size);
+    expect(influxRows.lel.length).toBe(inInflux.lel.size);
+    expect(ch4!.length).toBe(new Set(ch4).size); // each acknowledged reading acknowledged once
     second.proc.kill('SIGTERM');
     await new Promise((r) => second.proc.once('exit', r));
     await influxd.destroy();
     influxd = undefined;
     // and in the store: every acknowledged reading, once (the primary key says once)
     const store = await storeAt(kind, dataDir, storeUrl);
-    const kept = new Set((await store.rawReadings({ site_id: MINE, point_id: 'ch4-face', from: t0, to: t0 + 1e9, limit: 1e7 })).map((r) => r.ts));
+    const rows = (await store.rawReadings({ site_id: MINE, point_id: 'ch4-face', from: t0, to: t0 + 1e9, limit: 1e7 })).map((r) => r.ts);
+    const kept = new Set(rows);
     expect(ch4!.filter((ts) => !kept.has(ts))).toEqual([]);
+    expect(rows.length).toBe(kept.size); // once: no time of the point stored twice
     await store.close();
   });
 });
