@@ -5,7 +5,8 @@
  */
 import type { Audit } from '../actions/dispatch.js';
 import type { CalibrationWindows } from '../store/calibration-windows.js';
-import { CalibrationBoard, type CalibrationWindow } from './calibration.js';
+import type { CalibrationRecord } from '../domain/store.js';
+import { CalibrationBoard } from './calibration.js';
 
 export class CalibrationControl {
   readonly board = new CalibrationBoard();
@@ -14,19 +15,19 @@ export class CalibrationControl {
     private readonly kept: CalibrationWindows,
     private readonly audit: Audit,
     /** The windows open at start (`kept.all()`, read by the pipeline before it starts taking readings). */
-    open: readonly CalibrationWindow[] = [],
+    open: readonly CalibrationRecord[] = [],
   ) {
     this.board.restore(open);
   }
 
-  start(site_id: string, point_id: string, duration_s: number, actor: string, note?: string): CalibrationWindow {
+  start(site_id: string, point_id: string, duration_s: number, actor: string, note?: string): CalibrationRecord {
     const w = this.board.start(site_id, point_id, Date.now(), duration_s, actor, note);
     this.kept.save(w);
     this.audit(actor, 'calibration.start', `${site_id}/${point_id}`, { duration_s, note, until: w.until }, w.started_at);
     return w;
   }
 
-  stop(site_id: string, point_id: string, actor: string): CalibrationWindow | undefined {
+  stop(site_id: string, point_id: string, actor: string): CalibrationRecord | undefined {
     const w = this.board.stop(site_id, point_id);
     if (!w) return undefined;
     this.kept.delete(site_id, point_id);
@@ -34,7 +35,7 @@ export class CalibrationControl {
     return w;
   }
 
-  get(site_id: string, point_id: string): CalibrationWindow | undefined {
+  get(site_id: string, point_id: string): CalibrationRecord | undefined {
     return this.board.get(site_id, point_id);
   }
 

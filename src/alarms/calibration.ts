@@ -7,35 +7,27 @@
  * (standards.md §1.5), which takes minutes, hence the bound.
  */
 import { PairMap } from '../util/pair-map.js';
+import type { CalibrationRecord } from '../domain/store.js';
 export const MAX_CALIBRATION_S = 4 * 3600;
 
-export interface CalibrationWindow {
-  site_id: string;
-  point_id: string;
-  started_at: number;
-  until: number;
-  by: string;
-  note?: string;
-}
-
 export class CalibrationBoard {
-  private readonly windows = new PairMap<CalibrationWindow>();
+  private readonly windows = new PairMap<CalibrationRecord>();
 
   /** Starts (or extends) a window; throws RangeError for a duration outside 1 s … MAX_CALIBRATION_S. */
-  start(site_id: string, point_id: string, now: number, duration_s: number, by: string, note?: string): CalibrationWindow {
+  start(site_id: string, point_id: string, now: number, duration_s: number, by: string, note?: string): CalibrationRecord {
     if (!(duration_s >= 1 && duration_s <= MAX_CALIBRATION_S)) throw new RangeError(`duration_s must be 1-${MAX_CALIBRATION_S} s`);
-    const w: CalibrationWindow = { site_id, point_id, started_at: now, until: now + duration_s * 1000, by, ...(note !== undefined ? { note } : {}) };
+    const w: CalibrationRecord = { site_id, point_id, started_at: now, until: now + duration_s * 1000, by, ...(note !== undefined ? { note } : {}) };
     this.windows.set(site_id, point_id, w);
     return w;
   }
 
   /** Takes back the windows open before a restart (they end at their own `until`). */
-  restore(windows: readonly CalibrationWindow[]): void {
+  restore(windows: readonly CalibrationRecord[]): void {
     for (const w of windows) this.windows.set(w.site_id, w.point_id, w);
   }
 
   /** Ends a window early; returns it, or undefined when the point was not in calibration. */
-  stop(site_id: string, point_id: string): CalibrationWindow | undefined {
+  stop(site_id: string, point_id: string): CalibrationRecord | undefined {
     const w = this.windows.get(site_id, point_id);
     this.windows.delete(site_id, point_id);
     return w;
@@ -48,12 +40,12 @@ export class CalibrationBoard {
     return w !== undefined && at < w.until;
   }
 
-  get(site_id: string, point_id: string): CalibrationWindow | undefined {
+  get(site_id: string, point_id: string): CalibrationRecord | undefined {
     return this.windows.get(site_id, point_id);
   }
 
   /** Removes and returns the windows that ended by `now` (the scheduler audits them). */
-  expire(now: number): CalibrationWindow[] {
+  expire(now: number): CalibrationRecord[] {
     const ended = [...this.windows.values()].filter((w) => w.until <= now);
     for (const w of ended) this.windows.delete(w.site_id, w.point_id);
     return ended;

@@ -13,7 +13,7 @@ import type { Store } from '../domain/store.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
 import type { PersonnelService } from '../personnel/service.js';
-import type { CalibrationWindow } from '../alarms/calibration.js';
+import type { CalibrationRecord } from '../domain/store.js';
 import type { NationalFiles } from '../uplink/national/files.js';
 import type { StatsBook } from '../stats/stats-book.js';
 import type { Ownership } from '../cluster/ownership.js';
@@ -55,7 +55,7 @@ export interface ApiDeps {
 
 /** What the gateway offers the API for calibration (it audits starts and ends). */
 export interface CalibrationApi {
-  start(site_id: string, point_id: string, duration_s: number, actor: string, note?: string): CalibrationWindow;
-  stop(site_id: string, point_id: string, actor: string): CalibrationWindow | undefined;
-  get(site_id: string, point_id: string): CalibrationWindow | undefined;
+  start(site_id: string, point_id: string, duration_s: number, actor: string, note?: string): CalibrationRecord;
+  stop(site_id: string, point_id: string, actor: string): CalibrationRecord | undefined;
+  get(site_id: string, point_id: string): CalibrationRecord | undefined;
 }

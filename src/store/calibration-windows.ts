@@ -4,7 +4,7 @@
  * window without holding up the operator's request (a write the store refuses goes to `onError`,
  * which fails readiness); read once at start.
  */
-import type { CalibrationWindow } from '../alarms/calibration.js';
+import type { CalibrationRecord } from '../domain/store.js';
 import type { CalibrationPart } from '../domain/store.js';
 
 export class CalibrationWindows {
@@ -13,7 +13,7 @@ export class CalibrationWindows {
     private readonly onError: (err: Error) => void = () => {},
   ) {}
 
-  save(w: CalibrationWindow): void {
+  save(w: CalibrationRecord): void {
     this.store.saveCalibration(w).catch(this.onError);
   }
 
@@ -21,7 +21,7 @@ export class CalibrationWindows {
     this.store.deleteCalibration(site_id, point_id).catch(this.onError);
   }
 
-  all(): Promise<CalibrationWindow[]> {
+  all(): Promise<CalibrationRecord[]> {
     return this.store.calibrationWindows();
   }
 }

@@ -5,7 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type CalibrationWindow, MAX_CALIBRATION_S } from '../../alarms/calibration.js';
+import { MAX_CALIBRATION_S } from '../../alarms/calibration.js';
+import type { CalibrationRecord } from '../../domain/store.js';
 import { isoInZone } from '../../util/time.js';
 import type { ApiDeps, CalibrationApi } from '../deps.js';
 import { requireRole, requireSite, type TokenAuth } from '../auth.js';
@@ -20,7 +21,7 @@ export const calibrationRoutes = (deps: ApiDeps, calibration: CalibrationApi, au
   const point = (site_id: string, point_id: string) => {
     if (!deps.index.point(site_id, point_id)) throw new ApiError('not_found', `no point ${point_id} in site ${site_id}`);
   };
-  const wire = (w: CalibrationWindow | undefined, site_id: string) => {
+  const wire = (w: CalibrationRecord | undefined, site_id: string) => {
     const tz = deps.index.timeZone(site_id);
     return w
       ? { calibrating: Date.now() < w.until, point_id: w.point_id, started_at: isoInZone(w.started_at, tz), until: isoInZone(w.until, tz), by: w.by, note: w.note ?? null }
