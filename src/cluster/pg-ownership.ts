@@ -42,6 +42,8 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
   private view: MembershipView | undefined;
   /** performance.now() when the last successful beat was sent. */
   private lastBeatAt = Number.NEGATIVE_INFINITY;
+  /** When this session joined: it takes no site for dead_after_ms after (view.ts, `mature`). */
+  private joinedAt = Number.POSITIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private again = false;
@@ -110,6 +112,7 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
       client.on('notification', () => this.beat());
       this.client = client;
       this.lastBeatAt = performance.now();
+      this.joinedAt = performance.now();
       this.o.log.info({ instance_id: this.instance_id }, 'cluster: joined');
       await client.query(`NOTIFY ${NOTIFY_CHANNEL}, 'joined'`);
       this.beat();
@@ -154,10 +157,14 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
     for (const s of view.stale) ended += await this.endStale(c, s.instance_id, s.backend_pid, s.heartbeat_age_ms);
     // the session goes a moment after pg_terminate_backend returns: look again right away, not a beat later
     if (ended) this.again = true;
-    const plan = assignSites(this.o.sites, view.alive.includes(this.instance_id) ? view.alive : [...view.alive, this.instance_id].sort());
+    // sites are assigned over the instances that joined at least dead_after_ms ago (all alive ones
+    // while none has: just after a PostgreSQL restart); one that has just joined takes nothing yet
+    const settled = performance.now() - this.joinedAt >= this.o.timings.dead_after_ms;
+    const members = view.mature.length ? view.mature : view.alive;
+    const plan = assignSites(this.o.sites, members.includes(this.instance_id) || !settled ? members : [...members, this.instance_id].sort());
     for (const s of [...this.held]) if (plan.get(s) !== this.instance_id && c === this.client) await this.handOver(s, c);
     const wanted = this.o.sites.filter((s) => plan.get(s) === this.instance_id && !this.held.has(s));
-    if (wanted.length && c === this.client) await this.take(c, wanted);
+    if (settled && wanted.length && c === this.client) await this.take(c, wanted);
     if (Math.random() < 0.001) await c.query(FORGET);
   }
 

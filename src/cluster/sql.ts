@@ -35,6 +35,7 @@ const THIS_DB = `(SELECT oid FROM pg_database WHERE datname = current_database()
 /** Every registered instance, whether its session still holds its instance lock, and its beat's age on the database clock. */
 export const INSTANCES = `SELECT i.instance_id, i.http_url, i.mqtt_url, i.started_at, i.backend_pid,
   (EXTRACT(EPOCH FROM (now() - i.heartbeat_at)) * 1000)::float8 AS heartbeat_age_ms,
+  (EXTRACT(EPOCH FROM (now() - i.started_at)) * 1000)::float8 AS joined_age_ms,
   EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.database = ${THIS_DB}
     AND l.classid::bigint = ${INSTANCE_NAMESPACE} AND l.objid::bigint = i.lock_key AND l.objsubid = 2
     AND l.granted AND l.pid = i.backend_pid) AS locked

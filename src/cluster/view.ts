@@ -14,6 +14,8 @@ export interface InstanceRow {
   started_at: Date;
   backend_pid: number;
   heartbeat_age_ms: number;
+  /** Since its session (re)joined. */
+  joined_age_ms: number;
   /** Its session holds its instance lock. */
   locked: boolean;
 }
@@ -22,6 +24,13 @@ export interface MembershipView {
   instances: InstanceRow[];
   /** Alive: holds its lock and beat within dead_after_ms. Sorted. */
   alive: string[];
+  /**
+   * Alive and joined at least dead_after_ms ago: the instances sites are assigned over. One that
+   * has just (re)joined waits that long, so that an instance which lost its session at the same
+   * moment (a PostgreSQL restart drops every lock at once) has fenced itself by then
+   * (fence_after_ms + heartbeat_ms ≤ dead_after_ms) and no site ever has two owners.
+   */
+  mature: string[];
   /** Locked but silent longer than dead_after_ms: a hung or cut-off host whose session must end. */
   stale: InstanceRow[];
   /** site_id → instance_id holding its lock. */
@@ -42,8 +51,12 @@ export async function readView(client: pg.Client, siteOfKey: ReadonlyMap<number,
     .filter((i) => i.locked && i.heartbeat_age_ms <= deadAfterMs)
     .map((i) => i.instance_id)
     .sort();
+  const mature = instances
+    .filter((i) => alive.includes(i.instance_id) && i.joined_age_ms >= deadAfterMs)
+    .map((i) => i.instance_id)
+    .sort();
   const stale = instances.filter((i) => i.locked && i.heartbeat_age_ms > deadAfterMs);
-  return { instances, alive, stale, holders };
+  return { instances, alive, mature, stale, holders };
 }
 
 /** GET /api/v1/cluster from a view; this instance's own sites come from its own bookkeeping. */
