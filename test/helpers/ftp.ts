@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBinary } from './mosquitto.js';
 import { freePort } from './servers.js';
+import { spawnUntilGreeting } from './greeting-server.js';
 
 export interface FtpServer {
   port: number;
@@ -69,16 +70,7 @@ export async function startVsftpd(): Promise<FtpServer> {
     port,
     incoming,
     async start() {
-      proc = spawn(bin, [conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let err = '';
-      proc.stderr?.on('data', (d) => (err += d));
-      const end = Date.now() + 10_000;
-      for (;;) {
-        if (proc.exitCode !== null) throw new Error(`vsftpd exited (${proc.exitCode}): ${err}`);
-        if (await answers(port)) return;
-        if (Date.now() > end) throw new Error(`vsftpd did not answer on ${port}: ${err}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      proc = await spawnUntilGreeting('vsftpd', bin, [conf], port, '220');
     },
     async stop() {
       if (!proc || proc.exitCode !== null) return;
@@ -102,12 +94,4 @@ export async function startVsftpd(): Promise<FtpServer> {
   };
   await server.start();
   return server;
-}
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('data', (d) => (s.destroy(), resolve(d.toString().startsWith('220'))));
-    s.once('error', () => resolve(false));
-  });
 }

@@ -11,6 +11,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { requireBinary } from './mosquitto.js';
 import { freePort } from './servers.js';
+import { spawnUntilGreeting } from './greeting-server.js';
 
 export interface SftpServer {
   port: number;
@@ -69,16 +70,7 @@ export async function startSshd(): Promise<SftpServer> {
     hostKeySha256,
     incoming,
     async start() {
-      proc = spawn(sshd, ['-D', '-e', '-f', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let err = '';
-      proc.stderr?.on('data', (d) => (err += d));
-      const end = Date.now() + 10_000;
-      for (;;) {
-        if (proc.exitCode !== null) throw new Error(`sshd exited (${proc.exitCode}): ${err}`);
-        if (await answers(port)) return;
-        if (Date.now() > end) throw new Error(`sshd did not answer on ${port}: ${err}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      proc = await spawnUntilGreeting('sshd', sshd, ['-D', '-e', '-f', conf], port, 'SSH-');
     },
     async stop() {
       if (!proc || proc.exitCode !== null) return;
@@ -121,12 +113,4 @@ function descendants(pid: number): number[] {
   };
   walk(pid);
   return out;
-}
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('data', (d) => (s.destroy(), resolve(d.toString().startsWith('SSH-'))));
-    s.once('error', () => resolve(false));
-  });
 }

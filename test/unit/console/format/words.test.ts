@@ -1,5 +1,6 @@
 /** The console's words for alarms and readings (src/console/format/words.ts). */
 import { describe, expect, it } from 'vitest';
+import { consoleAlarm } from '../../../helpers/console-alarm.js';
 import { alarmWords, statusWords, valueText } from '../../../../src/console/format/words.js';
 import { setLang } from '../../../../src/console/format/i18n.js';
 import type { Alarm, Point } from '../../../../src/console/types.js';
@@ -21,20 +22,7 @@ const corner: Point = {
     { direction: 'high', set: 1.5, clear: 1.0, level: 'red', action: 'power_off' },
   ],
 };
-const alarm = (over: Partial<Alarm>): Alarm => ({
-  alarm_id: 'a1',
-  site_id: 's',
-  point_id: 'ch4-corner',
-  type: 'over_limit',
-  level: 'red',
-  state: 'active_unacked',
-  raised_at: '2025-11-22T08:00:00+08:00',
-  value: 1.62,
-  max_value: 1.62,
-  min_value: 1.62,
-  limit: { direction: 'high', set: 1.5, clear: 1.0, level: 'red' },
-  ...over,
-});
+const alarm = consoleAlarm;
 
 describe('console words', () => {
   it('says an alarm as type · place · value against its limit, in Chinese and English', () => {

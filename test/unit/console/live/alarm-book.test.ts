@@ -1,24 +1,12 @@
 /** The order of the console's alarm feed (src/console/live/alarm-book.ts): active first, by severity, newest on top. */
 import { describe, expect, it } from 'vitest';
+import { consoleAlarm } from '../../../helpers/console-alarm.js';
 import { AlarmBook } from '../../../../src/console/live/alarm-book.js';
 import type { Alarm } from '../../../../src/console/types.js';
 
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };
 
-const alarm = (over: Partial<Alarm>): Alarm => ({
-  alarm_id: 'a1',
-  site_id: 's',
-  point_id: 'ch4-corner',
-  type: 'over_limit',
-  level: 'red',
-  state: 'active_unacked',
-  raised_at: '2025-11-22T08:00:00+08:00',
-  value: 1.62,
-  max_value: 1.62,
-  min_value: 1.62,
-  limit: { direction: 'high', set: 1.5, clear: 1.0, level: 'red' },
-  ...over,
-});
+const alarm = consoleAlarm;
 
 describe('alarm feed order', () => {
   it('puts active alarms first, newest on top, the higher level first when raised together, and applies events in order', () => {
