@@ -12,55 +12,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ClusterConfig, type ClusterGateway, startClusterGateway } from '../helpers/cluster-gateways.js';
 import { eventually } from '../helpers/gateway.js';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
 
-const CLI = join(import.meta.dirname, '../../dist/src/cli.js');
 const SITES = Array.from({ length: 4 }, (_, i) => `14010000040${i}`);
 const TOKEN = 'store-admin-token-1';
 
-interface Gw {
-  id: string;
-  proc: ChildProcess;
-  http: number;
-  mqtt: number;
-}
+type Gw = ClusterGateway;
 
 let pg: PostgresServer;
 let tmp: string;
 const gws: Gw[] = [];
 
-function yaml(url: string, id: string): string {
-  const sites = SITES.map(
-    (s, i) => `  - site_id: '${s}'
-    name: mine ${i}
-    kind: coal_mine
-    devices: [{ device_id: gd-01, profile: generic-json, credentials: { username: s${i}-gd-01, password: s${i}-secret-pw } }]
-    points: [{ point_id: ch4-1, device_id: gd-01, channel: ch4, quantity: ch4, location: face, limits: [{ direction: high, set: 1.0, clear: 1.0, level: red }] }]`,
-  );
-  return `schema_version: 1\ngateway:\n  log_level: warn\n  tokens: [{ name: admin, token: ${TOKEN}, role: admin, sites: '*' }]\n  store: { url: '${url}' }\n  cluster: { instance_id: ${id} }\nsites:\n${sites.join('\n')}\n`;
-}
-
-function start(url: string, id: string): Promise<Gw> {
-  const config = join(tmp, `${id}.yaml`);
-  writeFileSync(config, yaml(url, id));
-  const proc = spawn(process.execPath, [CLI, 'start', '--config', config, '--http-port', '0', '--mqtt-port', '0', '--data-dir', join(tmp, id), '--no-simulators'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`${id}: no ports printed: ${out}`)), 20_000);
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /mqtt listening on (\d+)/.exec(out);
-      const h = /http listening on (\d+)/.exec(out);
-      if (m && h) {
-        clearTimeout(timer);
-        resolve({ id, proc, mqtt: Number(m[1]), http: Number(h[1]) });
-      }
-    });
-  });
-}
+const clusterOf = (url: string): ClusterConfig => ({ sites: SITES, token: TOKEN, login: 's', where: (id) => `  store: { url: '${url}' }\n  cluster: { instance_id: ${id} }` });
+const start = (url: string, id: string): Promise<Gw> => startClusterGateway(clusterOf(url), tmp, id);
 
 const api = async (gw: Gw, path: string, init: { method?: string; body?: unknown } = {}) => {
   const res = await fetch(`http://127.0.0.1:${gw.http}${path}`, {

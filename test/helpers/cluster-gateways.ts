@@ -1,0 +1,59 @@
+/**
+ * Gateway processes of a cluster for the end-to-end cluster tests: `anjian start` from dist/
+ * (`npm run build` first) on free ports, each a config of `sites` coal mines with one generic-json
+ * methane device (login `<prefix><i>-gd-01` / `<prefix><i>-secret-pw`) and an admin token.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const CLI = join(import.meta.dirname, '../../dist/src/cli.js');
+
+export interface ClusterGateway {
+  id: string;
+  proc: ChildProcess;
+  http: number;
+  mqtt: number;
+}
+
+export interface ClusterConfig {
+  sites: readonly string[];
+  token: string;
+  /** Prefix of the devices' logins. */
+  login: string;
+  /** The `gateway:` lines that say where the cluster (and the store) is. */
+  where: (id: string) => string;
+}
+
+export function clusterYaml(c: ClusterConfig, id: string): string {
+  const sites = c.sites.map(
+    (s, i) => `  - site_id: '${s}'
+    name: mine ${i}
+    kind: coal_mine
+    devices: [{ device_id: gd-01, profile: generic-json, credentials: { username: ${c.login}${i}-gd-01, password: ${c.login}${i}-secret-pw } }]
+    points: [{ point_id: ch4-1, device_id: gd-01, channel: ch4, quantity: ch4, location: face, limits: [{ direction: high, set: 1.0, clear: 1.0, level: red }] }]`,
+  );
+  return `schema_version: 1\ngateway:\n  log_level: warn\n  tokens: [{ name: admin, token: ${c.token}, role: admin, sites: '*' }]\n${c.where(id)}\nsites:\n${sites.join('\n')}\n`;
+}
+
+/** Starts instance `id` with its config and data dir in `dir`; resolves once both ports are printed. */
+export function startClusterGateway(c: ClusterConfig, dir: string, id: string): Promise<ClusterGateway> {
+  const config = join(dir, `${id}.yaml`);
+  writeFileSync(config, clusterYaml(c, id));
+  const proc = spawn(process.execPath, [CLI, 'start', '--config', config, '--http-port', '0', '--mqtt-port', '0', '--data-dir', join(dir, id), '--no-simulators'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${id}: no ports printed: ${out}`)), 20_000);
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /mqtt listening on (\d+)/.exec(out);
+      const h = /http listening on (\d+)/.exec(out);
+      if (m && h) {
+        clearTimeout(timer);
+        resolve({ id, proc, mqtt: Number(m[1]), http: Number(h[1]) });
+      }
+    });
+  });
+}
