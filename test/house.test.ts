@@ -1,6 +1,6 @@
 /**
  * The house in order (issue 18): src/ has no import cycle, no import from a lower layer to a
- * higher one, and no file over 300 lines without a reason written at its top. Reads every file's
+ * higher one, no file over 300 lines without a reason written at its top, and one word per instant. Reads every file's
  * relative imports (type-only ones too) as text, the way `farm-studio look` draws them.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -101,5 +101,16 @@ describe('src/', () => {
       return text.split('\n').length > MAX_LINES && !LENGTH_REASON.test(head);
     });
     expect(long).toEqual([]);
+  });
+
+  it('names an instant `ts` (what a reading stands for) or `at` / `<what>_at` (what the gateway did), never another word', () => {
+    // the rule is written in src/domain/types.ts; console/ keeps the wire's ISO strings
+    const other = /^\s+(?:readonly\s+)?(time|timestamp|when|date|moment|t)\??:\s*number\b/;
+    const found = files.flatMap((f) =>
+      readFileSync(join(SRC, f), 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (other.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(found).toEqual([]);
   });
 });

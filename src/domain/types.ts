@@ -1,6 +1,14 @@
 /**
  * The types that pass between the stages of the pipeline (DESIGN.md rule 1). Wire and config
  * names are snake_case and identical to CONTRACT.md §2.
+ *
+ * Instants (issue 18 point 1), epoch ms on every internal type, one word each:
+ * - `ts`: the time a reading or a sighting stands for (Reading, ChannelReading, CardSighting,
+ *   the store's rows). A device that sends none gets its frame's receive time as `ts`.
+ * - `at`: when the gateway or a person did something: received a frame, stored an event, wrote an
+ *   output, made a file. `<what>_at` where one record holds several (raised_at, acked_at,
+ *   received_at, the stored column of a dead letter).
+ * No other word (`time`, `timestamp`, `when`) names an instant: test/house.test.ts checks it.
  */
 import type { AlarmState, AlarmEventKind, Level, Limit } from './alarm-words.js';
 

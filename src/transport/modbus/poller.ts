@@ -35,7 +35,7 @@ export interface BlockFailure {
 export interface PollCycle {
   site_id: string;
   device_id: string;
-  /** When the answers were in (epoch ms): the readings' time. */
+  /** When the answers were in (epoch ms): the frame's receive time, which becomes its readings' `ts` (a Modbus register holds no time). */
   at: number;
   image: RegisterImage;
   /** Blocks that were not read, with why; every block when the device was skipped (backoff). */
