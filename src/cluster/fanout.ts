@@ -11,9 +11,10 @@
  * Why one global cursor suffices: every PostgreSQL transaction that stores alarm events takes
  * `pg_advisory_xact_lock(4242002)` before it draws their BIGSERIAL seqs (PostgresStore.chainHead,
  * the hash chain's one writer), and PostgreSQL releases a transaction's locks only after COMMIT made
- * it visible (xact.c: ProcArrayEndTransaction before the lock release). So the next writer draws
- * higher seqs only once the earlier ones are visible: when seq N is visible every committed seq < N
- * is, and a gap is a rolled-back transaction's, never filled later. Reading past the highest seq
+ * it visible (xact.c, CommitTransaction: ProcArrayEndTransaction "must be done _before_ releasing
+ * locks we hold"). So the next writer draws higher seqs only once the earlier ones are visible:
+ * when seq N is visible every committed seq < N is, and a gap is a rolled-back transaction's, never
+ * filled later. Reading past the highest seq
  * delivered therefore sees every event exactly once, in order (the sequence must keep CACHE 1, the
  * BIGSERIAL default: a per-session cache would hand out seqs out of commit order).
  *
@@ -117,7 +118,13 @@ export class AlarmFanout<E extends { seq: number }> {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.o.url, application_name: `anjian-fanout ${this.o.name}`.slice(0, 63), keepAlive: true, keepAliveInitialDelayMillis: 1000, connectionTimeoutMillis: 5000 });
+    const client = new pg.Client({
+      connectionString: this.o.url,
+      application_name: `anjian-fanout ${this.o.name}`.slice(0, 63),
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 1000,
+      connectionTimeoutMillis: 5000,
+    });
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     client.on('notification', (n) => this.wake(Number(n.payload) || Number.POSITIVE_INFINITY));
