@@ -1,12 +1,12 @@
 /**
  * Every instance of a cluster carries every site's alarms (issue 15 point 3), end to end: two
  * `anjian start` processes (dist/, `npm run build` first) on one PostgreSQL store share six sites.
- * On instance A: an SSE client with the admin token, one with a token for one site only, and an
- * MQTT client on `site/+/alarms`. A device of a site B owns raises an alarm at B: A's SSE and MQTT
- * carry it once; acknowledged through A's API (forwarded to B), A's SSE carries `acknowledged`.
- * Alarms of A's and B's sites interleaved arrive once each, seqs strictly increasing; a reconnect
- * with Last-Event-ID gets what it missed once, in order; the one-site token sees its site only.
- * With A's fan-out listener session ended, an alarm raised at B meanwhile still reaches A.
+ * On instance A, for the admin token and for a token of one site: an SSE client and an MQTT client
+ * on `site/+/alarms`. A device of a site B owns raises an alarm at B: A's SSE and MQTT carry it
+ * once; acknowledged through A's API (forwarded to B), A's SSE carries `acknowledged`. Alarms of
+ * A's and B's sites interleaved arrive once each, seqs strictly increasing; a reconnect with
+ * Last-Event-ID gets what it missed once, in order; the one-site token sees its site only, on SSE
+ * and MQTT. With A's fan-out listener session ended, an alarm raised at B meanwhile reaches A.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,6 +109,11 @@ describe('alarm fan-out in a cluster of gateway processes', () => {
     closers.push(() => monitor.end(true));
     monitor.on('message', (_topic, payload) => mqttGot.push(JSON.parse(payload.toString()) as Wire));
     await monitor.subscribeAsync('site/+/alarms', { qos: 1 });
+    const mqttOneSite: Wire[] = [];
+    const oneSiteMonitor = await connectMqtt(gwA.mqtt, { username: 'one-site', password: ONE_SITE_TOKEN });
+    closers.push(() => oneSiteMonitor.end(true));
+    oneSiteMonitor.on('message', (_topic, payload) => mqttOneSite.push(JSON.parse(payload.toString()) as Wire));
+    await oneSiteMonitor.subscribeAsync('site/+/alarms', { qos: 1 });
     // a fresh database: from Last-Event-ID 0 the streams miss nothing, however soon the first alarm comes
     const all = await stream(gwA, TOKEN, 0);
     const oneSite = await stream(gwA, ONE_SITE_TOKEN, 0);
@@ -161,6 +166,7 @@ describe('alarm fan-out in a cluster of gateway processes', () => {
     const key = (e: Wire) => `${e.alarm_id} ${e.event}`;
     expect(mqttGot.map(key).sort()).toEqual(seen.map(key).sort()); // each once
     for (const id of new Set(seen.map((e) => e.alarm_id))) expect(mqttGot.filter((m) => m.alarm_id === id).map(key)).toEqual(seen.filter((e) => e.alarm_id === id).map(key));
+    expect(mqttOneSite.map((e) => [e.site_id, e.event])).toEqual(mine.map((e) => [e.site_id, e.event])); // the broker's ACL: its one site only
     lastSeen = (seen.at(-1) as { seq: number }).seq;
   }, 60_000);
 
