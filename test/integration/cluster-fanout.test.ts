@@ -3,7 +3,8 @@
  * one database stand for two instances; each commits alarm events concurrently (group commits and
  * single appends, whose transactions send the NOTIFY), and each instance's feed delivers every
  * event of both, once, in strictly increasing seq order: exactly the stored log. A feed whose
- * listener session is ended catches up with what was committed meanwhile once it is back.
+ * listener session is ended catches up with what was committed meanwhile once it is back; a read
+ * of the store that fails is retried.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,22 @@ describe('the alarm fan-out: one ordered feed per instance', () => {
     expect(b.listening()).toBe(false); // reconnects only after 1.5 s: these were committed while it did not listen
     await eventually(() => got.length === 5, 10_000, 'the catch-up after the reconnect');
     expect(seqs(got).slice(1)).toEqual(during);
+    await b.stop();
+  });
+
+  it('a read of the store that fails is retried, and what it missed is delivered once', async () => {
+    const got: StoredEvent[] = [];
+    let failures = 1;
+    const flaky = {
+      eventsSince: (after: number, limit: number) => (failures-- > 0 ? Promise.reject(new Error('connection terminated')) : storeB.eventsSince(after, limit)),
+    };
+    const b = new AlarmFanout<StoredEvent>({ url, name: 'gw-b3', source: flaky, from: await storeB.lastEventSeq(), deliver: (e) => got.push(...e), log: createLogger('silent'), reconnect_ms: 100 });
+    // committed before it listens: only its catch-up read (which fails) and that read's retry can deliver them
+    const stored = (await storeA.commit({ readings: [], alarms: [], deadLetters: [], events: [raised('s8'), raised('s8')] })).events;
+    await b.start();
+    await eventually(() => got.length === 2, 5_000, 'the events, read again after the failed read');
+    expect(failures).toBeLessThan(0);
+    expect(seqs(got)).toEqual(seqs(stored));
     await b.stop();
   });
 });
