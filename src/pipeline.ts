@@ -17,6 +17,7 @@ import { Actuators, ModbusActuator, MqttDownlinkActuator } from './actions/actua
 import { type Audit, commandDispatcher } from './actions/dispatch.js';
 import { outputCommands } from './api/output-command.js';
 import { CalibrationControl } from './alarms/calibration-control.js';
+import { startFanout } from './cluster/fanout.js';
 import { SiteGate, ownedOnly, ownedSitesOf } from './cluster/gate.js';
 import type { AlarmDesk } from './alarms/desk.js';
 import { buildAlarmDesk } from './alarms/desk-plan.js';
@@ -127,6 +128,9 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     (s) => index.timeZone(s),
     log.child({ component: 'alarms' }),
   );
+  // in a cluster on the shared store the hub carries every site's events, read back in seq order (src/cluster/fanout.ts)
+  const fanout = await startFanout(config.gateway, store, (events) => hub.dispatch(events), log.child({ component: 'alarm-fanout' }));
+  hub.fedBy(fanout);
   const batcher = new WriteBatcher(
     store,
     (result) => ((storeOk = true), order.committed(), committed(result, { metrics, status, latest, hub, desk }), uplinks.committed()),
@@ -302,6 +306,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
       timers.stop();
       await app.close();
       await broker?.stop();
+      await fanout?.stop();
       await prefetchBackfill(Number.POSITIVE_INFINITY).catch(() => {}); // the store is down: the episodes end at their last reading
       commitNow(desk.parts.backfill.check(Number.POSITIVE_INFINITY)); // open back-fill episodes are stored, not lost
       await batcher.flush();
@@ -335,7 +340,7 @@ function committed({ events, conflicts }: CommitResult, d: CommitDeps): void {
   }
   if (!events.length) return;
   for (const e of events) d.metrics.alarmEvents.inc({ event: e.event });
-  d.hub.dispatch(events); // anjian_active_alarms is counted when /metrics is read (refreshMetrics), not per commit
+  d.hub.committed(events); // anjian_active_alarms is counted when /metrics is read (refreshMetrics), not per commit
 }
 
 async function acknowledge(alarm_id: string, actor: string, note: string | undefined, d: Pick<CommitDeps, 'metrics' | 'hub' | 'desk'> & { batcher: WriteBatcher; store: Store }) {
@@ -346,7 +351,7 @@ async function acknowledge(alarm_id: string, actor: string, note: string | undef
   if (!result.ok) return result;
   const stored = await d.store.appendEvent({ event: 'acknowledged', at: now, alarm: result.alarm }, { actor, action: 'alarm.acknowledge', details: { note } });
   d.metrics.alarmEvents.inc({ event: 'acknowledged' });
-  d.hub.dispatch([stored]);
+  d.hub.committed([stored]); // the owner counts it; in a cluster every instance's feed carries it
   return result;
 }
 

@@ -1,44 +1,49 @@
 /**
- * Alarm fan-out between instances (issue 15 point 3) on LISTEN/NOTIFY. The owner of a site stores
- * an alarm event and, in the same transaction, sends `pg_notify('anjian_alarms', '<site_id> <seq>
- * <instance_id>')`: PostgreSQL delivers it only if the transaction commits, and only then. A
- * notification carries no alarm (payloads are limited to 8000 bytes, and the store is the one home
- * of alarm state): it is a wake-up, and every other instance reads the site's events after the last
- * one it delivered from the store, so a lost or coalesced notification loses nothing.
+ * Alarm fan-out between the instances of a cluster on the shared PostgreSQL store (issue 15 point
+ * 3): the SSE stream and MQTT `site/+/alarms` of every instance carry every site's alarm events,
+ * once each and in seq order, whichever instance owns the site.
  *
- * Order: one site's events are written by its one owner, in commit order, so a per-site cursor
- * (the last seq delivered for that site) sees them in order; across sites seqs from different
- * writers may commit out of order, which is why the cursor is per site, not global. This asks of
- * the store that an owner commit a site's events one transaction after another (one connection,
- * group commits and acknowledgements in turn): two concurrent commits of one site could make a
- * later seq visible first, and the earlier one would be skipped.
+ * One ordered feed per instance reads `eventsSince(cursor)` from the store and hands what it reads
+ * to the AlarmHub; in a cluster that is the hub's only input (its own commits too), because the SSE
+ * route drops any event whose seq is not above the last it sent: a hub given its own events at
+ * once and the others' a moment later would make clients skip events for good.
  *
- * The listener has its own session: a burst of alarms never delays a membership heartbeat, and a
- * lost listener session only pauses the fan-out (it catches up from the cursors once back).
+ * Why one global cursor suffices: every PostgreSQL transaction that stores alarm events takes
+ * `pg_advisory_xact_lock(4242002)` before it draws their BIGSERIAL seqs (PostgresStore.chainHead,
+ * the hash chain's one writer), and PostgreSQL releases a transaction's locks only after COMMIT made
+ * it visible (xact.c, CommitTransaction: ProcArrayEndTransaction "must be done _before_ releasing
+ * locks we hold"). So the next writer draws higher seqs only once the earlier ones are visible:
+ * when seq N is visible every committed seq < N is, and a gap is a rolled-back transaction's, never
+ * filled later. Reading past the highest seq
+ * delivered therefore sees every event exactly once, in order (the sequence must keep CACHE 1, the
+ * BIGSERIAL default: a per-session cache would hand out seqs out of commit order).
+ *
+ * Wake-ups: the local commit (the gateway calls `wake` right after it, no round trip through
+ * PostgreSQL), and a NOTIFY on `anjian_alarms` that the store sends inside every transaction that
+ * stores events (pg-commit.ts; PostgreSQL delivers it at commit, never for a rollback). A wake-up
+ * carries nothing but its last seq (to skip what was read already): the events come from the store,
+ * the one home of alarm state, so a lost or coalesced one loses nothing. The listener has its own
+ * session (a burst of alarms never delays a membership heartbeat); while it is down the feed misses
+ * the others' wake-ups and catches up when it is back; a failed read is retried.
  */
+import { hostname } from 'node:os';
 import pg from 'pg';
+import { ALARM_EVENTS_CHANNEL } from '../store/postgres/pg-commit.js';
 import type { Logger } from '../util/log.js';
 
-export const ALARM_CHANNEL = 'anjian_alarms';
-
-/** The NOTIFY the store sends inside the transaction that stores an alarm event. */
-export const NOTIFY_ALARM_SQL = `SELECT pg_notify('${ALARM_CHANNEL}', $1)`;
-
-/** `<site_id> <seq> <instance_id>`, and ` <first seq>` when it announces a batch (first < seq). */
-export function alarmNotifyPayload(site_id: string, seq: number, instance_id: string, first = seq): string {
-  return `${site_id} ${seq} ${instance_id}${first < seq ? ` ${first}` : ''}`;
-}
-
 export interface FanoutSource<E extends { seq: number }> {
-  /** The site's stored events with seq > after, oldest first, at most `limit`. */
-  eventsAfter(site_id: string, after: number, limit: number): Promise<E[]>;
+  /** Stored events with seq > after, in seq order, at most `limit`. */
+  eventsSince(after: number, limit: number): Promise<E[]>;
 }
 
 export interface FanoutOptions<E extends { seq: number }> {
   url: string;
-  instance_id: string;
+  /** Names the listener session (`anjian-fanout <name>` in pg_stat_activity). */
+  name: string;
   source: FanoutSource<E>;
-  /** Hands the events of another instance's sites to the local SSE streams and MQTT subscribers (AlarmHub.dispatch). */
+  /** The highest seq already delivered (or not to be delivered: the store's last at start). */
+  from: number;
+  /** Hands events to the local SSE streams and MQTT subscribers (AlarmHub.dispatch), in seq order, each once. */
   deliver(events: E[]): void;
   log: Logger;
   reconnect_ms?: number;
@@ -48,13 +53,18 @@ const BATCH = 1000;
 
 export class AlarmFanout<E extends { seq: number }> {
   private client: pg.Client | undefined;
-  private readonly cursors = new Map<string, number>();
-  private readonly chains = new Map<string, Promise<void>>();
+  private cursor: number;
+  private reading: Promise<void> | undefined;
+  private again = false;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
+  private reread: NodeJS.Timeout | undefined;
 
-  constructor(private readonly o: FanoutOptions<E>) {}
+  constructor(private readonly o: FanoutOptions<E>) {
+    this.cursor = o.from;
+  }
 
+  /** Resolves after the first attempt to listen (a failure is retried in the background). */
   async start(): Promise<void> {
     await this.connect();
   }
@@ -62,21 +72,23 @@ export class AlarmFanout<E extends { seq: number }> {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
+    clearTimeout(this.reread);
     const c = this.client;
     this.client = undefined;
     await c?.end().catch(() => {});
-    await Promise.all(this.chains.values());
+    await this.reading;
   }
 
-  /**
-   * Wakes the others for a site's events up to `seq`, from outside the store's transaction: for a
-   * store that cannot send the NOTIFY in its commit, the gateway calls this right after the commit
-   * (and a new owner on acquiring a site, for whatever its predecessor committed last). A crash
-   * between commit and announce only delays the wake-up to the site's next event. Dropped while
-   * the listener session is down: the others catch up on their next wake-up for the site.
-   */
-  async announce(site_id: string, seq: number, first = seq): Promise<void> {
-    await this.client?.query(NOTIFY_ALARM_SQL, [alarmNotifyPayload(site_id, seq, this.o.instance_id, first)]).catch(() => {});
+  /** Events up to `seq` were stored (a local commit, a notification): read what is past the cursor. */
+  wake(seq = Number.POSITIVE_INFINITY): void {
+    if (this.stopped || seq <= this.cursor) return;
+    if (this.reading) return void (this.again = true);
+    this.reading = this.read().finally(() => (this.reading = undefined));
+  }
+
+  /** The highest seq delivered. */
+  delivered(): number {
+    return this.cursor;
   }
 
   /** True while the listener session is up (a readiness detail, not a failure: the fan-out catches up). */
@@ -84,17 +96,44 @@ export class AlarmFanout<E extends { seq: number }> {
     return this.client !== undefined;
   }
 
+  private async read(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        for (;;) {
+          const events = await this.o.source.eventsSince(this.cursor, BATCH);
+          if (this.stopped || !events.length) break;
+          this.cursor = (events.at(-1) as E).seq;
+          this.o.deliver(events);
+          if (events.length < BATCH) break;
+        }
+      } while (this.again && !this.stopped);
+    } catch (err) {
+      if (this.stopped) return;
+      this.o.log.warn({ err: (err as Error).message }, 'alarm fan-out: reading the store failed; retrying');
+      clearTimeout(this.reread);
+      this.reread = setTimeout(() => this.wake(), this.o.reconnect_ms ?? 500);
+    }
+  }
+
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.o.url, application_name: `anjian-fanout ${this.o.instance_id}`.slice(0, 63), keepAlive: true, keepAliveInitialDelayMillis: 1000 });
+    const client = new pg.Client({
+      connectionString: this.o.url,
+      application_name: `anjian-fanout ${this.o.name}`.slice(0, 63),
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 1000,
+      connectionTimeoutMillis: 5000,
+    });
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
-    client.on('notification', (n) => this.notified(n.payload ?? ''));
+    client.on('notification', (n) => this.wake(Number(n.payload) || Number.POSITIVE_INFINITY));
     try {
       await client.connect();
-      await client.query(`LISTEN ${ALARM_CHANNEL}`);
+      await client.query(`LISTEN ${ALARM_EVENTS_CHANNEL}`);
+      if (this.stopped) return void (await client.end().catch(() => {}));
       this.client = client;
-      for (const site of this.cursors.keys()) this.pull(site); // what was committed while we did not listen
+      this.wake(); // what was committed while we did not listen
     } catch (err) {
       this.o.log.warn({ err: (err as Error).message }, 'alarm fan-out: cannot listen yet; retrying');
       client.end().catch(() => {});
@@ -106,42 +145,24 @@ export class AlarmFanout<E extends { seq: number }> {
     if (!force && client !== this.client) return;
     this.client = undefined;
     if (this.stopped || this.retry) return;
+    if (!force) this.o.log.warn({}, 'alarm fan-out: listener session lost; reconnecting');
     this.retry = setTimeout(() => {
       this.retry = undefined;
       void this.connect();
     }, this.o.reconnect_ms ?? 500);
   }
+}
 
-  private notified(payload: string): void {
-    const [site, seqText, from, firstText] = payload.split(' ');
-    const seq = Number(seqText);
-    const first = firstText === undefined ? seq : Number(firstText);
-    if (!site || !Number.isFinite(seq)) return;
-    const cursor = this.cursors.get(site);
-    if (from === this.o.instance_id) {
-      // our own event, already dispatched locally after its commit: only move the cursor on
-      if (cursor === undefined || seq > cursor) this.cursors.set(site, seq);
-      return;
-    }
-    if (cursor === undefined) this.cursors.set(site, (Number.isFinite(first) ? Math.min(first, seq) : seq) - 1); // first news of this site since we started
-    if (cursor === undefined || seq > cursor) this.pull(site);
-  }
-
-  /** Reads and delivers a site's events after its cursor, one pull per site at a time. */
-  private pull(site: string): void {
-    const previous = this.chains.get(site) ?? Promise.resolve();
-    const next = previous
-      .then(async () => {
-        for (;;) {
-          const after = this.cursors.get(site) ?? 0;
-          const events = await this.o.source.eventsAfter(site, after, BATCH);
-          if (!events.length) return;
-          this.cursors.set(site, Math.max(after, ...events.map((e) => e.seq)));
-          this.o.deliver(events);
-          if (events.length < BATCH) return;
-        }
-      })
-      .catch((err: Error) => this.o.log.warn({ site_id: site, err: err.message }, 'alarm fan-out: reading the store failed; the next notification retries'));
-    this.chains.set(site, next);
-  }
+/** The fan-out a gateway runs: in a cluster on the shared PostgreSQL store, else none (the hub dispatches its own commits). */
+export async function startFanout<E extends { seq: number }>(
+  gateway: { cluster?: { instance_id?: string | undefined } | undefined; store?: { url?: string | undefined } | undefined },
+  store: FanoutSource<E> & { lastEventSeq(): Promise<number> },
+  deliver: (events: E[]) => void,
+  log: Logger,
+): Promise<AlarmFanout<E> | undefined> {
+  const url = gateway.store?.url;
+  if (!gateway.cluster || !url) return undefined; // alone, or a cluster whose instances keep their own stores: nothing to read of the others
+  const fanout = new AlarmFanout<E>({ url, name: gateway.cluster.instance_id ?? `${hostname()} pid ${process.pid}`, source: store, from: await store.lastEventSeq(), deliver, log });
+  await fanout.start();
+  return fanout;
 }

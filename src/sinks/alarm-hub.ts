@@ -2,6 +2,11 @@
  * Alarm fan-out: every stored alarm event goes to the MQTT topic `site/{site_id}/alarms` (QoS 1)
  * and to the SSE listeners. Events arrive here only after they are committed to the store, so
  * their sequence number (the SSE event id) is final and a reconnecting client can resume.
+ *
+ * Alone, the gateway's own commits are dispatched at once. In a cluster on the shared store the
+ * hub is fed by one ordered feed (src/cluster/fanout.ts) with every instance's events in seq
+ * order, its own included: a local commit only wakes that feed (`fedBy`), so an SSE client never
+ * sees a later seq before an earlier one.
  */
 import { EventEmitter } from 'node:events';
 import type { StoredEvent } from '../domain/store.js';
@@ -10,8 +15,14 @@ import { eventToWire } from '../alarms/wire.js';
 
 export type AlarmListener = (event: StoredEvent) => void;
 
+/** What reads committed events back in seq order: told the last seq of each local commit. */
+export interface OrderedFeed {
+  wake(seq: number): void;
+}
+
 export class AlarmHub {
   private readonly emitter = new EventEmitter();
+  private feed: OrderedFeed | undefined;
 
   constructor(
     private readonly publishMqtt: (site_id: string, json: string) => Promise<void>,
@@ -19,6 +30,18 @@ export class AlarmHub {
     private readonly log: Logger,
   ) {
     this.emitter.setMaxListeners(0);
+  }
+
+  /** From now on the hub's events come from `feed` only; local commits wake it. */
+  fedBy(feed: OrderedFeed | undefined): void {
+    this.feed = feed;
+  }
+
+  /** Events this instance has just committed: dispatched now, or read back by the feed in order with the others'. */
+  committed(events: readonly StoredEvent[]): void {
+    if (!events.length) return;
+    if (this.feed) this.feed.wake(events.reduce((m, e) => Math.max(m, e.seq), 0));
+    else this.dispatch(events);
   }
 
   dispatch(events: readonly StoredEvent[]): void {

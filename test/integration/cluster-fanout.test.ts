@@ -1,123 +1,124 @@
 /**
- * Alarm fan-out between instances on a real PostgreSQL (issue 15 point 3): events stored with a
- * pg_notify in their transaction reach every other instance once, in order per site, read back
- * from the store (the notification carries only site, seq and origin); events committed while a
- * listener's session is gone arrive once it is back. The event table here stands in for the
- * PostgreSQL store's alarm events (branch `store`), with the same shape: seq, site_id, body.
+ * The alarm fan-out's ordered feed on a real PostgreSQL (issue 15 point 3): two PostgresStores on
+ * one database stand for two instances; each commits alarm events concurrently (group commits and
+ * single appends, whose transactions send the NOTIFY), and each instance's feed delivers every
+ * event of both, once, in strictly increasing seq order: exactly the stored log. A feed whose
+ * listener session is ended catches up with what was committed meanwhile once it is back; a read
+ * of the store that fails is retried.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlarmFanout, NOTIFY_ALARM_SQL, alarmNotifyPayload } from '../../src/cluster/fanout.js';
+import { openAlarm } from '../../src/alarms/alarm-record.js';
+import { AlarmFanout } from '../../src/cluster/fanout.js';
+import type { StoredEvent } from '../../src/domain/store.js';
+import type { AlarmEvent } from '../../src/domain/types.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { createLogger } from '../../src/util/log.js';
+import { eventually } from '../helpers/gateway.js';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
 
-interface Ev {
-  seq: number;
-  site_id: string;
-  n: number;
-}
-
 let server: PostgresServer;
-let pool: pg.Pool;
 let url: string;
+let storeA: PostgresStore;
+let storeB: PostgresStore;
 
 beforeAll(async () => {
   server = await startPostgres();
   url = await server.createDatabase('fanout');
-  pool = new pg.Pool({ connectionString: url, max: 4 });
-  pool.on('error', () => {}); // an idle client's session ending at the server's shutdown is no test failure
-  await pool.query('CREATE TABLE alarm_events (seq bigserial PRIMARY KEY, site_id text NOT NULL, n integer NOT NULL)');
+  storeA = await PostgresStore.open(url);
+  storeB = await PostgresStore.open(url);
 });
 afterAll(async () => {
-  await pool?.end();
+  await storeA?.close();
+  await storeB?.close();
   await server?.destroy();
 });
 
-const source = {
-  async eventsAfter(site_id: string, after: number, limit: number): Promise<Ev[]> {
-    const r = await pool.query('SELECT seq, site_id, n FROM alarm_events WHERE site_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [site_id, after, limit]);
-    return r.rows.map((x) => ({ seq: Number(x.seq), site_id: x.site_id, n: x.n }));
-  },
+let ids = 0;
+const raised = (site_id: string): AlarmEvent => {
+  const at = Date.now();
+  return { event: 'raised', at, alarm: openAlarm({ alarm_id: `al-${++ids}`, site_id, point_id: 'ch4-1', type: 'over_limit', level: 'red', value: 2, at }) };
 };
 
-/** What an owner's store does: the event and its notification in one transaction. */
-async function store(site_id: string, n: number, instance: string): Promise<void> {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    const r = await c.query('INSERT INTO alarm_events (site_id, n) VALUES ($1, $2) RETURNING seq', [site_id, n]);
-    await c.query(NOTIFY_ALARM_SQL, [alarmNotifyPayload(site_id, Number(r.rows[0].seq), instance)]);
-    await c.query('COMMIT');
-  } finally {
-    c.release();
-  }
+function feed(name: string, store: PostgresStore, got: StoredEvent[], from: number, reconnect_ms = 100): AlarmFanout<StoredEvent> {
+  return new AlarmFanout<StoredEvent>({ url, name, source: store, from, deliver: (events) => got.push(...events), log: createLogger('silent'), reconnect_ms });
 }
 
-function listener(instance_id: string, got: Ev[], reconnect_ms = 100): AlarmFanout<Ev> {
-  return new AlarmFanout<Ev>({ url, instance_id, source, deliver: (events) => got.push(...events), log: createLogger('silent'), reconnect_ms });
-}
+const seqs = (events: readonly StoredEvent[]) => events.map((e) => e.seq);
 
-async function until(what: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!what() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-}
-
-describe('alarm fan-out on LISTEN/NOTIFY', () => {
-  it("every instance gets every other instance's alarm events once, in order per site, and none of its own", async () => {
-    const gotA: Ev[] = [];
-    const gotB: Ev[] = [];
-    const a = listener('gw-a', gotA);
-    const b = listener('gw-b', gotB);
+describe('the alarm fan-out: one ordered feed per instance', () => {
+  it("every instance's feed delivers both instances' events once each, in seq order: the stored log", async () => {
+    const from = await storeA.lastEventSeq();
+    const gotA: StoredEvent[] = [];
+    const gotB: StoredEvent[] = [];
+    const a = feed('gw-a', storeA, gotA, from);
+    const b = feed('gw-b', storeB, gotB, from);
     await a.start();
     await b.start();
-    // gw-a owns s1 and s2, gw-b owns s3: the sites are written concurrently, each site's events
-    // one after the other, as its one owner commits them (the ordering the per-site cursor relies on)
-    const writer = async (site: string, instance: string) => {
-      for (let n = 0; n < 50; n++) await store(site, n, instance);
+    // each instance commits its own sites' events and wakes its own feed, as the gateway does
+    const writer = async (store: PostgresStore, mine: AlarmFanout<StoredEvent>, site: string) => {
+      for (let n = 0; n < 40; n++) {
+        const stored =
+          n % 3 === 0
+            ? [await store.appendEvent(raised(site), { actor: 'test', action: 'alarm.acknowledge' })]
+            : (await store.commit({ readings: [], alarms: [], deadLetters: [], events: Array.from({ length: 1 + (n % 4) }, () => raised(site)) })).events;
+        mine.wake(Math.max(...seqs(stored)));
+      }
     };
-    await Promise.all([writer('s1', 'gw-a'), writer('s2', 'gw-a'), writer('s3', 'gw-b')]);
-    await until(() => gotA.length >= 50 && gotB.length >= 100);
-    await new Promise((r) => setTimeout(r, 200)); // nothing more may come
-    expect(gotA.map((e) => e.site_id).every((s) => s === 's3')).toBe(true);
-    expect(gotA).toHaveLength(50);
-    expect(gotB.filter((e) => e.site_id === 's1')).toHaveLength(50);
-    expect(gotB.filter((e) => e.site_id === 's2')).toHaveLength(50);
-    expect(gotB).toHaveLength(100);
-    for (const site of ['s1', 's2']) {
-      const seqs = gotB.filter((e) => e.site_id === site).map((e) => e.seq);
-      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    await Promise.all([writer(storeA, a, 's1'), writer(storeA, a, 's2'), writer(storeB, b, 's3'), writer(storeB, b, 's4')]);
+    const log = await storeA.eventsSince(from, 100_000);
+    expect(log.length).toBeGreaterThan(200);
+    await eventually(() => gotA.length >= log.length && gotB.length >= log.length, 10_000, 'both feeds delivering the whole log');
+    await new Promise((r) => setTimeout(r, 300)); // nothing more may come
+    for (const got of [gotA, gotB]) {
+      expect(seqs(got)).toEqual(seqs(log)); // each once, in order, none missing
+      expect(got.map((e) => e.alarm.alarm_id)).toEqual(log.map((e) => e.alarm.alarm_id));
     }
     await a.stop();
     await b.stop();
   });
 
-  it('an announce after the commit (a store that cannot notify in its transaction) wakes the others just as well', async () => {
-    const got: Ev[] = [];
-    const a = listener('gw-a', []);
-    const b = listener('gw-b', got);
-    await a.start();
+  it('a feed whose listener session was ended delivers what was committed meanwhile once it is back, in order', async () => {
+    const got: StoredEvent[] = [];
+    const b = feed('gw-b2', storeB, got, await storeB.lastEventSeq(), 1500);
     await b.start();
-    const r = await pool.query("INSERT INTO alarm_events (site_id, n) VALUES ('s7', 1), ('s7', 2) RETURNING seq");
-    const seqs = r.rows.map((x) => Number(x.seq));
-    await a.announce('s7', Math.max(...seqs), Math.min(...seqs));
-    await until(() => got.length === 2);
-    expect(got.map((e) => e.n)).toEqual([1, 2]);
-    await a.stop();
+    await storeA.commit({ readings: [], alarms: [], deadLetters: [], events: [raised('s9')] });
+    await eventually(() => got.length === 1, 5_000, 'the first event');
+    expect(await terminate('anjian-fanout gw-b2')).toBe(1);
+    await eventually(() => !b.listening(), 1_000, 'the listener noticing');
+    const during: number[] = [];
+    for (let n = 0; n < 4; n++) during.push(...seqs((await storeA.commit({ readings: [], alarms: [], deadLetters: [], events: [raised('s9')] })).events));
+    expect(b.listening()).toBe(false); // reconnects only after 1.5 s: these were committed while it did not listen
+    await eventually(() => got.length === 5, 10_000, 'the catch-up after the reconnect');
+    expect(seqs(got).slice(1)).toEqual(during);
     await b.stop();
   });
 
-  it('a listener whose session is cut catches up from the store once it is back', async () => {
-    const got: Ev[] = [];
-    const b = listener('gw-b', got, 1500);
+  it('a read of the store that fails is retried, and what it missed is delivered once', async () => {
+    const got: StoredEvent[] = [];
+    let failures = 1;
+    const flaky = {
+      eventsSince: (after: number, limit: number) => (failures-- > 0 ? Promise.reject(new Error('connection terminated')) : storeB.eventsSince(after, limit)),
+    };
+    const b = new AlarmFanout<StoredEvent>({ url, name: 'gw-b3', source: flaky, from: await storeB.lastEventSeq(), deliver: (e) => got.push(...e), log: createLogger('silent'), reconnect_ms: 100 });
+    // committed before it listens: only its catch-up read (which fails) and that read's retry can deliver them
+    const stored = (await storeA.commit({ readings: [], alarms: [], deadLetters: [], events: [raised('s8'), raised('s8')] })).events;
     await b.start();
-    await store('s9', 1, 'gw-a');
-    await until(() => got.length === 1);
-    await pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'anjian-fanout gw-b'");
-    await until(() => !b.listening(), 1_000);
-    expect(b.listening()).toBe(false); // reconnects only after 1.5 s
-    for (let n = 2; n <= 5; n++) await store('s9', n, 'gw-a'); // committed while gw-b does not listen
-    await until(() => got.length === 5);
-    expect(got.map((e) => e.n)).toEqual([1, 2, 3, 4, 5]);
+    await eventually(() => got.length === 2, 5_000, 'the events, read again after the failed read');
+    expect(failures).toBeLessThan(0);
+    expect(seqs(got)).toEqual(seqs(stored));
     await b.stop();
   });
 });
+
+/** Ends the sessions named `application_name` (as an operator or a network cut would); how many. */
+async function terminate(application_name: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1', [application_name]);
+    return r.rows.filter((x) => x.ok).length;
+  } finally {
+    await c.end();
+  }
+}

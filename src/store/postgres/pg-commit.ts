@@ -134,6 +134,13 @@ export async function writeExtras(client: pg.ClientBase, extras: readonly (Commi
   if (dirty.length) await insertRows(client, 'INSERT INTO stats_dirty (site_id, point_id, start)', 'ON CONFLICT DO NOTHING', dirty);
 }
 
+/**
+ * The channel a commit that stored alarm events notifies, with its last seq as payload: a wake-up
+ * for the other instances of a cluster (src/cluster/fanout.ts), sent inside the transaction, so
+ * PostgreSQL delivers it exactly when the events are visible, and never for a rolled-back one.
+ */
+export const ALARM_EVENTS_CHANNEL = 'anjian_alarms';
+
 /** Appends the events to the hash-chained log after `head`; returns them with their seq and the new head. */
 export async function appendEvents(client: pg.ClientBase, head: string, events: Batch['events']): Promise<{ stored: StoredEvent[]; head: string }> {
   const rows: unknown[][] = [];
@@ -145,5 +152,7 @@ export async function appendEvents(client: pg.ClientBase, head: string, events: 
   }
   const back = await insertRows<{ seq: number; hash: string }>(client, 'INSERT INTO alarm_events (alarm_id, site_id, event, at, body, prev_hash, hash)', 'RETURNING seq, hash', rows);
   const seqOf = new Map(back.map((r) => [r.hash, r.seq])); // every hash differs (each covers the one before)
-  return { stored: events.map((e, i) => ({ ...e, seq: seqOf.get(rows[i]?.[6] as string) as number })), head };
+  const stored = events.map((e, i) => ({ ...e, seq: seqOf.get(rows[i]?.[6] as string) as number }));
+  if (stored.length) await client.query('SELECT pg_notify($1, $2)', [ALARM_EVENTS_CHANNEL, String(stored.reduce((m, e) => Math.max(m, e.seq), 0))]);
+  return { stored, head };
 }

@@ -366,6 +366,9 @@ export class PostgresStore implements Store {
    * The head to chain new events onto. Gateways sharing the database append to one log: a
    * transaction-scoped advisory lock (released at COMMIT) makes the appends take turns, and the
    * head is read under it, so the chain never forks. Commits without events take no lock.
+   * The seqs are drawn under it too and it is released only after COMMIT made the transaction
+   * visible, so events become visible in seq order across instances (the alarm fan-out,
+   * src/cluster/fanout.ts, reads them with one cursor on that account).
    */
   private async chainHead(client: pg.PoolClient, events: number): Promise<string> {
     if (events === 0) return this.head;
