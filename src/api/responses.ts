@@ -108,7 +108,6 @@ export const AlarmWire = z.looseObject({
   simulated: z.literal(true).optional().describe('raised from a simulated device: never sent upward as real'),
 });
 export const AlarmList = z.array(AlarmWire);
-export type AlarmWireShape = z.infer<typeof AlarmWire>;
 
 export const Calibration = z.looseObject({
   calibrating: z.boolean(),
