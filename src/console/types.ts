@@ -1,9 +1,8 @@
 /** The wire shapes of CONTRACT §2/§4 that the console reads (snake_case, ISO timestamps). */
 import type { AlarmEventKind, AlarmState, Level, Limit } from '../domain/alarm-words.js';
+import type { Role } from '../domain/kinds.js';
 
-export type { AlarmEventKind, AlarmState, Level, Limit };
-
-export type Role = 'viewer' | 'operator' | 'regulator' | 'admin';
+export type { AlarmEventKind, AlarmState, Level, Limit, Role };
 
 export interface Whoami {
   name: string;

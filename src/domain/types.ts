@@ -7,7 +7,7 @@ import type { AlarmState } from './alarm-words.js';
 export type { Alarm, AlarmCause, AlarmEvent, AlarmType } from './alarm.js';
 export { type AlarmEventKind, type AlarmState, type Level, type Limit, DIRECTIONS, LEVELS, crossingSign, isInclusive, levelRank } from './alarm-words.js';
 
-export { POINT_KINDS, type PointKind, SITE_KINDS, type SiteKind } from './kinds.js';
+export { POINT_KINDS, type PointKind, ROLES, type Role, SITE_KINDS, type SiteKind } from './kinds.js';
 
 /** What a transport hands to decode: one message or one poll of one device. */
 export interface Frame {
