@@ -1,5 +1,5 @@
 /** Building and updating alarm records: the lifecycle states and the statistics kept while active. */
-import type { Alarm, AlarmCause, AlarmState, AlarmType, Level, Limit } from '../domain/types.js';
+import type { Alarm, AlarmCause, AlarmEvent, AlarmState, AlarmType, Level, Limit } from '../domain/types.js';
 
 export interface NewAlarm {
   alarm_id: string;
@@ -65,6 +65,19 @@ const ACKED: Record<AlarmState, AlarmState> = {
 
 export function clearAlarm(alarm: Alarm, at: number): Alarm {
   return { ...alarm, state: CLEARED[alarm.state], cleared_at: at };
+}
+
+/**
+ * An alarm kept open while a 0/1 input still reads 1 (feed power present after a power-off, a
+ * shut-off valve not closed): the reading goes into its statistics, and the first 0 clears it.
+ * Returns the alarm still open, or undefined once cleared (its event pushed). An unknown (NaN)
+ * reading neither counts nor clears (trackValue).
+ */
+export function trackUntilOff(alarm: Alarm, r: { value: number; ts: number }, events: AlarmEvent[]): Alarm | undefined {
+  const tracked = trackValue(alarm, r.value, r.ts);
+  if (r.value !== 0) return tracked;
+  events.push({ event: 'cleared', at: r.ts, alarm: clearAlarm(tracked, r.ts) });
+  return undefined;
 }
 
 export const isAcked = (alarm: Alarm): boolean => alarm.state.endsWith('_acked');

@@ -11,7 +11,7 @@
  * never merely below the alarm value, so a value hovering in between keeps the power off.
  */
 import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
-import { clearAlarm, openAlarm, trackValue } from './alarm-record.js';
+import { clearAlarm, openAlarm, trackUntilOff } from './alarm-record.js';
 import type { AlarmSource } from './source.js';
 import { PairMap } from '../util/pair-map.js';
 
@@ -142,9 +142,7 @@ export class PowerLinkage implements AlarmSource {
     this.feeds.set(r.site_id, r.point_id, { value: r.value, ts: r.ts });
     for (const s of this.links.values()) {
       if (!s.feed_abnormal || s.point.site_id !== r.site_id || s.point.feed_point !== r.point_id) continue;
-      if (Number.isNaN(r.value)) continue; // unknown feed: not confirmed off, and nothing to track
-      s.feed_abnormal = trackValue(s.feed_abnormal, r.value, r.ts);
-      if (r.value === 0) events.push(this.endFeedAbnormal(s, r.ts));
+      s.feed_abnormal = trackUntilOff(s.feed_abnormal, r, events); // an unknown feed is not confirmed off
     }
   }
 

@@ -22,7 +22,7 @@
 import { STATUS } from '../domain/status.js';
 import type { Alarm, AlarmEvent, Level, Reading } from '../domain/types.js';
 import { levelRank } from '../domain/types.js';
-import { clearAlarm, openAlarm, trackValue } from './alarm-record.js';
+import { clearAlarm, openAlarm, trackUntilOff } from './alarm-record.js';
 import type { LinkedOutput, OutputCommand } from './linkage.js';
 import type { AlarmSource } from './source.js';
 import { PairMap } from '../util/pair-map.js';
@@ -178,9 +178,7 @@ export class ShutoffValves implements AlarmSource {
     for (const s of list) {
       if (!trusted) continue;
       s.position = r.value as 0 | 1;
-      if (!s.abnormal) continue;
-      s.abnormal = trackValue(s.abnormal, r.value, r.ts);
-      if (r.value === 0) events.push(this.endAbnormal(s, r.ts));
+      if (s.abnormal) s.abnormal = trackUntilOff(s.abnormal, r, events);
     }
   }
 

@@ -5,7 +5,7 @@
  * contract lets a record grow (new keys pass through); the keys listed are the ones clients use.
  */
 import { z } from 'zod';
-import { DIRECTIONS, LEVELS, POINT_KINDS } from '../domain/types.js';
+import { DIRECTIONS, LEVELS, POINT_KINDS, ROLES } from '../domain/types.js';
 import { API_ERRORS, type ApiErrorCode } from './errors.js';
 
 const iso = z.string().describe('ISO-8601 with the site offset, e.g. 2025-11-22T10:00:00.000+08:00');
@@ -43,7 +43,7 @@ export const EventStream = {
 
 export const WhoAmI = z.object({
   name: z.string(),
-  role: z.enum(['viewer', 'operator', 'regulator', 'admin']),
+  role: z.enum(ROLES),
   sites: z.union([z.literal('*'), z.array(z.string())]),
   regions: z.array(z.string()).optional().describe('the administrative divisions (GB/T 2260) the token is scoped to'),
 });
@@ -108,7 +108,6 @@ export const AlarmWire = z.looseObject({
   simulated: z.literal(true).optional().describe('raised from a simulated device: never sent upward as real'),
 });
 export const AlarmList = z.array(AlarmWire);
-export type AlarmWireShape = z.infer<typeof AlarmWire>;
 
 export const Calibration = z.looseObject({
   calibrating: z.boolean(),

@@ -16,6 +16,7 @@ import { configWarnings } from './warnings.js';
 import { checkEdge } from './edge-check.js';
 import { checkStandardsKeys } from './standards-check.js';
 import { readProfileDir } from './profile-files.js';
+import { sitePoint, unknownDevices } from './site-refs.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -136,13 +137,10 @@ export function checkLinkage(config: Config): Problem[] {
       const link = point.linkage;
       if (!link) return;
       const at = `sites[${i}].points[${j}].linkage`;
-      link.outputs.forEach((o, k) => {
-        if (!site.devices.some((d) => d.device_id === o.device_id)) problems.push({ path: `${at}.outputs[${k}].device_id`, message: `unknown device "${o.device_id}" in site ${site.site_id}` });
-      });
+      problems.push(...unknownDevices(site, link.outputs, `${at}.outputs`));
       if (link.feed_point !== undefined) {
-        const feed = site.points.find((p) => p.point_id === link.feed_point);
-        if (!feed) problems.push({ path: `${at}.feed_point`, message: `unknown point "${link.feed_point}" in site ${site.site_id}` });
-        else if (feed.quantity !== 'feed_state') problems.push({ path: `${at}.feed_point`, message: `point "${link.feed_point}" measures ${feed.quantity}, not feed_state` });
+        const feed = sitePoint(site, link.feed_point, `${at}.feed_point`, problems);
+        if (feed && feed.quantity !== 'feed_state') problems.push({ path: `${at}.feed_point`, message: `point "${link.feed_point}" measures ${feed.quantity}, not feed_state` });
       }
       if (!point.limits.some((l) => l.action === 'power_off')) problems.push({ path: at, message: 'the point has no power_off limit, so the linkage would never act' });
     }),
@@ -159,13 +157,11 @@ export function checkFanLockout(config: Config): Problem[] {
       if (!lock) return;
       const at = `sites[${i}].points[${j}].fan_lockout`;
       if (point.quantity !== 'fan_state') problems.push({ path: at, message: `point "${point.point_id}" measures ${point.quantity}: a fan lockout needs a fan_state point (1 = running)` });
-      lock.outputs.forEach((o, k) => {
-        if (!site.devices.some((d) => d.device_id === o.device_id)) problems.push({ path: `${at}.outputs[${k}].device_id`, message: `unknown device "${o.device_id}" in site ${site.site_id}` });
-      });
+      problems.push(...unknownDevices(site, lock.outputs, `${at}.outputs`));
       if (lock.standby_point === undefined) return;
-      const standby = site.points.find((p) => p.point_id === lock.standby_point);
-      if (!standby) problems.push({ path: `${at}.standby_point`, message: `unknown point "${lock.standby_point}" in site ${site.site_id}` });
-      else if (standby === point) problems.push({ path: `${at}.standby_point`, message: 'a fan cannot be its own standby' });
+      const standby = sitePoint(site, lock.standby_point, `${at}.standby_point`, problems);
+      if (!standby) return;
+      if (standby === point) problems.push({ path: `${at}.standby_point`, message: 'a fan cannot be its own standby' });
       else if (standby.quantity !== 'fan_state') problems.push({ path: `${at}.standby_point`, message: `point "${lock.standby_point}" measures ${standby.quantity}, not fan_state` });
     }),
   );

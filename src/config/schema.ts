@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { MODBUS_MODES } from '../domain/modbus-words.js';
 import { QUANTITIES, type QuantityId } from '../domain/quantities.js';
 import { SCENARIO_NAMES } from '../domain/scenarios.js';
-import { LEVELS, POINT_KINDS, SITE_KINDS } from '../domain/types.js';
+import { LEVELS, POINT_KINDS, ROLES, SITE_KINDS } from '../domain/types.js';
 import { NetworkingSchema, UplinkSchema, pointNetworkingFields } from './uplink-schema.js';
 import { ClusterSchema } from './cluster-schema.js';
 
@@ -316,7 +316,7 @@ export const TokenSchema = z
       .string()
       .regex(/^[0-9a-f]{64}$/)
       .optional(),
-    role: z.enum(['viewer', 'operator', 'regulator', 'admin']),
+    role: z.enum(ROLES),
     sites: z
       .union([z.literal('*'), z.array(z.string()).min(1)])
       .optional()

@@ -5,6 +5,7 @@
  */
 import type { Problem } from './problem.js';
 import type { Config } from './schema.js';
+import { sitePoint, unknownDevices } from './site-refs.js';
 
 const LEVEL_SOURCES = ['pond_level', 'water_level'];
 
@@ -15,13 +16,12 @@ export function checkStandardsKeys(config: Config): Problem[] {
       const at = `sites[${i}].points[${j}]`;
       const d = point.derive;
       if (d) {
-        const source = site.points.find((p) => p.point_id === d.from);
-        if (!source) problems.push({ path: `${at}.derive.from`, message: `unknown point "${d.from}" in site ${site.site_id}` });
-        else if (source === point) problems.push({ path: `${at}.derive.from`, message: 'a point cannot be derived from itself' });
-        else if (source.derive) problems.push({ path: `${at}.derive.from`, message: `point "${d.from}" is itself derived: derive from a measured point` });
-        else if (d.kind === 'rain_window' && source.quantity !== 'rainfall')
+        const source = sitePoint(site, d.from, `${at}.derive.from`, problems);
+        if (source === point) problems.push({ path: `${at}.derive.from`, message: 'a point cannot be derived from itself' });
+        else if (source?.derive) problems.push({ path: `${at}.derive.from`, message: `point "${d.from}" is itself derived: derive from a measured point` });
+        else if (source && d.kind === 'rain_window' && source.quantity !== 'rainfall')
           problems.push({ path: `${at}.derive.from`, message: `point "${d.from}" measures ${source.quantity}: a rain window needs a rainfall gauge` });
-        else if (d.kind !== 'rain_window' && !LEVEL_SOURCES.includes(source.quantity))
+        else if (source && d.kind !== 'rain_window' && !LEVEL_SOURCES.includes(source.quantity))
           problems.push({ path: `${at}.derive.from`, message: `point "${d.from}" measures ${source.quantity}: ${d.kind} needs a pond level (pond_level)` });
         if (d.kind !== 'rain_window' && d.crest_elevation === undefined) problems.push({ path: `${at}.derive.crest_elevation`, message: `required: ${d.kind} = crest elevation − pond level` });
         if (d.kind === 'beach_length' && d.beach_slope === undefined) problems.push({ path: `${at}.derive.beach_slope`, message: 'required: beach length = (crest − level) / beach slope' });
@@ -29,14 +29,10 @@ export function checkStandardsKeys(config: Config): Problem[] {
       }
       const s = point.shutoff;
       if (s) {
-        s.valves.forEach((v, k) => {
-          if (!site.devices.some((dev) => dev.device_id === v.device_id))
-            problems.push({ path: `${at}.shutoff.valves[${k}].device_id`, message: `unknown device "${v.device_id}" in site ${site.site_id}` });
-        });
+        problems.push(...unknownDevices(site, s.valves, `${at}.shutoff.valves`));
         if (s.position_point !== undefined) {
-          const pos = site.points.find((p) => p.point_id === s.position_point);
-          if (!pos) problems.push({ path: `${at}.shutoff.position_point`, message: `unknown point "${s.position_point}" in site ${site.site_id}` });
-          else if (pos.quantity !== 'valve_state')
+          const pos = sitePoint(site, s.position_point, `${at}.shutoff.position_point`, problems);
+          if (pos && pos.quantity !== 'valve_state')
             problems.push({ path: `${at}.shutoff.position_point`, message: `point "${s.position_point}" measures ${pos.quantity}, not valve_state (1 open, 0 closed)` });
         }
         if (!point.limits.some((l) => s.trip_levels.includes(l.level)))

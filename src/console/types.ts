@@ -1,9 +1,8 @@
 /** The wire shapes of CONTRACT §2/§4 that the console reads (snake_case, ISO timestamps). */
 import type { AlarmEventKind, AlarmState, Level, Limit } from '../domain/alarm-words.js';
+import type { Role } from '../domain/kinds.js';
 
-export type { AlarmEventKind, AlarmState, Level, Limit };
-
-export type Role = 'viewer' | 'operator' | 'regulator' | 'admin';
+export type { AlarmEventKind, AlarmState, Level, Limit, Role };
 
 export interface Whoami {
   name: string;
@@ -66,35 +65,8 @@ export interface Device {
   simulated: boolean;
 }
 
-export interface Alarm {
-  alarm_id: string;
-  site_id: string;
-  point_id?: string;
-  device_id?: string;
-  item_id?: string;
-  type: string;
-  level: Level;
-  state: AlarmState;
-  raised_at: string;
-  cleared_at?: string;
-  acked_at?: string;
-  acked_by?: string;
-  note?: string;
-  value: number;
-  limit?: Limit;
-  max_value: number | null;
-  min_value: number | null;
-  max_at?: string;
-  cause?: string;
-  historical?: boolean;
-  confirmed_at?: string;
-}
-
-/** An SSE / MQTT alarm event: the alarm JSON plus what happened and when. */
-export interface AlarmEvent extends Alarm {
-  event: AlarmEventKind;
-  event_at: string;
-}
+/** An alarm and an alarm event as the API, SSE and MQTT give them (src/domain/wire.ts, written by src/alarms/wire.ts). */
+export type { WireAlarm as Alarm, WireAlarmEvent as AlarmEvent } from '../domain/wire.js';
 
 export interface Reading {
   ts: string;

@@ -113,13 +113,18 @@ const example = z
     }
   });
 
+/** What every profile says about itself, whatever its transport (profile.ts's MQTT shape has it too). */
+export const PROFILE_HEADER = {
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'profile id must be kebab-case'),
+  vendor: z.string().min(1),
+  model: z.string().min(1),
+  description: z.string().min(1),
+  datasheet: z.string().min(1),
+};
+
 export const ModbusProfileShape = z
   .object({
-    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'profile id must be kebab-case'),
-    vendor: z.string().min(1),
-    model: z.string().min(1),
-    description: z.string().min(1),
-    datasheet: z.string().min(1),
+    ...PROFILE_HEADER,
     transport: z.literal('modbus'),
     channels: z.record(z.string().regex(/^[a-z0-9_]+$/, 'channel names are snake_case'), channel).refine((c) => Object.keys(c).length > 0, 'a profile needs at least one channel'),
     outputs: z.record(z.string().regex(/^[a-z0-9_]+$/, 'output names are snake_case'), output).optional(),

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { CardSighting, ChannelReading } from '../domain/types.js';
 import { type ChannelInput, type ChannelSpec, type DeviceSample, inheritQuantities } from './channel.js';
 import type { ModbusProfile } from './modbus-profile.js';
-import { ModbusProfileShape } from './modbus-shape.js';
+import { ModbusProfileShape, PROFILE_HEADER } from './modbus-shape.js';
 
 /** What a profile's decode may know of where the frame came from. */
 export interface DecodeContext {
@@ -66,11 +66,7 @@ export function defineProfile<P>(profile: MqttProfileInput<P>): MqttProfile<P> {
 }
 
 const MqttProfileShape = z.object({
-  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'profile id must be kebab-case'),
-  vendor: z.string().min(1),
-  model: z.string().min(1),
-  description: z.string().min(1),
-  datasheet: z.string().min(1),
+  ...PROFILE_HEADER,
   transport: z.literal('mqtt'),
   examples: z.array(z.any()).min(1, 'a profile needs at least one worked example'),
 });

@@ -7,7 +7,7 @@
  */
 import { clearAlarm, openAlarm, trackValue } from '../alarms/alarm-record.js';
 import type { Alarm, AlarmEvent } from '../domain/types.js';
-import type { UplinkState } from './runner.js';
+import type { UplinkState } from '../domain/wire.js';
 
 export class UplinkBacklogAlarms {
   private readonly active = new Map<string, Alarm>();

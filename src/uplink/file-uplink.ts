@@ -22,7 +22,7 @@ import type { Logger } from '../util/log.js';
 import type { FilesUplinkConfig } from '../config/uplink-schema.js';
 import type { NationalFiles } from './national/files.js';
 import { FIVE_MINUTES } from './national/stats.js';
-import type { UplinkState } from './runner.js';
+import type { UplinkState } from '../domain/wire.js';
 
 const TICK_MS = 1000;
 /** Files of events: made when alarms of their kind changed, never empty. */

@@ -7,6 +7,7 @@
  * after a reconnect or a restart, so delivery is at least once and every message carries a stable
  * id (MQTT `msg_id`, MEM `dataId`) for the receiver to drop repeats.
  */
+import type { UplinkState } from '../domain/wire.js';
 import type { Logger } from '../util/log.js';
 import type { QueueRow, UplinkQueue } from './queue.js';
 
@@ -15,23 +16,6 @@ export interface UplinkTransport {
   start(events: { up(): void; down(err?: Error): void }): void;
   send(row: QueueRow, backfill: boolean): Promise<void>;
   stop(): Promise<void>;
-}
-
-export interface UplinkState {
-  uplink_id: string;
-  kind: string;
-  target: string;
-  connected: boolean;
-  backlog_rows: number;
-  backlog_age_s: number;
-  sent: number;
-  sent_backfill: number;
-  last_success_at: number | null;
-  last_error: string | null;
-  last_error_at: number | null;
-  test_target: boolean;
-  /** Simulated readings and alarms left out (not a test target). */
-  refused_simulated: number;
 }
 
 const REMOVE_EVERY_MS = 50;

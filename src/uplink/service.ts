@@ -20,7 +20,8 @@ import { NationalFiles } from './national/files.js';
 import { type FiveMinuteStats, StoreFiveMinuteStats } from './national/stats.js';
 import { UplinkBacklogAlarms } from './backlog-alarm.js';
 import { UplinkQueue } from './queue.js';
-import { type UplinkState, UplinkRunner } from './runner.js';
+import type { UplinkState, WireUplinkState } from '../domain/wire.js';
+import { UplinkRunner } from './runner.js';
 
 export interface UplinkDeps {
   config: Config;
@@ -146,7 +147,7 @@ export class Uplinks {
     return this.states();
   }
 
-  async details(): Promise<Record<string, unknown>> {
+  async details(): Promise<Record<string, WireUplinkState>> {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return Object.fromEntries((await this.counted()).map((s) => [s.uplink_id, { ...s, last_success_at: iso(s.last_success_at), last_error_at: iso(s.last_error_at) }]));
   }

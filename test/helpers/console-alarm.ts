@@ -11,7 +11,10 @@ export const consoleAlarm = (over: Partial<Alarm>): Alarm => ({
   raised_at: '2025-11-22T08:00:00+08:00',
   value: 1.62,
   max_value: 1.62,
+  max_at: '2025-11-22T08:00:00+08:00',
   min_value: 1.62,
+  min_at: '2025-11-22T08:00:00+08:00',
+  avg_value: 1.62,
   limit: { direction: 'high', set: 1.5, clear: 1.0, level: 'red' },
   ...over,
 });

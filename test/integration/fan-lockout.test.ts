@@ -5,7 +5,8 @@
  */
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { decidedCommands } from '../helpers/audit.js';
+import { eventually, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const SITE = 'm1';
 const TOKEN = 'duty-operator-token';
@@ -49,25 +50,29 @@ afterAll(async () => {
   await gw?.cleanup();
 });
 
-const publish = async (values: Record<string, number>) => {
-  await kj.publishAsync(`site/${SITE}/dev/kj/up`, JSON.stringify({ values }), { qos: 1 });
-  await new Promise((r) => setTimeout(r, 150));
-};
+/** Resolves at the PUBACK, which comes once the reading is judged and stored: a command it caused is decided by then (test/helpers/audit.ts). */
+const publish = (values: Record<string, number>) => kj.publishAsync(`site/${SITE}/dev/kj/up`, JSON.stringify({ values }), { qos: 1 });
+const decided = () => decidedCommands(gw);
+/** The commands the switch has received, once it has `n`: decided is at once, the delivery to another client takes a moment. */
+const received = (n: number) => eventually(() => (down.length >= n ? down.map((c) => c.cmd) : undefined), 5000, `${n} commands at the switch`);
 const active = async () => (await gw.api(`/api/v1/alarms?state=active&site_id=${SITE}`, { token: TOKEN })).body as any[];
 
 describe('fan lockout (风电闭锁)', () => {
   it('the standby running keeps the power on; both stopped cut it; methane keeps it off after the fan restarts', async () => {
     await publish({ fan: 1, standby: 0, ch4: 0.2 });
     await publish({ fan: 0, standby: 1 }); // the standby took over: ventilated
-    expect(down, JSON.stringify(down)).toEqual([]);
+    expect(decided()).toEqual([]);
     await publish({ standby: 0 }); // no fan runs
-    expect(down.map((c) => c.cmd)).toEqual(['power_off']);
+    expect(decided()).toEqual(['power_off']);
+    expect(await received(1)).toEqual(['power_off']);
     expect((await active()).map((a) => [a.type, a.point_id])).toEqual([['fan_stopped', 'fan-main']]);
     await publish({ ch4: 1.8 }); // methane over its power-off value too: a second hold
     await publish({ fan: 1 }); // the fan runs again, but methane still holds the output off
-    expect(down.map((c) => c.cmd)).toEqual(['power_off', 'power_off']);
+    expect(decided()).toEqual(['power_off', 'power_off']);
+    expect(await received(2)).toEqual(['power_off', 'power_off']);
     expect((await active()).some((a) => a.type === 'fan_stopped')).toBe(false);
     await publish({ ch4: 0.3 }); // below the restore value: no reason left
-    expect(down.map((c) => c.cmd)).toEqual(['power_off', 'power_off', 'power_on']);
+    expect(decided()).toEqual(['power_off', 'power_off', 'power_on']);
+    expect(await received(3)).toEqual(['power_off', 'power_off', 'power_on']);
   });
 });

@@ -5,7 +5,8 @@
  */
 import type { MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, sleep, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { decidedCommands } from '../helpers/audit.js';
+import { eventually, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const TOKEN = 'admin-token-xx';
 const YAML = `
@@ -52,12 +53,13 @@ describe('emergency shut-off across a restart', () => {
     gw = await gw.restart();
     io = await attach(gw);
     expect(await active(gw)).toEqual(['over_limit', 'shutoff']);
-    await io.level(14.9); // still above HH
-    await sleep(300);
+    expect(decidedCommands(gw)).toEqual(['close_valve']);
+    await io.level(14.9); // still above HH; acknowledged once judged, so a second close_valve would be decided by now
+    expect(decidedCommands(gw)).toEqual(['close_valve']);
     expect(io.down).toEqual([]);
     await io.level(14.0); // the trip clears: the alarm ends, the valve stays closed
     await eventually(async () => (await active(gw)).length === 0, 5000, 'shutoff cleared');
-    await sleep(300);
+    expect(decidedCommands(gw)).toEqual(['close_valve']);
     expect(io.down).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseFile } from '../../src/uplink/national/text.js';
-import { connectMqtt, eventually, fixture, sleep, startTestGateway } from '../helpers/gateway.js';
+import { connectMqtt, eventually, fixture, startTestGateway } from '../helpers/gateway.js';
 import { type FtpServer, startVsftpd } from '../helpers/ftp.js';
 import { patch } from '../helpers/patch.js';
 import { type SftpServer, startSshd } from '../helpers/sshd.js';
@@ -51,8 +51,16 @@ describe('scheduled file uplink', () => {
     await ftp.stop(); // the regulator's server goes away
     const before = new Set(files(ftp.incoming));
     await send(1.2); // an over-limit alarm while it is away
-    await eventually(async () => (await gw.api('/readyz')).body.details.uplinks.bureau.backlog_rows >= 3, 10_000, 'files to wait in the spool');
-    await sleep(1500);
+    const spooled = async () => (await gw.api('/readyz')).body.details.uplinks.bureau.backlog_rows as number;
+    const waitingFiles = await eventually(
+      async () => {
+        const n = await spooled();
+        return n >= 3 ? n : undefined;
+      },
+      10_000,
+      'files to wait in the spool',
+    );
+    await eventually(async () => (await spooled()) >= waitingFiles + 2, 10_000, 'two more real-time files made while it is away');
     await send(0.4);
     const waiting = (await gw.api('/readyz')).body.details.uplinks.bureau;
     expect(waiting.connected).toBe(false);

@@ -7,7 +7,7 @@ import type { ApiDeps } from '../deps.js';
 import { canSee, type Principal, requireRole, requireSite, type TokenAuth } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { AckBody, AlarmParams, AlarmsQuery, StreamQuery } from '../params.js';
-import { AlarmList, AlarmWire, type AlarmWireShape, AUTHED, errors, EventStream } from '../responses.js';
+import { AlarmList, AlarmWire, AUTHED, errors, EventStream } from '../responses.js';
 
 const KEEPALIVE_MS = 15_000;
 
@@ -29,7 +29,7 @@ export const alarmRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fast
       ...(q.tag !== undefined ? { tag: q.tag } : {}),
       ...(q.hazard_code !== undefined ? { hazard_code: q.hazard_code } : {}),
     });
-    return alarms.map((a) => alarmToWire(a, tz(a.site_id)) as AlarmWireShape);
+    return alarms.map((a) => alarmToWire(a, tz(a.site_id)));
   });
 
   app.post(
@@ -45,7 +45,7 @@ export const alarmRoutes = (deps: ApiDeps, auth: TokenAuth) => async (root: Fast
         if (result.code === 'not_found') throw new ApiError('not_found', `no alarm ${req.params.alarm_id}`);
         throw new ApiError('conflict', `alarm ${req.params.alarm_id} is already acknowledged`);
       }
-      return alarmToWire(result.alarm, tz(result.alarm.site_id)) as AlarmWireShape;
+      return alarmToWire(result.alarm, tz(result.alarm.site_id));
     },
   );
 

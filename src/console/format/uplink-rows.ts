@@ -1,22 +1,7 @@
 /** The uplink panel's words (src/console/parts/uplinks.tsx): /readyz details.uplinks → rows. Pure. */
+import type { WireUplinkState } from '../../domain/wire.js';
 import { ageText } from './words.js';
 import { t } from './i18n.js';
-
-/** One uplink as /readyz details.uplinks.<id> gives it (src/uplink/runner.ts UplinkState, times ISO). */
-export interface UplinkStateWire {
-  uplink_id: string;
-  kind: string;
-  target: string;
-  connected: boolean;
-  backlog_rows: number;
-  backlog_age_s: number;
-  sent: number;
-  last_success_at: string | null;
-  last_error: string | null;
-  last_error_at: string | null;
-  test_target: boolean;
-  refused_simulated: number;
-}
 
 export interface UplinkRow {
   id: string;
@@ -41,7 +26,7 @@ export function roughSpanText(s: number): string {
 }
 
 /** The panel's rows, in the order of the config (pure: unit-tested). */
-export function uplinkRows(uplinks: Record<string, UplinkStateWire> | undefined, now: number): UplinkRow[] {
+export function uplinkRows(uplinks: Record<string, WireUplinkState> | undefined, now: number): UplinkRow[] {
   return Object.values(uplinks ?? {}).map((u) => ({
     id: u.uplink_id,
     kind: u.kind,

@@ -7,13 +7,14 @@
 import { useSession } from '../live/context.js';
 import { useNow, usePoll } from '../live/hooks.js';
 import { t } from '../format/i18n.js';
-import { type UplinkStateWire, uplinkRows } from '../format/uplink-rows.js';
+import type { WireUplinkState } from '../../domain/wire.js';
+import { uplinkRows } from '../format/uplink-rows.js';
 
 const POLL_MS = 5000;
 
-async function readiness(): Promise<{ details?: { uplinks?: Record<string, UplinkStateWire> } }> {
+async function readiness(): Promise<{ details?: { uplinks?: Record<string, WireUplinkState> } }> {
   const res = await fetch('/readyz', { cache: 'no-store' }); // 503 while a component fails: its body still names each state
-  return (await res.json()) as { details?: { uplinks?: Record<string, UplinkStateWire> } };
+  return (await res.json()) as { details?: { uplinks?: Record<string, WireUplinkState> } };
 }
 
 export function UplinksPanel() {

@@ -1,12 +1,13 @@
 /** The console's uplink panel (src/console/parts/uplinks.tsx, format/uplink-rows.ts): /readyz details.uplinks in words. */
 import { describe, expect, it } from 'vitest';
 import { setLang } from '../../../../src/console/format/i18n.js';
-import { roughSpanText, type UplinkStateWire, uplinkRows } from '../../../../src/console/format/uplink-rows.js';
+import { roughSpanText, uplinkRows } from '../../../../src/console/format/uplink-rows.js';
+import type { WireUplinkState } from '../../../../src/domain/wire.js';
 
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };
 
 const now = Date.parse('2026-12-02T01:00:00Z');
-const state = (over: Partial<UplinkStateWire>): UplinkStateWire => ({
+const state = (over: Partial<WireUplinkState>): WireUplinkState => ({
   uplink_id: 'county',
   kind: 'mqtt',
   target: 'mqtt://10.0.0.5:1883',
@@ -14,6 +15,7 @@ const state = (over: Partial<UplinkStateWire>): UplinkStateWire => ({
   backlog_rows: 0,
   backlog_age_s: 0,
   sent: 10,
+  sent_backfill: 0,
   last_success_at: '2026-12-02T00:59:50.000Z',
   last_error: null,
   last_error_at: null,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { consoleAlarm } from '../../../helpers/console-alarm.js';
 import { alarmWords, statusWords, valueText } from '../../../../src/console/format/words.js';
 import { setLang } from '../../../../src/console/format/i18n.js';
-import type { Alarm, Point } from '../../../../src/console/types.js';
+import type { Point } from '../../../../src/console/types.js';
 
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };
 

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { consoleAlarm } from '../../../helpers/console-alarm.js';
 import { AlarmBook } from '../../../../src/console/live/alarm-book.js';
-import type { Alarm } from '../../../../src/console/types.js';
 
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };
 
