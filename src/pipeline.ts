@@ -18,7 +18,8 @@ import { type Audit, commandDispatcher } from './actions/dispatch.js';
 import { outputCommands } from './api/output-command.js';
 import { CalibrationControl } from './alarms/calibration-control.js';
 import { SiteGate, ownedOnly, ownedSitesOf } from './cluster/gate.js';
-import type { AlarmDesk } from './alarms/desk.js';
+import type { Desk } from './alarms/desk.js';
+import { type BuildSiteDesk, SiteDesks } from './alarms/site-desks.js';
 import { buildAlarmDesk } from './alarms/desk-plan.js';
 import { buildApp } from './api/app.js';
 import { type ConfigChange, diffConfig, restartOnly } from './config/diff.js';
@@ -101,20 +102,30 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     after.clear();
     for (const e of desk.parts.backfill.ending(now)) after.set(afterKey(e.site_id, e.point_id, e.ts), await store.readingAfter(e.site_id, e.point_id, e.ts));
   };
-  const newDesk = (activeAlarms: readonly Alarm[]) =>
+  const siteDesk: BuildSiteDesk = (site_id, activeAlarms) =>
     buildAlarmDesk({
       index,
-      personnel,
+      personnel: personnel.site(site_id),
       newId: randomUUID,
       readingAfter: (s, p, ts) => after.get(afterKey(s, p, ts)),
       readingsSince: (s, p, from) => store.rawReadings({ site_id: s, point_id: p, from, to: Number.MAX_SAFE_INTEGER, limit: 1_000_000 }),
       activeAlarms,
       now: Date.now(),
-      owned: gate.owns,
+      owned: (s) => s === site_id,
     });
+  /** One desk per site owned now (every site alone, none before a cluster member joins), restored from `activeAlarms`. */
+  const newDesk = async (activeAlarms: readonly Alarm[]): Promise<SiteDesks> => {
+    const desks = new SiteDesks(siteDesk);
+    await desks.acquire([...index.sites.keys()].filter(gate.owns), activeAlarms);
+    return desks;
+  };
   const activeAtStart = await store.activeAlarms();
   let desk = await newDesk(activeAtStart);
-  const calibration = new CalibrationControl(new CalibrationWindows(store, storeFailed), audit, await store.calibrationWindows());
+  const calibration = new CalibrationControl(
+    new CalibrationWindows(store, storeFailed),
+    audit,
+    (await store.calibrationWindows()).filter((w) => gate.owns(w.site_id)),
+  ); // another instance ends the others
   const order = new ReadingOrder(store);
   await order.load();
   const status = new DeviceStatusBoard(index.allDevices(), await store.deadLetterCounts());
@@ -243,12 +254,19 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     if (stopping) return;
     for (const s of released) broker?.dropSite(s); // its devices reconnect to the new owner
     await batcher.flush();
-    const restored = (await store.activeAlarms()).filter((a) => acquired.includes(a.site_id)); // alarm ids and acks carry on
-    desk = await newDesk([...desk.active().filter((a) => !acquired.includes(a.site_id)), ...restored]);
-    flow.reconfigure(desk);
+    // only the sites that moved: the kept sites' sources go on with their clocks, windows and episodes (src/alarms/site-desks.ts)
+    desk.release(released);
+    calibration.release(released);
+    // the acquired sites as the previous owner left them in the store: cards, calibration windows, active alarms (ids and acks carry on);
+    // a site both released and acquired within one change: what counts is whether it is ours at the end
+    const taken = acquired.filter(gate.owns);
+    await personnel.reopen(taken.flatMap((s) => index.sites.get(s) ?? []));
+    calibration.acquire(taken, await store.calibrationWindows());
+    await desk.acquire(taken, await store.activeAlarms());
     if (polling) await modbus.poller.stop(); // a hand-over waits for this: one poller per device at any moment
     modbus = newModbus(index.config);
     if (polling) modbus.poller.start();
+    if (taken.length) await latest.load(store); // their last values (a stored value replaces only an older one)
     log.info({ component: 'cluster', acquired, released }, `ownership changed: +${acquired.length} −${released.length} site(s)`);
   });
   await gate.join(httpPort, mqttPort);
@@ -322,7 +340,7 @@ interface CommitDeps {
   status: DeviceStatusBoard;
   latest: LatestValues;
   hub: AlarmHub;
-  desk: AlarmDesk;
+  desk: Desk;
 }
 
 /** After each group commit: count the conflicting readings the store kept out, fan out the stored alarm events. */
