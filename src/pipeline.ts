@@ -53,6 +53,9 @@ import { Uplinks } from './uplink/service.js';
 import type { Logger } from './util/log.js';
 import { type Metrics, createMetrics } from './util/metrics.js';
 
+/** How long a reading of a site acquired a moment ago waits for the site's restored alarm desk before the device is told to send it again. */
+const DESK_RESTORE_WAIT_MS = 10_000;
+
 /** Timer-raised alarm events per group commit (one commit of 2,000 events takes a few tens of ms). */
 const EVENTS_PER_COMMIT = 2000;
 
@@ -203,7 +206,12 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     { ...config.gateway.mqtt, login_throttle: config.gateway.login_throttle },
     new MqttAccess(config),
     {
-      onUplink: (msg, done) => (gate.owns(msg.topic.site_id) ? flow.uplink(msg, done) : done(new Error(`site ${msg.topic.site_id} is owned by another instance`))),
+      onUplink: (msg, done) => {
+        const site = msg.topic.site_id;
+        if (!gate.owns(site)) return done(new Error(`site ${site} is owned by another instance`));
+        if (desk.has(site)) return flow.uplink(msg, done);
+        desk.ready(site, DESK_RESTORE_WAIT_MS).then(() => flow.uplink(msg, done), done); // acquired a moment ago: judged once its state is restored
+      },
       servesSite: gate.owns,
       onRefused: (e) => refused(e, metrics, status, mqttLog, audit),
     },

@@ -20,6 +20,8 @@ export type BuildSiteDesk = (site_id: string, activeAlarms: readonly Alarm[]) =>
 
 export class SiteDesks implements Desk {
   private readonly desks = new Map<string, AlarmDesk>();
+  /** Readings of a site acquired a moment ago, waiting for its desk (`ready`). */
+  private readonly waiting = new Map<string, { resolve: () => void; reject: (err: Error) => void }[]>();
 
   constructor(private readonly build: BuildSiteDesk) {}
 
@@ -31,12 +33,39 @@ export class SiteDesks implements Desk {
         activeAlarms.filter((a) => a.site_id === site_id),
       );
       this.desks.set(site_id, desk);
+      for (const w of this.waiting.get(site_id) ?? []) w.resolve(); // in arrival order, before any later reading
+      this.waiting.delete(site_id);
     }
   }
 
   /** Sites another instance now acts for: their state is that instance's (restored from the store there). */
   release(site_ids: readonly string[]): void {
-    for (const s of site_ids) this.desks.delete(s);
+    for (const s of site_ids) {
+      this.desks.delete(s);
+      for (const w of this.waiting.get(s) ?? []) w.reject(new Error(`site ${s} moved to another instance`));
+      this.waiting.delete(s);
+    }
+  }
+
+  has(site_id: string): boolean {
+    return this.desks.has(site_id);
+  }
+
+  /**
+   * Resolves once the site has a desk. Between the moment a site is ours (the lock taken) and the
+   * moment its desk is restored from the store, its devices may already publish here: their
+   * readings wait for the desk rather than go unjudged (a power-off limit must not be missed).
+   * Rejects when the site moves on meanwhile, or after `timeoutMs` (the device sends it again).
+   */
+  ready(site_id: string, timeoutMs: number): Promise<void> {
+    if (this.desks.has(site_id)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`site ${site_id}: its alarm state was not restored within ${timeoutMs} ms`)), timeoutMs);
+      timer.unref(); // a gateway stopping meanwhile does not wait for it
+      const list = this.waiting.get(site_id) ?? [];
+      list.push({ resolve: () => (clearTimeout(timer), resolve()), reject: (err) => (clearTimeout(timer), reject(err)) });
+      this.waiting.set(site_id, list);
+    });
   }
 
   /** The sites with a desk, sorted. */

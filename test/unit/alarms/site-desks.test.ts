@@ -132,4 +132,19 @@ describe('one desk per owned site', () => {
     }
     r.close();
   });
+
+  it('readings of a site acquired a moment ago wait for its desk, in order; a release turns them away', async () => {
+    const r = await rig();
+    const order: string[] = [];
+    const first = r.desks.ready('s1', 10_000).then(() => order.push('first'));
+    const second = r.desks.ready('s1', 10_000).then(() => order.push('second'));
+    const away = r.desks.ready('s2', 10_000).catch((err: Error) => order.push(err.message));
+    expect(r.desks.has('s1')).toBe(false);
+    await r.desks.acquire(['s1'], []);
+    r.desks.release(['s2']);
+    await Promise.all([first, second, away]);
+    expect(order).toEqual(['first', 'second', 'site s2 moved to another instance']);
+    await expect(r.desks.ready('s3', 10)).rejects.toThrow('not restored within 10 ms');
+    r.close();
+  });
 });
