@@ -274,7 +274,11 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     if (polling) await modbus.poller.stop(); // a hand-over waits for this: one poller per device at any moment
     modbus = newModbus(index.config);
     if (polling) modbus.poller.start();
-    if (taken.length) await latest.load(store); // their last values (a stored value replaces only an older one)
+    for (const s of taken) // their last values, point by point (a stored value replaces only an older one)
+      for (const p of index.sites.get(s)?.points ?? []) {
+        const row = await store.lastReading(s, p.point_id);
+        if (row) latest.update({ site_id: s, point_id: p.point_id, ...row, value: row.value ?? Number.NaN });
+      }
     log.info({ component: 'cluster', acquired, released }, `ownership changed: +${acquired.length} −${released.length} site(s)`);
   });
   await gate.join(httpPort, mqttPort);

@@ -4,6 +4,8 @@
  * `GET /sites/:id/devices` and `/points` asked of the instance that does NOT own the site show the
  * device online with its last value (the owner answered: `x-anjian-forwarded-by` names the
  * instance that forwarded). Without forwarding, that instance would say offline and no value.
+ * Then the owner is SIGKILLed: the survivor takes the site and answers the last value itself, read
+ * from the store when it acquired the site (it started before the reading was sent).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,10 @@ import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
 
 const SITES = Array.from({ length: 4 }, (_, i) => `14010000050${i}`);
 const TOKEN = 'owner-reads-admin-token-1';
+const site = SITES[0] as string;
+let owner: ClusterGateway;
+let other: ClusterGateway;
+let ts = 0;
 
 let pg: PostgresServer;
 let tmp: string;
@@ -43,7 +49,6 @@ afterAll(async () => {
 
 describe("reads of the owner's memory on the other instance", () => {
   it('GET /sites/:id/devices and /points asked of the non-owner show the device online with its last value', async () => {
-    const site = SITES[0] as string;
     // both instances' views hold the whole assignment: a non-owner forwards to the holder its own view names
     const state = await eventually(
       async () => {
@@ -54,10 +59,10 @@ describe("reads of the owner's memory on the other instance", () => {
       15_000,
       'both instances owning a share, as both see it',
     );
-    const owner = gws.find((g) => g.id === state?.instances.find((i) => i.sites.includes(site))?.instance_id) as ClusterGateway;
-    const other = gws.find((g) => g !== owner) as ClusterGateway;
+    owner = gws.find((g) => g.id === state?.instances.find((i) => i.sites.includes(site))?.instance_id) as ClusterGateway;
+    other = gws.find((g) => g !== owner) as ClusterGateway;
     const device = await mqtt.connectAsync({ host: '127.0.0.1', port: owner.mqtt, username: 'r0-gd-01', password: 'r0-secret-pw', reconnectPeriod: 0 });
-    const ts = Date.now();
+    ts = Date.now();
     await device.publishAsync(`site/${site}/dev/gd-01/up`, JSON.stringify({ ts, values: { ch4: 0.42 } }), { qos: 1 }); // PUBACK: stored on the owner
     await device.endAsync(); // a clean disconnect: the device stays online (no will, no missed cycle)
 
@@ -76,5 +81,19 @@ describe("reads of the owner's memory on the other instance", () => {
     const direct = await get(owner, `/api/v1/sites/${site}/points`);
     expect(direct.forwardedBy).toBeNull();
     expect(direct.body).toEqual(points.body);
+  });
+
+  it("after the owner's SIGKILL the survivor owns the site and answers its last value itself, read from the store at the takeover", async () => {
+    owner.proc.kill('SIGKILL');
+    const points = await eventually(
+      async () => {
+        const res = await get(other, `/api/v1/sites/${site}/points`);
+        return res.status === 200 && res.forwardedBy === null ? res : undefined; // 503 while nobody owns it
+      },
+      10_000,
+      'the survivor answering for the site itself',
+    );
+    expect(points.body.find((p: { point_id: string }) => p.point_id === 'ch4-1').last).toMatchObject({ value: 0.42, status: 0 });
+    expect(Date.parse(points.body[0].last.ts)).toBe(ts);
   });
 });
