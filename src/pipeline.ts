@@ -260,7 +260,11 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   let polling = false;
   gate.onChange(async ({ acquired, released }) => {
     if (stopping) return;
-    for (const s of released) broker?.dropSite(s); // its devices reconnect to the new owner
+    for (const s of released) {
+      broker?.dropSite(s); // its devices reconnect to the new owner
+      // what this instance knows of them goes stale from now on: should the site come back, they are online once they speak again
+      for (const d of index.sites.get(s)?.devices ?? []) status.setOnline(s, d.device_id, false, Date.now());
+    }
     await batcher.flush();
     // only the sites that moved: the kept sites' sources go on with their clocks, windows and episodes (src/alarms/site-desks.ts)
     desk.release(released);
