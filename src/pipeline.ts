@@ -19,7 +19,8 @@ import { outputCommands } from './api/output-command.js';
 import { CalibrationControl } from './alarms/calibration-control.js';
 import { startFanout } from './cluster/fanout.js';
 import { SiteGate, ownedOnly, ownedSitesOf } from './cluster/gate.js';
-import type { AlarmDesk } from './alarms/desk.js';
+import type { Desk } from './alarms/desk.js';
+import { type BuildSiteDesk, SiteDesks } from './alarms/site-desks.js';
 import { buildAlarmDesk } from './alarms/desk-plan.js';
 import { buildApp } from './api/app.js';
 import { type ConfigChange, diffConfig, restartOnly } from './config/diff.js';
@@ -52,6 +53,9 @@ import { recordRefusal } from './transport/mqtt/refusals.js';
 import { Uplinks } from './uplink/service.js';
 import type { Logger } from './util/log.js';
 import { type Metrics, createMetrics } from './util/metrics.js';
+
+/** How long a reading of a site acquired a moment ago waits for the site's restored alarm desk before the device is told to send it again. */
+const DESK_RESTORE_WAIT_MS = 10_000;
 
 /** Timer-raised alarm events per group commit (one commit of 2,000 events takes a few tens of ms). */
 const EVENTS_PER_COMMIT = 2000;
@@ -102,20 +106,30 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     after.clear();
     for (const e of desk.parts.backfill.ending(now)) after.set(afterKey(e.site_id, e.point_id, e.ts), await store.readingAfter(e.site_id, e.point_id, e.ts));
   };
-  const newDesk = (activeAlarms: readonly Alarm[]) =>
+  const siteDesk: BuildSiteDesk = (site_id, activeAlarms) =>
     buildAlarmDesk({
       index,
-      personnel,
+      personnel: personnel.site(site_id),
       newId: randomUUID,
       readingAfter: (s, p, ts) => after.get(afterKey(s, p, ts)),
       readingsSince: (s, p, from) => store.rawReadings({ site_id: s, point_id: p, from, to: Number.MAX_SAFE_INTEGER, limit: 1_000_000 }),
       activeAlarms,
       now: Date.now(),
-      owned: gate.owns,
+      owned: (s) => s === site_id,
     });
+  /** One desk per site owned now (every site alone, none before a cluster member joins), restored from `activeAlarms`. */
+  const newDesk = async (activeAlarms: readonly Alarm[]): Promise<SiteDesks> => {
+    const desks = new SiteDesks(siteDesk);
+    await desks.acquire([...index.sites.keys()].filter(gate.owns), activeAlarms);
+    return desks;
+  };
   const activeAtStart = await store.activeAlarms();
   let desk = await newDesk(activeAtStart);
-  const calibration = new CalibrationControl(new CalibrationWindows(store, storeFailed), audit, await store.calibrationWindows());
+  const calibration = new CalibrationControl(
+    new CalibrationWindows(store, storeFailed),
+    audit,
+    (await store.calibrationWindows()).filter((w) => gate.owns(w.site_id)),
+  ); // another instance ends the others
   const order = new ReadingOrder(store);
   await order.load();
   const status = new DeviceStatusBoard(index.allDevices(), await store.deadLetterCounts());
@@ -196,7 +210,12 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     { ...config.gateway.mqtt, login_throttle: config.gateway.login_throttle },
     new MqttAccess(config),
     {
-      onUplink: (msg, done) => (gate.owns(msg.topic.site_id) ? flow.uplink(msg, done) : done(new Error(`site ${msg.topic.site_id} is owned by another instance`))),
+      onUplink: (msg, done) => {
+        const site = msg.topic.site_id;
+        if (!gate.owns(site)) return done(new Error(`site ${site} is owned by another instance`));
+        if (desk.has(site)) return flow.uplink(msg, done);
+        desk.ready(site, DESK_RESTORE_WAIT_MS).then(() => flow.uplink(msg, done), done); // acquired a moment ago: judged once its state is restored
+      },
       servesSite: gate.owns,
       onRefused: (e) => refused(e, metrics, status, mqttLog, audit),
     },
@@ -245,14 +264,29 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   let polling = false;
   gate.onChange(async ({ acquired, released }) => {
     if (stopping) return;
-    for (const s of released) broker?.dropSite(s); // its devices reconnect to the new owner
+    for (const s of released) {
+      broker?.dropSite(s); // its devices reconnect to the new owner
+      // what this instance knows of them goes stale from now on: should the site come back, they are online once they speak again
+      for (const d of index.sites.get(s)?.devices ?? []) status.setOnline(s, d.device_id, false, Date.now());
+    }
     await batcher.flush();
-    const restored = (await store.activeAlarms()).filter((a) => acquired.includes(a.site_id)); // alarm ids and acks carry on
-    desk = await newDesk([...desk.active().filter((a) => !acquired.includes(a.site_id)), ...restored]);
-    flow.reconfigure(desk);
+    // only the sites that moved: the kept sites' sources go on with their clocks, windows and episodes (src/alarms/site-desks.ts)
+    desk.release(released);
+    calibration.release(released);
+    // the acquired sites as the previous owner left them in the store: cards, calibration windows, active alarms (ids and acks carry on);
+    // a site both released and acquired within one change: what counts is whether it is ours at the end
+    const taken = acquired.filter(gate.owns);
+    await personnel.reopen(taken.flatMap((s) => index.sites.get(s) ?? []));
+    calibration.acquire(taken, await store.calibrationWindows());
+    await desk.acquire(taken, await store.activeAlarms());
     if (polling) await modbus.poller.stop(); // a hand-over waits for this: one poller per device at any moment
     modbus = newModbus(index.config);
     if (polling) modbus.poller.start();
+    for (const s of taken) // their last values, point by point (a stored value replaces only an older one)
+      for (const p of index.sites.get(s)?.points ?? []) {
+        const row = await store.lastReading(s, p.point_id);
+        if (row) latest.update({ site_id: s, point_id: p.point_id, ...row, value: row.value ?? Number.NaN });
+      }
     log.info({ component: 'cluster', acquired, released }, `ownership changed: +${acquired.length} −${released.length} site(s)`);
   });
   await gate.join(httpPort, mqttPort);
@@ -327,7 +361,7 @@ interface CommitDeps {
   status: DeviceStatusBoard;
   latest: LatestValues;
   hub: AlarmHub;
-  desk: AlarmDesk;
+  desk: Desk;
 }
 
 /** After each group commit: count the conflicting readings the store kept out, fan out the stored alarm events. */

@@ -20,6 +20,21 @@ export class CalibrationControl {
     this.board.restore(open);
   }
 
+  /**
+   * Sites this instance now acts for (src/cluster): their windows as the store has them (`kept`, read
+   * after the previous owner's writes), replacing whatever this instance knew of them.
+   */
+  acquire(site_ids: readonly string[], kept: readonly CalibrationRecord[]): void {
+    this.board.drop(site_ids);
+    const mine = new Set(site_ids);
+    this.board.restore(kept.filter((w) => mine.has(w.site_id)));
+  }
+
+  /** Sites another instance now acts for: their windows are its to end (and to audit). */
+  release(site_ids: readonly string[]): void {
+    this.board.drop(site_ids);
+  }
+
   start(site_id: string, point_id: string, duration_s: number, actor: string, note?: string): CalibrationRecord {
     const w = this.board.start(site_id, point_id, Date.now(), duration_s, actor, note);
     this.kept.save(w);

@@ -26,6 +26,12 @@ export class CalibrationBoard {
     for (const w of windows) this.windows.set(w.site_id, w.point_id, w);
   }
 
+  /** The windows of sites another instance now acts for (src/cluster): that instance ends them. */
+  drop(site_ids: readonly string[]): void {
+    const gone = new Set(site_ids);
+    for (const w of [...this.windows.values()]) if (gone.has(w.site_id)) this.windows.delete(w.site_id, w.point_id);
+  }
+
   /** Ends a window early; returns it, or undefined when the point was not in calibration. */
   stop(site_id: string, point_id: string): CalibrationRecord | undefined {
     const w = this.windows.get(site_id, point_id);

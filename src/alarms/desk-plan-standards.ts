@@ -9,9 +9,9 @@ import type { DerivedPoint } from './derived-points.js';
 import type { RainGauge } from './rolling-rainfall.js';
 import type { ShutoffPoint } from './shutoff-valves.js';
 
-/** The derived points of every site; `gaugeOf` gives a rain gauge source's counter behaviour. */
-export function derivedPointsOf(index: SiteIndex, gaugeOf: (source: PointConfig & { site_id: string }) => RainGauge): DerivedPoint[] {
-  return index.allPoints().flatMap((p): DerivedPoint[] => {
+/** The derived points among `points`; `gaugeOf` gives a rain gauge source's counter behaviour. */
+export function derivedPointsOf(index: SiteIndex, points: readonly (PointConfig & { site_id: string })[], gaugeOf: (source: PointConfig & { site_id: string }) => RainGauge): DerivedPoint[] {
+  return points.flatMap((p): DerivedPoint[] => {
     const d = p.derive;
     const source = d ? index.point(p.site_id, d.from) : undefined;
     if (!d || !source) return [];
@@ -23,8 +23,9 @@ export function derivedPointsOf(index: SiteIndex, gaugeOf: (source: PointConfig 
   });
 }
 
-export function shutoffPointsOf(index: SiteIndex): ShutoffPoint[] {
-  return index.allPoints().flatMap((p) => {
+/** The points among `points` that close emergency shut-off valves. */
+export function shutoffPointsOf(index: SiteIndex, points: readonly (PointConfig & { site_id: string })[]): ShutoffPoint[] {
+  return points.flatMap((p) => {
     const s = p.shutoff;
     if (!s) return [];
     const position = s.position_point === undefined ? undefined : index.point(p.site_id, s.position_point);

@@ -1,13 +1,14 @@
 /**
  * The alarm desk of a config: every source built from the site index, restored from the store's
- * active alarms. Called once at start by the gateway (src/pipeline.ts).
+ * active alarms. Built by the gateway (src/pipeline.ts) for each site it owns (src/alarms/site-desks.ts),
+ * at start, when it acquires a site, and on a hot reload.
  */
 import { profileById } from '../../devices/index.js';
 import type { PointConfig } from '../config/schema.js';
 import type { SiteIndex } from '../config/site-index.js';
 import type { ReadingRow } from '../domain/records.js';
 import type { Alarm } from '../domain/types.js';
-import type { PersonnelService } from '../personnel/service.js';
+import type { PersonnelSource } from '../personnel/service.js';
 import { BackfillEpisodes } from './backfill-episodes.js';
 import { AlarmDesk } from './desk.js';
 import { DeviceOffline } from './device-offline.js';
@@ -28,7 +29,7 @@ import { PairMap } from '../util/pair-map.js';
 
 export interface DeskNeeds {
   index: SiteIndex;
-  personnel: PersonnelService;
+  personnel: PersonnelSource;
   newId: () => string;
   /** The first stored reading of a point after a time (where a back-filled episode ends). */
   readingAfter(site_id: string, point_id: string, ts: number): { ts: number } | undefined;
@@ -42,7 +43,8 @@ export interface DeskNeeds {
 
 export async function buildAlarmDesk(n: DeskNeeds): Promise<AlarmDesk> {
   const mine = n.owned ?? (() => true);
-  const points = n.index.allPoints().filter((p) => mine(p.site_id)); // another instance judges the others
+  // another instance judges the others; the sites are picked before their points (one desk per site in a cluster)
+  const points = n.index.config.sites.filter((s) => mine(s.site_id)).flatMap((s) => s.points.map((p) => ({ ...p, site_id: s.site_id })));
   const watched = points.map((p) => {
     const site = n.index.sites.get(p.site_id);
     const cycle_s = site ? watchCycleS(site.kind, p, n.index.device(p.site_id, p.device_id)) : p.cycle_s;
@@ -87,7 +89,7 @@ export async function buildAlarmDesk(n: DeskNeeds): Promise<AlarmDesk> {
   );
   const holds = new OutputHolds();
   const derived = new DerivedPoints(
-    derivedPointsOf(n.index, (p) => gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(p.site_id, p.point_id) ?? 60) * 1000 })),
+    derivedPointsOf(n.index, points, (p) => gaugeOf(channelOf(n.index, p), { time_zone: n.index.timeZone(p.site_id), interval_ms: (watchOf.get(p.site_id, p.point_id) ?? 60) * 1000 })),
   );
   const desk = new AlarmDesk({
     engine: new AlarmEngine(points, n.newId),
@@ -98,7 +100,7 @@ export async function buildAlarmDesk(n: DeskNeeds): Promise<AlarmDesk> {
     holds,
     rainfall,
     escalation: new TailingsEscalation(points, n.newId),
-    shutoff: new ShutoffValves(shutoffPointsOf(n.index), n.newId),
+    shutoff: new ShutoffValves(shutoffPointsOf(n.index, points), n.newId),
     derived,
     backfill: new BackfillEpisodes(n.newId, n.readingAfter),
     backlog: new BacklogAlarm([...n.index.sites.keys()].filter(mine), n.newId),

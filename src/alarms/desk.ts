@@ -16,7 +16,7 @@
  */
 import type { Alarm, AlarmEvent, CardSighting, Reading } from '../domain/types.js';
 import { isActive } from '../domain/types.js';
-import type { PersonnelService } from '../personnel/service.js';
+import type { PersonnelSource } from '../personnel/service.js';
 import { ackAlarm } from './alarm-record.js';
 import type { BackfillEpisodes } from './backfill-episodes.js';
 import type { DeviceOffline } from './device-offline.js';
@@ -75,10 +75,29 @@ export interface DeskParts {
   derived: DerivedPoints;
   backfill: BackfillEpisodes;
   backlog: BacklogAlarm;
-  personnel: PersonnelService;
+  /** The site's personnel positioning (PersonnelService.site), or the whole service for a desk of every site. */
+  personnel: PersonnelSource;
 }
 
-export class AlarmDesk {
+/**
+ * What the ingest flow and the pipeline use of a desk: an AlarmDesk (its sources over some sites)
+ * or SiteDesks (one AlarmDesk per owned site, src/alarms/site-desks.ts).
+ */
+export interface Desk {
+  judge(input: DeskInput): Judgement;
+  derive(readings: readonly PointReading[], late?: boolean): PointReading[];
+  check(now: number): AlarmEvent[];
+  acknowledge(alarm_id: string, by: string, note: string | undefined, now: number, stored: (id: string) => Alarm | undefined): AckResult;
+  active(): Alarm[];
+  activeCount(): number;
+  readonly parts: {
+    devices: Pick<DeviceOffline, 'answered' | 'polled' | 'stateChanged' | 'activeAlarms'>;
+    backfill: Pick<BackfillEpisodes, 'ending' | 'check'>;
+    backlog: Pick<BacklogAlarm, 'step'>;
+  };
+}
+
+export class AlarmDesk implements Desk {
   private readonly sources: AlarmSource[];
 
   constructor(readonly parts: DeskParts) {

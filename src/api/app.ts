@@ -60,7 +60,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   const loginEvents = loginGuard(app, { settings: gateway.login_throttle, countFailure: () => deps.metrics.loginFailures.inc({ transport: 'http' }), audit: (...a) => deps.store.audit(...a) });
-  installOwnerRouting(app, deps); // before the routes: acknowledgements and calibrations reach a site's owner
+  installOwnerRouting(app, deps); // before the routes: acknowledgements, calibrations and reads of the owner's memory reach a site's owner
   const auth = new TokenAuth(
     () => deps.index.config.gateway.tokens,
     loginEvents,

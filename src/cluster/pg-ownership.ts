@@ -9,7 +9,8 @@
  *     succeeds only once the previous holder unlocked or its session ended, so two instances
  *     never hold a site together;
  *   - ends the session of any instance locked but silent past dead_after_ms (a host gone without
- *     a FIN), so its locks go now rather than when TCP keepalive gives up.
+ *     a FIN), so its locks go now rather than when TCP keepalive gives up; when one will pass that
+ *     age before the next beat, it beats again at that moment (watchSilence).
  * Fencing: when the session fails, or no beat succeeded for fence_after_ms, it drops every site at
  * once (`released` for each, `owns` false), says so in the log and in readiness, and reconnects.
  */
@@ -23,6 +24,9 @@ import { type Advertised, dropSession, openSession } from './pg-session.js';
 import { type ClusterTimings, checkTimings } from './settings.js';
 import { FORGET, HEARTBEAT, NOTIFY_CHANNEL, SITE_UNLOCK, TERMINATE, TRY_SITE_LOCKS } from './sql.js';
 import { type MembershipView, readView, stateOf } from './view.js';
+
+/** How long after the computed moment the silence check runs, so the database's age is surely past the threshold. */
+const SILENCE_MARGIN_MS = 5;
 
 export interface PgOwnershipOptions extends Advertised {
   url: string;
@@ -45,6 +49,8 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
   /** When this session joined: it takes no site for dead_after_ms after (view.ts, `mature`). */
   private joinedAt = Number.POSITIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
+  /** A beat at the moment a silent instance passes dead_after_ms (watchSilence). */
+  private silenceTimer: NodeJS.Timeout | undefined;
   private ticking = false;
   private again = false;
   private stopped = false;
@@ -67,6 +73,7 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.silenceTimer);
     while (this.ticking) await new Promise((r) => setTimeout(r, 10));
     let c = this.client;
     this.client = undefined;
@@ -153,6 +160,7 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
     const view = await readView(c, this.siteOfKey, this.o.timings.dead_after_ms);
     if (c !== this.client) return;
     this.view = view;
+    this.watchSilence(view);
     let ended = 0;
     for (const s of view.stale) ended += await this.endStale(c, s.instance_id, s.backend_pid, s.heartbeat_age_ms);
     // the session goes a moment after pg_terminate_backend returns: look again right away, not a beat later
@@ -166,6 +174,22 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
     const wanted = this.o.sites.filter((s) => plan.get(s) === this.instance_id && !this.held.has(s));
     if (settled && wanted.length && c === this.client) await this.take(c, wanted);
     if (Math.random() < 0.001) await c.query(FORGET);
+  }
+
+  /**
+   * When another instance is silent and will pass dead_after_ms before our next beat, beat at that
+   * moment instead: the takeover from a frozen host starts dead_after_ms after its last beat, not up
+   * to heartbeat_ms later. The threshold is unchanged (the database's age, > dead_after_ms), so the
+   * silent instance has fenced itself by then as before: this only samples the same rule sooner.
+   */
+  private watchSilence(view: MembershipView): void {
+    const dead = this.o.timings.dead_after_ms;
+    const left = view.instances.filter((i) => i.locked && i.instance_id !== this.instance_id && i.heartbeat_age_ms <= dead).map((i) => dead - i.heartbeat_age_ms);
+    const soonest = Math.min(...left);
+    if (!(soonest < this.o.timings.heartbeat_ms)) return;
+    clearTimeout(this.silenceTimer);
+    // the age was read at the query's start: after `soonest` + a little it is past dead_after_ms
+    this.silenceTimer = setTimeout(() => this.beat(), soonest + SILENCE_MARGIN_MS);
   }
 
   private async take(c: pg.Client, sites: string[]): Promise<void> {

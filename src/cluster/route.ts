@@ -1,9 +1,12 @@
 /**
- * Requests that change a site's state go to its owner (issue 15 point 3): acknowledging an alarm,
- * starting or ending a calibration (标校), writing an output. Any instance accepts them; one that
- * does not own the site forwards the request as it came (method, path, Authorization, body) to the
- * owner's advertised HTTP address and answers with the owner's response, so the client sees one
- * API whichever instance the load balancer picked. The owner checks the token itself.
+ * Requests about one site go to its owner (issue 15 point 3): those that change its state
+ * (acknowledging an alarm, starting or ending a calibration (标校), writing an output) and those
+ * that read what only the owner holds in memory (devices online and last seen, points' last
+ * values, calibration windows, people underground, the national files). Any instance accepts them;
+ * one that does not own the site forwards the request as it came (method, path and query,
+ * Authorization, body) to the owner's advertised HTTP address and answers with the owner's
+ * response (status, body and its descriptive headers), so the client sees one API whichever
+ * instance the load balancer picked. The owner checks the token itself.
  *
  * A forwarded request carries `x-anjian-forwarded-by: <instance_id>` and is never forwarded again:
  * if ownership moved meanwhile the answer is 503 with Retry-After, not a loop. While a site has no
@@ -33,12 +36,15 @@ export interface ForwardedRequest {
 
 export interface ForwardedResponse {
   status: number;
-  contentType: string;
+  /** The owner's response headers that describe the answer (content-type, content-disposition, x-readings-source…). */
+  headers: Record<string, string>;
   body: string;
 }
 
 /** Headers that describe the hop, not the request: never copied. */
 const HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'expect']);
+/** Response headers that describe the owner's connection, not the answer (the answering instance sets its own). */
+const HOP_BACK = new Set([...HOP, 'date', 'content-encoding', FORWARDED_BY]);
 
 export async function forward(base: string, req: ForwardedRequest, me: string, timeoutMs = 5000): Promise<ForwardedResponse> {
   const headers: Record<string, string> = { [FORWARDED_BY]: me };
@@ -46,5 +52,10 @@ export async function forward(base: string, req: ForwardedRequest, me: string, t
   const hasBody = req.body !== undefined && req.method !== 'GET' && req.method !== 'DELETE';
   if (hasBody) headers['content-type'] = 'application/json';
   const res = await fetch(new URL(req.path, base), { method: req.method, headers, ...(hasBody ? { body: JSON.stringify(req.body) } : {}), signal: AbortSignal.timeout(timeoutMs) });
-  return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/json', body: await res.text() };
+  const back: Record<string, string> = {};
+  res.headers.forEach((v, k) => {
+    if (!HOP_BACK.has(k)) back[k] = v;
+  });
+  back['content-type'] ??= 'application/json';
+  return { status: res.status, headers: back, body: await res.text() };
 }

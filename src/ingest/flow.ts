@@ -8,7 +8,7 @@
  * Only new readings are judged live; back-filled ones are stored marked 补传 and judged apart for
  * historical alarms; redeliveries are absorbed; conflicts become duplicate_timestamp dead letters.
  */
-import type { AlarmDesk, PointReading } from '../alarms/desk.js';
+import type { Desk, PointReading } from '../alarms/desk.js';
 import type { OutputCommand } from '../alarms/linkage.js';
 import { STATUS } from '../domain/status.js';
 import type { AlarmEvent } from '../domain/types.js';
@@ -29,7 +29,7 @@ import { type DeviceBatch, type UplinkDeps, decodeUplink } from './uplink.js';
 const POLL_COMMIT_MS = 25;
 
 export interface FlowDeps extends UplinkDeps {
-  desk: AlarmDesk;
+  desk: Desk;
   order: ReadingOrder;
   latest: LatestValues;
   batcher: WriteBatcher;
@@ -39,7 +39,7 @@ export interface FlowDeps extends UplinkDeps {
 }
 
 type Done = (err?: Error) => void;
-type Sightings = Parameters<AlarmDesk['judge']>[0]['sightings'];
+type Sightings = Parameters<Desk['judge']>[0]['sightings'];
 
 export class IngestFlow {
   /** Messages waiting for a store look-up (reading-order.ts), and every message after them: judged in arrival order. */
@@ -69,7 +69,7 @@ export class IngestFlow {
   }
 
   /** A hot reload's new alarm desk judges from the next reading on. */
-  reconfigure(desk: AlarmDesk): void {
+  reconfigure(desk: Desk): void {
     this.deps.desk = desk;
   }
 

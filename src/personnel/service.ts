@@ -6,7 +6,7 @@
  * written through the store's personnel part (src/domain/store.ts), never with SQL here.
  */
 import type { PersonnelPart } from '../domain/store.js';
-import type { Config } from '../config/schema.js';
+import type { Config, SiteConfig } from '../config/schema.js';
 import { type DeviceProfile, isMqttProfile } from '../decode/profile.js';
 import type { Alarm, AlarmEvent, CardSighting } from '../domain/types.js';
 import type { AlarmSource } from '../alarms/source.js';
@@ -14,13 +14,19 @@ import { cardStatesFromTracks } from './card-restore.js';
 import { PersonnelEngine, type TrackPoint } from './engine.js';
 import { type CardPosition, CardPositions } from './positions.js';
 
-export class PersonnelService implements AlarmSource {
+/** What the alarm desk needs of personnel: an alarm source that also takes a site's card sightings. */
+export interface PersonnelSource extends AlarmSource {
+  see(site_id: string, sightings: readonly CardSighting[]): AlarmEvent[];
+}
+
+export class PersonnelService implements PersonnelSource {
   private readonly engines = new Map<string, PersonnelEngine>();
   private readonly writes = new Set<Promise<void>>();
   private readonly positions: CardPositions;
 
   private constructor(
     private readonly store: PersonnelPart,
+    private readonly newId: () => string,
     /** A trajectory the store could not write (the engine's state is kept; the pipeline counts it). */
     private readonly onError: (err: Error) => void,
   ) {
@@ -29,21 +35,41 @@ export class PersonnelService implements AlarmSource {
 
   /** One engine per site with personnel, its cards restored from the stored tracks. */
   static async open(config: Config, store: PersonnelPart, newId: () => string, onError: (err: Error) => void = () => {}): Promise<PersonnelService> {
-    const service = new PersonnelService(store, onError);
-    for (const site of config.sites) {
+    const service = new PersonnelService(store, newId, onError);
+    await service.reopen(config.sites);
+    return service;
+  }
+
+  /**
+   * The engines of these sites built afresh, their cards as the stored tracks left them: at start,
+   * and for the sites this instance takes over in a cluster (the previous owner wrote the tracks).
+   */
+  async reopen(sites: readonly SiteConfig[]): Promise<void> {
+    for (const site of sites) {
       if (!site.personnel) continue;
-      const engine = new PersonnelEngine({ site_id: site.site_id, ...site.personnel }, newId);
+      const engine = new PersonnelEngine({ site_id: site.site_id, ...site.personnel }, this.newId);
       // who is underground, since when and where: from the stored tracks, never from the restart time
-      const cards = await cardStatesFromTracks(store, engine.site);
+      const cards = await cardStatesFromTracks(this.store, engine.site);
       engine.restoreCards(cards);
       // a special worker's route goes on with the readers already passed since going down (AQ 1119)
       for (const c of cards) {
         if (!c.underground || c.in_at === null || !site.personnel.cards.some((k) => k.card_id === c.card_id && k.route)) continue;
-        engine.rules.restoreVisited(c.card_id, await store.stationsSince(site.site_id, c.card_id, c.in_at));
+        engine.rules.restoreVisited(c.card_id, await this.store.stationsSince(site.site_id, c.card_id, c.in_at));
       }
-      service.engines.set(site.site_id, engine);
+      this.engines.set(site.site_id, engine);
     }
-    return service;
+  }
+
+  /** One site's part, as the alarm desk of that site sees it (src/alarms/site-desks.ts): the engine of the moment. */
+  site(site_id: string): PersonnelSource {
+    const engine = () => this.engines.get(site_id);
+    return {
+      see: (s, sightings) => (s === site_id ? this.see(s, sightings) : []),
+      check: (now) => engine()?.check(now) ?? [],
+      activeAlarms: () => engine()?.activeAlarms() ?? [],
+      restore: (alarms) => engine()?.restore(alarms.filter((a) => a.site_id === site_id)),
+      replace: (alarm) => (alarm.site_id === site_id ? engine()?.replace(alarm) : undefined),
+    };
   }
 
   /** A card's position at a moment, from the stored tracks (the national personnel files). */

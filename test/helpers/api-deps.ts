@@ -86,7 +86,8 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-export async function apiFixture(): Promise<ApiFixture> {
+/** `extra` replaces deps of the real fixture (e.g. `cluster`: an instance that owns no site). */
+export async function apiFixture(extra: Partial<ApiDeps> = {}): Promise<ApiFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'anjian-api-'));
   // no growing delay after a failed login: the tests send wrong tokens on purpose and assert no timing
   const config = parseConfig(fixture('secure.yaml'), 'secure.yaml', (c) => {
@@ -158,6 +159,7 @@ export async function apiFixture(): Promise<ApiFixture> {
     },
     readinessDetails: async () => ({}),
     mqttClients: () => 0,
+    ...extra,
   };
   const app = await buildApp(deps);
   await app.ready();

@@ -25,6 +25,8 @@ export interface ClusterConfig {
   tokens?: readonly string[];
   /** The `gateway:` lines that say where the cluster (and the store) is. */
   where: (id: string) => string;
+  /** More keys of each site's methane point, e.g. `cycle_s: 6, tolerance_s: 6`. */
+  pointKeys?: string;
 }
 
 export function clusterYaml(c: ClusterConfig, id: string): string {
@@ -33,7 +35,7 @@ export function clusterYaml(c: ClusterConfig, id: string): string {
     name: mine ${i}
     kind: coal_mine
     devices: [{ device_id: gd-01, profile: generic-json, credentials: { username: ${c.login}${i}-gd-01, password: ${c.login}${i}-secret-pw } }]
-    points: [{ point_id: ch4-1, device_id: gd-01, channel: ch4, quantity: ch4, location: face, limits: [{ direction: high, set: 1.0, clear: 1.0, level: red }] }]`,
+    points: [{ point_id: ch4-1, device_id: gd-01, channel: ch4, quantity: ch4, location: face, limits: [{ direction: high, set: 1.0, clear: 1.0, level: red }]${c.pointKeys ? `, ${c.pointKeys}` : ''} }]`,
   );
   return `schema_version: 1\ngateway:\n  log_level: warn\n  tokens: [{ name: admin, token: ${c.token}, role: admin, sites: '*' }${(c.tokens ?? []).map((t) => `, ${t}`).join('')}]\n${c.where(id)}\nsites:\n${sites.join('\n')}\n`;
 }

@@ -6,6 +6,7 @@
  * standards.md §1.5 (5 s, with slack for a loaded CI machine).
  */
 import { join } from 'node:path';
+import { Client as PgClient } from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, memberScript } from '../bench/cluster-lib.js';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
@@ -27,12 +28,26 @@ afterEach(async () => {
   cluster = undefined;
 });
 
+let url = '';
+
 async function newCluster(ids: string[]): Promise<Cluster> {
-  const url = await pg.createDatabase(`cluster_${process.pid}_${dbCount++}`);
+  url = await pg.createDatabase(`cluster_${process.pid}_${dbCount++}`);
   cluster = new Cluster(url, SITES, memberScript(ROOT));
   for (const id of ids) await cluster.start(id).joined; // one after the other: each registers the schema race-free anyway
   await cluster.settled(ids);
   return cluster;
+}
+
+/** When an instance last beat, by the database's clock (epoch ms). */
+async function lastHeartbeat(id: string): Promise<number> {
+  const client = new PgClient({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ t: number }>('SELECT (EXTRACT(EPOCH FROM heartbeat_at) * 1000)::float8 AS t FROM cluster_instances WHERE instance_id = $1', [id]);
+    return rows[0]?.t ?? Number.NaN;
+  } finally {
+    await client.end();
+  }
 }
 
 function expectEveryoneOwnedOnce(samples: Map<string, string[]>, c: Cluster): void {
@@ -128,7 +143,12 @@ describe('cluster ownership on PostgreSQL advisory locks', () => {
     const end = Date.now() + 10_000;
     while (c.takenAt(lost, stoppedAt) === undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     const takenAt = c.takenAt(lost, stoppedAt) as number;
-    process.stderr.write(`cluster takeover from a frozen instance: ${takenAt - stoppedAt} ms\n`);
+    // the members stamp their own `acquired` (no polling in the measure); the frozen one's last beat
+    // is the database's stamp, on the same machine's clock: the detection path is takenAt − lastBeat
+    const lastBeat = await lastHeartbeat('gw-c');
+    process.stderr.write(
+      `cluster takeover from a frozen instance: ${takenAt - stoppedAt} ms after SIGSTOP; its last heartbeat ${Math.round(stoppedAt - lastBeat)} ms before it, the sites taken ${Math.round(takenAt - lastBeat)} ms after it (dead_after_ms 3000)\n`,
+    );
     expect(takenAt).toBeDefined();
     expect(takenAt - stoppedAt).toBeLessThan(5_000);
     frozen?.kill('SIGCONT');

@@ -1,7 +1,7 @@
 /**
  * GET /api/v1/cluster (admin, CONTRACT §4): the gateway instances sharing a store, whether each is
  * alive, and the sites each owns; one instance alone on the embedded store. And the routing of
- * state-changing requests to a site's owner (src/cluster/route.ts) when the gateway is one of many.
+ * the requests a site's owner answers (src/cluster/route.ts) when the gateway is one of many.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -23,16 +23,34 @@ export const clusterRoutes = (cluster: () => Ownership, auth: TokenAuth) => asyn
   });
 };
 
-/** The requests that change a site's state, and how each names its site. */
-export function siteChangingRoutes(deps: ApiDeps): Map<string, SiteOf> {
-  const param = (req: FastifyRequest) => (req.params as { site_id?: string }).site_id;
+/**
+ * The requests a site's owner answers, and how each names its site: those that change the site's
+ * state, and the reads of what only the owner holds in memory (device status and Modbus state,
+ * points' last values and calibration windows, people underground, the national files, which read
+ * device status and cards). Reads the store answers alike on every instance (alarm lists, readings,
+ * statistics, reports, dead letters, GET /sites) are answered where they arrive; so are the alarm
+ * stream (SSE is never forwarded: src/cluster/fanout.ts) and /metrics (per instance). A site the
+ * config does not have is answered here (404), not forwarded.
+ */
+export function ownerRoutes(deps: ApiDeps): Map<string, SiteOf> {
+  const param = (req: FastifyRequest) => {
+    const site = (req.params as { site_id?: string }).site_id;
+    return site !== undefined && deps.index.sites.has(site) ? site : undefined;
+  };
   const alarm = async (req: FastifyRequest) => (await deps.store.getAlarm((req.params as { alarm_id: string }).alarm_id))?.site_id;
   const calibration = '/api/v1/sites/:site_id/points/:point_id/calibration';
   return new Map<string, SiteOf>([
+    // changes
     ['POST /api/v1/alarms/:alarm_id/ack', alarm],
     [`POST ${calibration}`, param],
     [`DELETE ${calibration}`, param],
     ['POST /api/v1/sites/:site_id/devices/:device_id/outputs/:output', param],
+    // reads of the owner's memory
+    ['GET /api/v1/sites/:site_id/devices', param],
+    ['GET /api/v1/sites/:site_id/points', param],
+    [`GET ${calibration}`, param],
+    ['GET /api/v1/sites/:site_id/personnel', param],
+    ['GET /api/v1/sites/:site_id/export/:type', param],
   ]);
 }
 
@@ -40,6 +58,6 @@ export function siteChangingRoutes(deps: ApiDeps): Map<string, SiteOf> {
 export function installOwnerRouting(app: FastifyInstance, deps: ApiDeps): void {
   const cluster = deps.cluster;
   if (!cluster) return;
-  const routing = siteChangingRoutes(deps);
+  const routing = ownerRoutes(deps);
   app.addHook('preHandler', (req, reply) => ownerRouting(cluster(), routing)(req, reply));
 }
