@@ -8,7 +8,7 @@
  * site's owner (a non-owner refuses with CONNACK 3), found by GET /api/v1/cluster.
  */
 import type { PostgresServer } from '../helpers/postgres.js';
-import { Instances, layoutConfig, placement, type SiteDevice, siteIds } from './cluster-procs.js';
+import { Instances, layoutConfig, ownSitesOnly, placement, type SiteDevice, siteIds } from './cluster-procs.js';
 import { type Figure, publish, type PublishSpec } from './lib.js';
 
 const LAYOUT = { sites: 20, devicesPerSite: 5, pointsPerDevice: 1000 };
@@ -50,8 +50,10 @@ async function one(kind: 'sqlite' | 'pg' | 'pair', pg: PostgresServer, t0: numbe
   try {
     const url = kind === 'sqlite' ? undefined : await pg.createDatabase(`bench_cluster_ingest_${kind}`);
     const ids = kind === 'pair' ? ['ingest-a', 'ingest-b'] : [`ingest-${kind}`];
-    const started = await gws.start(ids, (id) => yaml(placement(kind === 'pair' ? 'cluster' : kind, url)(id)), START_TIMEOUT_MS);
-    const owners = kind === 'pair' ? await gws.owners(siteIds(LAYOUT.sites), 30_000) : undefined;
+    // the pair: each instance's config has its own sites only (cluster-procs.ts ownSitesOnly says why)
+    const only = (id: string) => (kind === 'pair' ? ownSitesOnly(siteIds(LAYOUT.sites), ids, id) : undefined);
+    const started = await gws.start(ids, (id) => yaml(placement(kind === 'pair' ? 'cluster' : kind, url)(id), only(id)), START_TIMEOUT_MS);
+    const owners = kind === 'pair' ? await gws.owners(siteIds(LAYOUT.sites), 60_000, log) : undefined;
     for (const d of devices) d.url = `mqtt://127.0.0.1:${(owners?.get(d.site) ?? started[0])?.mqtt}`;
     if (owners) log(`cluster: ingest pair: ${started.map((g) => `${g.id} owns ${[...owners.values()].filter((o) => o === g).length} sites`).join(', ')}`);
     return await flood(gws, devices, t0);

@@ -4,13 +4,13 @@
  * start` from dist/ (test/helpers/cluster-gateways.ts), on the embedded store, on PostgreSQL, or as
  * instances of one cluster; who owns which site (GET /api/v1/cluster); readings stored.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rendezvousOwner } from '../../src/cluster/keys.js';
 import { type ClusterGateway, spawnGateway } from '../helpers/cluster-gateways.js';
 import { metric } from './ingest.js';
-import { type BenchDevice, until } from './lib.js';
+import { type BenchDevice, sleep } from './lib.js';
 
 /** Long enough (24+) and the devices' passwords (12+) too: no config warning for each. */
 export const TOKEN = 'bench-cluster-token-0123456789';
@@ -30,12 +30,15 @@ export interface Layout {
 /** 12-digit site ids in 140100 (太原): the first, `140100000000`, and on. */
 export const siteIds = (n: number): string[] => Array.from({ length: n }, (_, i) => `140100${String(i).padStart(6, '0')}`);
 
-/** The config (one per instance: `gateway` says where the store and the cluster are) and its devices. */
-export function layoutConfig(l: Layout): { yaml: (gateway: string) => string; devices: SiteDevice[] } {
+/**
+ * The config (one per instance: `gateway` says where the store and the cluster are; `only`: just
+ * these sites, see ownSitesOnly) and its devices.
+ */
+export function layoutConfig(l: Layout): { yaml: (gateway: string, only?: ReadonlySet<string>) => string; devices: SiteDevice[] } {
   const devices: SiteDevice[] = [];
-  const lines: string[] = [];
+  const blocks = new Map<string, string>();
   for (const [s, site] of siteIds(l.sites).entries()) {
-    lines.push(`  - site_id: '${site}'`, `    name: mine ${s}`, '    kind: coal_mine', '    devices:');
+    const lines = [`  - site_id: '${site}'`, `    name: mine ${s}`, '    kind: coal_mine', '    devices:'];
     for (let d = 0; d < l.devicesPerSite; d++) lines.push(`      - { device_id: d${d}, profile: generic-json, credentials: { username: s${s}-d${d}, password: s${s}-secret-pass-${d} } }`);
     lines.push('    points:');
     for (let d = 0; d < l.devicesPerSite; d++) {
@@ -48,16 +51,37 @@ export function layoutConfig(l: Layout): { yaml: (gateway: string) => string; de
       }
       devices.push({ site, username: `s${s}-d${d}`, password: `s${s}-secret-pass-${d}`, topic: `site/${site}/dev/d${d}/up`, channels });
     }
+    blocks.set(site, lines.join('\n'));
   }
-  const sites = lines.join('\n');
-  const yaml = (gateway: string) =>
-    ['schema_version: 1', 'gateway:', '  log_level: warn', `  tokens: [{ name: bench, token: ${TOKEN}, role: admin, sites: '*' }]`, gateway, 'sites:', sites, ''].filter(Boolean).join('\n');
+  const yaml = (gateway: string, only?: ReadonlySet<string>) => {
+    const sites = [...blocks].filter(([site]) => !only || only.has(site)).map(([, block]) => block);
+    const head = ['schema_version: 1', 'gateway:', `  log_level: ${process.env.BENCH_CLUSTER_LOG_LEVEL ?? 'warn'}`, `  tokens: [{ name: bench, token: ${TOKEN}, role: admin, sites: '*' }]`];
+    return [...head, gateway, 'sites:', ...sites, ''].filter(Boolean).join('\n');
+  };
   return { yaml, devices };
 }
+
+/**
+ * The sites instance `id` will own once all of `ids` have joined (rendezvous hashing, as the
+ * cluster assigns them). A config of only these on each instance means no instance ever hands a
+ * site over while the cluster forms: with every site on every instance, each hand-over rebuilds
+ * the whole alarm desk (src/pipeline.ts, gate.onChange) inside the heartbeat's step, and at 150,000
+ * points on this machine a few of them outlast fence_after_ms: the instances fence, rejoin and
+ * fence again, and the cluster never settles (BENCH_CITY_FULL_CONFIG=1 shows it).
+ */
+export const ownSitesOnly = (sites: readonly string[], ids: readonly string[], id: string): Set<string> => new Set(sites.filter((s) => rendezvousOwner(s, ids) === id));
 
 /** Where the store and cluster are: `sqlite` (embedded), `pg` (one instance), `cluster` (this instance of several). */
 export const placement = (kind: 'sqlite' | 'pg' | 'cluster', storeUrl?: string) => (id: string) =>
   kind === 'sqlite' ? '' : `  store: { url: '${storeUrl}' }${kind === 'cluster' ? `\n  cluster: { instance_id: ${id} }` : ''}`;
+
+interface InstanceView {
+  instance_id: string;
+  alive: boolean;
+  sites: string[];
+}
+type ClusterView = { instances: InstanceView[] };
+const ownView = (v: ClusterView, id: string): InstanceView => v.instances.find((i) => i.instance_id === id) ?? { instance_id: id, alive: false, sites: [] };
 
 export class Instances {
   readonly gws: ClusterGateway[] = [];
@@ -65,11 +89,13 @@ export class Instances {
 
   /**
    * Starts `ids` with their configs: the first alone (it migrates the store), the rest together.
-   * Each one's stderr goes to /tmp/anjian-bench-<id>.log.
+   * Each one's output goes to /tmp/anjian-bench-<id>.log (BENCH_CLUSTER_LOG_LEVEL, default warn).
    */
   async start(ids: readonly string[], yamlOf: (id: string) => string, timeoutMs: number): Promise<ClusterGateway[]> {
     const one = async (id: string) => {
-      const gw = await spawnGateway(yamlOf(id), this.dir, id, timeoutMs, `/tmp/anjian-bench-${id}.log`);
+      const log = `/tmp/anjian-bench-${id}.log`;
+      const gw = await spawnGateway(yamlOf(id), this.dir, id, timeoutMs, log);
+      gw.proc.stdout?.pipe(createWriteStream(log, { flags: 'a' })); // the gateway logs to stdout
       this.gws.push(gw);
       return gw;
     };
@@ -80,24 +106,25 @@ export class Instances {
   }
 
   /** Waits until every site is held by the instance rendezvous hashing gives it among all of them; site → that instance. */
-  async owners(sites: readonly string[], timeoutMs: number): Promise<Map<string, ClusterGateway>> {
+  async owners(sites: readonly string[], timeoutMs: number, log: (s: string) => void): Promise<Map<string, ClusterGateway>> {
     const ids = this.gws.map((g) => g.id);
     const want = new Map(sites.map((s) => [s, rendezvousOwner(s, ids)]));
-    let last = '';
-    await until(
-      async () => {
-        const res = await fetch(`http://127.0.0.1:${this.gws[0]?.http}/api/v1/cluster`, { headers: { authorization: `Bearer ${TOKEN}` } });
-        const body = (await res.json()) as { instances: { instance_id: string; alive: boolean; sites: string[] }[] };
-        const held = new Map<string, string[]>();
-        for (const i of body.instances) for (const s of i.alive ? i.sites : []) held.set(s, [...(held.get(s) ?? []), i.instance_id]);
-        last = `${body.instances.map((i) => `${i.instance_id}: ${i.sites.length}`).join(', ')}`;
-        return sites.every((s) => held.get(s)?.length === 1 && held.get(s)?.[0] === want.get(s));
-      },
-      timeoutMs,
-      `every site owned by its instance (${last})`,
-      500,
-    );
+    const end = Date.now() + timeoutMs;
+    for (let printed = Date.now(); ; await sleep(500)) {
+      // each instance about itself: one with only its own sites in its config cannot name the others' locks
+      const own = await Promise.all(this.gws.map(async (g) => ownView(await this.cluster(g.http), g.id)));
+      const held = new Map<string, string[]>();
+      for (const i of own) for (const s of i.alive ? i.sites : []) held.set(s, [...(held.get(s) ?? []), i.instance_id]);
+      if (sites.every((s) => held.get(s)?.length === 1 && held.get(s)?.[0] === want.get(s))) break;
+      const state = own.map((i) => `${i.instance_id}${i.alive ? '' : ' (not alive)'} owns ${i.sites.length}`).join(', ');
+      if (Date.now() > end) throw new Error(`not every site owned by its instance within ${timeoutMs} ms: ${state}`);
+      if (Date.now() - printed > 10_000) [printed] = [Date.now(), log(`  … ${state}`)];
+    }
     return new Map(sites.map((s) => [s, this.gws.find((g) => g.id === want.get(s)) as ClusterGateway]));
+  }
+
+  private async cluster(port: number): Promise<ClusterView> {
+    return (await (await fetch(`http://127.0.0.1:${port}/api/v1/cluster`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as ClusterView;
   }
 
   /** anjian_readings_total summed over the instances. */
