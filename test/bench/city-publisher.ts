@@ -50,6 +50,9 @@ export interface CityResult {
   /** Messages still unacknowledged when the publisher gave up waiting (drain_s after the end). */
   unacked_messages: number;
   closed: number;
+  /** Publish → PUBACK of every message, ms (the gateway acknowledges once the readings are committed). */
+  ack_ms: number[];
+  in_flight_max: number;
   alarms: SentAlarm[];
 }
 
@@ -70,6 +73,8 @@ async function main(): Promise<void> {
   let acked = 0;
   let inFlight = 0;
   let lateMax = 0;
+  let inFlightMax = 0;
+  const ackMs: number[] = [];
   for (let now = Date.now(); now < end; now = Date.now()) {
     for (const [i, d] of spec.devices.entries()) {
       if ((next[i] as number) > now || (next[i] as number) >= end) continue;
@@ -81,11 +86,12 @@ async function main(): Promise<void> {
       const ts = Date.now();
       const alarm = over ? { site: d.site, point: d.alarm_point as string, ts, acked: false } : undefined;
       if (alarm) alarms.push(alarm);
-      inFlight++;
+      inFlightMax = Math.max(inFlightMax, ++inFlight);
       sent += d.channels.length;
       (clients[i] as mqtt.MqttClient).publishAsync(d.topic, JSON.stringify({ ts, values }), { qos: 1 }).then(
         () => {
           inFlight--;
+          ackMs.push(Date.now() - ts);
           acked += d.channels.length;
           if (alarm) alarm.acked = true;
         },
@@ -98,7 +104,9 @@ async function main(): Promise<void> {
   }
   const seconds = (Date.now() - start) / 1000;
   for (const giveUp = Date.now() + spec.drain_s * 1000; inFlight > 0 && Date.now() < giveUp; ) await new Promise((r) => setTimeout(r, 50));
-  process.stdout.write(`${JSON.stringify({ sent, acked, seconds, late_max_ms: lateMax, unacked_messages: inFlight, closed, alarms } satisfies CityResult)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ sent, acked, seconds, late_max_ms: lateMax, unacked_messages: inFlight, closed, ack_ms: ackMs, in_flight_max: inFlightMax, alarms } satisfies CityResult)}\n`,
+  );
   await Promise.race([Promise.all(clients.map((c) => c.endAsync(true))), new Promise((r) => setTimeout(r, 5000))]);
   process.exit(0);
 }
