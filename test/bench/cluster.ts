@@ -8,6 +8,7 @@
  * (cluster-city.ts), on the same PostgreSQL server. BENCH_CLUSTER_PARTS=takeover,ingest,city
  * (the default: all) runs only those.
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
 import { cityPart } from './cluster-city.js';
@@ -90,7 +91,15 @@ export async function clusterLeg(log: (s: string) => void): Promise<Figure[]> {
   const pg = await startPostgres();
   const figures: Figure[] = [];
   try {
-    for (const part of parts) figures.push(...(await (PARTS[part] as (typeof PARTS)[string])(pg, log)));
+    for (const part of parts) {
+      figures.push(...(await (PARTS[part] as (typeof PARTS)[string])(pg, log)));
+      // these figures come from a machine others may share: say how loaded it was
+      log(
+        `cluster: ${part} done; load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(', ')}`,
+      );
+    }
     return figures;
   } finally {
     await pg.destroy();
