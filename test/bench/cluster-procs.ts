@@ -118,7 +118,10 @@ export class Instances {
       if (sites.every((s) => held.get(s)?.length === 1 && held.get(s)?.[0] === want.get(s))) break;
       const state = own.map((i) => `${i.instance_id}${i.alive ? '' : ' (not alive)'} owns ${i.sites.length}`).join(', ');
       if (Date.now() > end) throw new Error(`not every site owned by its instance within ${timeoutMs} ms: ${state}`);
-      if (Date.now() - printed > 10_000) [printed] = [Date.now(), log(`  … ${state}`)];
+      if (Date.now() - printed > 10_000) {
+        printed = Date.now();
+        log(`  … ${state}`);
+      }
     }
     return new Map(sites.map((s) => [s, this.gws.find((g) => g.id === want.get(s)) as ClusterGateway]));
   }
