@@ -22,7 +22,7 @@ import { assignSites, siteKeys } from './keys.js';
 import type { ClusterState, Ownership, OwnershipEvents } from './ownership.js';
 import { type Advertised, dropSession, openSession } from './pg-session.js';
 import { type ClusterTimings, checkTimings } from './settings.js';
-import { FORGET, HEARTBEAT, NOTIFY_CHANNEL, SITE_UNLOCK, TERMINATE, TRY_SITE_LOCKS } from './sql.js';
+import { FORGET, HEARTBEAT, NOTIFY_CHANNEL, SITE_UNLOCKS, TERMINATE, TRY_SITE_LOCKS } from './sql.js';
 import { type MembershipView, readView, stateOf } from './view.js';
 
 /** How long after the computed moment the silence check runs, so the database's age is surely past the threshold. */
@@ -34,7 +34,7 @@ export interface PgOwnershipOptions extends Advertised {
   timings: ClusterTimings;
   log: Logger;
   /** Awaited after `released` and before the unlock on a hand-over: flush the site's state (not on fencing). */
-  beforeRelease?: (site_id: string) => Promise<void> | void;
+  beforeRelease?: (site_ids: readonly string[]) => Promise<void> | void;
 }
 
 export class PgOwnership extends EventEmitter<OwnershipEvents> implements Ownership {
@@ -52,6 +52,7 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
   /** A beat at the moment a silent instance passes dead_after_ms (watchSilence). */
   private silenceTimer: NodeJS.Timeout | undefined;
   private ticking = false;
+  private keepingAlive = false;
   private again = false;
   private stopped = false;
   private connecting = false;
@@ -77,10 +78,8 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
     while (this.ticking) await new Promise((r) => setTimeout(r, 10));
     let c = this.client;
     this.client = undefined;
-    for (const s of [...this.held]) {
-      // PostgreSQL gone while stopping: the rest are released without unlocking (the server frees them with the session)
-      await this.handOver(s, c).catch(() => (c && dropSession(c), (c = undefined)));
-    }
+    // PostgreSQL gone while stopping: the sites are released without unlocking (the server frees them with the session)
+    if (this.held.size) await this.handOver([...this.held], c).catch(() => (c && dropSession(c), (c = undefined)));
     if (c) await c.query(`NOTIFY ${NOTIFY_CHANNEL}, 'left'`).catch(() => {});
     await c?.end().catch(() => {});
   }
@@ -135,7 +134,7 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
     if (this.stopped) return;
     if (!this.client) return void this.connect();
     if (performance.now() - this.lastBeatAt >= this.o.timings.fence_after_ms) return this.fence(this.client, `no heartbeat succeeded for ${this.o.timings.fence_after_ms} ms`);
-    if (this.ticking) return void (this.again = true);
+    if (this.ticking) return void ((this.again = true), this.keepAlive(this.client));
     this.ticking = true;
     void (async () => {
       try {
@@ -151,12 +150,34 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
     })();
   }
 
-  private async step(c: pg.Client): Promise<void> {
+  /**
+   * A beat while a step is still running (a hand-over waits for the gateway to flush and stop
+   * polling, which can take a second under load): the heartbeat alone, so a long hand-over is not
+   * mistaken for a lost session. It proves what a beat proves, the session and this process alive.
+   */
+  private keepAlive(c: pg.Client): void {
+    if (this.keepingAlive) return;
+    this.keepingAlive = true;
+    this.heartbeat(c)
+      .catch(() => {}) // the step's own beat reports a failing session
+      .finally(() => (this.keepingAlive = false));
+  }
+
+  /** The heartbeat query; true when it counted (the membership row is still ours). */
+  private async heartbeat(c: pg.Client): Promise<boolean> {
     const sent = performance.now();
     const beat = await c.query(HEARTBEAT, [this.instance_id]);
-    if (beat.rowCount !== 1) return this.fence(c, 'our membership row was taken by another session with the same instance id');
-    if (c !== this.client) return;
-    this.lastBeatAt = sent;
+    if (beat.rowCount !== 1) {
+      this.fence(c, 'our membership row was taken by another session with the same instance id');
+      return false;
+    }
+    if (c !== this.client) return false;
+    this.lastBeatAt = Math.max(this.lastBeatAt, sent);
+    return true;
+  }
+
+  private async step(c: pg.Client): Promise<void> {
+    if (!(await this.heartbeat(c))) return;
     const view = await readView(c, this.siteOfKey, this.o.timings.dead_after_ms);
     if (c !== this.client) return;
     this.view = view;
@@ -170,7 +191,8 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
     const settled = performance.now() - this.joinedAt >= this.o.timings.dead_after_ms;
     const members = view.mature.length ? view.mature : view.alive;
     const plan = assignSites(this.o.sites, members.includes(this.instance_id) || !settled ? members : [...members, this.instance_id].sort());
-    for (const s of [...this.held]) if (plan.get(s) !== this.instance_id && c === this.client) await this.handOver(s, c);
+    const leaving = [...this.held].filter((s) => plan.get(s) !== this.instance_id);
+    if (leaving.length && c === this.client) await this.handOver(leaving, c); // one change for all of them: the gateway flushes once
     const wanted = this.o.sites.filter((s) => plan.get(s) === this.instance_id && !this.held.has(s));
     if (settled && wanted.length && c === this.client) await this.take(c, wanted);
     if (Math.random() < 0.001) await c.query(FORGET);
@@ -204,18 +226,20 @@ export class PgOwnership extends EventEmitter<OwnershipEvents> implements Owners
     }
   }
 
-  /** Stops acting for a site, lets the gateway flush it, then unlocks and tells the others. */
-  private async handOver(site: string, c: pg.Client | undefined): Promise<void> {
-    this.held.delete(site);
-    this.emit('released', site);
-    this.o.log.debug({ site_id: site }, 'cluster: site handed over');
-    await this.o.beforeRelease?.(site);
+  /** Stops acting for the sites, lets the gateway flush them (once for all), then unlocks them and tells the others. */
+  private async handOver(sites: readonly string[], c: pg.Client | undefined): Promise<void> {
+    for (const site of sites) {
+      this.held.delete(site);
+      this.emit('released', site);
+      this.o.log.debug({ site_id: site }, 'cluster: site handed over');
+    }
+    await this.o.beforeRelease?.(sites);
     if (!c) return;
     try {
-      await c.query(SITE_UNLOCK, [this.keys.get(site)]);
+      await c.query(SITE_UNLOCKS, [sites.map((s) => this.keys.get(s))]);
     } catch (err) {
       // a lock we no longer act for must not stay held: dropping the session frees it
-      this.fence(c, `could not unlock site ${site}: ${(err as Error).message}`);
+      this.fence(c, `could not unlock sites ${sites.join(', ')}: ${(err as Error).message}`);
       throw err;
     }
     await c.query(`NOTIFY ${NOTIFY_CHANNEL}, 'released'`);

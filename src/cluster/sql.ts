@@ -47,7 +47,7 @@ export const SITE_LOCKS = `SELECT l.pid, l.objid::bigint AS key FROM pg_locks l 
 
 export const TRY_SITE_LOCKS = `SELECT k AS key, pg_try_advisory_lock(${SITE_NAMESPACE}, k) AS ok FROM unnest($1::int4[]) AS k`;
 
-export const SITE_UNLOCK = `SELECT pg_advisory_unlock(${SITE_NAMESPACE}, $1::int4) AS ok`;
+export const SITE_UNLOCKS = `SELECT k AS key, pg_advisory_unlock(${SITE_NAMESPACE}, k) AS ok FROM unnest($1::int4[]) AS k`;
 
 export const TERMINATE = `SELECT pg_terminate_backend($1::int4) AS ok`;
 
