@@ -275,6 +275,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     // only the sites that moved: the kept sites' sources go on with their clocks, windows and episodes (src/alarms/site-desks.ts)
     desk.release(released);
     calibration.release(released);
+    stats.released(released); // their 5-minute windows are the new owner's to compute
     // the acquired sites as the previous owner left them in the store: cards, calibration windows, active alarms (ids and acks carry on);
     // a site both released and acquired within one change: what counts is whether it is ours at the end
     const taken = acquired.filter(gate.owns);

@@ -56,6 +56,17 @@ export class StatsBook {
     return out;
   }
 
+  /**
+   * Sites handed to another instance (src/pipeline.ts, gate.onChange): their windows are its to
+   * compute now, so this instance forgets it marked them; should a site come back, its readings mark
+   * them again (a mark kept here would stop a back-filled reading from marking a window recomputed there).
+   */
+  released(sites: readonly string[]): void {
+    if (!sites.length) return;
+    const gone = new Set(sites);
+    for (const key of this.marked) if (gone.has(key.slice(0, key.indexOf('\u0000')))) this.marked.delete(key);
+  }
+
   /** Computes every marked window that closed by `now` (all of them with MAX_SAFE_INTEGER); resolves with how many. */
   flush(now: number): Promise<number> {
     const run = async (): Promise<number> => {

@@ -35,4 +35,19 @@ describe.each(BACKENDS)('5-minute statistics by the site owner on %s', (kind) =>
     expect((await book.windows(MINE, 'ch4-1', 0, Date.now())).map((w) => [w.start, w.count])).toEqual([[t0, 2]]);
     expect(await book.windows(THEIRS, 'ch4-1', 0, Date.now())).toHaveLength(FLUSH_CHUNK + 10);
   });
+
+  it('forgets the marks of a site handed over, so a reading of it after it comes back marks its window again', async () => {
+    const { store } = await freshStore(kind);
+    const book = new StatsBook(store, index, (s) => s === MINE);
+    const w = Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS - 3 * WINDOW_MS;
+    const commit = (ts: number) => store.commit({ readings: [reading(MINE, ts)], alarms: [], deadLetters: [], events: [] });
+    await commit(w + 1000);
+    // the site went to another instance, which computed the window (its statsPut removes the mark)
+    book.released([MINE]);
+    await store.statsPut(await store.statsDue(Date.now(), WINDOW_MS, 10), [], {});
+    expect(await store.statsDue(Date.now(), WINDOW_MS, 10)).toEqual([]);
+    // back here, a back-filled reading of that window marks it for computing again
+    await commit(w + 2000);
+    expect(await store.statsDue(Date.now(), WINDOW_MS, 10)).toEqual([{ site_id: MINE, point_id: 'ch4-1', start: w }]);
+  });
 });
