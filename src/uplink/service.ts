@@ -173,7 +173,7 @@ export class Uplinks {
         this.running.delete(r);
         await r.stop();
         const cfg = this.configs.get(r.uplink_id);
-        if (cfg) this.runners[i] = this.build(cfg);
+        if (cfg && this.runners[i] === r) this.runners[i] = this.build(cfg); // unless a reload replaced it meanwhile
         this.deps.log.info({ uplink_id: r.uplink_id }, 'uplink stopped here: its first site went to another instance');
       }
     }
