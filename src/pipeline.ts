@@ -35,6 +35,7 @@ import { LatestValues } from './ingest/latest.js';
 import type { EndpointOverride } from './ingest/modbus-poll.js';
 import { ModbusDevices } from './ingest/modbus-devices.js';
 import { ReadingOrder } from './ingest/reading-order.js';
+import { newestStored } from './ingest/newest-stored.js';
 import { startAlarmTimers } from './jobs/alarm-timers.js';
 import { startStatsJob } from './jobs/stats.js';
 import { StatsBook } from './stats/stats-book.js';
@@ -279,17 +280,17 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     // the acquired sites as the previous owner left them in the store: cards, calibration windows, active alarms (ids and acks carry on);
     // a site both released and acquired within one change: what counts is whether it is ours at the end
     const taken = acquired.filter(gate.owns);
-    await personnel.reopen(taken.flatMap((s) => index.sites.get(s) ?? []));
+    const takenSites = taken.flatMap((s) => index.sites.get(s) ?? []);
+    // what the previous owner judged: a late or repeated reading sent here now is late, not new (issue 12)
+    const newest = await newestStored(store, takenSites);
+    order.restore(taken, newest);
+    for (const { site_id, point_id, row } of newest) latest.update({ site_id, point_id, ...row, value: row.value ?? Number.NaN });
+    await personnel.reopen(takenSites);
     calibration.acquire(taken, await store.calibrationWindows());
     await desk.acquire(taken, await store.activeAlarms());
     if (polling) await modbus.poller.stop(); // a hand-over waits for this: one poller per device at any moment
     modbus = newModbus(index.config);
     if (polling) modbus.poller.start();
-    for (const s of taken) // their last values, point by point (a stored value replaces only an older one)
-      for (const p of index.sites.get(s)?.points ?? []) {
-        const row = await store.lastReading(s, p.point_id);
-        if (row) latest.update({ site_id: s, point_id: p.point_id, ...row, value: row.value ?? Number.NaN });
-      }
     log.info({ component: 'cluster', acquired, released }, `ownership changed: +${acquired.length} −${released.length} site(s)`);
   });
   await gate.join(httpPort, mqttPort);

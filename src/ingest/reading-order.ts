@@ -53,6 +53,16 @@ export class ReadingOrder {
   }
 
   /**
+   * Sites this instance has just taken over in a cluster: their newest judged readings are what the
+   * previous owner stored (src/ingest/newest-stored.ts), not what this instance saw before.
+   */
+  restore(site_ids: readonly string[], newest: readonly { site_id: string; point_id: string; row: ReadingRow }[]): void {
+    for (const site_id of site_ids) this.newest.deleteFirst(site_id);
+    const sites = new Set(site_ids);
+    for (const { site_id, point_id, row } of newest) if (sites.has(site_id)) this.newest.set(site_id, point_id, { ts: row.ts, value: row.value, status: row.status });
+  }
+
+  /**
    * What `classify` will need from the store for these readings (late ones older than anything
    * pending), or undefined when it needs nothing: the usual case, judged without waiting.
    */

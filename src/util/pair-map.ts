@@ -27,6 +27,11 @@ export class PairMap<V> {
     return this.outer.get(a)?.delete(b) ?? false;
   }
 
+  /** Drops every entry whose first key is `a` (a site's points). */
+  deleteFirst(a: string): boolean {
+    return this.outer.delete(a);
+  }
+
   clear(): void {
     this.outer.clear();
   }

@@ -4,9 +4,15 @@
  * PostgreSQL; ten times, the member holding the most sites is killed and the time until the others
  * hold all its sites is measured, then a fresh member joins (its longest hand-over gap is measured
  * too). Last, one member is frozen (SIGSTOP: no FIN, no heartbeat) to time the heartbeat path.
+ * Then ingest on SQLite, PostgreSQL and two instances (cluster-ingest.ts) and the city-scale case
+ * (cluster-city.ts), on the same PostgreSQL server. BENCH_CLUSTER_PARTS=takeover,ingest,city
+ * (the default: all) runs only those.
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { startPostgres } from '../helpers/postgres.js';
+import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
+import { cityPart } from './cluster-city.js';
+import { ingestPart } from './cluster-ingest.js';
 import { Cluster, memberScript } from './cluster-lib.js';
 import type { Figure } from './lib.js';
 
@@ -55,8 +61,7 @@ async function freeze(c: Cluster, alive: string[]): Promise<number> {
   return (c.takenAt(lost, stoppedAt) ?? Number.NaN) - stoppedAt;
 }
 
-export async function clusterLeg(log: (s: string) => void): Promise<Figure[]> {
-  const pg = await startPostgres();
+async function takeoverPart(pg: PostgresServer, log: (s: string) => void): Promise<Figure[]> {
   const c = new Cluster(await pg.createDatabase('bench_cluster'), 20, memberScript(ROOT));
   try {
     const alive = ['gw-a', 'gw-b', 'gw-c'];
@@ -74,6 +79,29 @@ export async function clusterLeg(log: (s: string) => void): Promise<Figure[]> {
     ];
   } finally {
     await c.stopAll();
+  }
+}
+
+const PARTS: Record<string, (pg: PostgresServer, log: (s: string) => void) => Promise<Figure[]>> = { takeover: takeoverPart, ingest: ingestPart, city: cityPart };
+
+export async function clusterLeg(log: (s: string) => void): Promise<Figure[]> {
+  const parts = (process.env.BENCH_CLUSTER_PARTS ?? Object.keys(PARTS).join(',')).split(',').filter(Boolean);
+  const unknown = parts.filter((p) => !PARTS[p]);
+  if (unknown.length) throw new Error(`BENCH_CLUSTER_PARTS: unknown part(s) ${unknown.join(', ')} (parts: ${Object.keys(PARTS).join(', ')})`);
+  const pg = await startPostgres();
+  const figures: Figure[] = [];
+  try {
+    for (const part of parts) {
+      figures.push(...(await (PARTS[part] as (typeof PARTS)[string])(pg, log)));
+      // these figures come from a machine others may share: say how loaded it was
+      log(
+        `cluster: ${part} done; load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(', ')}`,
+      );
+    }
+    return figures;
+  } finally {
     await pg.destroy();
   }
 }

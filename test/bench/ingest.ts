@@ -62,7 +62,7 @@ async function flood(url: string, devices: BenchDevice[], mode: (typeof ALL_MODE
   return { sent: results.reduce((n, r) => n + r.sent, 0), acked: results.reduce((n, r) => n + r.acked, 0), closed: results.reduce((n, r) => n + (r.closed ?? 0), 0) };
 }
 
-async function metric(httpPort: number, name: string): Promise<number> {
+export async function metric(httpPort: number, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
   return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
 }

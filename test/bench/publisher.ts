@@ -11,7 +11,8 @@ import { childSpec } from './lib.js';
 
 interface Spec {
   url: string;
-  devices: { username: string; password: string; topic: string; channels: string[] }[];
+  /** `url`: this device's broker, if not `url` (a cluster's devices connect to their site's owner). */
+  devices: { username: string; password: string; topic: string; channels: string[]; url?: string }[];
   rate: number;
   per_message: number;
   seconds: number;
@@ -25,7 +26,7 @@ interface Spec {
 
 async function main(): Promise<void> {
   const spec = childSpec<Spec>();
-  const clients = await Promise.all(spec.devices.map((d) => mqtt.connectAsync(spec.url, { username: d.username, password: d.password, reconnectPeriod: 0 })));
+  const clients = await Promise.all(spec.devices.map((d) => mqtt.connectAsync(d.url ?? spec.url, { username: d.username, password: d.password, reconnectPeriod: 0 })));
   process.stdout.write('connected\n'); // the burst starts now: runChild's onLine sees it
   const messagesPerSecond = spec.rate / spec.per_message;
   const tickMs = 20;

@@ -4,10 +4,11 @@
  * methane device (login `<prefix><i>-gd-01` / `<prefix><i>-secret-pw`) and an admin token.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
-const CLI = join(import.meta.dirname, '../../dist/src/cli.js');
+/** dist/src/cli.js from test/helpers (vitest) and from dist/test/helpers (the compiled bench). */
+const CLI = join(import.meta.dirname, basename(join(import.meta.dirname, '../..')) === 'dist' ? '../../src/cli.js' : '../../dist/src/cli.js');
 
 export interface ClusterGateway {
   id: string;
@@ -42,14 +43,27 @@ export function clusterYaml(c: ClusterConfig, id: string): string {
 
 /** Starts instance `id` with its config and data dir in `dir`; resolves once both ports are printed. */
 export function startClusterGateway(c: ClusterConfig, dir: string, id: string): Promise<ClusterGateway> {
+  return spawnGateway(clusterYaml(c, id), dir, id);
+}
+
+/**
+ * `anjian start` on free ports with this config (written to `dir/<id>.yaml`, data in `dir/<id>`);
+ * resolves once both ports are printed. `test/bench/cluster-*.ts` start their larger configs here,
+ * with `stderrFile`: a stderr pipe nobody reads fills up (64 KiB: a few hundred config warnings)
+ * and blocks the gateway before it listens.
+ */
+export function spawnGateway(yaml: string, dir: string, id: string, timeoutMs = 20_000, stderrFile?: string): Promise<ClusterGateway> {
   const config = join(dir, `${id}.yaml`);
-  writeFileSync(config, clusterYaml(c, id));
+  writeFileSync(config, yaml);
+  const stderr = stderrFile ? openSync(stderrFile, 'a') : 'pipe';
   const proc = spawn(process.execPath, [CLI, 'start', '--config', config, '--http-port', '0', '--mqtt-port', '0', '--data-dir', join(dir, id), '--no-simulators'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', stderr],
   });
+  if (typeof stderr === 'number') closeSync(stderr); // the child has its own
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`${id}: no ports printed: ${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${id}: no ports printed within ${timeoutMs} ms: ${out}`)), timeoutMs);
+    proc.once('exit', (code) => (clearTimeout(timer), reject(new Error(`${id}: exited with ${code} before it listened: ${out}`))));
     proc.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /mqtt listening on (\d+)/.exec(out);

@@ -37,6 +37,20 @@ describe('reading order: what a reading is, before it is judged', () => {
     expect((await classify(r(2000, 2.0, STATUS.SENSOR_FAULT))).kind).toBe('conflict'); // a device bit differs
   });
 
+  it('a site taken over in a cluster starts from what its predecessor stored, not from what this instance saw before', async () => {
+    const store = storeOf([{ ts: 1000, value: 0.5, status: 0 }]);
+    const { order, classify } = await orderOf(store);
+    // meanwhile another instance owned the site and judged 1.5 at 3000
+    store.rows.push({ ts: 3000, value: 1.5, status: STATUS.ALARM });
+    expect((await classify(r(2000, 0.3))).kind).toBe('new'); // what it would judge without the restore
+    order.restore(['s'], [{ site_id: 's', point_id: 'p', row: { ts: 3000, value: 1.5, status: STATUS.ALARM } }]);
+    expect((await classify(r(2500, 0.3))).kind).toBe('late');
+    expect((await classify(r(3000, 1.5))).kind).toBe('redelivery');
+    expect((await classify(r(4000, 0.3))).kind).toBe('new');
+    order.restore(['s'], []); // a site whose points have no stored reading: everything is new again
+    expect((await classify(r(3500, 0.2))).kind).toBe('new');
+  });
+
   it('remembers late readings until they are committed, then finds them in the store', async () => {
     const store = storeOf([{ ts: 5000, value: 0.2, status: 0 }]);
     const { order, classify } = await orderOf(store);
