@@ -98,7 +98,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   };
   store.setDeviceResolver((site_id, point_id) => index.point(site_id, point_id)?.device_id);
   const audit: Audit = (...a) => void store.audit(...a).catch(storeFailed);
-  const stats = new StatsBook(store, index); // 5-minute statistics, marked in every commit (issue 14)
+  const stats = new StatsBook(store, index, gate.owns); // 5-minute statistics, marked in every commit (issue 14)
   const personnel = await PersonnelService.open(config, store, randomUUID, storeFailed);
   // where a back-filled episode ends: read before each alarm tick (pendingBackfill), answered from memory inside it
   const after = new Map<string, ReadingRow | undefined>();
@@ -135,7 +135,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   await order.load();
   const status = new DeviceStatusBoard(index.allDevices(), await store.deadLetterCounts());
   const latest = await new LatestValues().load(store);
-  const uplinks = new Uplinks({ config, index, store, status, metrics, personnel, newId: randomUUID, activeAlarms: activeAtStart, log: log.child({ component: 'uplink' }) }); // its queues fill in every commit from here on
+  const uplinks = new Uplinks({ config, index, store, status, metrics, personnel, newId: randomUUID, activeAlarms: activeAtStart, owns: gate.owns, log: log.child({ component: 'uplink' }) }); // its queues fill in every commit from here on
   // 2. the commit path: group commits, then the alarm fan-out
   let broker: MqttBroker | undefined;
   const hub = new AlarmHub(
@@ -204,7 +204,8 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     prefetchBackfill,
   );
   const statsJob = startStatsJob(stats, log.child({ component: 'stats' }));
-  const retention = startRetention(store, config.gateway.retention, log.child({ component: 'retention' }));
+  const firstSite = () => [...index.sites.keys()].sort()[0];
+  const retention = startRetention(store, config.gateway.retention, log.child({ component: 'retention' }), () => gate.owns(firstSite() ?? '')); // once per cluster
   // 5. the listeners: MQTT, then HTTP, then polling
   const mqttLog = log.child({ component: 'mqtt' });
   broker = new MqttBroker(
@@ -271,9 +272,11 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
       for (const d of index.sites.get(s)?.devices ?? []) status.setOnline(s, d.device_id, false, Date.now());
     }
     await batcher.flush();
+    await uplinks.follow(); // a queue uplink runs with its first site (src/uplink/service.ts): stopped before that site's unlock
     // only the sites that moved: the kept sites' sources go on with their clocks, windows and episodes (src/alarms/site-desks.ts)
     desk.release(released);
     calibration.release(released);
+    stats.released(released); // their 5-minute windows are the new owner's to compute
     // the acquired sites as the previous owner left them in the store: cards, calibration windows, active alarms (ids and acks carry on);
     // a site both released and acquired within one change: what counts is whether it is ours at the end
     const taken = acquired.filter(gate.owns);
@@ -293,7 +296,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   await gate.join(httpPort, mqttPort);
   modbus.poller.start();
   polling = true;
-  uplinks.start();
+  await uplinks.start();
   if (modbus.size) startup.info(`polling ${modbus.size} modbus devices on ${modbus.poller.buses.size} buses`);
 
   /** Hot reload: the new config's points, limits, devices and tokens, with every change audited; alarm state kept. */

@@ -6,6 +6,10 @@
  * only: an old alarm whose events sit after a newer one waits its turn. Active alarms and the
  * outbox are never touched. The statements are the store's (src/store/sql.ts, RETENTION); on
  * InfluxDB the same durations are retention policies.
+ *
+ * In a cluster it runs once, on the instance for which `runsHere` is true at the scheduled moment
+ * (src/pipeline.ts: the owner of the first site id, one instance by its advisory lock): the others
+ * would repeat the same deletes on the same tables for nothing (0 rows, or contending for them).
  */
 import cron from 'node-cron';
 import type { Config } from '../config/schema.js';
@@ -18,8 +22,9 @@ export function applyRetention(store: RetentionPart, r: Config['gateway']['reten
   return store.prune({ readingsBefore: now - r.readings_days * DAY, alarmsBefore: now - r.alarms_days * DAY });
 }
 
-export function startRetention(store: RetentionPart, r: Config['gateway']['retention'], log: Logger): { stop(): void } {
+export function startRetention(store: RetentionPart, r: Config['gateway']['retention'], log: Logger, runsHere: () => boolean = () => true): { stop(): void } {
   const task = cron.schedule(r.schedule, async () => {
+    if (!runsHere()) return void log.debug({}, 'retention: another instance of the cluster runs it');
     try {
       const removed = await applyRetention(store, r);
       log.info(removed, `retention: removed readings older than ${r.readings_days} d and cleared alarms older than ${r.alarms_days} d`);

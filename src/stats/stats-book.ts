@@ -6,6 +6,13 @@
  * outbox. A back-filled reading (补传) marks its old window again, which is then recomputed and
  * overwritten in both. Called by the stats job (src/jobs/stats.ts) and before every statistics
  * query.
+ *
+ * In a cluster each instance computes only the windows of the sites it owns (`owns`): the owner
+ * is the one whose commits mark them, and its `marked` set is only cleared by its own compute. Done
+ * by every instance on one store (as before), each computed every due window: stats_5m upserted
+ * twice, the InfluxDB outbox given every line twice, and worse, a window computed by a non-owner
+ * stayed in the owner's `marked` set, so a later (back-filled) reading of it marked nothing and the
+ * window kept its stale statistics. Marks of a site the config no longer has are cleared anywhere.
  */
 import type { SiteIndex } from '../config/site-index.js';
 import type { Batch, StatsKey, Store } from '../domain/store.js';
@@ -28,6 +35,7 @@ export class StatsBook {
   constructor(
     private readonly store: Store,
     private readonly index: SiteIndex,
+    private readonly owns: (site_id: string) => boolean = () => true,
   ) {
     store.addCommitHook((batch) => ({ statsDirty: this.mark(batch) }));
   }
@@ -48,16 +56,28 @@ export class StatsBook {
     return out;
   }
 
+  /**
+   * Sites handed to another instance (src/pipeline.ts, gate.onChange): their windows are its to
+   * compute now, so this instance forgets it marked them; should a site come back, its readings mark
+   * them again (a mark kept here would stop a back-filled reading from marking a window recomputed there).
+   */
+  released(sites: readonly string[]): void {
+    if (!sites.length) return;
+    const gone = new Set(sites);
+    for (const key of this.marked) if (gone.has(key.slice(0, key.indexOf('\u0000')))) this.marked.delete(key);
+  }
+
   /** Computes every marked window that closed by `now` (all of them with MAX_SAFE_INTEGER); resolves with how many. */
   flush(now: number): Promise<number> {
     const run = async (): Promise<number> => {
       let n = 0;
       for (;;) {
         const due = await this.store.statsDue(now, WINDOW_MS, FLUSH_CHUNK);
-        if (due.length === 0) return n;
-        await this.compute(due);
-        n += due.length;
-        if (due.length < FLUSH_CHUNK) return n;
+        const mine = due.filter((k) => this.owns(k.site_id) || !this.index.sites.has(k.site_id));
+        if (mine.length) await this.compute(mine);
+        n += mine.length;
+        // a chunk of only other instances' windows: theirs to compute; ours follow at a later run once they did
+        if (due.length < FLUSH_CHUNK || mine.length === 0) return n;
         // a turn of the event loop between chunks: SQLite's settled promises would otherwise run the
         // whole backlog in one turn (after a burst of 100,000 points that held MQTT, PUBACKs and
         // HTTP for ~17 s)

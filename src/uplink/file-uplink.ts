@@ -55,7 +55,7 @@ export class FileUplink {
 
   constructor(
     readonly cfg: FilesUplinkConfig,
-    private readonly deps: { index: SiteIndex; store: Store; files: NationalFiles; dataDir: string; log: Logger; now?: () => number },
+    private readonly deps: { owns?: (site_id: string) => boolean; index: SiteIndex; store: Store; files: NationalFiles; dataDir: string; log: Logger; now?: () => number },
   ) {
     this.spool = join(deps.dataDir, 'uplink', cfg.uplink_id);
     mkdirSync(this.spool, { recursive: true });
@@ -129,7 +129,7 @@ export class FileUplink {
     const changed = await this.changedAlarms();
     for (const site_id of this.cfg.sites) {
       const site = this.deps.index.sites.get(site_id);
-      if (!site) continue;
+      if (!site || this.deps.owns?.(site_id) === false) continue; // a cluster: another instance makes its files
       const people = site.personnel !== undefined; // the personnel files only for sites with positioning
       const defs = createHash('sha256')
         .update(JSON.stringify([site.networking, site.devices, site.points, site.personnel ?? null]))

@@ -2,6 +2,19 @@
  * Everything networking upward in one place for the pipeline (issue 17): the durable queues
  * (filled in the store's commit transaction), one runner per configured uplink, their state for
  * /readyz and /metrics, and the national files for the export route.
+ *
+ * In a cluster (src/cluster/) a queue uplink (mqtt, mem) runs on ONE instance at a time: the owner
+ * of its first site (`sites[0]`). Chosen over an ownership key of its own (`uplink:<id>`) because
+ * that owner already holds an advisory lock no other instance can hold with it, and moves within
+ * the takeover time when it dies: no second kind of key in the rendezvous, the locks, the cluster
+ * view or the CONNACK check, and no key a site id could collide with. The cost: an uplink does not
+ * spread independently of its first site. The queue is shared in PostgreSQL, so the next owner
+ * sends what the last one had not seen acknowledged; a row in flight at a takeover may go out twice,
+ * which the at-least-once contract (stable msg_id / dataId) already allows. On a hand-over the
+ * runner is stopped (its connection closed) before the site's lock goes (gate.ts beforeRelease), so
+ * two connections with one client id never overlap. A file uplink runs everywhere but makes and
+ * sends files only for the sites this instance owns (a site's files are made from its owner's
+ * in-memory status and cards). Alone, every site is owned and nothing changes.
  */
 import { Gauge } from 'prom-client';
 import type { Config } from '../config/schema.js';
@@ -37,6 +50,8 @@ export interface UplinkDeps {
   stats?: FiveMinuteStats;
   /** The active alarms read from the store at start (the backlog alarms carry on). */
   activeAlarms?: readonly Alarm[];
+  /** Whether this instance acts for a site (src/cluster/gate.ts); default every site. */
+  owns?: (site_id: string) => boolean;
 }
 
 export class Uplinks {
@@ -47,8 +62,14 @@ export class Uplinks {
   private queue: UplinkQueue | undefined;
   /** The config each runner was built from (a reload rebuilds the ones whose config changed). */
   private built = new Map<string, string>();
+  private readonly configs = new Map<string, UplinkConfig>();
+  /** The runners started here (start() and follow()), the others wait for their first site. */
+  private readonly running = new Set<UplinkRunner | FileUplink>();
+  private started = false;
+  private readonly owns: (site_id: string) => boolean;
 
   constructor(private readonly deps: UplinkDeps) {
+    this.owns = deps.owns ?? (() => true);
     this.files = new NationalFiles({ index: deps.index, store: deps.store, stats: deps.stats ?? new StoreFiveMinuteStats(deps.store), personnel: deps.personnel, status: deps.status });
     const uplinks = deps.config.gateway.uplinks;
     const registry = deps.metrics.registry;
@@ -79,8 +100,10 @@ export class Uplinks {
 
   private build(cfg: UplinkConfig): UplinkRunner | FileUplink {
     this.built.set(cfg.uplink_id, JSON.stringify(cfg));
+    this.configs.set(cfg.uplink_id, cfg);
     if (cfg.kind === 'files')
       return new FileUplink(cfg, {
+        owns: this.owns,
         index: this.deps.index,
         store: this.deps.store,
         files: this.files,
@@ -107,7 +130,7 @@ export class Uplinks {
         keep.push(r);
         continue;
       }
-      await r.stop();
+      if (this.running.delete(r)) await r.stop();
       this.built.delete(r.uplink_id);
       if (!cfg) {
         this.queue?.unregister(r.uplink_id);
@@ -119,12 +142,41 @@ export class Uplinks {
     const started: (UplinkRunner | FileUplink)[] = [];
     for (const cfg of next) if (!keep.some((r) => r.uplink_id === cfg.uplink_id)) started.push(this.build(cfg));
     this.runners = next.map((c) => [...keep, ...started].find((r) => r.uplink_id === c.uplink_id) as UplinkRunner | FileUplink);
-    for (const r of started) r.start();
+    await this.follow();
     return this.backlog.reconfigure(next, at);
   }
 
-  start(): void {
-    for (const r of this.runners) r.start();
+  start(): Promise<void> {
+    this.started = true;
+    return this.follow();
+  }
+
+  /** Here: a queue uplink where its first site is owned, a file uplink always (it filters its sites). */
+  runsHere(uplink_id: string): boolean {
+    const cfg = this.configs.get(uplink_id);
+    return this.started && cfg !== undefined && (cfg.kind === 'files' || (cfg.sites[0] !== undefined && this.owns(cfg.sites[0])));
+  }
+
+  /**
+   * After an ownership change (src/pipeline.ts, gate.onChange, awaited before a handed-over site's
+   * unlock): starts the runners that now run here, stops those that no longer do and puts a fresh
+   * one in their place (a transport is started once), which waits in case the site comes back.
+   */
+  async follow(): Promise<void> {
+    for (const [i, r] of this.runners.entries()) {
+      const here = this.runsHere(r.uplink_id);
+      if (here && !this.running.has(r)) {
+        this.running.add(r);
+        r.start();
+        this.deps.log.info({ uplink_id: r.uplink_id }, 'uplink runs on this instance');
+      } else if (!here && this.running.has(r)) {
+        this.running.delete(r);
+        await r.stop();
+        const cfg = this.configs.get(r.uplink_id);
+        if (cfg && this.runners[i] === r) this.runners[i] = this.build(cfg); // unless a reload replaced it meanwhile
+        this.deps.log.info({ uplink_id: r.uplink_id }, 'uplink stopped here: its first site went to another instance');
+      }
+    }
   }
 
   /** After each group commit: live data goes out at once. */
@@ -164,7 +216,10 @@ export class Uplinks {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.runners.map((r) => r.stop()));
+    this.started = false;
+    const running = [...this.running];
+    this.running.clear();
+    await Promise.all(running.map((r) => r.stop()));
   }
 
   private runner(cfg: Exclude<UplinkConfig, { kind: 'files' }>, queue: UplinkQueue): UplinkRunner {
