@@ -5,13 +5,14 @@
  * hold all its sites is measured, then a fresh member joins (its longest hand-over gap is measured
  * too). Last, one member is frozen (SIGSTOP: no FIN, no heartbeat) to time the heartbeat path.
  * Then ingest on SQLite, PostgreSQL and two instances (cluster-ingest.ts) and the city-scale case
- * (cluster-city.ts), on the same PostgreSQL server. BENCH_CLUSTER_PARTS=takeover,ingest,city
- * (the default: all) runs only those.
+ * (cluster-city.ts), and the alarm fan-out's added latency (cluster-fanout.ts), on the same
+ * PostgreSQL server. BENCH_CLUSTER_PARTS=takeover,ingest,fanout,city (the default: all) runs only those.
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
 import { cityPart } from './cluster-city.js';
+import { fanoutPart } from './cluster-fanout.js';
 import { ingestPart } from './cluster-ingest.js';
 import { Cluster, memberScript } from './cluster-lib.js';
 import type { Figure } from './lib.js';
@@ -82,7 +83,7 @@ async function takeoverPart(pg: PostgresServer, log: (s: string) => void): Promi
   }
 }
 
-const PARTS: Record<string, (pg: PostgresServer, log: (s: string) => void) => Promise<Figure[]>> = { takeover: takeoverPart, ingest: ingestPart, city: cityPart };
+const PARTS: Record<string, (pg: PostgresServer, log: (s: string) => void) => Promise<Figure[]>> = { takeover: takeoverPart, ingest: ingestPart, fanout: fanoutPart, city: cityPart };
 
 export async function clusterLeg(log: (s: string) => void): Promise<Figure[]> {
   const parts = (process.env.BENCH_CLUSTER_PARTS ?? Object.keys(PARTS).join(',')).split(',').filter(Boolean);
