@@ -3,9 +3,8 @@
  * in the foreground on a free loopback port with anonymous upload into `<root>/incoming`. It can
  * be stopped and started again on the same port (an outage of the regulator's server).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBinary } from './mosquitto.js';

@@ -4,9 +4,8 @@
  * public-key login of the user running the tests, the internal-sftp subsystem. It can be stopped
  * (the server and its per-connection processes) and started again on the same port.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { requireBinary } from './mosquitto.js';

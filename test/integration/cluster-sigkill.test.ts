@@ -6,8 +6,7 @@
  * SIGKILLed: the survivor owns every site within 5 s (standards.md §1.5) and the device's stream
  * goes on there. The time is printed; what is asserted is the behaviour.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
