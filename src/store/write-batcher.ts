@@ -7,6 +7,12 @@
  * One commit is in flight at a time: work that arrives while the store commits (PostgreSQL answers
  * over the network) waits behind it and goes into the next commit, in arrival order, so commits
  * never overtake each other and the alarm log's hash chain stays in event order.
+ *
+ * A commit never runs inside `add()`, and consecutive commits have a turn of the event loop between
+ * them: aedes parses a socket's whole buffer in one turn, and a QoS 0 flood committed inline every
+ * `maxItems` messages, then back to back, so no socket, PUBACK, HTTP request or timer ran until the
+ * flood had been stored. Each commit still takes everything pending when it begins (the reading
+ * order seals exactly that: `onCommitStart`), so a commit may hold more than `maxItems`.
  */
 import type { Batch, CommitResult, Store } from '../domain/store.js';
 
@@ -24,6 +30,7 @@ export class WriteBatcher {
     /** Receives what every successful commit stored (alarm events: fan-out to MQTT and SSE) and refused (counted). */
     private readonly onCommitted: (result: CommitResult) => void,
     private readonly onError: (err: Error) => void,
+    /** Work this large commits on the next turn even if it was allowed to wait (`maxWaitMs`). */
     private readonly maxItems = 5000,
     /** Runs as each commit begins, with everything added so far in it (the reading order seals its pending late readings). */
     private readonly onCommitStart: () => void = () => {},
@@ -37,15 +44,14 @@ export class WriteBatcher {
    */
   add(batch: Batch, done: Done, maxWaitMs = 0): void {
     this.pending.push({ batch, done });
-    if (this.pending.length >= this.maxItems) return void this.flush();
-    if (maxWaitMs === 0) {
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
-      }
-    } else {
-      this.timer ??= setTimeout(() => void this.flush(), maxWaitMs);
-    }
+    if (maxWaitMs === 0 || this.pending.length >= this.maxItems) this.flushNextTurn();
+    else this.timer ??= setTimeout(() => void this.flush(), maxWaitMs);
+  }
+
+  private flushNextTurn(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => void this.flush());
   }
 
   /** Commits everything pending now (before an acknowledgement, and at shutdown); resolves once it is stored or failed. */
@@ -62,10 +68,12 @@ export class WriteBatcher {
 
   private async drain(): Promise<void> {
     try {
-      while (this.pending.length > 0) {
+      for (;;) {
         const items = this.pending;
         this.pending = [];
         await this.commit(items);
+        if (this.pending.length === 0) return;
+        await new Promise((resolve) => setImmediate(resolve)); // what arrived meanwhile waits one turn, and joins what arrives in it
       }
     } finally {
       this.running = undefined;
