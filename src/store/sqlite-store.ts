@@ -125,8 +125,8 @@ export class SqliteStore extends CommitSetup implements Store {
     const events = this.db.transaction(() => {
       const { notInserted, conflicts } = this.insertReadings(batch.readings);
       kept = conflicts;
-      const rest = this.afterInsert(batch, notInserted, conflicts);
       for (const a of batch.alarms) this.putAlarm(a);
+      const rest = this.afterInsert(batch, notInserted, conflicts);
       for (const d of rest.deadLetters) this.insertDeadLetter(d);
       if (rest.outbox) added = this.addToOutbox(rest.outbox);
       for (const extras of rest.extras) this.parts.writeExtras(extras);

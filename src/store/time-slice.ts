@@ -41,6 +41,18 @@ export class TimeSlice {
     return new Promise((resolve) => setImmediate(() => resolve(value)));
   }
 
+  /** Calls `fn` for each item in order, synchronously within the slice, going on in a fresh slice on the next turn past it. */
+  async each<T>(items: readonly T[], fn: (item: T) => void): Promise<void> {
+    let opened = this.openedAt ?? this.open();
+    for (let i = 0; i < items.length; i++) {
+      fn(items[i] as T);
+      if (i + 1 < items.length && this.now() - opened >= this.budgetMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        opened = this.openedAt ?? this.open();
+      }
+    }
+  }
+
   private open(): number {
     const at = this.now();
     this.openedAt = at;

@@ -95,8 +95,8 @@ export class PostgresStore extends CommitSetup implements Store {
     return this.transaction(async (client) => {
       const keys = await this.pointKeysOf(batch.readings);
       const { notInserted, conflicts } = await insertReadings({ client, keys, head: this.head, deviceOf: this.deviceOf }, batch.readings);
-      const rest = this.afterInsert(batch, notInserted, conflicts);
       await putAlarms(client, [...batch.alarms, ...batch.events.map((e) => e.alarm)]);
+      const rest = this.afterInsert(batch, notInserted, conflicts);
       if (rest.deadLetters.length)
         await insertRows(client, 'INSERT INTO dead_letters (received_at, site_id, device_id, topic, client_id, code, reason, payload)', '', deadLetterRows(rest.deadLetters));
       const added = rest.outbox ? await addToOutbox(client, rest.outbox) : { bytes: 0, lines: 0 };

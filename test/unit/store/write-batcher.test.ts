@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Batch } from '../../../src/domain/store.js';
+import { TimeSlice } from '../../../src/store/time-slice.js';
 import { WriteBatcher } from '../../../src/store/write-batcher.js';
 import { BACKENDS, freshStore } from '../../helpers/stores.js';
 
@@ -152,5 +153,29 @@ describe.each(BACKENDS)('WriteBatcher on %s', (kind) => {
     batcher.add(batchOf(1, 1), () => log.push('done 1'));
     await batcher.flush();
     expect(log).toEqual(['begin 1', 'end 1', 'done 1', 'a turn', 'begin 2', 'end 2', 'done 2']);
+  });
+
+  it('tells what it stored first, then answers the messages in order within a time slice and on the next turns past it', async () => {
+    const { store } = await freshStore(kind);
+    let clock = 0; // each callback takes 1 ms of a 3 ms slice
+    const log: string[] = [];
+    const batcher = new WriteBatcher(
+      store,
+      () => log.push('committed'),
+      (err) => {
+        throw err;
+      },
+      5000,
+      () => {},
+      new TimeSlice(3, () => clock),
+    );
+    for (let i = 1; i <= 6; i++)
+      batcher.add(batchOf(i, i), () => {
+        clock += 1;
+        log.push(`done ${i}`); // aedes parses this client's next buffer here
+        if (i === 1) setImmediate(() => log.push('a turn'));
+      });
+    await batcher.flush();
+    expect(log).toEqual(['committed', 'done 1', 'done 2', 'done 3', 'a turn', 'done 4', 'done 5', 'done 6']);
   });
 });
