@@ -13,7 +13,7 @@
  * them: aedes parses a socket's whole buffer in one turn, and a QoS 0 flood committed inline every
  * `maxItems` messages, then back to back, so no socket, PUBACK, HTTP request or timer ran until the
  * flood had been stored. Each commit still takes everything pending when it begins (the reading
- * order seals exactly that: `onCommitStart`), so a commit may hold more than `maxItems`.
+ * order seals exactly that: `onCommitStart`), in transactions of `maxItems` messages (`commit`).
  */
 import type { Batch, CommitResult, Store } from '../domain/store.js';
 import { TimeSlice } from './time-slice.js';
@@ -32,7 +32,7 @@ export class WriteBatcher {
     /** Receives what every successful commit stored (alarm events: fan-out to MQTT and SSE) and refused (counted), before the messages' callbacks run. */
     private readonly onCommitted: (result: CommitResult) => void,
     private readonly onError: (err: Error) => void,
-    /** Work this large commits on the next turn even if it was allowed to wait (`maxWaitMs`). */
+    /** Messages per transaction; work this large commits on the next turn even if it was allowed to wait (`maxWaitMs`). */
     private readonly maxItems = 5000,
     /** Runs as each commit begins, with everything added so far in it (the reading order seals its pending late readings). */
     private readonly onCommitStart: () => void = () => {},
@@ -84,26 +84,38 @@ export class WriteBatcher {
     }
   }
 
+  /**
+   * One group: everything pending when it began, stored in transactions of at most `maxItems`
+   * messages with a turn of the event loop between them (a flood's group held some 60,000 messages:
+   * one transaction of them stood the loop still for seconds), in arrival order. It is passed on
+   * and answered once, at its end: the reading order sealed the whole group as it began, and finds
+   * its late readings in the store only once all of it is stored. A transaction that fails ends the
+   * group: what was stored before it is passed on and acknowledged, the rest fails.
+   */
   private async commit(items: { batch: Batch; done: Done }[]): Promise<void> {
     this.onCommitStart();
-    const merged: Batch = { readings: [], alarms: [], events: [], deadLetters: [] };
-    for (const { batch } of items) {
-      merged.readings.push(...batch.readings);
-      merged.alarms.push(...batch.alarms);
-      merged.events.push(...batch.events);
-      merged.deadLetters.push(...batch.deadLetters);
+    const result: CommitResult = { events: [], conflicts: [] };
+    let stored = 0;
+    let failure: Error | undefined;
+    while (stored < items.length) {
+      if (stored > 0) await new Promise((resolve) => setImmediate(resolve));
+      const part = items.slice(stored, stored + this.maxItems);
+      try {
+        const r = await this.store.commit(merge(part));
+        result.events.push(...r.events);
+        result.conflicts.push(...r.conflicts);
+        stored += part.length;
+      } catch (err) {
+        failure = err as Error;
+        break;
+      }
     }
-    let result: CommitResult;
     try {
-      result = await this.store.commit(merged);
-    } catch (err) {
-      this.onError(err as Error);
-      return this.answer(items, err as Error);
-    }
-    try {
-      this.onCommitted(result); // first: whoever has its PUBACK finds the latest values and the alarms as stored
+      if (stored > 0) this.onCommitted(result); // first: whoever has its PUBACK finds the latest values and the alarms as stored
+      if (failure) this.onError(failure);
     } finally {
-      await this.answer(items);
+      await this.answer(items.slice(0, stored));
+      if (failure) await this.answer(items.slice(stored), failure);
     }
   }
 
@@ -117,4 +129,15 @@ export class WriteBatcher {
   private async answer(items: readonly { done: Done }[], err?: Error): Promise<void> {
     await this.slice.each(items, (item) => item.done(err));
   }
+}
+
+function merge(items: readonly { batch: Batch }[]): Batch {
+  const merged: Batch = { readings: [], alarms: [], events: [], deadLetters: [] };
+  for (const { batch } of items) {
+    merged.readings.push(...batch.readings);
+    merged.alarms.push(...batch.alarms);
+    merged.events.push(...batch.events);
+    merged.deadLetters.push(...batch.deadLetters);
+  }
+  return merged;
 }

@@ -105,11 +105,15 @@ describe.each(BACKENDS)('WriteBatcher on %s', (kind) => {
     expect((await store.rawReadings({ site_id: 's', point_id: 'p', from: 0, to: 10, limit: 10 })).length).toBe(1);
   });
 
-  it('never commits inside add(): work past maxItems commits on the next turn, all of it in one commit', async () => {
+  it('never commits inside add(): work past maxItems commits on the next turn, in transactions of maxItems with a turn between them, answered at the end', async () => {
     const { store } = await freshStore(kind);
     const commit = store.commit.bind(store);
-    const commits: number[] = [];
-    store.commit = (b) => (commits.push(b.readings.length), commit(b));
+    const commits: string[] = [];
+    const done: number[] = [];
+    let turns = 0;
+    let counting = true;
+    const countTurns = (): void => void setImmediate(() => (turns++, counting && countTurns()));
+    store.commit = (b) => (commits.push(`${b.readings.length} (turn ${turns}, answered ${done.length})`), commit(b));
     const batcher = new WriteBatcher(
       store,
       () => {},
@@ -118,13 +122,36 @@ describe.each(BACKENDS)('WriteBatcher on %s', (kind) => {
       },
       2,
     );
-    const done: number[] = [];
     for (let ts = 1; ts <= 5; ts++) batcher.add(batchOf(ts, ts), () => done.push(ts), 60_000); // polls allowed a minute
     expect(commits).toEqual([]); // aedes goes on parsing its buffer: nothing commits inside add()
-    await nextTurn();
+    countTurns();
     await settled(done, 5); // maxItems reached: no minute's wait
-    expect(commits).toEqual([5]); // everything pending when the commit began (the reading order sealed exactly that)
+    counting = false;
+    expect(commits.map((c) => c.split(' ')[0])).toEqual(['2', '2', '1']);
+    const turnOf = commits.map((c) => Number(/turn (\d+)/.exec(c)?.[1]));
+    expect(turnOf[1]).toBeGreaterThan(turnOf[0] as number); // the event loop turned between the transactions
+    expect(turnOf[2]).toBeGreaterThan(turnOf[1] as number);
+    expect(commits.every((c) => c.endsWith('answered 0)'))).toBe(true); // the reading order sealed the whole group: answered once it is all stored
     expect(done).toEqual([1, 2, 3, 4, 5]);
+    expect((await store.rawReadings({ site_id: 's', point_id: 'p', from: 0, to: 10, limit: 10 })).map((r) => r.value)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('passes on and acknowledges what a group stored before a transaction failed, and fails the rest', async () => {
+    const { store } = await freshStore(kind);
+    const commit = store.commit.bind(store);
+    let n = 0;
+    store.commit = (b) => (++n === 2 ? Promise.reject(new Error('store down')) : commit(b));
+    const log: string[] = [];
+    const batcher = new WriteBatcher(
+      store,
+      (r) => log.push(`committed ${r.events.length}`),
+      (err) => log.push(`error ${err.message}`),
+      2,
+    );
+    for (let ts = 1; ts <= 5; ts++) batcher.add(batchOf(ts, ts), (err) => log.push(`${ts} ${err?.message ?? 'ok'}`));
+    await batcher.flush();
+    expect(log).toEqual(['committed 0', 'error store down', '1 ok', '2 ok', '3 store down', '4 store down', '5 store down']);
+    expect((await store.rawReadings({ site_id: 's', point_id: 'p', from: 0, to: 10, limit: 10 })).map((r) => r.value)).toEqual([1, 2]);
   });
 
   it('lets the event loop turn between consecutive commits, and flush() still drains everything', async () => {
