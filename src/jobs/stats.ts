@@ -1,6 +1,6 @@
 /**
- * Computes the closed 5-minute windows every few seconds (src/stats/stats-book.ts), a chunk per
- * turn of the event loop so that ingest and the API keep their turns after a burst; on stop,
+ * Computes the closed 5-minute windows every few seconds (src/stats/stats-book.ts), in chunks
+ * between which ingest and the API keep their turns after a burst (src/store/time-slice.ts); on stop,
  * every marked window, open ones too (a later reading marks them again).
  */
 import type { StatsBook } from '../stats/stats-book.js';

@@ -19,7 +19,12 @@ import type { Batch, StatsKey, Store } from '../domain/store.js';
 import { statsLine } from './stats-lines.js';
 import { WINDOW_MS, type WindowStat, summarize, windowStart } from './window-stat.js';
 
-/** Windows per transaction and per turn of the event loop: 1,000 took up to 420 ms of a turn in the ingest bench's profile, 250 about 100 ms. */
+/**
+ * Windows per transaction: 1,000 took up to 420 ms of a turn in the ingest bench's profile, 250
+ * about 100 ms. Between the store's calls the event loop turns (the SQLite backend yields every few
+ * milliseconds of a long loop: src/store/time-slice.ts), so a backlog no longer holds MQTT, PUBACKs
+ * and HTTP until it is done (after a burst of 100,000 points that was ~17 s).
+ */
 export const FLUSH_CHUNK = 250;
 const keyOf = (k: StatsKey) => `${k.site_id}\u0000${k.point_id}\u0000${k.start}`;
 
@@ -78,10 +83,6 @@ export class StatsBook {
         n += mine.length;
         // a chunk of only other instances' windows: theirs to compute; ours follow at a later run once they did
         if (due.length < FLUSH_CHUNK || mine.length === 0) return n;
-        // a turn of the event loop between chunks: SQLite's settled promises would otherwise run the
-        // whole backlog in one turn (after a burst of 100,000 points that held MQTT, PUBACKs and
-        // HTTP for ~17 s)
-        await new Promise((resolve) => setImmediate(resolve));
       }
     };
     const next = (this.flushing ?? Promise.resolve(0)).then(run, run);

@@ -1,7 +1,9 @@
 /**
  * The embedded store (the default backend of src/domain/store.ts): SQLite (better-sqlite3) in WAL
  * mode with synchronous=FULL, so a committed batch survives a power cut. Calls run synchronously
- * inside and return settled Promises, so the hot path pays no I/O wait beyond the fsync; batches
+ * inside and return Promises settled at once within a time slice of the event loop's turn (and on
+ * the next turn past it: time-slice.ts), so the hot path pays no I/O wait beyond the fsync and a
+ * long loop of calls still lets MQTT, PUBACKs, HTTP and timers in; batches
  * (src/store/write-batcher.ts) keep the number of fsyncs low. The file format is unchanged since
  * 0.1.0 (migrations 1–9, src/store/migrations.ts). The parts besides readings, alarms and the
  * outbox are in sqlite-parts.ts. Over 300 lines: one class implementing one interface, kept
@@ -14,10 +16,8 @@ import type { Batch, DeadLetter, ReadingRow } from '../domain/records.js';
 import type {
   AlarmQuery,
   CalibrationRecord,
-  CommitHook,
   CommitResult,
   DeadLetterRow,
-  OutboxEncoder,
   OutboxLine,
   OutboxRow,
   QueueRow,
@@ -35,11 +35,12 @@ import type {
 import type { Alarm, AlarmEvent, Reading } from '../domain/types.js';
 import { STATUS } from '../domain/status.js';
 import { PairMap } from '../util/pair-map.js';
-import { chainHead, chainUnhashed, rowHash, verifyAlarmLog } from './alarm-log.js';
-import { duplicateLetter } from './duplicate-letter.js';
+import { chainHead, chainUnhashed, verifyAlarmLog } from './alarm-log.js';
+import { type ChainedRow, CommitSetup, chainEvents, conflictWith, insertOrder, outboxChunks, storedValue } from './commit-prep.js';
 import { migrate } from './migrations.js';
 import { SqliteParts } from './sqlite-parts.js';
 import { SQL, WINDOW_BUCKET, alarmWhere, trackLastWhere } from './sql.js';
+import { STORE_SLICE_MS, TimeSlice } from './time-slice.js';
 
 export type { Batch, DeadLetter, ReadingRow };
 export type { AlarmQuery, CommitResult, OutboxEncoder, OutboxLine, OutboxRow, RawQuery, ConflictingReading, StoredEvent, WindowFn, WindowQuery } from '../domain/store.js';
@@ -54,7 +55,7 @@ const AGGREGATE_SQL: Record<WindowFn, string> = {
 
 const done = Promise.resolve();
 
-export class SqliteStore implements Store {
+export class SqliteStore extends CommitSetup implements Store {
   readonly kind = 'sqlite';
   /** For this backend, its tests and the offline commands (backup, verify-log) only. */
   readonly db: Database.Database;
@@ -64,12 +65,14 @@ export class SqliteStore implements Store {
   private logHead: string;
   private readonly stmt;
   private readonly prepared = new Map<string, Database.Statement>();
-  private encoder?: OutboxEncoder;
-  private readonly hooks: CommitHook[] = [];
-  private deviceOf: (site_id: string, point_id: string) => string | undefined = () => undefined;
   private outbox = { bytes: 0, lines: 0, oldest_at: null as number | null };
 
-  constructor(dataDir: string) {
+  private readonly slice: TimeSlice;
+
+  /** `sliceMs`: how long its calls may run back to back before one settles on the next turn (time-slice.ts; Infinity: never, the bench's baseline). */
+  constructor(dataDir: string, { sliceMs = STORE_SLICE_MS }: { sliceMs?: number } = {}) {
+    super();
+    this.slice = new TimeSlice(sliceMs);
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, 'anjian.db'));
     // 16 KiB pages (SQLite's default is 4 KiB): the readings table is clustered on (point_key, ts),
@@ -106,29 +109,13 @@ export class SqliteStore implements Store {
     this.outbox = { ...totals, oldest_at: (this.q(SQL.outboxOldest).pluck().get() as number | undefined) ?? null };
   }
 
-  setOutboxEncoder(encoder: OutboxEncoder): void {
-    this.encoder = encoder;
-  }
-
-  addCommitHook(hook: CommitHook): void {
-    this.hooks.push(hook);
-  }
-
-  setDeviceResolver(deviceOf: (site_id: string, point_id: string) => string | undefined): void {
-    this.deviceOf = deviceOf;
-  }
-
   /**
    * Stores one batch atomically; resolves with the stored alarm events and their sequence numbers
    * and the readings refused as conflicting duplicates (their dead letters are in the same
    * commit). Only readings that were inserted enter the outbox and the commit hooks.
    */
   commit(batch: Batch): Promise<CommitResult> {
-    try {
-      return Promise.resolve(this.commitNow(batch));
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
+    return this.run(() => this.commitNow(batch));
   }
 
   private commitNow(batch: Batch): CommitResult {
@@ -139,17 +126,16 @@ export class SqliteStore implements Store {
       const { notInserted, conflicts } = this.insertReadings(batch.readings);
       kept = conflicts;
       for (const a of batch.alarms) this.putAlarm(a);
-      for (const d of batch.deadLetters) this.insertDeadLetter(d);
-      for (const r of kept) this.insertDeadLetter(r.deadLetter);
-      const inserted = notInserted.size === 0 ? batch : { ...batch, readings: batch.readings.filter((_, i) => !notInserted.has(i)) };
-      if (this.encoder) added = this.addToOutbox(this.encoder(inserted));
-      for (const hook of this.hooks) this.parts.writeExtras(hook(inserted));
-      return batch.events.map((e) => {
+      const rest = this.afterInsert(batch, notInserted, conflicts);
+      for (const d of rest.deadLetters) this.insertDeadLetter(d);
+      if (rest.outbox) added = this.addToOutbox(rest.outbox);
+      for (const extras of rest.extras) this.parts.writeExtras(extras);
+      const chained = chainEvents(head, batch.events);
+      head = chained.head;
+      return batch.events.map((e, i) => {
         this.putAlarm(e.alarm);
-        const row = { alarm_id: e.alarm.alarm_id, site_id: e.alarm.site_id, event: e.event, at: e.at, body: JSON.stringify(e.alarm) };
-        const hash = rowHash(head, row);
-        const info = this.stmt.event.run(row.alarm_id, row.site_id, row.event, row.at, row.body, head, hash);
-        head = hash;
+        const r = chained.rows[i] as ChainedRow;
+        const info = this.stmt.event.run(r.alarm_id, r.site_id, r.event, r.at, r.body, r.prev_hash, r.hash);
         return { ...e, seq: Number(info.lastInsertRowid) };
       });
     })();
@@ -163,8 +149,7 @@ export class SqliteStore implements Store {
   }
 
   latestReadings(): Promise<{ site_id: string; point_id: string; row: ReadingRow }[]> {
-    const rows = this.q(SQL.latestAll).all() as (ReadingRow & { site_id: string; point_id: string })[];
-    return Promise.resolve(rows.map(({ site_id, point_id, ...row }) => ({ site_id, point_id, row })));
+    return this.run(() => (this.q(SQL.latestAll).all() as (ReadingRow & { site_id: string; point_id: string })[]).map(({ site_id, point_id, ...row }) => ({ site_id, point_id, row })));
   }
 
   readingAt(site_id: string, point_id: string, ts: number): Promise<ReadingRow | undefined> {
@@ -188,8 +173,10 @@ export class SqliteStore implements Store {
   }
 
   latestPerMinute(site_id: string, point_id: string, from: number, to: number): Promise<number[]> {
-    const key = this.findPointKey(site_id, point_id);
-    return Promise.resolve(key === undefined ? [] : (this.q(SQL.perMinute).pluck().all(key, from, to) as number[]));
+    return this.run(() => {
+      const key = this.findPointKey(site_id, point_id);
+      return key === undefined ? [] : (this.q(SQL.perMinute).pluck().all(key, from, to) as number[]);
+    });
   }
 
   /**
@@ -199,18 +186,20 @@ export class SqliteStore implements Store {
    */
   windowReadings(q: WindowQuery): Promise<ReadingRow[]> {
     const key = this.findPointKey(q.site_id, q.point_id);
-    if (key === undefined) return Promise.resolve([]);
+    if (key === undefined) return this.run(() => []);
     const sql = `SELECT ${WINDOW_BUCKET} AS ts, ${AGGREGATE_SQL[q.fn]} AS value, bit_or(status) AS status
       FROM readings WHERE point_key = ? AND ts >= ? AND ts < ? AND (status & ${STATUS.CALIBRATION}) = 0
       GROUP BY 1 HAVING COUNT(value) > 0 ORDER BY 1 LIMIT ?`;
     const o = q.origin_ms;
     const e = q.every_ms;
-    return Promise.resolve(this.q(sql).all(o, o, e, e, e, o, key, q.from, q.to, q.limit) as ReadingRow[]);
+    return this.run(() => this.q(sql).all(o, o, e, e, e, o, key, q.from, q.to, q.limit) as ReadingRow[]);
   }
 
   getAlarm(alarm_id: string): Promise<Alarm | undefined> {
-    const body = this.q(SQL.getAlarm).pluck().get(alarm_id) as string | undefined;
-    return Promise.resolve(body === undefined ? undefined : (JSON.parse(body) as Alarm));
+    return this.run(() => {
+      const body = this.q(SQL.getAlarm).pluck().get(alarm_id) as string | undefined;
+      return body === undefined ? undefined : (JSON.parse(body) as Alarm);
+    });
   }
 
   appendEvent(event: AlarmEvent, audit: { actor: string; action: string; details?: unknown }): Promise<StoredEvent> {
@@ -225,7 +214,7 @@ export class SqliteStore implements Store {
   listAlarms(q: AlarmQuery): Promise<Alarm[]> {
     const { where, params } = alarmWhere(q, (key) => `json_extract(body, '$.${key}')`);
     const sql = `SELECT body FROM alarms ${where} ORDER BY raised_at DESC, rowid DESC LIMIT ?`;
-    return Promise.resolve(
+    return this.run(() =>
       (
         this.q(sql)
           .pluck()
@@ -239,18 +228,28 @@ export class SqliteStore implements Store {
   }
 
   eventsSince(seq: number, limit = 10000): Promise<StoredEvent[]> {
-    const rows = this.q(SQL.eventsSince).all(seq, limit) as { seq: number; event: AlarmEvent['event']; at: number; body: string }[];
-    return Promise.resolve(rows.map((r) => ({ seq: r.seq, event: r.event, at: r.at, alarm: JSON.parse(r.body) as Alarm })));
+    return this.run(() =>
+      (this.q(SQL.eventsSince).all(seq, limit) as { seq: number; event: AlarmEvent['event']; at: number; body: string }[]).map((r) => ({
+        seq: r.seq,
+        event: r.event,
+        at: r.at,
+        alarm: JSON.parse(r.body) as Alarm,
+      })),
+    );
   }
 
   verifyAlarmLog = () => this.run(() => verifyAlarmLog(this.db));
 
   lastEventSeq(): Promise<number> {
-    return Promise.resolve((this.q(SQL.lastEventSeq).pluck().get() as number) ?? 0);
+    return this.run(() => (this.q(SQL.lastEventSeq).pluck().get() as number) ?? 0);
   }
 
   /** The oldest outbox chunks after chunk `after`, in commit order, holding at least `maxLines` lines when there are that many. */
   outboxPeek(maxLines: number, after = 0): Promise<OutboxRow[]> {
+    return this.run(() => this.outboxPeekNow(maxLines, after));
+  }
+
+  private outboxPeekNow(maxLines: number, after: number): OutboxRow[] {
     const out: OutboxRow[] = [];
     let lines = 0;
     while (lines < maxLines) {
@@ -263,7 +262,7 @@ export class SqliteStore implements Store {
       if (rows.length < 64) break;
       after = (rows.at(-1) as OutboxRow).seq;
     }
-    return Promise.resolve(out);
+    return out;
   }
 
   /** Removes chunks whose every line InfluxDB accepted or that became a dead letter (one transaction). */
@@ -374,13 +373,9 @@ export class SqliteStore implements Store {
     return done;
   }
 
-  /** A synchronous step as a settled Promise (its exception as a rejection). */
+  /** A synchronous step as a Promise (its exception as a rejection), settled within the store's time slice (time-slice.ts). */
   private run<T>(work: () => T): Promise<T> {
-    try {
-      return Promise.resolve(work());
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
+    return this.slice.run(work);
   }
 
   private q(sql: string): Database.Statement {
@@ -410,19 +405,10 @@ export class SqliteStore implements Store {
     this.q(SQL.deadLetter).run(d.received_at, d.site_id ?? null, d.device_id ?? null, d.topic, d.client_id ?? null, d.code, d.reason, d.payload);
   }
 
-  /** One chunk per target: one row insert per commit instead of one per reading. */
   private addToOutbox(byTarget: Record<OutboxLine['target'], string[]>): { bytes: number; lines: number } {
     const at = Date.now();
-    let bytes = 0;
-    let lines = 0;
-    for (const target of ['readings', 'alarms'] as const) {
-      const chunk = byTarget[target];
-      if (chunk.length === 0) continue;
-      const text = chunk.join('\n');
-      this.stmt.outboxAdd.run(target, at, chunk.length, text);
-      bytes += Buffer.byteLength(text);
-      lines += chunk.length;
-    }
+    const { chunks, bytes, lines } = outboxChunks(byTarget);
+    for (const c of chunks) this.stmt.outboxAdd.run(c.target, at, c.count, c.text);
     return { bytes, lines };
   }
 
@@ -439,26 +425,21 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Inserts in (point_key, ts) order, the order of the readings table's clustered key: a group
-   * commit then walks the b-tree once instead of hopping between pages (+25 % rows/s with 77,000
-   * readings a commit over 100,000 points). Readings with the same key keep their arrival order,
-   * so the first to arrive is stored and a later one never replaces it: an exact repeat (a QoS 1
-   * redelivery) is absorbed, a different value or status is refused (`conflicts`). An unknown value
-   * (NaN) is stored as NULL: never a number that was not measured.
+   * Inserts in insertOrder (commit-prep.ts): a group commit walks the b-tree once instead of
+   * hopping between pages (+25 % rows/s with 77,000 readings a commit over 100,000 points), and the
+   * first of a point and time to arrive is stored and a later one never replaces it: an exact
+   * repeat (a QoS 1 redelivery) is absorbed, a different value or status is refused (`conflicts`).
    */
   private insertReadings(readings: readonly Reading[]): { notInserted: Set<number>; conflicts: ConflictingReading[] } {
     const keys = readings.map((r) => this.pointKey(r.site_id, r.point_id));
-    const order = readings.map((_, i) => i);
-    if (readings.length > 1) order.sort((a, b) => (keys[a] as number) - (keys[b] as number) || (readings[a] as Reading).ts - (readings[b] as Reading).ts || a - b);
     const notInserted = new Set<number>();
     const conflicts: ConflictingReading[] = [];
-    for (const i of order) {
+    for (const i of insertOrder(keys, readings)) {
       const r = readings[i] as Reading;
-      const value = Number.isNaN(r.value) ? null : r.value;
-      if (this.stmt.reading.run(keys[i], r.ts, value, r.status).changes === 1) continue;
+      if (this.stmt.reading.run(keys[i], r.ts, storedValue(r.value), r.status).changes === 1) continue;
       notInserted.add(i);
-      const stored = this.q(SQL.readingAt).get(keys[i], r.ts) as ReadingRow;
-      if (stored.value !== value || stored.status !== r.status) conflicts.push({ reading: r, stored, deadLetter: duplicateLetter(r, stored, this.deviceOf(r.site_id, r.point_id), Date.now()) });
+      const conflict = conflictWith(r, this.q(SQL.readingAt).get(keys[i], r.ts) as ReadingRow, this.deviceOf(r.site_id, r.point_id));
+      if (conflict) conflicts.push(conflict);
     }
     return { notInserted, conflicts };
   }

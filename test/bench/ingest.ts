@@ -4,6 +4,7 @@
  * Single-reading and 20-reading messages, QoS 0 and 1. Baseline in the same run: a bare aedes
  * broker relaying the same messages to one subscriber process. BENCH_STORE=sqlite (default), pg or
  * both: the store the gateway commits to (issue 15; PostgreSQL started by the bench, fsync on).
+ * First, a long loop over the store with the event loop's delay meanwhile (store-loop.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,7 @@ import { startGateway } from '../../src/pipeline.js';
 import { createLogger } from '../../src/util/log.js';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
 import { influxql, type Server, startInfluxd } from '../helpers/servers.js';
+import { storeLoopFigures } from './store-loop.js';
 import { type BenchDevice, benchConfig, type Figure, LoopWatch, loopFigures, publish, type PublishSpec, runChild, sleep } from './lib.js';
 
 const DEVICES = 100;
@@ -27,8 +29,13 @@ const ALL_MODES = [
   { per_message: 1, qos: 1 as const },
   { per_message: 20, qos: 1 as const },
 ];
-/** BENCH_INGEST_MODES=1,3 runs only those (0-based) modes, e.g. for profiling. */
-const MODES = process.env.BENCH_INGEST_MODES ? process.env.BENCH_INGEST_MODES.split(',').map((i) => ALL_MODES[Number(i)] as (typeof ALL_MODES)[number]) : ALL_MODES;
+/** BENCH_INGEST_MODES=1,3 runs only those (0-based) modes, e.g. for profiling; `none`: only the store loop (BENCH_STORE_LOOP=0 leaves that out). */
+const MODES =
+  process.env.BENCH_INGEST_MODES === 'none'
+    ? []
+    : process.env.BENCH_INGEST_MODES
+      ? process.env.BENCH_INGEST_MODES.split(',').map((i) => ALL_MODES[Number(i)] as (typeof ALL_MODES)[number])
+      : ALL_MODES;
 const SKIP_BASELINE = process.env.BENCH_SKIP_BASELINE === '1';
 type StoreKind = 'sqlite' | 'pg';
 const STORES: StoreKind[] = process.env.BENCH_STORE === 'both' ? ['sqlite', 'pg'] : process.env.BENCH_STORE === 'pg' ? ['pg'] : ['sqlite'];
@@ -184,6 +191,7 @@ export async function ingestLeg(log: (s: string) => void): Promise<Figure[]> {
   const pg = STORES.includes('pg') ? await startPostgres() : undefined;
   const figures: Figure[] = [];
   try {
+    if (process.env.BENCH_STORE_LOOP !== '0') figures.push(...(await storeLoopFigures(log)));
     for (const [i, mode] of MODES.entries()) {
       const label = `${mode.per_message === 1 ? 'single-reading' : '20-reading'} messages, QoS ${mode.qos}`;
       const t0 = Date.now() - 3_600_000 + i * 600_000;

@@ -9,8 +9,7 @@ import type pg from 'pg';
 import type { Batch, DeadLetter, ReadingRow } from '../../domain/records.js';
 import type { CommitExtras, OutboxLine, ConflictingReading, StoredEvent } from '../../domain/store.js';
 import type { Alarm, Reading } from '../../domain/types.js';
-import { rowHash } from '../alarm-log.js';
-import { duplicateLetter } from '../duplicate-letter.js';
+import { chainEvents, conflictWith, insertOrder, outboxChunks, storedValue } from '../commit-prep.js';
 
 /** Rows per INSERT: PostgreSQL takes at most 65,535 parameters per statement. */
 const ROWS_PER_INSERT = 4000;
@@ -39,12 +38,10 @@ export async function insertRows<R extends pg.QueryResultRow>(client: pg.ClientB
  * time is the one stored; returns which were not inserted and the conflicts among them.
  */
 export async function insertReadings(c: CommitContext, readings: readonly Reading[]): Promise<{ notInserted: Set<number>; conflicts: ConflictingReading[] }> {
-  const order = readings.map((_, i) => i);
-  order.sort((a, b) => (c.keys[a] as number) - (c.keys[b] as number) || (readings[a] as Reading).ts - (readings[b] as Reading).ts || a - b);
-  const known = (v: number) => (Number.isNaN(v) ? null : v);
+  const order = insertOrder(c.keys, readings);
   const rows = order.map((i) => {
     const r = readings[i] as Reading;
-    return [c.keys[i], r.ts, known(r.value), r.status];
+    return [c.keys[i], r.ts, storedValue(r.value), r.status];
   });
   const inserted = await insertRows<{ point_key: number; ts: number }>(
     c.client,
@@ -69,8 +66,8 @@ export async function insertReadings(c: CommitContext, readings: readonly Readin
   for (const i of order) {
     if (!notInserted.has(i)) continue;
     const r = readings[i] as Reading;
-    const s = stored.get(`${c.keys[i]}:${r.ts}`) as ReadingRow;
-    if (s.value !== known(r.value) || s.status !== r.status) conflicts.push({ reading: r, stored: s, deadLetter: duplicateLetter(r, s, c.deviceOf(r.site_id, r.point_id), Date.now()) });
+    const conflict = conflictWith(r, stored.get(`${c.keys[i]}:${r.ts}`) as ReadingRow, c.deviceOf(r.site_id, r.point_id));
+    if (conflict) conflicts.push(conflict);
   }
   return { notInserted, conflicts };
 }
@@ -113,16 +110,8 @@ export function deadLetterRows(letters: readonly DeadLetter[]): unknown[][] {
 /** One chunk per target; returns what was added (the store's outbox counters). */
 export async function addToOutbox(client: pg.ClientBase, byTarget: Partial<Record<OutboxLine['target'], string[]>>): Promise<{ bytes: number; lines: number }> {
   const at = Date.now();
-  let bytes = 0;
-  let lines = 0;
-  for (const target of ['readings', 'alarms'] as const) {
-    const chunk = byTarget[target] ?? [];
-    if (chunk.length === 0) continue;
-    const text = chunk.join('\n');
-    await client.query('INSERT INTO outbox (target, at, count, lines) VALUES ($1, $2, $3, $4)', [target, at, chunk.length, text]);
-    bytes += Buffer.byteLength(text);
-    lines += chunk.length;
-  }
+  const { chunks, bytes, lines } = outboxChunks(byTarget);
+  for (const c of chunks) await client.query('INSERT INTO outbox (target, at, count, lines) VALUES ($1, $2, $3, $4)', [c.target, at, c.count, c.text]);
   return { bytes, lines };
 }
 
@@ -143,16 +132,11 @@ export const ALARM_EVENTS_CHANNEL = 'anjian_alarms';
 
 /** Appends the events to the hash-chained log after `head`; returns them with their seq and the new head. */
 export async function appendEvents(client: pg.ClientBase, head: string, events: Batch['events']): Promise<{ stored: StoredEvent[]; head: string }> {
-  const rows: unknown[][] = [];
-  for (const e of events) {
-    const row = { alarm_id: e.alarm.alarm_id, site_id: e.alarm.site_id, event: e.event, at: e.at, body: JSON.stringify(e.alarm) };
-    const hash = rowHash(head, row);
-    rows.push([row.alarm_id, row.site_id, row.event, row.at, row.body, head, hash]);
-    head = hash;
-  }
+  const chained = chainEvents(head, events);
+  const rows = chained.rows.map((r) => [r.alarm_id, r.site_id, r.event, r.at, r.body, r.prev_hash, r.hash]);
   const back = await insertRows<{ seq: number; hash: string }>(client, 'INSERT INTO alarm_events (alarm_id, site_id, event, at, body, prev_hash, hash)', 'RETURNING seq, hash', rows);
   const seqOf = new Map(back.map((r) => [r.hash, r.seq])); // every hash differs (each covers the one before)
-  const stored = events.map((e, i) => ({ ...e, seq: seqOf.get(rows[i]?.[6] as string) as number }));
+  const stored = events.map((e, i) => ({ ...e, seq: seqOf.get(chained.rows[i]?.hash as string) as number }));
   if (stored.length) await client.query('SELECT pg_notify($1, $2)', [ALARM_EVENTS_CHANNEL, String(stored.reduce((m, e) => Math.max(m, e.seq), 0))]);
-  return { stored, head };
+  return { stored, head: chained.head };
 }

@@ -12,10 +12,8 @@ import type { Batch, DeadLetter, ReadingRow } from '../../domain/records.js';
 import type {
   AlarmQuery,
   CalibrationRecord,
-  CommitHook,
   CommitResult,
   DeadLetterRow,
-  OutboxEncoder,
   OutboxLine,
   OutboxRow,
   QueueRow,
@@ -33,6 +31,7 @@ import type { Alarm, AlarmEvent } from '../../domain/types.js';
 import { STATUS } from '../../domain/status.js';
 import { PairMap } from '../../util/pair-map.js';
 import { ChainWalk, GENESIS, type LogRow } from '../alarm-log.js';
+import { CommitSetup } from '../commit-prep.js';
 import { RETENTION, RETENTION_ARGS, SQL, WINDOW_BUCKET, alarmWhere, trackLastWhere } from '../sql.js';
 import { migratePg } from './migrations.js';
 import { addToOutbox, appendEvents, deadLetterRows, insertReadings, insertRows, putAlarms, writeExtras } from './pg-commit.js';
@@ -58,18 +57,17 @@ const AGGREGATE_SQL: Record<WindowFn, string> = {
   last: '(array_agg(value ORDER BY ts DESC) FILTER (WHERE value IS NOT NULL))[1]',
 };
 
-export class PostgresStore implements Store {
+export class PostgresStore extends CommitSetup implements Store {
   readonly kind = 'postgres';
   private readonly pointKeys = new PairMap<number>();
   private head = GENESIS;
-  private encoder?: OutboxEncoder;
-  private readonly hooks: CommitHook[] = [];
-  private deviceOf: (site_id: string, point_id: string) => string | undefined = () => undefined;
   private outbox = { bytes: 0, lines: 0, oldest_at: null as number | null };
   /** The transaction in progress: the next one starts after it. */
   private writing: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(private readonly pool: pg.Pool) {
+    super();
+  }
 
   /** Connects, migrates, reads the chain head and the outbox counters. */
   static async open(url: string, poolSize = 8): Promise<PostgresStore> {
@@ -93,31 +91,16 @@ export class PostgresStore implements Store {
     return store;
   }
 
-  setOutboxEncoder(encoder: OutboxEncoder): void {
-    this.encoder = encoder;
-  }
-
-  addCommitHook(hook: CommitHook): void {
-    this.hooks.push(hook);
-  }
-
-  setDeviceResolver(deviceOf: (site_id: string, point_id: string) => string | undefined): void {
-    this.deviceOf = deviceOf;
-  }
-
   commit(batch: Batch): Promise<CommitResult> {
     return this.transaction(async (client) => {
       const keys = await this.pointKeysOf(batch.readings);
       const { notInserted, conflicts } = await insertReadings({ client, keys, head: this.head, deviceOf: this.deviceOf }, batch.readings);
       await putAlarms(client, [...batch.alarms, ...batch.events.map((e) => e.alarm)]);
-      const letters = [...batch.deadLetters, ...conflicts.map((r) => r.deadLetter)];
-      if (letters.length) await insertRows(client, 'INSERT INTO dead_letters (received_at, site_id, device_id, topic, client_id, code, reason, payload)', '', deadLetterRows(letters));
-      const inserted = notInserted.size === 0 ? batch : { ...batch, readings: batch.readings.filter((_, i) => !notInserted.has(i)) };
-      const added = this.encoder ? await addToOutbox(client, this.encoder(inserted)) : { bytes: 0, lines: 0 };
-      await writeExtras(
-        client,
-        this.hooks.map((h) => h(inserted)),
-      );
+      const rest = this.afterInsert(batch, notInserted, conflicts);
+      if (rest.deadLetters.length)
+        await insertRows(client, 'INSERT INTO dead_letters (received_at, site_id, device_id, topic, client_id, code, reason, payload)', '', deadLetterRows(rest.deadLetters));
+      const added = rest.outbox ? await addToOutbox(client, rest.outbox) : { bytes: 0, lines: 0 };
+      await writeExtras(client, rest.extras);
       const { stored, head } = await appendEvents(client, await this.chainHead(client, batch.events.length), batch.events);
       return { result: { events: stored, conflicts }, after: () => ((this.head = head), this.counted(added)) };
     });
