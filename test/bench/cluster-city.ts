@@ -22,7 +22,7 @@ const POINTS = Number(process.env.BENCH_CITY_POINTS ?? 500);
 const PERIOD_S = Number(process.env.BENCH_CITY_PERIOD_S ?? 10);
 const SECONDS = Number(process.env.BENCH_CITY_S ?? 60);
 const INSTANCES = Number(process.env.BENCH_CITY_INSTANCES ?? 3);
-const FULL_CONFIG = process.env.BENCH_CITY_FULL_CONFIG === '1';
+const OWN_SITES = process.env.BENCH_CLUSTER_OWN_SITES === '1';
 const PUBLISHERS = 2;
 /** Each mine goes over the limit once every this many periods: ~500 alarms in the default 60 s. */
 const ALARM_EVERY = 3;
@@ -70,8 +70,8 @@ export async function cityPart(server: PostgresServer, log: (s: string) => void)
     const loadFrom = Date.now();
     const ids = Array.from({ length: INSTANCES }, (_, i) => `city-${String.fromCharCode(97 + i)}`);
     const sites = siteIds(SITES);
-    // FULL_CONFIG: every site on every instance, as in production; see ownSitesOnly for why not by default
-    await gws.start(ids, (id) => yaml(placement('cluster', url)(id), FULL_CONFIG ? undefined : ownSitesOnly(sites, ids, id)), 300_000);
+    // every site on every instance, as in production (BENCH_CLUSTER_OWN_SITES=1: see ownSitesOnly)
+    await gws.start(ids, (id) => yaml(placement('cluster', url)(id), OWN_SITES ? ownSitesOnly(sites, ids, id) : undefined), 300_000);
     const owners = await gws.owners(sites, 180_000, log);
     log(`cluster: city: ${INSTANCES} instances up and owning their sites in ${((Date.now() - loadFrom) / 1000).toFixed(1)} s; ${SECONDS} s of ${what}`);
     const watch = await watchAlarms(gws.gws.map((g) => g.mqtt));

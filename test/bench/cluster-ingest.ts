@@ -50,8 +50,8 @@ async function one(kind: 'sqlite' | 'pg' | 'pair', pg: PostgresServer, t0: numbe
   try {
     const url = kind === 'sqlite' ? undefined : await pg.createDatabase(`bench_cluster_ingest_${kind}`);
     const ids = kind === 'pair' ? ['ingest-a', 'ingest-b'] : [`ingest-${kind}`];
-    // the pair: each instance's config has its own sites only (cluster-procs.ts ownSitesOnly says why)
-    const only = (id: string) => (kind === 'pair' ? ownSitesOnly(siteIds(LAYOUT.sites), ids, id) : undefined);
+    // the pair: every site in both configs, as in production (BENCH_CLUSTER_OWN_SITES=1: see ownSitesOnly)
+    const only = (id: string) => (kind === 'pair' && process.env.BENCH_CLUSTER_OWN_SITES === '1' ? ownSitesOnly(siteIds(LAYOUT.sites), ids, id) : undefined);
     const started = await gws.start(ids, (id) => yaml(placement(kind === 'pair' ? 'cluster' : kind, url)(id), only(id)), START_TIMEOUT_MS);
     const owners = kind === 'pair' ? await gws.owners(siteIds(LAYOUT.sites), 60_000, log) : undefined;
     for (const d of devices) d.url = `mqtt://127.0.0.1:${(owners?.get(d.site) ?? started[0])?.mqtt}`;

@@ -63,11 +63,10 @@ export function layoutConfig(l: Layout): { yaml: (gateway: string, only?: Readon
 
 /**
  * The sites instance `id` will own once all of `ids` have joined (rendezvous hashing, as the
- * cluster assigns them). A config of only these on each instance means no instance ever hands a
- * site over while the cluster forms: with every site on every instance, each hand-over rebuilds
- * the whole alarm desk (src/pipeline.ts, gate.onChange) inside the heartbeat's step, and at 150,000
- * points on this machine a few of them outlast fence_after_ms: the instances fence, rejoin and
- * fence again, and the cluster never settles (BENCH_CITY_FULL_CONFIG=1 shows it).
+ * cluster assigns them): with BENCH_CLUSTER_OWN_SITES=1 each instance's config lists only these,
+ * so no site is ever handed over while the cluster forms. It isolates the steady state from the
+ * forming; before hand-overs went in one change per heartbeat step (src/cluster/pg-ownership.ts),
+ * a cluster of configs this size never settled without it.
  */
 export const ownSitesOnly = (sites: readonly string[], ids: readonly string[], id: string): Set<string> => new Set(sites.filter((s) => rendezvousOwner(s, ids) === id));
 

@@ -75,3 +75,28 @@ export function spawnGateway(yaml: string, dir: string, id: string, timeoutMs = 
     });
   });
 }
+
+export interface ClusterView {
+  instances: { instance_id: string; alive: boolean; sites: string[] }[];
+}
+
+/** GET /api/v1/cluster of one instance. */
+export async function clusterView(gw: ClusterGateway, token: string): Promise<ClusterView> {
+  return (await (await fetch(`http://127.0.0.1:${gw.http}/api/v1/cluster`, { headers: { authorization: `Bearer ${token}` } })).json()) as ClusterView;
+}
+
+/**
+ * Waits until every instance sees the others alive, each owning a share, and every site owned;
+ * resolves with the first instance's view. A non-owner forwards to the holder its own view names,
+ * so tests that forward or kill an owner start from here.
+ */
+export async function sharesSeenByAll(gws: readonly ClusterGateway[], token: string, sites: readonly string[], timeoutMs = 15_000): Promise<ClusterView> {
+  const whole = (v: ClusterView) => v.instances.length === gws.length && v.instances.every((i) => i.alive && i.sites.length > 0) && sites.every((s) => v.instances.some((i) => i.sites.includes(s)));
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const views = await Promise.all(gws.map((g) => clusterView(g, token)));
+    if (views.every(whole)) return views[0] as ClusterView;
+    if (Date.now() > end) throw new Error(`not every instance owning a share within ${timeoutMs} ms: ${JSON.stringify(views[0])}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

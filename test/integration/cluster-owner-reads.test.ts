@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterConfig, type ClusterGateway, startClusterGateway } from '../helpers/cluster-gateways.js';
+import { type ClusterConfig, type ClusterGateway, sharesSeenByAll, startClusterGateway } from '../helpers/cluster-gateways.js';
 import { eventually } from '../helpers/gateway.js';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
 
@@ -49,17 +49,8 @@ afterAll(async () => {
 
 describe("reads of the owner's memory on the other instance", () => {
   it('GET /sites/:id/devices and /points asked of the non-owner show the device online with its last value', async () => {
-    // both instances' views hold the whole assignment: a non-owner forwards to the holder its own view names
-    const state = await eventually(
-      async () => {
-        const views = await Promise.all(gws.map(async (g) => (await get(g, '/api/v1/cluster')).body as { instances: { instance_id: string; alive: boolean; sites: string[] }[] }));
-        const whole = (s: (typeof views)[number]) => s.instances.length === 2 && s.instances.every((i) => i.alive) && SITES.every((x) => s.instances.some((i) => i.sites.includes(x)));
-        return views.every(whole) ? views[0] : undefined;
-      },
-      15_000,
-      'both instances owning a share, as both see it',
-    );
-    owner = gws.find((g) => g.id === state?.instances.find((i) => i.sites.includes(site))?.instance_id) as ClusterGateway;
+    const state = await sharesSeenByAll(gws, TOKEN, SITES); // a non-owner forwards to the holder its own view names
+    owner = gws.find((g) => g.id === state.instances.find((i) => i.sites.includes(site))?.instance_id) as ClusterGateway;
     other = gws.find((g) => g !== owner) as ClusterGateway;
     const device = await mqtt.connectAsync({ host: '127.0.0.1', port: owner.mqtt, username: 'r0-gd-01', password: 'r0-secret-pw', reconnectPeriod: 0 });
     ts = Date.now();
