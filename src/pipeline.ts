@@ -151,6 +151,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     (result) => ((storeOk = true), order.committed(), committed(result, { metrics, status, latest, hub, desk }), uplinks.committed()),
     (err) => {
       order.forget(); // what was judged may not be stored: the devices send it again (no PUBACK) and it is judged again
+      stats.forget(); // nor are the 5-minute windows it marked
       storeFailed(err);
     },
     5000,

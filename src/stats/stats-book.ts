@@ -62,6 +62,15 @@ export class StatsBook {
   }
 
   /**
+   * A commit failed (src/pipeline.ts, the write batcher's error path): the windows its hook marked
+   * here were not stored in stats_dirty, so nothing here may say they are. The set only saves
+   * inserts (stats_dirty takes a window once), so forgetting all of it is always safe.
+   */
+  forget(): void {
+    this.marked.clear();
+  }
+
+  /**
    * Sites handed to another instance (src/pipeline.ts, gate.onChange): their windows are its to
    * compute now, so this instance forgets it marked them; should a site come back, its readings mark
    * them again (a mark kept here would stop a back-filled reading from marking a window recomputed there).
