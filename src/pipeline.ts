@@ -265,6 +265,17 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   startup.info(`http listening on ${httpPort}`);
   let stopping = false;
   let polling = false;
+  /** Sites taken over, as their previous owner left them in the store. */
+  const restoreSites = async (taken: readonly string[]): Promise<void> => {
+    const takenSites = taken.flatMap((s) => index.sites.get(s) ?? []);
+    // what the previous owner judged: a late or repeated reading sent here now is late, not new (issue 12)
+    const newest = await newestStored(store, takenSites);
+    order.restore(taken, newest);
+    for (const { site_id, point_id, row } of newest) latest.update({ site_id, point_id, ...row, value: row.value ?? Number.NaN });
+    await personnel.reopen(takenSites);
+    calibration.acquire(taken, await store.calibrationWindows());
+    await desk.acquire(taken, await store.activeAlarms());
+  };
   gate.onChange(async ({ acquired, released }) => {
     if (stopping) return;
     for (const s of released) {
@@ -281,14 +292,7 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
     // the acquired sites as the previous owner left them in the store: cards, calibration windows, active alarms (ids and acks carry on);
     // a site both released and acquired within one change: what counts is whether it is ours at the end
     const taken = acquired.filter(gate.owns);
-    const takenSites = taken.flatMap((s) => index.sites.get(s) ?? []);
-    // what the previous owner judged: a late or repeated reading sent here now is late, not new (issue 12)
-    const newest = await newestStored(store, takenSites);
-    order.restore(taken, newest);
-    for (const { site_id, point_id, row } of newest) latest.update({ site_id, point_id, ...row, value: row.value ?? Number.NaN });
-    await personnel.reopen(takenSites);
-    calibration.acquire(taken, await store.calibrationWindows());
-    await desk.acquire(taken, await store.activeAlarms());
+    if (taken.length) await restoreSites(taken); // a hand-over alone reads nothing back
     if (polling) await modbus.poller.stop(); // a hand-over waits for this: one poller per device at any moment
     modbus = newModbus(index.config);
     if (polling) modbus.poller.start();
