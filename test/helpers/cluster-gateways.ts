@@ -4,8 +4,10 @@
  * methane device (login `<prefix><i>-gd-01` / `<prefix><i>-secret-pw`) and an admin token.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { type PostgresServer, startPostgres } from './postgres.js';
 
 /** dist/src/cli.js from test/helpers (vitest) and from dist/test/helpers (the compiled bench). */
 const CLI = join(import.meta.dirname, basename(join(import.meta.dirname, '../..')) === 'dist' ? '../../src/cli.js' : '../../dist/src/cli.js');
@@ -99,4 +101,39 @@ export async function sharesSeenByAll(gws: readonly ClusterGateway[], token: str
     if (Date.now() > end) throw new Error(`not every instance owning a share within ${timeoutMs} ms: ${JSON.stringify(views[0])}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A real PostgreSQL and gateway instances sharing it as their store, for one test file. */
+export interface ClusterRig {
+  pg: PostgresServer;
+  gws: ClusterGateway[];
+  /** GET with the config's admin token: status, the instance that forwarded it (if any), body. */
+  get(gw: ClusterGateway, path: string): Promise<{ status: number; forwardedBy: string | null; body: any }>;
+  /** The instance that owns `site` in `view`. */
+  ownerOf(view: ClusterView, site: string): ClusterGateway;
+  stop(): Promise<void>;
+}
+
+/** Starts PostgreSQL, a database `name`, and instances `ids` of one cluster on it (store and cluster both there). */
+export async function startClusterRig(name: string, c: Omit<ClusterConfig, 'where'>, ids: readonly string[] = ['gw-a', 'gw-b']): Promise<ClusterRig> {
+  const pg = await startPostgres();
+  const dir = mkdtempSync(join(tmpdir(), `anjian-${name}-`));
+  const url = await pg.createDatabase(name.replaceAll('-', '_'));
+  const config: ClusterConfig = { ...c, where: (id) => `  store: { url: '${url}' }\n  cluster: { instance_id: ${id} }` };
+  const gws: ClusterGateway[] = [];
+  for (const id of ids) gws.push(await startClusterGateway(config, dir, id));
+  return {
+    pg,
+    gws,
+    async get(gw, path) {
+      const res = await fetch(`http://127.0.0.1:${gw.http}${path}`, { headers: { authorization: `Bearer ${c.token}` } });
+      return { status: res.status, forwardedBy: res.headers.get('x-anjian-forwarded-by'), body: await res.json() };
+    },
+    ownerOf: (view, site) => gws.find((g) => g.id === view.instances.find((i) => i.sites.includes(site))?.instance_id) as ClusterGateway,
+    async stop() {
+      for (const g of gws) g.proc.kill('SIGKILL');
+      await pg.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

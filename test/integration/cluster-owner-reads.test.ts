@@ -7,14 +7,10 @@
  * Then the owner is SIGKILLed: the survivor takes the site and answers the last value itself, read
  * from the store when it acquired the site (it started before the reading was sent).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterConfig, type ClusterGateway, sharesSeenByAll, startClusterGateway } from '../helpers/cluster-gateways.js';
+import { type ClusterGateway, type ClusterRig, sharesSeenByAll, startClusterRig } from '../helpers/cluster-gateways.js';
 import { eventually } from '../helpers/gateway.js';
-import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
 
 const SITES = Array.from({ length: 4 }, (_, i) => `14010000050${i}`);
 const TOKEN = 'owner-reads-admin-token-1';
@@ -23,35 +19,21 @@ let owner: ClusterGateway;
 let other: ClusterGateway;
 let ts = 0;
 
-let pg: PostgresServer;
-let tmp: string;
-const gws: ClusterGateway[] = [];
-
-const clusterOf = (url: string): ClusterConfig => ({ sites: SITES, token: TOKEN, login: 'r', where: (id) => `  store: { url: '${url}' }\n  cluster: { instance_id: ${id} }` });
-
-const get = async (gw: ClusterGateway, path: string) => {
-  const res = await fetch(`http://127.0.0.1:${gw.http}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  return { status: res.status, forwardedBy: res.headers.get('x-anjian-forwarded-by'), body: (await res.json()) as any };
-};
+let rig: ClusterRig;
+const get = (gw: ClusterGateway, path: string) => rig.get(gw, path);
 
 beforeAll(async () => {
-  pg = await startPostgres();
-  tmp = mkdtempSync(join(tmpdir(), 'anjian-cluster-reads-'));
-  const url = await pg.createDatabase('cluster_reads');
-  gws.push(await startClusterGateway(clusterOf(url), tmp, 'gw-a'));
-  gws.push(await startClusterGateway(clusterOf(url), tmp, 'gw-b'));
+  rig = await startClusterRig('cluster-reads', { sites: SITES, token: TOKEN, login: 'r' });
 });
 afterAll(async () => {
-  for (const g of gws) g.proc.kill('SIGKILL');
-  await pg?.destroy();
-  rmSync(tmp, { recursive: true, force: true });
+  await rig?.stop();
 });
 
 describe("reads of the owner's memory on the other instance", () => {
   it('GET /sites/:id/devices and /points asked of the non-owner show the device online with its last value', async () => {
-    const state = await sharesSeenByAll(gws, TOKEN, SITES); // a non-owner forwards to the holder its own view names
-    owner = gws.find((g) => g.id === state.instances.find((i) => i.sites.includes(site))?.instance_id) as ClusterGateway;
-    other = gws.find((g) => g !== owner) as ClusterGateway;
+    const state = await sharesSeenByAll(rig.gws, TOKEN, SITES); // a non-owner forwards to the holder its own view names
+    owner = rig.ownerOf(state, site);
+    other = rig.gws.find((g) => g !== owner) as ClusterGateway;
     const device = await mqtt.connectAsync({ host: '127.0.0.1', port: owner.mqtt, username: 'r0-gd-01', password: 'r0-secret-pw', reconnectPeriod: 0 });
     ts = Date.now();
     await device.publishAsync(`site/${site}/dev/gd-01/up`, JSON.stringify({ ts, values: { ch4: 0.42 } }), { qos: 1 }); // PUBACK: stored on the owner

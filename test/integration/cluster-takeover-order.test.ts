@@ -7,29 +7,17 @@
  * judged as new, so the alarm stays active (no clearing, no power restored); the late one is
  * stored back-filled (status bit 256) and the last value stays 1.5.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATUS } from '../../src/domain/status.js';
-import { type ClusterConfig, type ClusterGateway, sharesSeenByAll, startClusterGateway } from '../helpers/cluster-gateways.js';
+import { type ClusterGateway, type ClusterRig, sharesSeenByAll, startClusterRig } from '../helpers/cluster-gateways.js';
 import { eventually } from '../helpers/gateway.js';
-import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
 
 const SITES = Array.from({ length: 4 }, (_, i) => `14010000060${i}`);
 const TOKEN = 'takeover-order-admin-token-1';
 
-let pg: PostgresServer;
-let tmp: string;
-const gws: ClusterGateway[] = [];
-
-const clusterOf = (url: string): ClusterConfig => ({ sites: SITES, token: TOKEN, login: 'o', where: (id) => `  store: { url: '${url}' }\n  cluster: { instance_id: ${id} }` });
-
-const get = async (gw: ClusterGateway, path: string) => {
-  const res = await fetch(`http://127.0.0.1:${gw.http}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  return { status: res.status, forwardedBy: res.headers.get('x-anjian-forwarded-by'), body: (await res.json()) as any };
-};
+let rig: ClusterRig;
+const get = (gw: ClusterGateway, path: string) => rig.get(gw, path);
 
 async function publish(gw: ClusterGateway, i: number, readings: { ts: number; ch4: number }[]): Promise<void> {
   const device = await mqtt.connectAsync({ host: '127.0.0.1', port: gw.mqtt, username: `o${i}-gd-01`, password: `o${i}-secret-pw`, reconnectPeriod: 0 });
@@ -38,25 +26,19 @@ async function publish(gw: ClusterGateway, i: number, readings: { ts: number; ch
 }
 
 beforeAll(async () => {
-  pg = await startPostgres();
-  tmp = mkdtempSync(join(tmpdir(), 'anjian-cluster-order-'));
-  const url = await pg.createDatabase('cluster_order');
-  gws.push(await startClusterGateway(clusterOf(url), tmp, 'gw-a'));
-  gws.push(await startClusterGateway(clusterOf(url), tmp, 'gw-b'));
+  rig = await startClusterRig('cluster-order', { sites: SITES, token: TOKEN, login: 'o' });
 });
 afterAll(async () => {
-  for (const g of gws) g.proc.kill('SIGKILL');
-  await pg?.destroy();
-  rmSync(tmp, { recursive: true, force: true });
+  await rig?.stop();
 });
 
 describe('a takeover keeps the reading order', () => {
   it('a late or repeated reading sent to the new owner does not clear the alarm its predecessor raised', async () => {
-    const state = await sharesSeenByAll(gws, TOKEN, SITES); // a non-owner forwards to the holder its own view names
+    const state = await sharesSeenByAll(rig.gws, TOKEN, SITES); // a non-owner forwards to the holder its own view names
     const i = 0;
     const site = SITES[i] as string;
-    const owner = gws.find((g) => g.id === state.instances.find((x) => x.sites.includes(site))?.instance_id) as ClusterGateway;
-    const survivor = gws.find((g) => g !== owner) as ClusterGateway;
+    const owner = rig.ownerOf(state, site);
+    const survivor = rig.gws.find((g) => g !== owner) as ClusterGateway;
     const t = Date.now() - 10_000;
     await publish(owner, i, [
       { ts: t, ch4: 0.5 },
