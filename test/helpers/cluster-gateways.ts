@@ -106,6 +106,8 @@ export async function sharesSeenByAll(gws: readonly ClusterGateway[], token: str
 /** A real PostgreSQL and gateway instances sharing it as their store, for one test file. */
 export interface ClusterRig {
   pg: PostgresServer;
+  /** The database the instances share. */
+  url: string;
   gws: ClusterGateway[];
   /** GET with the config's admin token: status, the instance that forwarded it (if any), body. */
   get(gw: ClusterGateway, path: string): Promise<{ status: number; forwardedBy: string | null; body: any }>;
@@ -124,6 +126,7 @@ export async function startClusterRig(name: string, c: Omit<ClusterConfig, 'wher
   for (const id of ids) gws.push(await startClusterGateway(config, dir, id));
   return {
     pg,
+    url,
     gws,
     async get(gw, path) {
       const res = await fetch(`http://127.0.0.1:${gw.http}${path}`, { headers: { authorization: `Bearer ${c.token}` } });

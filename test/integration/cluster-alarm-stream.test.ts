@@ -8,47 +8,31 @@
  * Last-Event-ID gets what it missed once, in order; the one-site token sees its site only, on SSE
  * and MQTT. With A's fan-out listener session ended, an alarm raised at B meanwhile reaches A.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterConfig, type ClusterGateway, startClusterGateway } from '../helpers/cluster-gateways.js';
+import { type ClusterGateway, type ClusterRig, startClusterRig } from '../helpers/cluster-gateways.js';
 import { connectMqtt, eventually } from '../helpers/gateway.js';
-import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
 import { openSse, type SseEvent, type SseStream } from '../helpers/sse.js';
 
 const SITES = Array.from({ length: 6 }, (_, i) => `14010000050${i}`);
 const TOKEN = 'stream-admin-token-1';
 const ONE_SITE_TOKEN = 'stream-one-site-token-1';
 
-let server: PostgresServer;
-let url: string;
-let tmp: string;
-const gws: ClusterGateway[] = [];
+let rig: ClusterRig;
 const closers: (() => void)[] = [];
 
-const clusterOf = (url: string): ClusterConfig => ({
-  sites: SITES,
-  token: TOKEN,
-  login: 'f',
-  tokens: [`{ name: one-site, token: ${ONE_SITE_TOKEN}, role: viewer, sites: ['${SITES[0]}'] }`],
-  where: (id) => `  store: { url: '${url}' }\n  cluster: { instance_id: ${id} }`,
-});
-
 beforeAll(async () => {
-  server = await startPostgres();
-  tmp = mkdtempSync(join(tmpdir(), 'anjian-cluster-stream-'));
-  url = await server.createDatabase('cluster_stream');
-  gws.push(await startClusterGateway(clusterOf(url), tmp, 'gw-a'));
-  gws.push(await startClusterGateway(clusterOf(url), tmp, 'gw-b'));
+  rig = await startClusterRig('cluster-stream', {
+    sites: SITES,
+    token: TOKEN,
+    login: 'f',
+    tokens: [`{ name: one-site, token: ${ONE_SITE_TOKEN}, role: viewer, sites: ['${SITES[0]}'] }`],
+  });
 });
 afterAll(async () => {
   for (const close of closers) close();
-  for (const g of gws) g.proc.kill('SIGKILL');
-  await server?.destroy();
-  rmSync(tmp, { recursive: true, force: true });
+  await rig?.stop();
 });
 
 interface Wire {
@@ -86,14 +70,14 @@ describe('alarm fan-out in a cluster of gateway processes', () => {
   it("instance A's SSE and MQTT carry a B-owned site's alarms once, in seq order with A's own, and resume with Last-Event-ID", async () => {
     const own = await eventually(
       async () => {
-        const o = await owners(gws[0] as ClusterGateway);
+        const o = await owners(rig.gws[0] as ClusterGateway);
         return SITES.every((s) => o.has(s)) && new Set(o.values()).size === 2 ? o : undefined;
       },
       20_000,
       'both instances owning a share of the sites',
     );
-    gwA = gws[0] as ClusterGateway;
-    const gwB = gws[1] as ClusterGateway;
+    gwA = rig.gws[0] as ClusterGateway;
+    const gwB = rig.gws[1] as ClusterGateway;
     siteA = SITES.find((s) => s !== SITES[0] && own.get(s) === 'gw-a') as string;
     siteB = SITES.find((s) => s !== SITES[0] && own.get(s) === 'gw-b') as string;
     expect(siteA && siteB).toBeTruthy(); // rendezvous hashing of these ids gives each instance one besides SITES[0]
@@ -193,7 +177,7 @@ describe('alarm fan-out in a cluster of gateway processes', () => {
 });
 
 async function sql<R extends pg.QueryResultRow>(text: string, params: unknown[]): Promise<R[]> {
-  const c = new pg.Client({ connectionString: url });
+  const c = new pg.Client({ connectionString: rig.url });
   await c.connect();
   try {
     return (await c.query<R>(text, params)).rows;
