@@ -61,7 +61,6 @@ export class Uplinks {
   private readonly backlog: UplinkBacklogAlarms;
   private queue: UplinkQueue | undefined;
   /** The config each runner was built from (a reload rebuilds the ones whose config changed). */
-  private built = new Map<string, string>();
   private readonly configs = new Map<string, UplinkConfig>();
   /** The runners started here (start() and follow()), the others wait for their first site. */
   private readonly running = new Set<UplinkRunner | FileUplink>();
@@ -99,7 +98,6 @@ export class Uplinks {
   }
 
   private build(cfg: UplinkConfig): UplinkRunner | FileUplink {
-    this.built.set(cfg.uplink_id, JSON.stringify(cfg));
     this.configs.set(cfg.uplink_id, cfg);
     if (cfg.kind === 'files')
       return new FileUplink(cfg, {
@@ -126,12 +124,12 @@ export class Uplinks {
     const keep: (UplinkRunner | FileUplink)[] = [];
     for (const r of this.runners) {
       const cfg = wanted.get(r.uplink_id);
-      if (cfg && this.built.get(r.uplink_id) === JSON.stringify(cfg)) {
+      if (cfg && JSON.stringify(this.configs.get(r.uplink_id)) === JSON.stringify(cfg)) {
         keep.push(r);
         continue;
       }
       if (this.running.delete(r)) await r.stop();
-      this.built.delete(r.uplink_id);
+      this.configs.delete(r.uplink_id);
       if (!cfg) {
         this.queue?.unregister(r.uplink_id);
         const l = { uplink_id: r.uplink_id, kind: r.kind };
