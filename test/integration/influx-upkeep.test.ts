@@ -38,7 +38,15 @@ describe('a database set up by an earlier release', () => {
     const gw = await startTestGateway(withInflux(`{ url: '${influxd.url}', database: ${db}, flush_interval_ms: 50 }`));
     try {
       await eventually(async () => (await influxql(influxd.url, db, 'SELECT "value" FROM "ch4"')).length === 1, 10_000, 'the migration');
-      const policies = await influxql(influxd.url, db, 'SHOW RETENTION POLICIES');
+      // the gateway alters the readings policy, then creates the alarms one: a query between the two sees two policies
+      const policies = await eventually(
+        async () => {
+          const rows = await influxql(influxd.url, db, 'SHOW RETENTION POLICIES');
+          return rows.length === 3 ? rows : undefined;
+        },
+        10_000,
+        'the three retention policies',
+      );
       expect(policies.map((r) => [r[0], r.at(-1)])).toEqual([
         ['autogen', false],
         ['anjian_readings', true],
